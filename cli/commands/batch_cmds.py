@@ -1,0 +1,58 @@
+"""``roth-ledger report batch``: every client's Roth figures for a tax year, streamed."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+
+from ..context import get_store
+from ..options import DATE, policy_options
+from .report_cmds import report
+
+
+@report.command("batch")
+@click.option("--tax-year", "-y", type=int, required=True, help="Tax year.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output format (json: one JSON array, streamed).")
+@click.option("--as-known-on", type=DATE, default=None, metavar="DATE",
+              help="Use only events recorded on or before DATE.")
+@policy_options
+@click.pass_context
+def batch(ctx, tax_year, fmt, as_known_on, policy):
+    """One row per person of every household with Roth activity in the tax year.
+
+    Columns: distributions, taxable amount (Form 8606 line 25c), additional tax (Form 5329
+    line 4), qualified or not, contributions and conversions of the year, warnings, and an
+    error column for a person whose figures cannot be computed (the batch goes on).
+    Streams household by household: memory does not grow with the ledger.
+
+    \b
+    Example:
+      roth-ledger report batch --tax-year 2024 --format csv > 2024.csv
+    """
+    from ledger.app.batch import COLUMNS, batch_rows
+
+    rows = batch_rows(get_store(ctx), tax_year, policy, as_known_on)
+    out = sys.stdout
+    if fmt == "csv":
+        w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+    elif fmt == "json":
+        out.write("[")
+        for i, r in enumerate(rows):
+            out.write(("," if i else "") + "\n  " + json.dumps(r))
+        out.write("\n]\n")
+    else:
+        out.write(f"{'household':<14} {'person':<10} {'distrib.':>12} {'taxable':>11} {'10% tax':>10} {'qual':<4} notes\n")
+        n = 0
+        for r in rows:
+            n += 1
+            note = r["error"] or (r["warnings"][:20] + ("..." if len(r["warnings"]) > 20 else ""))
+            q = {True: "yes", False: "no", None: "-"}[r["qualified"]] if not r["error"] else "?"
+            out.write(f"{r['household'][:14]:<14} {r['person'][:10]:<10} {r['distributions'] or '':>12} "
+                      f"{r['taxable_amount'] or '':>11} {r['additional_tax'] or '':>10} {q:<4} {note}\n")
+        out.write(f"{n} people with Roth activity in {tax_year}\n")

@@ -1,0 +1,357 @@
+"""Commands that write and list events: import, export, record, events, void, households.
+
+A thin layer over :mod:`ledger.app`: parse flags, call one use case, print. Errors are
+raised as ``LedgerError`` and printed by the group in :mod:`cli.main` (never a traceback).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+
+import click
+
+from ledger import events as ev
+
+from ..context import get_store, recorded_by
+from ..main import cli
+
+
+class IsoDate(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+DATE = IsoDate()
+KNOWN_ON_HELP = ("Show the ledger as it had been recorded by the end of DATE (UTC): "
+                 "what a preparer saw when filing.")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--dry-run", is_flag=True, help="Validate and report; store nothing.")
+@click.pass_context
+def import_cmd(ctx, file: str, dry_run: bool) -> None:
+    """Import a ledger file (YAML, JSON or CSV) into its household.
+
+    The import is atomic (all or nothing) and idempotent: an event whose id is already
+    stored is skipped, so importing the same file twice adds nothing. A bad file is
+    refused whole, with every problem listed as FILE:LINE: field: reason. Contributions
+    over the yearly limits are stored and reported as warnings.
+
+    \b
+    File shape (SPEC section 4):
+      version: 1
+      household: {id: rivera, name: Dana and Lee Rivera}
+      people:
+        - {id: dana, name: Dana Rivera, born: 1980-07-02}
+      events:
+        - {id: e1, kind: roth_conversion, person: dana, date: 2017-06-01, amount: 15000}
+        - {id: e2, kind: roth_contribution, person: dana, tax_year: 2019,
+           date: 2020-04-01, amount: 6000}
+
+    CSV: one row per event, columns named as the fields plus `kind`; a row of kind
+    `household` (columns id, name) and rows of kind `person` (id, name, born).
+
+    \b
+    Examples:
+      roth-ledger import rivera.yaml --dry-run
+      roth-ledger import rivera.yaml
+    """
+    from ledger.app.importing import import_file
+
+    result = import_file(get_store(ctx), file, recorded_by(ctx), dry_run=dry_run)
+    n = result.added
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{'dry run: ' if dry_run else ''}{verb} {n} event{'s' if n != 1 else ''} "
+               f"({result.skipped} already stored) into household {result.household}"
+               + ("; nothing was stored" if dry_run else ""))
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command("export")
+@click.option("--household", "-H", required=True, metavar="H", help="Household id.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "csv"]), default=None,
+              help="Output format (default: from --output's extension, else yaml).")
+@click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--as-known-on", type=DATE, default=None, help=KNOWN_ON_HELP)
+@click.pass_context
+def export_cmd(ctx, household, fmt, output, as_known_on) -> None:
+    """Export a household as a ledger file that `import` reads back unchanged.
+
+    Every event is written with its id, including voids, so export then import into an
+    empty ledger reproduces the same events.
+
+    \b
+    Examples:
+      roth-ledger export --household rivera > rivera.yaml
+      roth-ledger export --household rivera --format csv -o rivera.csv
+      roth-ledger export --household rivera --as-known-on 2023-04-15
+    """
+    from ledger.app.exporting import export_household, write_export
+    from ledger.errors import LedgerError
+
+    if fmt is None:
+        ext = (output or "").rsplit(".", 1)[-1].lower() if output and "." in output else ""
+        fmt = {"yml": "yaml", "yaml": "yaml", "json": "json", "csv": "csv"}.get(ext, "yaml")
+    data = export_household(get_store(ctx), household, as_known_on)
+    if output is None:
+        write_export(data, fmt, sys.stdout)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as stream:
+            write_export(data, fmt, stream)
+    except OSError as exc:
+        raise LedgerError(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"exported {len(data['events'])} events of household {household} to {output}",
+               err=True)
+
+
+# --- record: one subcommand per kind, generated from events.FIELDS ----------------------
+
+
+class RecordGroup(click.Group):
+    """Accepts kind names with dashes too (roth-contribution)."""
+
+    def get_command(self, ctx, cmd_name):
+        return super().get_command(ctx, cmd_name.replace("-", "_"))
+
+
+@cli.group("record", cls=RecordGroup)
+def record() -> None:
+    """Record one event from command-line flags (the same fields and checks as a file).
+
+    Run `roth-ledger record KIND --help` for a kind's fields. The stored event's id is
+    printed (use it with `void`). The person must already be in the household: add them
+    with `record person` first.
+
+    \b
+    Examples:
+      roth-ledger record household --household rivera --name "Dana and Lee Rivera"
+      roth-ledger record person --household rivera --id dana --name "Dana Rivera" \\
+          --born 1980-07-02
+      roth-ledger record roth_contribution --household rivera --person dana \\
+          --tax-year 2024 --date 2025-04-01 --amount 7000 --source "5498 Vanguard 2024"
+    """
+
+
+def _describe(spec: ev.FieldSpec) -> str:
+    extra = [spec.type]
+    if spec.required:
+        extra.append("required")
+    elif spec.default is not None:
+        default = spec.default
+        extra.append(f"default {str(default).lower() if isinstance(default, bool) else default}")
+    return f"{spec.help} [{', '.join(extra)}]"
+
+
+def _option(name: str, help_text: str, dest: str | None = None) -> click.Option:
+    decls = [f"--{name.replace('_', '-')}"]
+    if "_" in name:
+        decls.append(f"--{name}")
+    decls.append(dest or name)
+    return click.Option(decls, metavar="VALUE", default=None, help=help_text)
+
+
+def _record_callback(kind: str):
+    @click.pass_context
+    def callback(ctx, household, **values):
+        from ledger.app.importing import record_event
+
+        raw = {k: v for k, v in values.items() if v is not None}
+        stored = record_event(get_store(ctx), household, kind, raw, recorded_by(ctx))
+        click.echo(stored.event.id)
+
+    return callback
+
+
+def _record_command(name: str, kind: str) -> click.Command:
+    household = click.Option(["--household", "-H", "household"], required=True, metavar="H",
+                             help="Household id.")
+    if kind == "person_added":
+        params = [household,
+                  _option("id", "the person's id, e.g. dana [required]"),
+                  _option("name", "full name [text]"),
+                  _option("born", "birth date, YYYY-MM-DD (sets age 59½) [required]")]
+    elif kind == "household_named":
+        params = [household, _option("name", "the household's display name [required]")]
+    else:
+        params = [household, _option("id", "event id (optional; generated when absent)")]
+        params += [_option(s.name, _describe(s)) for s in ev.FIELDS[kind]]
+        params += [_option("memo", "free-text note"),
+                   _option("source", 'the document it came from, e.g. "1099-R Fidelity 2022"')]
+    cls = ev.KINDS[kind]
+    example = " ".join(f"--{s.name.replace('_', '-')} ..." for s in ev.FIELDS[kind] if s.required)
+    doc = (f"Record one {kind} event: {cls.doc}.\n\n"
+           f"\b\nExample:\n  roth-ledger record {name} --household rivera {example}")
+    return click.Command(name, params=params, callback=_record_callback(kind), help=doc,
+                         short_help=cls.doc[:70])
+
+
+record.add_command(_record_command("household", "household_named"))
+record.add_command(_record_command("person", "person_added"))
+for _kind in ev.FILE_KINDS:
+    if _kind != "void":
+        record.add_command(_record_command(_kind, _kind))
+
+
+# --- void, households --------------------------------------------------------------
+
+
+@cli.command("void")
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the event is cancelled (kept in history).")
+@click.option("--household", "-H", default=None, metavar="H",
+              help="Household id (needed only when the id exists in several households).")
+@click.pass_context
+def void_cmd(ctx, event_id, reason, household) -> None:
+    """Cancel an event by recording a `void` that names it; both stay in the history.
+
+    \b
+    Example:
+      roth-ledger void e3 --reason "1099-R was corrected; see e9"
+    """
+    from ledger.app.importing import void_event
+
+    stored = void_event(get_store(ctx), event_id, reason, recorded_by(ctx), household)
+    click.echo(f"voided {event_id} in household {stored.household} (void event {stored.event.id})")
+
+
+@cli.command("households")
+@click.pass_context
+def households_cmd(ctx) -> None:
+    """List the households in the ledger, one id a line.
+
+    \b
+    Example:
+      roth-ledger households
+    """
+    for household in get_store(ctx).households():
+        click.echo(household)
+
+
+
+# --- events: the household's history --------------------------------------------------
+
+SHORT_KIND = {
+    "household_named": "household", "person_added": "person",
+    "roth_contribution": "roth_contrib", "roth_contribution_return": "contrib_return",
+    "ira_contribution": "ira_contrib", "ira_distribution": "ira_distrib",
+    "ira_year_end_value": "ira_year_end", "roth_conversion": "conversion",
+    "plan_after_tax_contribution": "plan_after_tax", "plan_roth_contribution": "plan_roth",
+    "plan_distribution": "plan_distrib", "in_plan_roth_rollover": "in_plan_roth",
+    "designated_roth_rollover": "droth_rollover", "roth_distribution": "roth_distrib",
+    "roth_year_end_value": "roth_year_end", "person_disabled": "disabled",
+    "person_died": "died", "void": "void",
+}
+
+
+def _summary(e: ev.Event) -> str:
+    from ledger.money import fmt_table
+
+    if isinstance(e, ev.Void):
+        return f"-> {e.target}"
+    if isinstance(e, ev.PersonAdded):
+        return e.born.isoformat()
+    for name in ("amount", "value"):
+        value = getattr(e, name, None)
+        if value is not None:
+            return fmt_table(value)
+    return ""
+
+
+def _row(s, voided: dict[str, str]) -> dict[str, object]:
+    e = s.event
+    day = e.effective_date
+    return {
+        "version": s.version, "id": e.id, "kind": e.kind,
+        "date": day.isoformat() if day else "", "person": getattr(e, "person", None) or "",
+        "tax_year": e.effective_tax_year, "summary": _summary(e),
+        "voided_by": voided.get(e.id), "recorded_at": s.recorded_at.isoformat(),
+        "recorded_by": s.recorded_by,
+        "fields": {k: v for k, v in ev.to_payload(e).items()},
+    }
+
+
+def _table(rows: list[dict]) -> None:
+    id_w = max([2] + [len(r["id"]) for r in rows])
+    columns = [("VER", 4, ">"), ("ID", min(id_w, 17), "<"), ("KIND", 14, "<"),
+               ("DATE", 10, "<"), ("PERSON", 6, "<"), ("AMOUNT", 12, ">"),
+               ("RECORDED", 10, "<")]
+    width = sum(w for _, w, _ in columns) + len(columns) - 1
+    by_w = 79 - width - 1
+    if by_w >= 4:
+        columns.append(("BY", by_w, "<"))
+
+    def fit(text: str, w: int) -> str:
+        return text if len(text) <= w else text[: w - 1] + "~"
+
+    click.echo(" ".join(f"{h:{a}{w}}" for h, w, a in columns).rstrip())
+    for r in rows:
+        cells = [f"{r['version']}{'x' if r['voided_by'] else ''}", r["id"],
+                 SHORT_KIND.get(r["kind"], r["kind"]), r["date"], r["person"], r["summary"],
+                 r["recorded_at"][:10], r["recorded_by"]]
+        click.echo(" ".join(f"{fit(str(c), w):{a}{w}}" for c, (_, w, a) in zip(cells, columns)).rstrip())
+    if any(r["voided_by"] for r in rows):
+        click.echo("x = voided (see the void event naming it)")
+
+
+@cli.command("events")
+@click.option("--household", "-H", required=True, metavar="H", help="Household id.")
+@click.option("--person", "-p", default=None, help="Only this person's events.")
+@click.option("--tax-year", type=int, default=None, help="Only events of this tax year.")
+@click.option("--kind", "-k", default=None, type=click.Choice(list(ev.KINDS)), metavar="KIND",
+              help="Only events of this kind (e.g. roth_distribution).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              help="Output format (default table, 80 columns).")
+@click.option("--as-known-on", type=DATE, default=None, help=KNOWN_ON_HELP)
+@click.pass_context
+def events_cmd(ctx, household, person, tax_year, kind, fmt, as_known_on) -> None:
+    """List a household's events in the order they were recorded.
+
+    Voided events stay in the list, marked `x` after their version (json/csv:
+    `voided_by`). The table shows the version, id, kind, date, person, amount (or value,
+    or a void's target) and when and by whom it was recorded.
+
+    \b
+    Examples:
+      roth-ledger events --household rivera
+      roth-ledger events --household rivera --person dana --tax-year 2022
+      roth-ledger events --household rivera --kind void --format json
+    """
+    from ledger.errors import NotFound
+
+    stored = get_store(ctx).load(household, as_known_on)
+    if not stored:
+        raise NotFound(f"no household {household!r}")
+    voided = {s.event.target: s.event.id for s in stored if isinstance(s.event, ev.Void)}
+    rows = []
+    for s in stored:
+        e = s.event
+        if person is not None and getattr(e, "person", None) != person:
+            continue
+        if tax_year is not None and e.effective_tax_year != tax_year:
+            continue
+        if kind is not None and e.kind != kind:
+            continue
+        rows.append(_row(s, voided))
+    if fmt == "json":
+        click.echo(json.dumps({"household": household, "events": rows}, indent=2))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        keys = ["version", "id", "kind", "date", "person", "tax_year", "summary",
+                "voided_by", "recorded_at", "recorded_by"]
+        writer.writerow(keys)
+        for r in rows:
+            writer.writerow(["" if r[k] is None else r[k] for k in keys])
+    else:
+        _table(rows)

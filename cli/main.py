@@ -1,0 +1,78 @@
+"""The ``roth-ledger`` command line: a thin click layer over ``ledger.app``.
+
+Errors are translated in one place (:class:`LedgerGroup`): a user mistake prints one
+clear message on stderr and exits non-zero; only bugs produce tracebacks.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+EXIT_USAGE = 2
+EXIT_CONFLICT = 4
+EXIT_STORE = 5
+EXIT_VERIFY = 6
+
+
+class LedgerGroup(click.Group):
+    """A click group that turns library errors into one-line messages."""
+
+    def invoke(self, ctx: click.Context):  # noqa: D401
+        from ledger.errors import LedgerError
+        from ledger.store.api import ConcurrencyConflict, StoreError
+
+        try:
+            return super().invoke(ctx)
+        except ConcurrencyConflict as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_CONFLICT)
+        except LedgerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except StoreError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_STORE)
+
+
+@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db",
+    envvar="ROTH_LEDGER_DB",
+    metavar="URL",
+    help="Ledger database: a file path, sqlite:///path or postgresql+psycopg://... "
+    "(default: ~/.local/share/roth-ledger/ledger.db; env ROTH_LEDGER_DB).",
+)
+@click.option("--user", "user", envvar="ROTH_LEDGER_USER", metavar="NAME",
+              help="Who is recording (audit trail; default: the login name).")
+@click.version_option(package_name="roth-ledger")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
+    """roth-ledger: an event-sourced ledger of Roth IRA basis.
+
+    Log each year's retirement-account events (Forms 5498, 1099-R, plan statements) once;
+    for any Roth IRA withdrawal get the taxable amount (Form 8606 Part III), the 10%
+    additional tax (Form 5329 Part I) and the basis layer every dollar came from.
+
+    \b
+    Typical use:
+      roth-ledger import ledger.yaml
+      roth-ledger report withdrawals --household rivera --person dana --tax-year 2022
+      roth-ledger report basis --household rivera --person dana --as-of 2022-12-31
+    """
+    ctx.obj = {"db": db, "user": user}
+
+
+def register() -> None:
+    """Attach every command module (kept separate so each stays small)."""
+    from . import commands  # noqa: F401  (modules register themselves on ``cli``)
+
+
+def main(argv: list[str] | None = None) -> None:
+    register()
+    cli.main(args=argv, prog_name="roth-ledger")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

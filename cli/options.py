@@ -1,0 +1,48 @@
+"""Reusable click options and parameter types (dates, formats, policy settings)."""
+from __future__ import annotations
+
+import click
+
+
+class DateType(click.ParamType):
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        from ledger.dates import DateError, parse_date
+
+        try:
+            return parse_date(value)
+        except DateError as e:
+            self.fail(str(e), param, ctx)
+
+
+DATE = DateType()
+
+
+def report_format(f, choices=("table", "json", "csv")):
+    return click.option("--format", "fmt", type=click.Choice(choices), default="table",
+                        show_default=True, help="Output format.")(f)
+
+
+def policy_options(f):
+    """--ratio-precision and --irr-recapture (RULES.md section 0), combined into ``policy``."""
+
+    def build(ctx, param, value):
+        return value
+
+    f = click.option("--ratio-precision", type=click.Choice(["exact", "3"]), default="exact",
+                     show_default=True,
+                     help="Pro-rata ratios (Form 8606 line 10): full precision, or 3 decimals as on a paper form.")(f)
+    f = click.option("--irr-recapture", type=click.Choice(["carry", "none"]), default="carry",
+                     show_default=True,
+                     help="Whether an in-plan Roth rollover keeps its 10% recapture clock after the Roth 401(k) is rolled into a Roth IRA.")(f)
+
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args, ratio_precision, irr_recapture, **kwargs):
+        from ledger.rules.policy import Policy
+
+        return f(*args, policy=Policy(ratio_precision, irr_recapture), **kwargs)
+
+    return wrapper

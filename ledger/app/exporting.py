@@ -1,0 +1,115 @@
+"""Export a household as a ledger file (SPEC section 4), so export -> import round-trips.
+
+``export_household`` returns the SPEC shape as plain data: ``version``, ``household``
+(``id``, ``name`` when one was recorded), ``people`` (the latest record of each person
+wins) and ``events``: every stored event that is not household metadata, INCLUDING voids,
+in stored order, each with its ``id``, ``kind``, fields in the order of
+``events.FIELDS``, money as strings with two decimals, dates ISO, ``memo``/``source``
+when present. ``write_export`` writes it as YAML, JSON or CSV (the CSV convention of
+:mod:`ledger.ledgerfile`).
+"""
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any, TextIO
+
+import yaml
+
+from .. import events as ev
+from ..errors import LedgerError, NotFound
+from ..money import fmt
+
+FORMATS = ("yaml", "json", "csv")
+
+
+def _value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return fmt(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def event_record(event: ev.Event) -> dict[str, Any]:
+    """One event as a ledger-file mapping (id, kind, fields, memo, source)."""
+    out: dict[str, Any] = {"id": event.id, "kind": event.kind}
+    for spec in ev.FIELDS[event.kind]:
+        value = getattr(event, spec.name)
+        if value is not None:
+            out[spec.name] = _value(value)
+    for name in ("memo", "source"):
+        if getattr(event, name) is not None:
+            out[name] = getattr(event, name)
+    return out
+
+
+def export_household(store, household: str, known_on: date | None = None) -> dict[str, Any]:
+    """The household as a ledger file (as recorded by ``known_on`` when given)."""
+    stored = store.load(household, known_on)
+    if not stored:
+        when = f" as known on {known_on}" if known_on else ""
+        raise NotFound(f"no household {household!r}{when}")
+    name: str | None = None
+    people: dict[str, dict[str, Any]] = {}
+    events: list[dict[str, Any]] = []
+    for s in stored:
+        e = s.event
+        if isinstance(e, ev.HouseholdNamed):
+            name = e.name
+        elif isinstance(e, ev.PersonAdded):
+            person = {"id": e.person}
+            if e.name is not None:
+                person["name"] = e.name
+            person["born"] = e.born.isoformat()
+            people.pop(e.person, None)
+            people[e.person] = person
+        else:
+            events.append(event_record(e))
+    head: dict[str, Any] = {"id": household}
+    if name is not None:
+        head["name"] = name
+    return {"version": 1, "household": head, "people": list(people.values()), "events": events}
+
+
+def csv_columns(data: dict[str, Any]) -> list[str]:
+    """kind, id, then every field any record uses (in FIELDS order), memo, source."""
+    used = {"kind", "id", "name", "born"}
+    for record in data["events"]:
+        used.update(record)
+    columns = ["kind", "id", "name", "born"]
+    for kind in ev.FILE_KINDS:
+        for spec in ev.FIELDS[kind]:
+            if spec.name in used and spec.name not in columns:
+                columns.append(spec.name)
+    return columns + [c for c in ("memo", "source") if c in used]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_export(data: dict[str, Any], fmt: str, stream: TextIO) -> None:
+    """Write ``data`` (from export_household) as yaml, json or csv."""
+    if fmt == "yaml":
+        yaml.safe_dump(data, stream, sort_keys=False, allow_unicode=True, width=100)
+    elif fmt == "json":
+        json.dump(data, stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+    elif fmt == "csv":
+        columns = csv_columns(data)
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerow([_cell({"kind": "household", **data["household"]}.get(c)) for c in columns])
+        for person in data["people"]:
+            writer.writerow([_cell({"kind": "person", **person}.get(c)) for c in columns])
+        for record in data["events"]:
+            writer.writerow([_cell(record.get(c)) for c in columns])
+    else:
+        raise LedgerError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")

@@ -1,0 +1,147 @@
+"""Use cases that write events: import a ledger file, record one event, void one.
+
+Decide, then apply (STYLE.md example 2): each use case loads the household, validates
+everything against the file AND the stored events, and only then appends -- all new
+events in ONE ``store.append`` at the version it validated against, so an import is
+atomic (all or nothing) and a racing writer gets a ConcurrencyConflict, not a mix.
+Idempotent: an event whose id is already stored with the same content is skipped.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import events as ev
+from ..errors import InvalidInput, LedgerError, NotFound, Problem
+from ..ledgerfile import (
+    Known,
+    contribution_warnings,
+    household_of,
+    read_ledger_file,
+    validate_ledger,
+)
+from ..ledgerfile.read import Node, RawLedger
+from ..store.api import StoredEvent
+
+RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    household: str
+    added: int
+    skipped: int
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def _load(store, household: str | None) -> tuple[list[StoredEvent], int]:
+    if household is None:
+        return [], 0
+    stored = store.load(household)
+    return stored, (stored[-1].version if stored else 0)
+
+
+def _people(events) -> dict:
+    return {e.person: e.born for e in events if isinstance(e, ev.PersonAdded)}
+
+
+def import_file(store, path: str | Path, recorded_by: str, dry_run: bool = False) -> ImportResult:
+    """Validate ``path`` against the file and the store, then append every new event."""
+    raw = read_ledger_file(path)
+    household = household_of(raw)
+    stored, version = _load(store, household)
+    known = Known.from_events(s.event for s in stored)
+    ledger = validate_ledger(raw, known)
+    candidates = ledger.all_events()
+    new = [e for e in candidates if e.id not in known.events]
+    everything = [s.event for s in stored] + new
+    warnings = contribution_warnings(_people(everything), everything)
+    if new and not dry_run:
+        store.append(ledger.household, version, new, recorded_by)
+    return ImportResult(ledger.household, len(new), len(candidates) - len(new), warnings, dry_run)
+
+
+def _record_tree(household: str, kind: str, raw_fields: dict[str, object]) -> Node:
+    fields = {k: Node(v, None) for k, v in raw_fields.items() if v is not None}
+    root: dict[str, Node] = {"version": Node(1, None)}
+    if kind == "household_named":
+        root["household"] = Node({"id": Node(household, None), **fields}, None)
+        return Node(root, None)
+    root["household"] = Node(household, None)
+    if kind == "person_added":
+        if "person" in fields and "id" not in fields:
+            fields["id"] = fields.pop("person")
+        root["people"] = Node([Node(fields, None)], None)
+    else:
+        root["events"] = Node([Node({"kind": Node(kind, None), **fields}, None)], None)
+    return Node(root, None)
+
+
+def record_event(
+    store, household: str, kind: str, raw_fields: dict[str, object], recorded_by: str
+) -> StoredEvent:
+    """Record one event given as raw field values (from command-line flags), with the
+    same validation as a file. ``kind`` may also be ``person``/``person_added`` (fields
+    id, name, born) or ``household``/``household_named`` (field name). Other kinds need
+    the person to exist in the household already.
+
+    Without an ``id``, an event identical to one already stored is recorded again (two
+    identical deposits are two facts); a person or household record identical to the
+    stored one is not repeated (the stored event is returned).
+    """
+    kind = RECORD_ALIASES.get(kind, kind)
+    label = f"record {kind}"
+    if kind not in ev.KINDS:
+        raise InvalidInput([Problem(label, None, "kind", f"unknown kind {kind!r}")])
+    if kind == "household_named" and not raw_fields.get("name"):
+        raise InvalidInput([Problem(label, None, "name", "missing (the household's name)")])
+    stored, version = _load(store, household)
+    known = Known.from_events(s.event for s in stored)
+    raw = RawLedger(label, _record_tree(household, kind, raw_fields))
+    ledger = validate_ledger(raw, known)
+    event = ledger.all_events()[0] if kind in ev.INTERNAL_KINDS else ledger.events[0]
+    by_id = {s.event.id: s for s in stored}
+    if event.id in by_id:
+        if kind in ev.INTERNAL_KINDS or raw_fields.get("id"):
+            return by_id[event.id]  # same content (checked by validation)
+        event = _fresh_id(event, set(by_id))
+    return store.append(household, version, [event], recorded_by)[0]
+
+
+def _fresh_id(event: ev.Event, taken: set[str]) -> ev.Event:
+    """The event with the first content id (occurrence 0, 1, ...) not yet taken."""
+    payload = ev.to_payload(event)
+    occurrence = 0
+    while ev.content_id(event.kind, payload, occurrence) in taken:
+        occurrence += 1
+    return dataclasses.replace(event, id=ev.content_id(event.kind, payload, occurrence))
+
+
+def void_event(
+    store, event_id: str, reason: str, recorded_by: str, household: str | None = None
+) -> StoredEvent:
+    """Cancel a stored event by recording a ``void`` naming it; both stay in history."""
+    if not reason or not str(reason).strip():
+        raise InvalidInput([Problem("void", None, "reason", "missing (say why)")])
+    matches = store.find(event_id)
+    if household is not None:
+        matches = [m for m in matches if m.household == household]
+    if not matches:
+        where = f" in household {household!r}" if household else ""
+        raise NotFound(f"no event {event_id!r}{where}")
+    households = sorted({m.household for m in matches})
+    if len(households) > 1:
+        raise LedgerError(
+            f"event {event_id!r} exists in several households ({', '.join(households)}); "
+            "say which with --household"
+        )
+    household = households[0]
+    stored, version = _load(store, household)
+    for s in stored:
+        if isinstance(s.event, ev.Void) and s.event.target == event_id:
+            raise LedgerError(f"event {event_id!r} is already voided by {s.event.id!r}")
+    draft = ev.Void(id="", target=event_id, reason=str(reason).strip())
+    void = _fresh_id(draft, {s.event.id for s in stored})
+    return store.append(household, version, [void], recorded_by)[0]

@@ -1,0 +1,437 @@
+"""The ledger's facts: one small immutable event per fact (SPEC section 4).
+
+Each kind is a frozen dataclass; its fields are what a document says (Form 5498, 1099-R,
+a plan statement), never a figure the rules derive. ``KINDS`` maps the stable kind string
+(what is stored in the database) to its class; the field table drives the ledger-file
+parser, the ``record`` command and the payload codec, so the three cannot drift apart.
+
+Two kinds are internal and never appear under ``events:`` in a ledger file:
+``household_named`` and ``person_added`` carry the file's ``household`` and ``people``
+sections, so that every fact, including a birth date, is an event with an audit trail.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import typing
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+from .dates import end_of_year, parse_date
+from .money import parse_money
+
+SCHEMA_VERSION = 1
+
+
+def _f(help: str, default: object = dataclasses.MISSING) -> typing.Any:
+    if default is dataclasses.MISSING:
+        return dataclasses.field(metadata={"help": help})
+    return dataclasses.field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """Fields every event has. ``id`` is unique within a household."""
+
+    kind: ClassVar[str] = ""
+    doc: ClassVar[str] = ""
+    id: str = _f("event id, unique within the household")
+    memo: str | None = _f("free-text note", None)
+    source: str | None = _f('the document it came from, e.g. "1099-R Fidelity 2022"', None)
+
+    @property
+    def effective_date(self) -> date | None:
+        value = getattr(self, "date", None)
+        if value is not None:
+            return value
+        year = getattr(self, "year", None)
+        return end_of_year(year) if year is not None else None
+
+    @property
+    def effective_tax_year(self) -> int | None:
+        for name in ("tax_year", "year"):
+            value = getattr(self, name, None)
+            if value is not None:
+                return value
+        eff = self.effective_date
+        return eff.year if eff is not None else None
+
+
+# --- household metadata (internal kinds) ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HouseholdNamed(Event):
+    kind: ClassVar[str] = "household_named"
+    doc: ClassVar[str] = "the household's display name (from the file's household section)"
+    name: str = _f("display name")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonAdded(Event):
+    kind: ClassVar[str] = "person_added"
+    doc: ClassVar[str] = "a person of the household and their birth date (later records win)"
+    person: str = _f("person id")
+    name: str | None = _f("full name", None)
+    born: date = _f("birth date (sets age 59½)")
+
+
+# --- Roth and traditional IRAs ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RothContribution(Event):
+    kind: ClassVar[str] = "roth_contribution"
+    doc: ClassVar[str] = "a regular contribution to any Roth IRA for tax_year (Form 5498 box 10)"
+    person: str = _f("person id")
+    tax_year: int = _f("the tax year the contribution is for")
+    date: date = _f("the day it was deposited (up to the filing deadline of the next year)")
+    amount: Decimal = _f("amount contributed")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RothContributionReturn(Event):
+    kind: ClassVar[str] = "roth_contribution_return"
+    doc: ClassVar[str] = (
+        "a contribution withdrawn with its earnings before the deadline: treated as never "
+        "made; the earnings are taxable (1099-R code 8/P + J)"
+    )
+    person: str = _f("person id")
+    tax_year: int = _f("the tax year the returned contribution was for")
+    date: date = _f("the day it was returned")
+    amount: Decimal = _f("the contribution returned")
+    earnings: Decimal = _f("net income returned with it (taxable)", Decimal("0.00"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IraContribution(Event):
+    kind: ClassVar[str] = "ira_contribution"
+    doc: ClassVar[str] = "a traditional IRA contribution; nondeductible ones add basis (8606 line 1)"
+    person: str = _f("person id")
+    tax_year: int = _f("the tax year the contribution is for")
+    date: date = _f("the day it was deposited")
+    amount: Decimal = _f("amount contributed")
+    deductible: bool = _f("true if deducted on the return (no basis)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IraDistribution(Event):
+    kind: ClassVar[str] = "ira_distribution"
+    doc: ClassVar[str] = (
+        "a distribution from traditional/SEP/SIMPLE IRAs that was not converted or rolled "
+        "over (8606 line 7)"
+    )
+    person: str = _f("person id")
+    date: date = _f("distribution date")
+    amount: Decimal = _f("amount distributed")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IraYearEndValue(Event):
+    kind: ClassVar[str] = "ira_year_end_value"
+    doc: ClassVar[str] = (
+        "Dec 31 value of all traditional/SEP/SIMPLE IRAs plus outstanding rollovers (8606 line 6)"
+    )
+    person: str = _f("person id")
+    year: int = _f("the year whose Dec 31 value this is")
+    value: Decimal = _f("total value (Form 5498 box 5 summed over the accounts)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RothConversion(Event):
+    kind: ClassVar[str] = "roth_conversion"
+    doc: ClassVar[str] = (
+        "traditional/SEP/SIMPLE IRA -> Roth IRA; taxable part by the Form 8606 pro-rata rule "
+        "unless given"
+    )
+    person: str = _f("person id")
+    date: date = _f("the day the Roth IRA received it (layer year, 5-year clock)")
+    amount: Decimal = _f("amount converted")
+    taxable: Decimal | None = _f("taxable part, if known (else computed by Form 8606)", None)
+    distributed_on: date | None = _f(
+        "the day it left the traditional IRA, if in an earlier year (income year)", None
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RothDistribution(Event):
+    kind: ClassVar[str] = "roth_distribution"
+    doc: ClassVar[str] = "a withdrawal from any Roth IRA (1099-R code J, T or Q)"
+    person: str = _f("person id")
+    date: date = _f("distribution date")
+    amount: Decimal = _f("amount withdrawn (1099-R box 1)")
+    exception: str | None = _f(
+        "a §72(t) exception kind (e.g. first_home) or the Form 5329 line-2 number", None
+    )
+    disaster: bool = _f("true for a qualified disaster distribution (Form 8915-F)", False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RothYearEndValue(Event):
+    kind: ClassVar[str] = "roth_year_end_value"
+    doc: ClassVar[str] = "optional Dec 31 value of all Roth IRAs (shows earnings)"
+    person: str = _f("person id")
+    year: int = _f("the year whose Dec 31 value this is")
+    value: Decimal = _f("total value of the person's Roth IRAs")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonDisabled(Event):
+    kind: ClassVar[str] = "person_disabled"
+    doc: ClassVar[str] = "the person became disabled (§72(m)(7))"
+    person: str = _f("person id")
+    date: date = _f("date of disability")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonDied(Event):
+    kind: ClassVar[str] = "person_died"
+    doc: ClassVar[str] = "the person died; later distributions are to beneficiaries"
+    person: str = _f("person id")
+    date: date = _f("date of death")
+
+
+# --- employer plans ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanAfterTaxContribution(Event):
+    kind: ClassVar[str] = "plan_after_tax_contribution"
+    doc: ClassVar[str] = "non-Roth after-tax contribution to an employer plan"
+    person: str = _f("person id")
+    plan: str = _f("plan id, e.g. k401")
+    date: date = _f("contribution date")
+    amount: Decimal = _f("amount contributed")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanRothContribution(Event):
+    kind: ClassVar[str] = "plan_roth_contribution"
+    doc: ClassVar[str] = "designated Roth (Roth 401(k)) contribution; starts the plan's Roth clock"
+    person: str = _f("person id")
+    plan: str = _f("plan id")
+    tax_year: int = _f("tax year of the deferral")
+    date: date = _f("contribution date")
+    amount: Decimal = _f("amount contributed")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanDistribution(Event):
+    kind: ClassVar[str] = "plan_distribution"
+    doc: ClassVar[str] = (
+        "distribution of a plan's after-tax money, split per Notice 2014-54 among a Roth IRA, "
+        "a traditional IRA and cash"
+    )
+    person: str = _f("person id")
+    plan: str = _f("plan id")
+    date: date = _f("distribution date")
+    amount: Decimal = _f("total distributed (one distribution, all destinations)")
+    account_value: Decimal = _f(
+        "value just before: the after-tax sub-account with separate accounting, else the "
+        "whole pretax + after-tax balance"
+    )
+    separate_accounting: bool = _f("the plan keeps §72(d)(2) separate accounting", True)
+    to_roth_ira: Decimal = _f("amount rolled to a Roth IRA", Decimal("0.00"))
+    to_traditional_ira: Decimal = _f("amount rolled to a traditional IRA", Decimal("0.00"))
+    to_cash: Decimal = _f("amount paid out in cash", Decimal("0.00"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InPlanRothRollover(Event):
+    kind: ClassVar[str] = "in_plan_roth_rollover"
+    doc: ClassVar[str] = (
+        "plan money rolled into the plan's designated Roth account (IRR), with its own "
+        "5-year recapture clock"
+    )
+    person: str = _f("person id")
+    plan: str = _f("plan id")
+    date: date = _f("rollover date")
+    amount: Decimal = _f("amount rolled in plan")
+    account_value: Decimal | None = _f("value it was pro-rated over (if taxable not given)", None)
+    taxable: Decimal | None = _f("taxable amount (1099-R box 2a), if known", None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DesignatedRothRollover(Event):
+    kind: ClassVar[str] = "designated_roth_rollover"
+    doc: ClassVar[str] = "Roth 401(k) -> Roth IRA; basis is 1099-R box 5"
+    person: str = _f("person id")
+    plan: str = _f("plan id")
+    date: date = _f("rollover date")
+    amount: Decimal = _f("amount rolled over (1099-R box 1)")
+    basis: Decimal | None = _f("investment in the contract rolled (1099-R box 5)", None)
+    qualified: bool | None = _f("true if a qualified designated Roth distribution (code H/B+Q)", None)
+
+
+# --- corrections ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Void(Event):
+    kind: ClassVar[str] = "void"
+    doc: ClassVar[str] = "cancels an earlier event; both stay in the history"
+    target: str = _f("id of the event it cancels")
+    reason: str = _f("why")
+
+
+ALL_KINDS: tuple[type[Event], ...] = (
+    HouseholdNamed,
+    PersonAdded,
+    RothContribution,
+    RothContributionReturn,
+    IraContribution,
+    IraDistribution,
+    IraYearEndValue,
+    RothConversion,
+    PlanAfterTaxContribution,
+    PlanRothContribution,
+    PlanDistribution,
+    InPlanRothRollover,
+    DesignatedRothRollover,
+    RothDistribution,
+    RothYearEndValue,
+    PersonDisabled,
+    PersonDied,
+    Void,
+)
+KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_KINDS}
+INTERNAL_KINDS = frozenset({"household_named", "person_added"})
+FILE_KINDS = tuple(k for k in KINDS if k not in INTERNAL_KINDS)
+PLAN_KINDS = frozenset(
+    {
+        "plan_after_tax_contribution",
+        "plan_roth_contribution",
+        "plan_distribution",
+        "in_plan_roth_rollover",
+        "designated_roth_rollover",
+    }
+)
+
+# --- field table --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str
+    type: str  # money | date | year | bool | text
+    required: bool
+    default: object
+    help: str
+
+
+_TYPE_NAMES = {Decimal: "money", date: "date", int: "year", bool: "bool", str: "text"}
+_COMMON = ("id", "memo", "source")
+
+
+def _spec_for(cls: type[Event]) -> tuple[FieldSpec, ...]:
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.name in _COMMON:
+            continue
+        hint = hints[f.name]
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        base = args[0] if args else hint
+        required = f.default is dataclasses.MISSING
+        default = None if required else f.default
+        out.append(FieldSpec(f.name, _TYPE_NAMES[base], required, default, f.metadata["help"]))
+    return tuple(out)
+
+
+FIELDS: dict[str, tuple[FieldSpec, ...]] = {k: _spec_for(c) for k, c in KINDS.items()}
+COMMON_FIELDS = ("id", "kind", "memo", "source")
+
+
+def parse_value(spec: FieldSpec, raw: object) -> object:
+    """Read one field; raises ValueError with a reason the user can act on."""
+    if spec.type == "money":
+        return parse_money(raw)
+    if spec.type == "date":
+        return parse_date(raw)
+    if spec.type == "year":
+        if isinstance(raw, bool):
+            raise ValueError(f"{raw!r} is not a year")
+        try:
+            year = int(str(raw).strip())
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a year") from None
+        if not 1975 <= year <= 2100:
+            raise ValueError(f"{year} is not a plausible tax year")
+        return year
+    if spec.type == "bool":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("true", "yes", "1", "y"):
+            return True
+        if text in ("false", "no", "0", "n"):
+            return False
+        raise ValueError(f"{raw!r} is not true or false")
+    if raw is None:
+        raise ValueError("is empty")
+    if isinstance(raw, (dict, list)):
+        raise ValueError("must be plain text")
+    text = str(raw).strip()
+    if not text:
+        raise ValueError("is empty")
+    return text
+
+
+# --- payload codec ----------------------------------------------------------------
+
+
+def _encode(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def to_payload(event: Event) -> dict[str, object]:
+    """The stored JSON payload: every field but ``id`` and ``kind``, Nones dropped."""
+    out: dict[str, object] = {}
+    for f in dataclasses.fields(event):
+        if f.name == "id":
+            continue
+        value = getattr(event, f.name)
+        if value is None:
+            continue
+        out[f.name] = _encode(value)
+    return out
+
+
+def from_payload(kind: str, event_id: str, payload: dict[str, object]) -> Event:
+    """Rebuild an event from its stored payload (schema version 1)."""
+    cls = KINDS[kind]
+    values: dict[str, object] = {"id": event_id}
+    for name in ("memo", "source"):
+        if payload.get(name) is not None:
+            values[name] = payload[name]
+    for spec in FIELDS[kind]:
+        raw = payload.get(spec.name)
+        if raw is None:
+            continue
+        if spec.type == "money":
+            values[spec.name] = Decimal(raw)
+        elif spec.type == "date":
+            values[spec.name] = date.fromisoformat(raw)
+        else:
+            values[spec.name] = raw
+    return cls(**values)
+
+
+def canonical_json(payload: dict[str, object]) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_id(kind: str, payload: dict[str, object], occurrence: int = 0) -> str:
+    """A deterministic id for an event given without one: re-importing the same file
+    yields the same ids, so the import stays idempotent."""
+    digest = hashlib.sha256(
+        f"{kind}\n{canonical_json(payload)}\n{occurrence}".encode()
+    ).hexdigest()
+    return f"{kind[:4]}-{digest[:12]}"

@@ -1,0 +1,76 @@
+"""Ledger files (SPEC section 4): read, validate, and the CSV convention.
+
+    from ledger.ledgerfile import parse_ledger_file, contribution_warnings
+    lf = parse_ledger_file("rivera.yaml")        # raises InvalidInput listing every problem
+    lf.household, lf.household_name, lf.people, lf.events
+
+A bad file is refused whole: every problem is a ``Problem(file, line, field, message)``
+printed as ``FILE:LINE: field: message``. Events without an ``id`` get
+``events.content_id(kind, payload, occurrence)`` (``occurrence`` counts identical events
+earlier in the same file), so importing the same file twice adds nothing. The household
+name becomes a ``household_named`` event (id ``household:<sha256(name)[:8]>``) and each
+person a ``person_added`` event (id ``person:<person>:<sha256(payload)[:8]>``): the same
+content has the same id and is skipped on re-import; a changed birth date is a new event
+and the later record wins.
+
+CSV convention (one record per row; the first row names the columns):
+
+* a ``kind`` column is required; the other columns are field names (``id``, ``person``,
+  ``tax_year``, ``date``, ``amount``, ..., ``memo``, ``source``), in any order;
+* an empty cell means "not given"; amounts and dates are written as in YAML
+  (``6000.00``, ``2020-04-01``), booleans as ``true``/``false``;
+* one row with kind ``household`` gives the household: columns ``id`` and ``name``;
+* rows with kind ``person`` give the people: columns ``id`` (or ``person``), ``name``,
+  ``born``;
+* every other row is one event, in file order; ``version`` is implicitly 1.
+  Line numbers in problems are the CSV line of the row.
+
+``roth-ledger export --format csv`` writes exactly this, so CSV round-trips too.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .limits import contribution_warnings
+from .read import RawLedger, read_ledger_file
+from .validate import (
+    Known,
+    LedgerFile,
+    household_event_id,
+    person_event,
+    validate_ledger,
+)
+
+__all__ = [
+    "Known",
+    "LedgerFile",
+    "RawLedger",
+    "contribution_warnings",
+    "household_event_id",
+    "household_of",
+    "parse_ledger_file",
+    "person_event",
+    "read_ledger_file",
+    "validate_ledger",
+]
+
+
+def parse_ledger_file(path: str | Path, known: Known | None = None) -> LedgerFile:
+    """Read and validate a ledger file (YAML, JSON or CSV by extension)."""
+    return validate_ledger(read_ledger_file(path), known)
+
+
+def household_of(raw: RawLedger) -> str | None:
+    """The household id a raw file names, if it is a usable id (else None: validation
+    will report why)."""
+    from .validate import TOKEN
+
+    node = raw.root.value.get("household")
+    if node is None:
+        return None
+    value = node.value
+    if isinstance(value, dict):
+        value = value.get("id").value if value.get("id") is not None else None
+    if isinstance(value, str) and TOKEN.match(value):
+        return value
+    return None

@@ -1,0 +1,189 @@
+"""Checks across fields and events, run once every event has been read.
+
+Each check is a small function ``(event, node, ctx) -> None`` that records problems with
+the line of the offending field. The table ``KIND_CHECKS`` keys them by event kind.
+Over-limit contributions are not problems here: see :mod:`.limits` (warnings).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Callable, Mapping
+
+from .. import events as ev
+from .. import yearly
+from ..errors import MissingFact
+from .read import Node
+
+CONTRIBUTION_KINDS = ("roth_contribution", "ira_contribution", "plan_roth_contribution")
+MAX_ROLLOVER_DAYS = 60  # §408(d)(3)(A): a rollover completed within 60 days
+
+
+@dataclass(slots=True)
+class Ctx:
+    out: object  # validate._Collector
+    known: object  # validate.Known
+
+    def add(self, node: Node, field: str | None, message: str) -> None:
+        sub = node.value.get(field) if field and isinstance(node.value, dict) else None
+        self.out.add(sub.line if sub is not None else node.line, field, message)
+
+
+def reason(exc: MissingFact) -> str:
+    return str(exc).removeprefix("missing: ")
+
+
+def cross_checks(
+    built: list[tuple[ev.Event, Node]], people: Mapping[str, date], known, out
+) -> None:
+    ctx = Ctx(out, known)
+    file_ids = {e.id for e, _ in built}
+    seen: dict[str, int | None] = {}
+    owners = dict(known.plan_owners)
+    for event, node in built:
+        if event.id in seen:
+            ctx.add(node, "id", f"id {event.id!r} is already used on line {seen[event.id]}")
+        else:
+            seen[event.id] = node.line
+        _check_stored(event, node, ctx)
+        _check_person(event, node, people, ctx)
+        if isinstance(event, ev.Void):
+            _check_void(event, node, file_ids, ctx)
+        plan = getattr(event, "plan", None)
+        if plan is not None:
+            owner = owners.setdefault(plan, event.person)
+            if owner != event.person:
+                ctx.add(node, "plan", f"plan {plan!r} belongs to {owner!r}; give "
+                        f"{event.person}'s plan its own id")
+        check = KIND_CHECKS.get(event.kind)
+        if check is not None:
+            check(event, node, ctx)
+
+
+def _check_stored(event: ev.Event, node: Node, ctx: Ctx) -> None:
+    stored = ctx.known.events.get(event.id)
+    if stored is None:
+        return
+    if stored.kind != event.kind or ev.to_payload(stored) != ev.to_payload(event):
+        ctx.add(node, "id", f"id {event.id} already stored with different content; "
+                "record a void and a new event instead")
+
+
+def _check_person(event: ev.Event, node: Node, people: Mapping[str, date | None], ctx: Ctx) -> None:
+    person = getattr(event, "person", None)
+    if person is None:
+        return
+    if person not in people:
+        ctx.add(node, "person", f"unknown person {person!r}: add it under people "
+                "(or with `roth-ledger record person`)")
+        return
+    day = event.effective_date
+    if day is not None and people[person] is not None and day < people[person]:
+        where = "date" if hasattr(event, "date") else "year"
+        ctx.add(node, where, f"{day} is before {person}'s birth ({people[person]})")
+
+
+def _check_void(event: ev.Void, node: Node, file_ids: set[str], ctx: Ctx) -> None:
+    if event.target == event.id:
+        ctx.add(node, "target", "a void cannot cancel itself")
+    elif event.target not in file_ids and event.target not in ctx.known.events:
+        ctx.add(node, "target", f"no event {event.target!r} in this file or the household")
+
+
+def _deadline(event, node: Node, ctx: Ctx) -> None:
+    start = date(event.tax_year, 1, 1)
+    if event.date < start:
+        ctx.add(node, "date", f"{event.date} is before tax year {event.tax_year} began")
+        return
+    try:
+        deadline = yearly.filing_deadline(event.tax_year)
+    except MissingFact as exc:
+        ctx.add(node, "tax_year", reason(exc))
+        return
+    if event.date > deadline:
+        ctx.add(node, "date", f"{event.date} is after the {event.tax_year} contribution "
+                f"deadline ({deadline}); a later deposit counts for a later tax year")
+
+
+def _return(event: ev.RothContributionReturn, node: Node, ctx: Ctx) -> None:
+    if event.date < date(event.tax_year, 1, 1):
+        ctx.add(node, "date", f"{event.date} is before tax year {event.tax_year} began")
+
+
+def _plan_distribution(event: ev.PlanDistribution, node: Node, ctx: Ctx) -> None:
+    split = event.to_roth_ira + event.to_traditional_ira + event.to_cash
+    if split != event.amount:
+        ctx.add(node, "amount", f"to_roth_ira + to_traditional_ira + to_cash = {split}, "
+                f"but amount is {event.amount}")
+    if event.account_value <= 0:
+        ctx.add(node, "account_value", "must be more than zero (the value just before)")
+    elif event.amount > event.account_value:
+        ctx.add(node, "amount", f"{event.amount} is more than account_value {event.account_value}")
+
+
+def _in_plan_rollover(event: ev.InPlanRothRollover, node: Node, ctx: Ctx) -> None:
+    if event.account_value is None and event.taxable is None:
+        ctx.add(node, "taxable", "give taxable (1099-R box 2a) or account_value")
+    if event.taxable is not None and event.taxable > event.amount:
+        ctx.add(node, "taxable", f"{event.taxable} is more than amount {event.amount}")
+    if event.account_value is not None:
+        if event.account_value <= 0:
+            ctx.add(node, "account_value", "must be more than zero")
+        elif event.amount > event.account_value:
+            ctx.add(node, "amount", f"{event.amount} is more than account_value {event.account_value}")
+
+
+def _designated_roth(event: ev.DesignatedRothRollover, node: Node, ctx: Ctx) -> None:
+    if event.basis is not None and event.basis > event.amount:
+        ctx.add(node, "basis", f"{event.basis} is more than amount {event.amount}")
+
+
+def _conversion(event: ev.RothConversion, node: Node, ctx: Ctx) -> None:
+    if event.taxable is not None and event.taxable > event.amount:
+        ctx.add(node, "taxable", f"{event.taxable} is more than amount {event.amount}")
+    left = event.distributed_on
+    if left is None:
+        return
+    if left >= event.date:
+        ctx.add(node, "distributed_on", f"{left} must be before date ({event.date}); leave it "
+                "out when the money left and arrived the same day")
+    elif event.date - left > timedelta(days=MAX_ROLLOVER_DAYS):
+        ctx.add(node, "distributed_on", f"{left} is {(event.date - left).days} days before date "
+                f"({event.date}); a conversion by rollover must arrive within 60 days "
+                "(§408(d)(3)(A))")
+
+
+def _exception(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
+    value = event.exception
+    if value is None:
+        return
+    year = event.date.year
+    if yearly.is_code(value):
+        try:
+            yearly.exception_kind_from_code(value, year)
+        except MissingFact as exc:
+            why = reason(exc)
+            ctx.add(node, "exception", why if "UNCONFIRMED" in why
+                    else f"{why}; name the exception kind (e.g. first_home)")
+        except LookupError as exc:
+            ctx.add(node, "exception", f"{exc}; name the exception kind (e.g. first_home)")
+        return
+    if value not in yearly.EXCEPTION_KINDS:
+        ctx.add(node, "exception", f"unknown exception {value!r} (a kind: "
+                f"{', '.join(yearly.EXCEPTION_KINDS)}; or the Form 5329 line-2 number)")
+        return
+    info = yearly.exception_info(value)
+    if not info.available_on(event.date):
+        ctx.add(node, "exception", f"{value} applies only to distributions on or after "
+                f"{info.available_from}")
+
+
+KIND_CHECKS: dict[str, Callable] = {
+    **{k: _deadline for k in CONTRIBUTION_KINDS},
+    "roth_contribution_return": _return,
+    "plan_distribution": _plan_distribution,
+    "in_plan_roth_rollover": _in_plan_rollover,
+    "designated_roth_rollover": _designated_roth,
+    "roth_conversion": _conversion,
+    "roth_distribution": _exception,
+}

@@ -1,0 +1,284 @@
+"""Read a ledger file into a located raw tree: every value with the line it came from.
+
+Nothing here knows event kinds; :mod:`.validate` turns the tree into events. Formats by
+extension:
+
+* ``.yaml`` / ``.yml`` -- composed with ``yaml.compose`` (safe), so each value keeps its
+  node's line. Numbers are kept as the text written (``27777.78``), never as floats;
+  only booleans, nulls and dates are interpreted by YAML.
+* ``.json`` -- checked with :mod:`json`, then read through the same YAML composer for
+  line numbers (JSON is flow-style YAML).
+* ``.csv`` -- one row per record, the first row names the columns; see
+  :mod:`ledger.ledgerfile` for the convention. Every cell is text; an empty cell is absent.
+
+A file that cannot be read at all (missing, a directory, binary, a syntax error, empty,
+not a mapping) raises :class:`~ledger.errors.InvalidInput` with one problem.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from ..errors import InvalidInput, Problem
+
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
+MAX_DEPTH = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A value (scalar, ``dict[str, Node]`` or ``list[Node]``) and its 1-based line."""
+
+    value: Any
+    line: int | None
+
+    def plain(self) -> Any:
+        """The value without line numbers (for messages about nested data)."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+@dataclass(slots=True)
+class RawLedger:
+    """The file's sections, still untyped. ``problems`` are shape problems found while
+    reading (duplicate keys...); validation adds its own and reports them all."""
+
+    file: str
+    root: Node
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Fatal(Exception):
+    def __init__(self, line: int | None, message: str):
+        self.line = line
+        self.message = message
+
+
+def read_ledger_file(path: str | Path) -> RawLedger:
+    """Read ``path`` (see the module docstring); raise InvalidInput if unreadable."""
+    name = str(path)
+    try:
+        fmt = FORMATS.get(Path(path).suffix.lower())
+        if Path(path).is_dir():
+            raise _Fatal(None, "is a directory, not a ledger file")
+        if fmt is None:
+            raise _Fatal(None, "unknown file type: use .yaml, .yml, .json or .csv")
+        text = _read_text(Path(path))
+        problems: list[Problem] = []
+        if fmt == "csv":
+            root = _from_csv(text, name, problems)
+        else:
+            reader = _from_json if fmt == "json" else _from_yaml
+            root = reader(text, name, problems)
+        if root.value is None or root.value == "":
+            raise _Fatal(None, "the file is empty")
+        if not isinstance(root.value, dict):
+            raise _Fatal(
+                root.line,
+                "the file must be a mapping with version, household, people and events",
+            )
+        return RawLedger(name, root, problems)
+    except _Fatal as exc:
+        raise InvalidInput([Problem(name, exc.line, None, exc.message)]) from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise _Fatal(None, "no such file") from None
+    except IsADirectoryError:
+        raise _Fatal(None, "is a directory, not a ledger file") from None
+    except PermissionError:
+        raise _Fatal(None, "permission denied") from None
+    except OSError as exc:
+        raise _Fatal(None, f"cannot read: {exc.strerror or exc}") from None
+    if b"\x00" in data:
+        raise _Fatal(None, "not a text file (binary data)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _Fatal(None, "not a text file (not UTF-8)") from None
+    if not text.strip():
+        raise _Fatal(None, "the file is empty")
+    return text
+
+
+# --- YAML (and JSON through the YAML composer) -----------------------------------------
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    tag = node.tag
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return SafeConstructor.bool_values.get(node.value.lower(), node.value)
+    if tag == _TIMESTAMP:
+        try:
+            value = SafeConstructor.construct_yaml_timestamp(loader, node)
+        except (ValueError, yaml.YAMLError):
+            return node.value
+        # a date with a time of day is not a ledger date: keep the text for the message
+        return value if type(value).__name__ == "date" else node.value
+    return node.value  # str, int and float as written: no float ever
+
+
+def _from_yaml(text: str, name: str, problems: list[Problem]) -> Node:
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(text, exc) from None
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.reader.ReaderError as exc:
+            raise _reader_error(text, exc) from None
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else None
+            message = f"YAML syntax error: {exc.problem or exc.context}"
+            if exc.problem and exc.context and exc.context_mark is not None:
+                where = exc.context_mark.line + 1
+                if where != line:
+                    message += f" ({exc.context} started on line {where})"
+            raise _Fatal(line, message) from None
+        except yaml.YAMLError as exc:
+            raise _Fatal(None, f"YAML syntax error: {exc}") from None
+        if node is None:
+            raise _Fatal(None, "the file is empty")
+        done: dict[int, Node] = {}
+        return _walk(loader, node, name, problems, done, set(), 0)
+    finally:
+        loader.dispose()
+
+
+def _reader_error(text: str, exc: yaml.reader.ReaderError) -> _Fatal:
+    line = text.count("\n", 0, max(exc.position, 0)) + 1
+    return _Fatal(line, f"not a text file (control character #x{exc.character:04x})")
+
+
+def _walk(loader, node, name, problems, done, active, depth) -> Node:
+    key = id(node)
+    if key in done:
+        return done[key]
+    line = node.start_mark.line + 1
+    if key in active or depth > MAX_DEPTH:
+        raise _Fatal(line, "the data nests too deeply (recursive YAML alias?)")
+    active.add(key)
+    if isinstance(node, yaml.ScalarNode):
+        out = Node(_scalar(loader, node), line)
+    elif isinstance(node, yaml.SequenceNode):
+        out = Node([_walk(loader, n, name, problems, done, active, depth + 1) for n in node.value], line)
+    else:
+        mapping: dict[str, Node] = {}
+        for knode, vnode in node.value:
+            kline = knode.start_mark.line + 1
+            if not isinstance(knode, yaml.ScalarNode):
+                problems.append(Problem(name, kline, None, "a key must be a plain name"))
+                continue
+            k = str(knode.value)
+            if k in mapping:
+                problems.append(Problem(name, kline, k, "given twice"))
+                continue
+            value = _walk(loader, vnode, name, problems, done, active, depth + 1)
+            # the line of a field is the line of its key
+            mapping[k] = Node(value.value, kline) if not isinstance(value.value, (dict, list)) else value
+        out = Node(mapping, line)
+    active.discard(key)
+    done[key] = out
+    return out
+
+
+def _from_json(text: str, name: str, problems: list[Problem]) -> Node:
+    try:
+        data = json.loads(text, parse_float=str, parse_int=str, parse_constant=str)
+    except json.JSONDecodeError as exc:
+        raise _Fatal(exc.lineno, f"JSON syntax error: {exc.msg}") from None
+    except RecursionError:
+        raise _Fatal(None, "the data nests too deeply") from None
+    try:
+        found: list[Problem] = []
+        root = _from_yaml(text, name, found)  # same values, with line numbers
+        problems.extend(found)
+        return root
+    except (_Fatal, RecursionError):
+        return _plain_node(data, None, 0)
+
+
+def _plain_node(value: Any, line: int | None, depth: int) -> Node:
+    if depth > MAX_DEPTH:
+        raise _Fatal(line, "the data nests too deeply")
+    if isinstance(value, dict):
+        return Node({str(k): _plain_node(v, line, depth + 1) for k, v in value.items()}, line)
+    if isinstance(value, list):
+        return Node([_plain_node(v, line, depth + 1) for v in value], line)
+    return Node(value, line)
+
+
+# --- CSV ---------------------------------------------------------------------------
+
+HOUSEHOLD_ROW = "household"
+PERSON_ROW = "person"
+
+
+def _from_csv(text: str, name: str, problems: list[Problem]) -> Node:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise _Fatal(1, f"CSV error: {exc}") from None
+    if not header or not any(c.strip() for c in header):
+        raise _Fatal(1, "the file is empty")
+    columns = [c.strip() for c in header]
+    if "kind" not in columns:
+        raise _Fatal(1, "a ledger CSV needs a 'kind' column (see roth-ledger import --help)")
+    household: dict[str, Node] | None = None
+    household_line = None
+    people: list[Node] = []
+    events: list[Node] = []
+    try:
+        while True:
+            line = reader.line_num + 1
+            row = next(reader, None)
+            if row is None:
+                break
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(columns):
+                problems.append(Problem(name, line, None, f"{len(row)} cells but {len(columns)} columns"))
+                continue
+            cells = {c: Node(v.strip(), line) for c, v in zip(columns, row) if c and v.strip()}
+            kind = cells.get("kind")
+            if kind is not None and kind.value == HOUSEHOLD_ROW:
+                if household is not None:
+                    problems.append(Problem(name, line, "kind", f"a second household row (first on line {household_line})"))
+                    continue
+                household, household_line = {k: v for k, v in cells.items() if k != "kind"}, line
+            elif kind is not None and kind.value == PERSON_ROW:
+                people.append(Node({k: v for k, v in cells.items() if k != "kind"}, line))
+            else:
+                events.append(Node(cells, line))
+    except csv.Error as exc:
+        raise _Fatal(reader.line_num, f"CSV error: {exc}") from None
+    root: dict[str, Node] = {"version": Node("1", 1)}
+    if household is not None:
+        root["household"] = Node(household, household_line)
+    root["people"] = Node(people, 1)
+    root["events"] = Node(events, 1)
+    return Node(root, 1)

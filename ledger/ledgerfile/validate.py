@@ -1,0 +1,314 @@
+"""Turn a raw ledger tree into events, collecting EVERY problem (beancount-style).
+
+``validate_ledger(raw, known)`` either returns a complete :class:`LedgerFile` or raises
+:class:`~ledger.errors.InvalidInput` listing all problems as ``FILE:LINE: field: message``;
+nothing partial. ``known`` carries what the household already holds in the store (people,
+event ids, plan owners), so the same checks serve a fresh file, a re-import and the
+``record`` command. Pure: no database, no clock unless ``known.today`` is left unset.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Mapping
+
+from .. import events as ev
+from ..errors import InvalidInput, Problem
+from .checks import cross_checks
+from .read import Node, RawLedger
+
+TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+TOKEN_HELP = "letters, digits, '_', '.', '-' (up to 64, starting with a letter or digit)"
+TOP_KEYS = ("version", "household", "people", "events")
+PERSON_KEYS = ("id", "name", "born")
+EARLIEST_BIRTH = date(1900, 1, 1)
+_BORN = next(s for s in ev.FIELDS["person_added"] if s.name == "born")
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the store already holds for the household (empty for a new one)."""
+
+    people: Mapping[str, date] = field(default_factory=dict)  # person -> latest birth date
+    events: Mapping[str, ev.Event] = field(default_factory=dict)  # every stored event by id
+    plan_owners: Mapping[str, str] = field(default_factory=dict)  # plan -> person
+    today: date | None = None
+
+    @classmethod
+    def from_events(cls, events: Iterable[ev.Event], today: date | None = None) -> "Known":
+        people: dict[str, date] = {}
+        by_id: dict[str, ev.Event] = {}
+        owners: dict[str, str] = {}
+        for event in events:
+            by_id[event.id] = event
+            if isinstance(event, ev.PersonAdded):
+                people[event.person] = event.born
+            plan = getattr(event, "plan", None)
+            if plan is not None:
+                owners.setdefault(plan, event.person)
+        return cls(people, by_id, owners, today)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerFile:
+    """A validated ledger file: the household, its people and its events, in file order."""
+
+    file: str
+    household: str
+    household_name: str | None
+    people: tuple[ev.PersonAdded, ...]
+    events: tuple[ev.Event, ...]
+    lines: tuple[int | None, ...] = ()  # the line of each event in ``events``
+
+    @property
+    def household_event(self) -> ev.HouseholdNamed | None:
+        if self.household_name is None:
+            return None
+        return ev.HouseholdNamed(id=household_event_id(self.household_name), name=self.household_name)
+
+    def all_events(self) -> tuple[ev.Event, ...]:
+        """What an import appends: household_named, person_added, then the events."""
+        head = (self.household_event,) if self.household_event is not None else ()
+        return head + self.people + self.events
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def household_event_id(name: str) -> str:
+    return f"household:{_digest(name)}"
+
+
+def person_event(person: str, name: str | None, born: date) -> ev.PersonAdded:
+    """A PersonAdded whose id is a hash of its content: same content, same id."""
+    draft = ev.PersonAdded(id="", person=person, name=name, born=born)
+    return dataclasses.replace(
+        draft, id=f"person:{person}:{_digest(ev.canonical_json(ev.to_payload(draft)))}"
+    )
+
+
+class _Collector:
+    def __init__(self, file: str, problems: Iterable[Problem] = ()):
+        self.file = file
+        self.problems: list[Problem] = list(problems)
+
+    def add(self, line: int | None, field_name: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, line, field_name, message))
+
+
+def validate_ledger(raw: RawLedger, known: Known | None = None) -> LedgerFile:
+    known = known or Known()
+    out = _Collector(raw.file, raw.problems)
+    root: dict[str, Node] = raw.root.value
+    for key, node in root.items():
+        if key not in TOP_KEYS:
+            out.add(node.line, key, f"unknown section (expected {', '.join(TOP_KEYS)})")
+    _check_version(root.get("version"), raw.root.line, out)
+    household, household_name = _household(root.get("household"), raw.root.line, out)
+    listed: dict[str, date | None] = {}
+    people = _people(root.get("people"), known, out, listed)
+    built = _events(root.get("events"), out)
+    # a person listed with a problem still counts as listed (no cascade of errors)
+    cross_checks(built, {**known.people, **listed}, known, out)
+    if out.problems:
+        raise InvalidInput(sorted(out.problems, key=lambda p: p.line or 0))
+    return LedgerFile(
+        raw.file, household or "", household_name, tuple(people),
+        tuple(e for e, _ in built), tuple(n.line for _, n in built),
+    )
+
+
+def _check_version(node: Node | None, line: int | None, out: _Collector) -> None:
+    if node is None:
+        out.add(line, "version", "missing (write version: 1)")
+    elif str(node.value).strip() != "1":
+        out.add(node.line, "version", f"{node.plain()!r} is not supported (only version 1)")
+
+
+def _token(node: Node, field_name: str, out: _Collector) -> str | None:
+    value = node.value
+    if isinstance(value, (dict, list, bool)) or value is None or not TOKEN.match(str(value)):
+        shown = node.plain()
+        out.add(node.line, field_name, f"{shown!r} is not a valid id ({TOKEN_HELP})")
+        return None
+    return str(value)
+
+
+def _text(node: Node, field_name: str, out: _Collector) -> str | None:
+    try:
+        return ev.parse_value(ev.FieldSpec(field_name, "text", False, None, ""), node.value)
+    except ValueError as exc:
+        out.add(node.line, field_name, str(exc))
+        return None
+
+
+def _household(node: Node | None, line: int | None, out: _Collector) -> tuple[str | None, str | None]:
+    if node is None:
+        out.add(line, "household", "missing (write household: {id: ..., name: ...})")
+        return None, None
+    if not isinstance(node.value, dict):  # `household: rivera` is accepted as the id
+        return _token(node, "household", out), None
+    fields: dict[str, Node] = node.value
+    for key, sub in fields.items():
+        if key not in ("id", "name"):
+            out.add(sub.line, f"household.{key}", "unknown field (household has id and name)")
+    if "id" not in fields:
+        out.add(node.line, "household.id", "missing")
+        hid = None
+    else:
+        hid = _token(fields["id"], "household.id", out)
+    name_node = fields.get("name")
+    name = _text(name_node, "household.name", out) if name_node is not None and name_node.value is not None else None
+    return hid, name
+
+
+def _people(
+    node: Node | None, known: Known, out: _Collector, listed: dict[str, date | None]
+) -> list[ev.PersonAdded]:
+    if node is None or node.value is None:
+        return []
+    if not isinstance(node.value, list):
+        out.add(node.line, "people", "must be a list of {id, name, born}")
+        return []
+    seen: dict[str, int | None] = {}
+    result = []
+    today = known.today or date.today()
+    for item in node.value:
+        if not isinstance(item.value, dict):
+            out.add(item.line, "people", "each person must be a mapping {id, name, born}")
+            continue
+        fields: dict[str, Node] = dict(item.value)
+        if "id" not in fields and "person" in fields:  # CSV person rows may say `person`
+            fields["id"] = fields.pop("person")
+        ok = True
+        for key, sub in fields.items():
+            if key not in PERSON_KEYS:
+                out.add(sub.line, key, "unknown field for a person (id, name, born)")
+                ok = False
+        pid = _token(fields["id"], "id", out) if "id" in fields else None
+        if "id" not in fields:
+            out.add(item.line, "id", "missing (the person's id)")
+        if pid is not None and pid in seen:
+            out.add(fields["id"].line, "id", f"person {pid!r} already listed on line {seen[pid]}")
+            ok = False
+        if pid is not None:
+            seen[pid] = fields["id"].line
+        name = None
+        if "name" in fields and fields["name"].value is not None:
+            name = _text(fields["name"], "name", out)
+            ok = ok and name is not None
+        born = _born(fields.get("born"), item.line, today, out)
+        if pid is not None:
+            listed.setdefault(pid, born)
+        if ok and pid is not None and born is not None:
+            result.append(person_event(pid, name, born))
+    return result
+
+
+def _born(node: Node | None, line: int | None, today: date, out: _Collector) -> date | None:
+    if node is None or node.value is None:
+        out.add(line, "born", "missing (birth date, YYYY-MM-DD)")
+        return None
+    try:
+        born = ev.parse_value(_BORN, node.value)
+    except ValueError as exc:
+        out.add(node.line, "born", str(exc))
+        return None
+    if not EARLIEST_BIRTH <= born <= today:
+        out.add(node.line, "born", f"{born} is not a plausible birth date")
+        return None
+    return born
+
+
+def _events(node: Node | None, out: _Collector) -> list[tuple[ev.Event, Node]]:
+    if node is None or node.value is None:
+        return []
+    if not isinstance(node.value, list):
+        out.add(node.line, "events", "must be a list of events")
+        return []
+    occurrences: Counter[tuple[str, str]] = Counter()
+    built = []
+    for item in node.value:
+        event = build_event(item, out, occurrences)
+        if event is not None:
+            built.append((event, item))
+    return built
+
+
+def build_event(item: Node, out: _Collector, occurrences: Counter | None = None) -> ev.Event | None:
+    """One event from its raw mapping, or None after recording its problems."""
+    if not isinstance(item.value, dict):
+        out.add(item.line, None, "each event must be a mapping with a kind")
+        return None
+    fields: dict[str, Node] = item.value
+    kind_node = fields.get("kind")
+    if kind_node is None or kind_node.value is None:
+        out.add(item.line, "kind", "missing (e.g. kind: roth_contribution)")
+        return None
+    kind = str(kind_node.plain())
+    if kind in ev.INTERNAL_KINDS:
+        out.add(kind_node.line, "kind", f"{kind} is internal: use the household/people sections")
+        return None
+    if kind not in ev.KINDS:
+        out.add(kind_node.line, "kind", f"unknown kind {kind!r} (known: {', '.join(ev.FILE_KINDS)})")
+        return None
+    specs = {s.name: s for s in ev.FIELDS[kind]}
+    before = len(out.problems)
+    values: dict[str, object] = {}
+    for name, sub in fields.items():
+        if name in ("kind",):
+            continue
+        if name not in specs and name not in ev.COMMON_FIELDS:
+            out.add(sub.line, name, f"unknown field for {kind} (fields: {', '.join(specs)}, id, memo, source)")
+    for name in ("memo", "source"):
+        if name in fields and fields[name].value is not None:
+            values[name] = _text(fields[name], name, out)
+    for spec in ev.FIELDS[kind]:
+        sub = fields.get(spec.name)
+        if sub is None or sub.value is None or sub.value == "":
+            if spec.required:
+                where = sub.line if sub is not None else item.line
+                out.add(where, spec.name, f"missing (required for {kind})")
+            continue
+        try:
+            values[spec.name] = parse_field(spec, sub.value)
+        except ValueError as exc:
+            out.add(sub.line, spec.name, str(exc))
+    event_id = None
+    if "id" in fields and fields["id"].value is not None:
+        event_id = _token(fields["id"], "id", out)
+    if len(out.problems) > before:
+        return None
+    event = ev.KINDS[kind](id=event_id or "", **values)
+    if event_id is None:
+        payload = ev.to_payload(event)
+        key = (kind, ev.canonical_json(payload))
+        occurrence = 0
+        if occurrences is not None:
+            occurrence = occurrences[key]
+            occurrences[key] += 1
+        event = dataclasses.replace(event, id=ev.content_id(kind, payload, occurrence))
+    return event
+
+
+def parse_field(spec: ev.FieldSpec, raw: object) -> object:
+    """``events.parse_value`` plus the file's stricter rules: plain amounts only (no
+    ``1e5``), amounts above zero, exception numbers as two digits."""
+    if isinstance(raw, (dict, list)):
+        raise ValueError(f"must be a single {spec.type} value, not a {'list' if isinstance(raw, list) else 'mapping'}")
+    if spec.type == "money" and isinstance(raw, str) and "e" in raw.lower():
+        raise ValueError(f"{raw} is not a plain amount (write it out, e.g. 100000 or 1234.56)")
+    if spec.type == "date" and isinstance(raw, bool):
+        raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)")
+    value = ev.parse_value(spec, raw)
+    if spec.name == "amount" and value <= 0:
+        raise ValueError(f"{raw} must be more than zero")
+    if spec.name == "exception":
+        from ..yearly import normalize_code
+        value = normalize_code(value)
+    return value

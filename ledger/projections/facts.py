@@ -1,0 +1,92 @@
+"""Fold a household's stored events into plain facts: people and their active events.
+
+A pure fold (STYLE.md example 2): no validation, no clock, no id generation. ``void``
+events cancel their target (a void can itself be voided, which restores the target);
+both stay in the history. ``person_added`` events: the latest record of a person wins.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+from ..errors import MissingFact, NotFound
+from ..events import Event, PersonAdded, PersonDied, PersonDisabled, Void
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    id: str
+    name: str | None
+    born: date | None
+    died_on: date | None
+    disabled_on: date | None
+    events: tuple[Event, ...]  # active, non-internal events in recorded order
+
+    def require_born(self) -> date:
+        if self.born is None:
+            raise MissingFact(f"birth date of person {self.id!r} (record a person with --born)")
+        return self.born
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdFacts:
+    id: str
+    name: str | None
+    people: dict[str, PersonFacts]
+    voided: frozenset[str]
+
+    def person(self, person_id: str) -> PersonFacts:
+        try:
+            return self.people[person_id]
+        except KeyError:
+            known = ", ".join(sorted(self.people)) or "none"
+            raise NotFound(
+                f"no person {person_id!r} in household {self.id!r} (people: {known})"
+            ) from None
+
+
+def voided_ids(events: list[Event]) -> frozenset[str]:
+    voided: set[str] = set()
+    for ev in reversed(events):
+        if isinstance(ev, Void) and ev.id not in voided:
+            voided.add(ev.target)
+    return frozenset(voided)
+
+
+def fold(household: str, events: Iterable[Event]) -> HouseholdFacts:
+    events = list(events)
+    voided = voided_ids(events)
+    name = None
+    persons: dict[str, dict] = {}
+    by_person: dict[str, list[Event]] = {}
+    for ev in events:
+        if ev.id in voided or isinstance(ev, Void):
+            continue
+        kind = ev.kind
+        if kind == "household_named":
+            name = ev.name
+        elif isinstance(ev, PersonAdded):
+            persons.setdefault(ev.person, {}).update(name=ev.name, born=ev.born)
+        else:
+            pid = getattr(ev, "person", None)
+            if pid is None:
+                continue
+            p = persons.setdefault(pid, {})
+            if isinstance(ev, PersonDied):
+                p["died_on"] = min(p.get("died_on") or ev.date, ev.date)
+            elif isinstance(ev, PersonDisabled):
+                p["disabled_on"] = min(p.get("disabled_on") or ev.date, ev.date)
+            by_person.setdefault(pid, []).append(ev)
+    people = {
+        pid: PersonFacts(
+            pid,
+            p.get("name"),
+            p.get("born"),
+            p.get("died_on"),
+            p.get("disabled_on"),
+            tuple(by_person.get(pid, ())),
+        )
+        for pid, p in persons.items()
+    }
+    return HouseholdFacts(household, name, people, voided)

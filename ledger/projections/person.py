@@ -1,0 +1,334 @@
+"""The per-person fold: every year from the first event to the year asked for.
+
+Each year, in this order (each step a pure rule from :mod:`ledger.rules`):
+
+1. employer plans: after-tax and designated Roth contributions, plan distributions split
+   per Notice 2014-54 (``plan_split``), in-plan Roth rollovers (``in_plan_rollover``), and
+   designated Roth rollovers into the Roth IRA (Reg. 1.408A-10 A-3);
+2. traditional IRAs: Form 8606 Parts I-II for the conversions whose money left the
+   traditional IRA this year (``ira_pro_rata``; Reg. 1.408A-4 A-7 for the income year);
+3. Roth IRAs: regular contributions FOR the year (less returned ones, Reg. 1.408A-6
+   A-1(d)), conversion and plan-rollover layers RECEIVED this year (Reg. 1.408A-6 A-5(c)),
+   the qualified clock, then the year's distributions (``withdrawals.roth_year``).
+
+``as_of`` restricts the fold to events dated on or before that day (``report basis``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..errors import MissingFact
+from ..events import (
+    DesignatedRothRollover, InPlanRothRollover, IraContribution, IraDistribution,
+    IraYearEndValue, PlanAfterTaxContribution, PlanDistribution, PlanRothContribution,
+    RothContribution, RothContributionReturn, RothConversion, RothDistribution,
+    RothYearEndValue,
+)
+from ..money import ZERO
+from ..rules.in_plan_rollover import split_irr
+from ..rules.ira_pro_rata import ConversionIn, IraYearIn, IraYearOut, form8606_ira
+from ..rules.ordering import CITE_CONVERSION, Bucket
+from ..rules.plan_split import PlanSplit, split_distribution
+from ..rules.policy import DEFAULT_POLICY, Policy
+from ..rules.recapture import clock_ends
+from .facts import PersonFacts
+from .state import BasisSnapshot, PersonState, snapshot
+from .withdrawals import WithdrawalYear, roth_year
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDistributionOut:
+    event: PlanDistribution
+    split: PlanSplit
+
+
+@dataclass(frozen=True, slots=True)
+class IrrOut:
+    event: InPlanRothRollover
+    taxable: Decimal
+    nontaxable: Decimal
+    clock_ends: date
+
+
+@dataclass(frozen=True, slots=True)
+class LayerAdded:
+    source: str
+    year: int
+    taxable: Decimal
+    nontaxable: Decimal
+    clock_ends: date
+    event_ids: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class YearResult:
+    year: int
+    ira: IraYearOut | None = None
+    plan_distributions: list[PlanDistributionOut] = field(default_factory=list)
+    irrs: list[IrrOut] = field(default_factory=list)
+    drrs: list[tuple[DesignatedRothRollover, Decimal]] = field(default_factory=list)
+    layers_added: list[LayerAdded] = field(default_factory=list)
+    returned_earnings: Decimal = ZERO
+    withdrawals: WithdrawalYear | None = None
+    snapshot: BasisSnapshot | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def taxable_income(self) -> dict[str, Decimal]:
+        conv = self.ira.part2["18"] if self.ira and self.ira.part2 else ZERO
+        ira_dist = self.ira.taxable_distributions if self.ira else ZERO
+        plan = sum((p.split.taxable_income for p in self.plan_distributions), ZERO)
+        irr = sum((i.taxable for i in self.irrs), ZERO)
+        roth = self.withdrawals.taxable_amount if self.withdrawals else ZERO
+        out = {
+            "conversions": conv,
+            "ira_distributions": ira_dist,
+            "plan_distributions": plan,
+            "in_plan_roth_rollovers": irr,
+            "roth_distributions": roth,
+            "returned_contribution_earnings": self.returned_earnings,
+        }
+        out["total"] = sum(out.values(), ZERO)
+        return out
+
+
+def _tax_year_of(ev) -> int:
+    return ev.effective_tax_year
+
+
+class PersonLedger:
+    """All computed years of one person (a projection; rebuilt from events every time)."""
+
+    def __init__(self, person: PersonFacts, years: dict[int, YearResult], state: PersonState):
+        self.person = person
+        self.years = years
+        self.final_state = state
+
+    def year(self, y: int) -> YearResult:
+        return self.years.get(y) or YearResult(y)
+
+
+def compute_person(
+    person: PersonFacts,
+    through_year: int,
+    policy: Policy = DEFAULT_POLICY,
+    as_of: date | None = None,
+) -> PersonLedger:
+    events = person.events
+    if as_of is not None:
+        events = tuple(e for e in events if e.effective_date is None or e.effective_date <= as_of)
+    by_year: dict[int, list] = {}
+    income_year_conv: dict[int, list[RothConversion]] = {}
+    for ev in events:
+        if isinstance(ev, (RothContribution, RothContributionReturn, IraContribution, PlanRothContribution)):
+            y = ev.tax_year
+        elif isinstance(ev, (IraYearEndValue, RothYearEndValue)):
+            y = ev.year
+        else:
+            d = getattr(ev, "date", None)
+            if d is None:
+                continue
+            y = d.year
+        by_year.setdefault(y, []).append(ev)
+        if isinstance(ev, RothConversion):
+            iy = (ev.distributed_on or ev.date).year
+            income_year_conv.setdefault(iy, []).append(ev)
+    state = PersonState()
+    years: dict[int, YearResult] = {}
+    if not by_year and not income_year_conv:
+        return PersonLedger(person, years, state)
+    first = min(list(by_year) + list(income_year_conv))
+    roth_ye: dict[int, Decimal] = {}
+    for y in range(first, through_year + 1):
+        evs = by_year.get(y, [])
+        res = YearResult(y)
+        _plans(state, res, y, evs, policy)
+        _ira(person, state, res, y, evs, income_year_conv.get(y, []), policy, as_of)
+        added = _roth_inflows(state, res, y, evs)
+        for ev in evs:
+            if isinstance(ev, RothYearEndValue):
+                roth_ye[y] = ev.value
+        dists = [e for e in evs if isinstance(e, RothDistribution)]
+        if dists:
+            res.withdrawals = roth_year(person, state, y, dists, policy, roth_ye.get(y - 1), added)
+        years[y] = res
+    if through_year in years:  # the carried-forward view is needed only at the end
+        years[through_year].snapshot = snapshot(state)
+    return PersonLedger(person, years, state)
+
+
+def _plans(state: PersonState, res: YearResult, y: int, evs: list, policy: Policy) -> None:
+    for ev in evs:
+        if isinstance(ev, PlanAfterTaxContribution):
+            state.plan(ev.plan).after_tax_basis += ev.amount
+        elif isinstance(ev, PlanRothContribution):
+            p = state.plan(ev.plan)
+            p.designated_roth_basis += ev.amount
+            if p.roth_clock_start is None or ev.tax_year < p.roth_clock_start:
+                p.roth_clock_start = ev.tax_year
+        elif isinstance(ev, PlanDistribution):
+            p = state.plan(ev.plan)
+            split = split_distribution(
+                ev.amount, ev.account_value, p.after_tax_basis, ev.to_traditional_ira,
+                ev.to_roth_ira, ev.to_cash, policy.ratio_precision,
+            )
+            p.after_tax_basis = max(p.after_tax_basis - split.after_tax, ZERO)
+            res.plan_distributions.append(PlanDistributionOut(ev, split))
+            if split.trad_after_tax > 0:
+                state.ira_basis += split.trad_after_tax
+            if split.roth_taxable > 0 or split.roth_nontaxable > 0:
+                _add_layer(state, res, y, "plan_rollover", split.roth_taxable, split.roth_nontaxable, ev.id)
+            if split.cash_taxable > 0:
+                res.warnings.append(
+                    f"{ev.id}: {split.cash_taxable} of pretax money paid in cash is taxable and may owe "
+                    "the 10% additional tax if early; plan exceptions are not tracked by the ledger"
+                )
+        elif isinstance(ev, InPlanRothRollover):
+            p = state.plan(ev.plan)
+            s = split_irr(ev.amount, y, p.after_tax_basis, ev.account_value, ev.taxable, policy.ratio_precision)
+            if s.nontaxable > p.after_tax_basis:
+                res.warnings.append(
+                    f"{ev.id}: nontaxable part {s.nontaxable} exceeds the plan's recorded after-tax "
+                    f"basis {p.after_tax_basis}"
+                )
+            p.after_tax_basis = max(p.after_tax_basis - s.nontaxable, ZERO)
+            p.designated_roth_basis += ev.amount
+            from .state import IrrLayer
+
+            p.irr_layers.append(IrrLayer(ev.id, y, s.taxable, s.nontaxable))
+            res.irrs.append(IrrOut(ev, s.taxable, s.nontaxable, s.clock_ends))
+        elif isinstance(ev, DesignatedRothRollover):
+            _designated_roth_rollover(state, res, y, ev, policy)
+
+
+def _designated_roth_rollover(state, res, y, ev: DesignatedRothRollover, policy: Policy) -> None:
+    """Reg. 1.408A-10 A-3(a): a qualified DRAC distribution rolled over is all basis; a
+    nonqualified one brings only its investment in the contract (1099-R box 5) as basis,
+    the rest is earnings. The Roth IRA clock starts no later than the rollover year."""
+    p = state.plan(ev.plan)
+    if ev.qualified:
+        basis = ev.amount
+    elif ev.basis is not None:
+        basis = ev.basis
+    else:
+        basis = min(p.designated_roth_basis, ev.amount)
+        res.warnings.append(
+            f"{ev.id}: basis (1099-R box 5) not given; used the plan's recorded investment in the "
+            f"contract, {basis}"
+        )
+    res.drrs.append((ev, basis))
+    left = basis
+    if not ev.qualified:
+        for layer in p.irr_layers:
+            if left <= 0:
+                break
+            take = min(layer.taxable_remaining, left)
+            if take <= 0:
+                continue
+            layer.taxable_remaining -= take
+            left -= take
+            if policy.irr_recapture == "carry":
+                state.drr.append(
+                    Bucket("designated_roth_rollover", y, "taxable", layer.year, take,
+                           [ev.id, layer.event_id])
+                )
+            else:
+                left += take  # 'none': the amount is ordinary rollover basis
+    if left > 0:
+        state.drr.append(Bucket("designated_roth_rollover", y, "nontaxable", None, left, [ev.id]))
+    p.designated_roth_basis = max(p.designated_roth_basis - basis, ZERO)
+    state.start_clock(y)
+
+
+def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
+    line1 = line4 = ZERO
+    dist = ZERO
+    ye = None
+    for ev in evs:
+        if isinstance(ev, IraContribution) and not ev.deductible:
+            line1 += ev.amount
+            if ev.date.year > y:
+                line4 += ev.amount
+        elif isinstance(ev, IraDistribution):
+            dist += ev.amount
+        elif isinstance(ev, IraYearEndValue):
+            ye = ev.value
+    if line1 == 0 and dist == 0 and not conversions:
+        return
+    inp = IraYearIn(
+        person.id, y, line1, line4, state.ira_basis, ye, dist,
+        tuple(ConversionIn(c.id, c.amount, c.taxable) for c in conversions),
+    )
+    try:
+        out = form8606_ira(inp, policy.ratio_precision)
+    except MissingFact:
+        if as_of is not None and as_of.year == y and as_of < date(y, 12, 31):
+            res.warnings.append(
+                f"{y}: the taxable part of this year's conversions is known only at year end "
+                "(Form 8606 line 6); they are left out of the layers until then"
+            )
+            return
+        raise
+    res.ira = out
+    res.warnings.extend(out.warnings)
+    state.ira_basis = out.basis_carried
+    state.conversion_splits.update(out.conversions)
+
+
+def _add_layer(state, res, y, source, taxable, nontaxable, event_id) -> None:
+    for portion, amt in (("taxable", taxable), ("nontaxable", nontaxable)):
+        b = state.conv_bucket(y, source, portion)
+        b.remaining += amt
+        b.citation = CITE_CONVERSION
+        if event_id not in b.event_ids:
+            b.event_ids.append(event_id)
+    for la in res.layers_added:
+        if la.source == source and la.year == y:
+            res.layers_added.remove(la)
+            res.layers_added.append(
+                LayerAdded(source, y, la.taxable + taxable, la.nontaxable + nontaxable,
+                           la.clock_ends, la.event_ids + (event_id,))
+            )
+            break
+    else:
+        res.layers_added.append(LayerAdded(source, y, taxable, nontaxable, clock_ends(y), (event_id,)))
+    state.start_clock(y)
+
+
+def _roth_inflows(state: PersonState, res: YearResult, y: int, evs: list) -> Decimal:
+    """Regular contributions for ``y`` and conversions received in ``y``; returns the
+    dollars added to Roth IRAs this year (for the year-end-value sanity check)."""
+    added = ZERO
+    for ev in evs:
+        if isinstance(ev, RothContribution):
+            b = state.regular_bucket(ev.tax_year)
+            b.remaining += ev.amount
+            b.event_ids.append(ev.id)
+            added += ev.amount
+        elif isinstance(ev, RothConversion):
+            split = state.conversion_splits.get(ev.id)
+            if split is None:
+                continue  # pending until its income year's Form 8606 can be computed
+            _add_layer(state, res, y, "conversion", split[0], split[1], ev.id)
+            added += ev.amount
+    for ev in evs:
+        if isinstance(ev, RothContributionReturn):
+            b = state.regular_bucket(ev.tax_year)
+            if ev.amount > b.remaining:
+                res.warnings.append(
+                    f"{ev.id}: returned {ev.amount} but only {b.remaining} was contributed for {ev.tax_year}"
+                )
+            b.remaining = max(b.remaining - ev.amount, ZERO)
+            b.event_ids.append(ev.id)
+            res.returned_earnings += ev.earnings
+            added -= ev.amount
+    for b in state.regular.values():
+        if b.year == y and b.remaining > 0:
+            state.start_clock(y)
+    for b in state.drr:
+        added += b.remaining if b.year == y else ZERO
+    for la in res.layers_added:
+        if la.source == "plan_rollover":
+            added += la.taxable + la.nontaxable
+    return added

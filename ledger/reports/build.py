@@ -1,0 +1,205 @@
+"""Reports are projections: plain dicts with the stable keys of SPEC section 6.
+
+Money is a string with two decimals; form lines are keyed as printed ("19", "25a"); a
+line the form would leave blank is absent. Each report carries household, person,
+tax_year (or as_of), policy and warnings.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ..dates import age_59_and_a_half
+from ..money import fmt
+from ..projections.facts import HouseholdFacts
+from ..projections.person import PersonLedger, compute_person
+from ..rules.policy import Policy
+from ..rules.qualified import qualified_from
+
+
+def _money_lines(lines: dict | None) -> dict | None:
+    if lines is None:
+        return None
+    return {k: (v if isinstance(v, str) else fmt(v)) for k, v in lines.items()}
+
+
+def _header(facts: HouseholdFacts, person: str, policy: Policy, **when) -> dict:
+    out = {"household": facts.id, "person": person}
+    out.update(when)
+    out["policy"] = policy.as_dict()
+    return out
+
+
+def ledger_for(facts: HouseholdFacts, person: str, through_year: int, policy: Policy,
+               as_of: date | None = None) -> PersonLedger:
+    return compute_person(facts.person(person), through_year, policy, as_of)
+
+
+def _draw_dict(d) -> dict:
+    return {
+        "distribution": d.distribution,
+        "source": d.source,
+        "year": d.year,
+        "portion": d.portion,
+        "clock_year": d.clock_year,
+        "amount": fmt(d.amount),
+        "subject_to_additional_tax": fmt(d.subject_to_additional_tax),
+        "events": list(d.event_ids),
+        "rule": d.citation,
+    }
+
+
+def withdrawals_report(facts: HouseholdFacts, person: str, tax_year: int, policy: Policy,
+                       ledger: PersonLedger | None = None) -> dict:
+    ledger = ledger or ledger_for(facts, person, tax_year, policy)
+    yr = ledger.year(tax_year)
+    w = yr.withdrawals
+    out = _header(facts, person, policy, tax_year=tax_year)
+    if w is None:
+        out.update({
+            "qualified": None, "distributions": [], "draws": [], "form8606": {}, "form5329": {},
+            "exceptions": [], "taxable_amount": "0.00", "additional_tax": "0.00",
+            "warnings": list(yr.warnings) + [f"no Roth IRA distributions recorded for {tax_year}"],
+        })
+        return out
+    out["qualified"] = w.qualified
+    out["distributions"] = [
+        {
+            "id": r.event.id,
+            "date": r.event.date.isoformat(),
+            "amount": fmt(r.event.amount),
+            "exception": r.exception,
+            "exception_code": r.exception_code,
+            "disaster": r.event.disaster,
+            "qualified": r.test.qualified,
+            "qualified_reason": r.test.reason,
+            "early": r.early,
+            "taxable_amount": fmt(r.taxable),
+            "subject_to_additional_tax": fmt(r.subject),
+            "excepted": fmt(r.excepted),
+            "additional_tax": fmt(r.additional_tax),
+            "source": r.event.source,
+        }
+        for r in w.distributions
+    ]
+    out["draws"] = [_draw_dict(d) for d in w.draws]
+    out["form8606"] = _money_lines(w.form8606) or {}
+    out["form5329"] = _money_lines(w.form5329) or {}
+    out["exceptions"] = [
+        {"kind": k, "code": c, "amount": fmt(a)} for k, c, a in w.exceptions
+    ]
+    out["taxable_amount"] = fmt(w.taxable_amount)
+    out["additional_tax"] = fmt(w.additional_tax)
+    out["warnings"] = list(yr.warnings) + list(w.warnings)
+    return out
+
+
+def form8606_report(facts, person, tax_year, policy, ledger=None) -> dict:
+    ledger = ledger or ledger_for(facts, person, tax_year, policy)
+    yr = ledger.year(tax_year)
+    out = _header(facts, person, policy, tax_year=tax_year)
+    if yr.ira is not None and yr.ira.part1 is not None:
+        out["part1"] = _money_lines(yr.ira.part1)
+    if yr.ira is not None and yr.ira.part2 is not None:
+        out["part2"] = _money_lines(yr.ira.part2)
+    if yr.withdrawals is not None and yr.withdrawals.form8606:
+        out["part3"] = _money_lines(yr.withdrawals.form8606)
+    warnings = list(yr.warnings)
+    if not any(k in out for k in ("part1", "part2", "part3")):
+        warnings.append(f"Form 8606 is not required for {person} in {tax_year} by the recorded events")
+    out["warnings"] = warnings + (list(yr.withdrawals.warnings) if yr.withdrawals else [])
+    return out
+
+
+def form5329_report(facts, person, tax_year, policy, ledger=None) -> dict:
+    ledger = ledger or ledger_for(facts, person, tax_year, policy)
+    yr = ledger.year(tax_year)
+    w = yr.withdrawals
+    out = _header(facts, person, policy, tax_year=tax_year)
+    out["part1"] = _money_lines(w.form5329) if w and w.form5329 else {}
+    out.update(out["part1"])  # lines "1".."4" also at the top level
+    out["exceptions"] = (
+        [{"kind": k, "code": c, "amount": fmt(a)} for k, c, a in w.exceptions] if w else []
+    )
+    out["additional_tax"] = fmt(w.additional_tax) if w else "0.00"
+    out["warnings"] = list(yr.warnings) + (list(w.warnings) if w else [])
+    return out
+
+
+def year_report(facts, person, tax_year, policy, ledger=None) -> dict:
+    ledger = ledger or ledger_for(facts, person, tax_year, policy)
+    yr = ledger.year(tax_year)
+    out = _header(facts, person, policy, tax_year=tax_year)
+    out["taxable_income"] = {k: fmt(v) for k, v in yr.taxable_income().items()}
+    out["plan_distributions"] = [
+        {
+            "id": p.event.id,
+            "plan": p.event.plan,
+            "date": p.event.date.isoformat(),
+            "amount": fmt(p.event.amount),
+            "after_tax": fmt(p.split.after_tax),
+            "pretax": fmt(p.split.pretax),
+            "to_roth_ira": {"taxable": fmt(p.split.roth_taxable), "nontaxable": fmt(p.split.roth_nontaxable)},
+            "to_traditional_ira": {"pretax": fmt(p.split.trad_pretax), "after_tax": fmt(p.split.trad_after_tax)},
+            "to_cash": {"taxable": fmt(p.split.cash_taxable), "nontaxable": fmt(p.split.cash_nontaxable)},
+        }
+        for p in yr.plan_distributions
+    ]
+    out["in_plan_roth_rollovers"] = [
+        {"id": i.event.id, "plan": i.event.plan, "date": i.event.date.isoformat(),
+         "amount": fmt(i.event.amount), "taxable": fmt(i.taxable), "nontaxable": fmt(i.nontaxable),
+         "clock_ends": i.clock_ends.isoformat()}
+        for i in yr.irrs
+    ]
+    out["designated_roth_rollovers"] = [
+        {"id": ev.id, "plan": ev.plan, "date": ev.date.isoformat(), "amount": fmt(ev.amount),
+         "basis": fmt(basis), "earnings": fmt(ev.amount - basis)}
+        for ev, basis in yr.drrs
+    ]
+    out["roth_layers_added"] = [
+        {"source": la.source, "year": la.year, "taxable": fmt(la.taxable),
+         "nontaxable": fmt(la.nontaxable), "clock_ends": la.clock_ends.isoformat(),
+         "events": list(la.event_ids)}
+        for la in yr.layers_added
+    ]
+    if yr.ira is not None:
+        out["form8606"] = {k: _money_lines(v) for k, v in
+                           (("part1", yr.ira.part1), ("part2", yr.ira.part2)) if v is not None}
+    if yr.withdrawals is not None:
+        out["roth_distributions"] = {
+            "total": fmt(sum((r.event.amount for r in yr.withdrawals.distributions), Decimal(0))),
+            "taxable_amount": fmt(yr.withdrawals.taxable_amount),
+            "additional_tax": fmt(yr.withdrawals.additional_tax),
+        }
+    out["warnings"] = list(yr.warnings) + (list(yr.withdrawals.warnings) if yr.withdrawals else [])
+    return out
+
+
+def basis_report(facts, person, as_of: date, policy) -> dict:
+    pf = facts.person(person)
+    ledger = compute_person(pf, as_of.year, policy, as_of)
+    yr = ledger.years.get(as_of.year)
+    snap = yr.snapshot if yr else None
+    out = _header(facts, person, policy, as_of=as_of.isoformat())
+    if snap is None:
+        from ..projections.state import PersonState, snapshot
+
+        snap = snapshot(PersonState())
+    out["regular_contribution_basis"] = fmt(snap.regular_contribution_basis)
+    out["regular_contributions_by_year"] = {str(y): fmt(a) for y, a in snap.regular_by_year}
+    out["designated_roth_rollover_basis"] = fmt(snap.designated_roth_rollover_basis)
+    out["conversion_layers"] = [
+        {"source": l.source, "year": l.year, "taxable": fmt(l.taxable), "nontaxable": fmt(l.nontaxable),
+         "clock_ends": l.clock_ends.isoformat(), "events": list(l.event_ids)}
+        for l in snap.conversion_layers
+    ]
+    out["ira_basis"] = fmt(snap.ira_basis)
+    out["plans"] = {
+        pid: {"after_tax_basis": fmt(at), "designated_roth_basis": fmt(dr)} for pid, at, dr in snap.plans
+    }
+    start = qualified_from(snap.clock_start)
+    out["qualified_clock_starts"] = f"{snap.clock_start}-01-01" if snap.clock_start else None
+    out["qualified_from"] = start.isoformat() if start else None
+    out["age_59_and_a_half_on"] = age_59_and_a_half(pf.require_born()).isoformat()
+    out["warnings"] = list(yr.warnings) if yr else []
+    return out

@@ -1,0 +1,252 @@
+"""Render report dicts as JSON, CSV or an 80-column table with the forms' line numbers."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+LINE_LABELS_8606 = {
+    "1": "Nondeductible contributions for the year",
+    "2": "Total basis from prior years",
+    "3": "Add lines 1 and 2",
+    "4": "Contributions made Jan 1 - Apr 15 next year",
+    "5": "Line 3 minus line 4",
+    "6": "Value of all trad/SEP/SIMPLE IRAs Dec 31",
+    "7": "Distributions (not converted/rolled over)",
+    "8": "Net amount converted to Roth IRAs",
+    "9": "Add lines 6, 7 and 8",
+    "10": "Line 5 / line 9 (nontaxable ratio)",
+    "11": "Nontaxable part of conversions",
+    "12": "Nontaxable part of distributions",
+    "13": "Add lines 11 and 12",
+    "14": "Basis carried forward",
+    "15a": "Line 7 minus line 12",
+    "15b": "Qualified disaster part of 15a",
+    "15c": "Taxable distributions",
+    "16": "Amount converted",
+    "17": "Basis in the amount converted",
+    "18": "Taxable amount of conversions",
+    "19": "Nonqualified Roth IRA distributions",
+    "20": "Qualified first-time homebuyer expenses",
+    "21": "Line 19 minus line 20",
+    "22": "Basis in regular Roth contributions",
+    "23": "Line 21 minus line 22",
+    "24": "Basis in conversions and plan rollovers",
+    "25a": "Line 23 minus line 24 (earnings)",
+    "25b": "Qualified disaster part of 25a",
+    "25c": "Taxable amount",
+}
+LINE_LABELS_5329 = {
+    "1": "Early distributions includible (+ recapture)",
+    "2": "Part of line 1 excepted",
+    "3": "Amount subject to additional tax",
+    "4": "Additional tax (10% of line 3)",
+}
+
+
+def to_json(report: dict) -> str:
+    return json.dumps(report, indent=2, default=_default) + "\n"
+
+
+def _default(o):
+    if isinstance(o, Decimal):
+        return str(o)
+    return str(o)
+
+
+def _flatten(prefix: str, value, rows: list) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(f"{prefix}.{k}" if prefix else str(k), v, rows)
+    elif isinstance(value, list):
+        if not value:
+            rows.append((prefix, ""))
+        for i, v in enumerate(value):
+            _flatten(f"{prefix}[{i}]", v, rows)
+    else:
+        rows.append((prefix, "" if value is None else value))
+
+
+def to_csv(report: dict, rows_key: str | None = None) -> str:
+    """CSV: with ``rows_key`` one row per entry of that list; else ``field,value`` pairs."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if rows_key is not None:
+        entries = report.get(rows_key) or []
+        cols: list[str] = []
+        flat_entries = []
+        for e in entries:
+            rows: list = []
+            _flatten("", e, rows)
+            flat_entries.append(dict(rows))
+            cols.extend(c for c, _ in rows if c not in cols)
+        w.writerow(cols)
+        for fe in flat_entries:
+            w.writerow([fe.get(c, "") for c in cols])
+        return buf.getvalue()
+    rows = []
+    _flatten("", report, rows)
+    w.writerow(["field", "value"])
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def _m(v) -> str:
+    if v is None or v == "":
+        return ""
+    try:
+        return f"{Decimal(v):,.2f}"
+    except Exception:
+        return str(v)
+
+
+def _title(report: dict, name: str) -> list[str]:
+    when = f"tax year {report['tax_year']}" if "tax_year" in report else f"as of {report.get('as_of')}"
+    pol = report.get("policy", {})
+    return [
+        f"{name} - household {report['household']}, person {report['person']}, {when}",
+        f"policy: ratio_precision={pol.get('ratio_precision')}, irr_recapture={pol.get('irr_recapture')}",
+        "",
+    ]
+
+
+def _lines(title: str, lines: dict, labels: dict) -> list[str]:
+    out = [title]
+    for k, v in lines.items():
+        val = v if k == "10" else _m(v)
+        out.append(f"  {k:>4}  {labels.get(k, ''):<45} {val:>16}")
+    out.append("")
+    return out
+
+
+def _warnings(report: dict) -> list[str]:
+    ws = report.get("warnings") or []
+    out = (["Warnings:"] + [f"  - {w}" for w in ws]) if ws else []
+    if report.get("explain"):
+        out += ["", "Explanation (figure = value: rule; events):"]
+        for e in report["explain"]:
+            evs = ", ".join(
+                f"{x['id']} {x['kind']} {x.get('date', '')}" + (f" [{x['source']}]" if x.get("source") else "")
+                for x in e["events"]
+            )
+            out.append(f"  {e['figure']} = {e['value']}: {e['rule']}")
+            if evs:
+                out.append(f"      events: {evs}")
+    return out
+
+
+def table_withdrawals(r: dict) -> str:
+    out = _title(r, "Roth IRA withdrawals")
+    q = r.get("qualified")
+    out.append(f"Qualified distribution(s): {'yes' if q else 'no' if q is not None else '-'}")
+    out.append("")
+    if r["distributions"]:
+        out.append(f"  {'id':<10} {'date':<10} {'amount':>12} {'exception':<12} {'qual':<4} {'taxable':>10} {'10% tax':>10}")
+        for d in r["distributions"]:
+            out.append(
+                f"  {d['id'][:10]:<10} {d['date']:<10} {_m(d['amount']):>12} {(d['exception'] or '-')[:12]:<12} "
+                f"{'yes' if d['qualified'] else 'no':<4} {_m(d['taxable_amount']):>10} {_m(d['additional_tax']):>10}"
+            )
+        out.append("")
+        out.append("Where each dollar came from (Reg. 1.408A-6 A-8 ordering):")
+        out.append(f"  {'source':<25} {'year':>4} {'portion':<10} {'clock':>5} {'amount':>12} {'subj. to 10%':>12}")
+        for d in r["draws"]:
+            out.append(
+                f"  {d['source']:<25} {d['year'] or '':>4} {d['portion'] or '':<10} {d['clock_year'] or '':>5} "
+                f"{_m(d['amount']):>12} {_m(d['subject_to_additional_tax']):>12}"
+            )
+        out.append("")
+    if r.get("form8606"):
+        out += _lines("Form 8606 Part III", r["form8606"], LINE_LABELS_8606)
+    if r.get("form5329"):
+        out += _lines("Form 5329 Part I", r["form5329"], LINE_LABELS_5329)
+    for e in r.get("exceptions") or []:
+        out.append(f"  exception {e['kind']} (line 2 code {e['code'] or 'check instructions'}): {_m(e['amount'])}")
+    out.append(f"Taxable amount: {_m(r['taxable_amount'])}    Additional tax: {_m(r['additional_tax'])}")
+    return "\n".join(out + _warnings(r)) + "\n"
+
+
+def table_form8606(r: dict) -> str:
+    out = _title(r, "Form 8606")
+    for part, title in (("part1", "Part I - Nondeductible contributions to traditional IRAs"),
+                        ("part2", "Part II - Conversions to Roth IRAs"),
+                        ("part3", "Part III - Distributions from Roth IRAs")):
+        if part in r:
+            out += _lines(title, r[part], LINE_LABELS_8606)
+    return "\n".join(out + _warnings(r)) + "\n"
+
+
+def table_form5329(r: dict) -> str:
+    out = _title(r, "Form 5329 Part I")
+    if r.get("part1"):
+        out += _lines("Part I - Additional tax on early distributions", r["part1"], LINE_LABELS_5329)
+    else:
+        out.append("No early Roth IRA distributions: Part I not required.")
+    for e in r.get("exceptions") or []:
+        out.append(f"  line 2 exception {e['kind']} (code {e['code'] or 'check instructions'}): {_m(e['amount'])}")
+    return "\n".join(out + _warnings(r)) + "\n"
+
+
+def table_year(r: dict) -> str:
+    out = _title(r, "Year summary")
+    out.append("Taxable income")
+    for k, v in r["taxable_income"].items():
+        out.append(f"  {k.replace('_', ' '):<40} {_m(v):>16}")
+    out.append("")
+    for p in r["plan_distributions"]:
+        out.append(f"Plan distribution {p['id']} ({p['plan']}, {p['date']}): {_m(p['amount'])}")
+        out.append(f"  after-tax {_m(p['after_tax'])}, pretax {_m(p['pretax'])}")
+        out.append(f"  to Roth IRA: taxable {_m(p['to_roth_ira']['taxable'])}, nontaxable {_m(p['to_roth_ira']['nontaxable'])}")
+        out.append(f"  to trad. IRA: pretax {_m(p['to_traditional_ira']['pretax'])}, after-tax {_m(p['to_traditional_ira']['after_tax'])}")
+        out.append(f"  cash: taxable {_m(p['to_cash']['taxable'])}, nontaxable {_m(p['to_cash']['nontaxable'])}")
+    for i in r["in_plan_roth_rollovers"]:
+        out.append(f"In-plan Roth rollover {i['id']} ({i['plan']}): {_m(i['amount'])}, taxable {_m(i['taxable'])}, clock ends {i['clock_ends']}")
+    for d in r.get("designated_roth_rollovers", []):
+        out.append(f"Roth 401(k) rollover {d['id']} ({d['plan']}): {_m(d['amount'])}, basis {_m(d['basis'])}")
+    if r["roth_layers_added"]:
+        out.append("")
+        out.append(f"Roth IRA layers added   {'taxable':>12} {'nontaxable':>12}  10% clock ends")
+        for la in r["roth_layers_added"]:
+            out.append(f"  {la['source']:<14} {la['year']}  {_m(la['taxable']):>12} {_m(la['nontaxable']):>12}  {la['clock_ends']}")
+    out.append("")
+    for part in ("part1", "part2"):
+        if part in r.get("form8606", {}):
+            out += _lines(f"Form 8606 {part.replace('part', 'Part ')}", r["form8606"][part], LINE_LABELS_8606)
+    return "\n".join(out + _warnings(r)) + "\n"
+
+
+def table_basis(r: dict) -> str:
+    out = _title(r, "Basis carried forward")
+    out.append(f"  {'regular contributions':<40} {_m(r['regular_contribution_basis']):>16}")
+    out.append(f"  {'designated Roth rollover basis':<40} {_m(r['designated_roth_rollover_basis']):>16}")
+    out.append(f"  {'traditional IRA basis (8606 line 14)':<40} {_m(r['ira_basis']):>16}")
+    out.append("")
+    if r["conversion_layers"]:
+        out.append(f"  {'layer':<14} {'year':>4} {'taxable':>12} {'nontaxable':>12}  10% clock ends")
+        for la in r["conversion_layers"]:
+            out.append(f"  {la['source']:<14} {la['year']:>4} {_m(la['taxable']):>12} {_m(la['nontaxable']):>12}  {la['clock_ends']}")
+        out.append("")
+    for pid, p in r["plans"].items():
+        out.append(f"  plan {pid}: after-tax basis {_m(p['after_tax_basis'])}, designated Roth basis {_m(p['designated_roth_basis'])}")
+    out.append(f"Qualified clock starts: {r['qualified_clock_starts'] or '-'} (qualified from {r.get('qualified_from') or '-'})")
+    out.append(f"Age 59 1/2 on: {r['age_59_and_a_half_on']}")
+    return "\n".join(out + _warnings(r)) + "\n"
+
+
+TABLES = {
+    "withdrawals": table_withdrawals,
+    "form8606": table_form8606,
+    "form5329": table_form5329,
+    "year": table_year,
+    "basis": table_basis,
+}
+CSV_ROWS: dict[str, str] = {}  # every report: flat "field,value" rows (complete, scriptable)
+
+
+def render(kind: str, report: dict, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(report)
+    if fmt == "csv":
+        return to_csv(report, CSV_ROWS.get(kind))
+    return TABLES[kind](report)

@@ -1,0 +1,161 @@
+"""Traditional IRA basis and the pro-rata rule: Form 8606 Parts I and II.
+
+All of a person's traditional, SEP and SIMPLE IRAs are one contract and all distributions
+of a year one distribution; basis is recovered in the ratio of basis to the Dec 31 value
+plus the year's distributions and conversions (IRC §408(d)(1)-(2); Treas. Reg. 1.408A-4
+A-7 for conversions). The form's lines (Instructions for Form 8606, Part I):
+
+    1 nondeductible contributions for the year   2 basis carried from last year (line 14)
+    3 = 1 + 2   4 = part of 1 made Jan 1 - Apr 15 of next year   5 = 3 - 4
+    6 Dec 31 value plus outstanding rollovers     7 distributions not converted/rolled
+    8 net amount converted                        9 = 6 + 7 + 8
+    10 = 5 / 9 ("rounded to at least 3 places"; 1.000 at most)
+    11 = 8 x 10   12 = 7 x 10   13 = 11 + 12   14 = 3 - 13   15a/15c = 7 - 12
+    Part II: 16 = amount converted, 17 = basis in it (line 11), 18 = 16 - 17 (taxable)
+
+Seed 004 / RULES.md (k): $7,000 nondeductible, $50,000 pretax IRA, convert $7,000 →
+$859.65 nontaxable with the exact ratio, $861 with line 10 rounded to 0.123.
+
+A conversion whose taxable part is given (``taxable``) keeps it; the rest are computed.
+When the ratio is needed and the Dec 31 value is not recorded, the figure is missing,
+never guessed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..errors import MissingFact
+from ..money import ONE, ZERO, cents, clamp_ratio
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionIn:
+    event_id: str
+    amount: Decimal
+    taxable_given: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class IraYearIn:
+    person: str
+    year: int
+    nondeductible_for_year: Decimal  # line 1
+    nondeductible_made_next_year: Decimal  # line 4
+    prior_basis: Decimal  # line 2
+    year_end_value: Decimal | None  # line 6
+    distributions: Decimal  # line 7
+    conversions: tuple[ConversionIn, ...]  # line 8 (income year = this year)
+
+
+@dataclass(frozen=True, slots=True)
+class IraYearOut:
+    part1: dict[str, Decimal | str] | None
+    part2: dict[str, Decimal] | None
+    conversions: dict[str, tuple[Decimal, Decimal]]  # id -> (taxable, nontaxable)
+    basis_carried: Decimal  # line 14
+    taxable_distributions: Decimal  # line 15c
+    ratio: Decimal | None
+    warnings: tuple[str, ...] = field(default=())
+
+
+def _ratio_text(r: Decimal, precision: str) -> str:
+    if precision == "3":
+        return f"{r:.3f}"
+    return f"{r.quantize(Decimal('0.00000001')).normalize():f}" if r != ONE else "1.000"
+
+
+def form8606_ira(inp: IraYearIn, precision: str) -> IraYearOut:
+    """Form 8606 Parts I-II for one person and year (pure)."""
+    warnings: list[str] = []
+    line1 = inp.nondeductible_for_year
+    line2 = inp.prior_basis
+    line3 = line1 + line2
+    line4 = inp.nondeductible_made_next_year
+    line5 = line3 - line4
+    line7 = inp.distributions
+    line8 = sum((c.amount for c in inp.conversions), ZERO)
+
+    if line7 == 0 and line8 == 0:
+        part1 = {"1": line1, "2": line2, "3": line3, "14": line3} if line1 > 0 else None
+        return IraYearOut(part1, None, {}, line3, ZERO, None, ())
+
+    computed = [c for c in inp.conversions if c.taxable_given is None]
+    need_ratio = line5 > 0 and (line7 > 0 or computed)
+    ratio: Decimal | None = None
+    line6 = inp.year_end_value
+    line9: Decimal | None = None
+    if need_ratio:
+        if line6 is None:
+            ids = ", ".join(c.event_id for c in computed) or "the year's distributions"
+            raise MissingFact(
+                f"Form 8606 line 6 for {inp.year}: record an ira_year_end_value for "
+                f"{inp.person} and {inp.year} (needed for the taxable part of {ids}), or give "
+                f"each conversion's taxable amount"
+            )
+        line9 = line6 + line7 + line8
+        ratio = clamp_ratio(line5, line9, precision)
+    elif line5 <= 0:
+        ratio = ZERO
+        if line6 is not None:
+            line9 = line6 + line7 + line8
+
+    def nontaxable_of(amount: Decimal) -> Decimal:
+        if ratio is None or ratio == 0 or amount == 0:
+            return ZERO
+        if ratio >= ONE:
+            return amount
+        if precision == "exact" and line9:
+            return cents(amount * line5 / line9)
+        return cents(amount * ratio)
+
+    conversions: dict[str, tuple[Decimal, Decimal]] = {}
+    given_nontaxable = ZERO
+    for c in inp.conversions:
+        if c.taxable_given is not None:
+            nontax = c.amount - c.taxable_given
+            given_nontaxable += nontax
+            conversions[c.event_id] = (c.taxable_given, nontax)
+    computed_total = sum((c.amount for c in computed), ZERO)
+    computed_nontaxable = nontaxable_of(computed_total)
+    # spread the one rounded line-11 figure over the computed conversions, last takes the rest
+    left = computed_nontaxable
+    for i, c in enumerate(computed):
+        if i == len(computed) - 1:
+            nontax = left
+        else:
+            nontax = cents(computed_nontaxable * c.amount / computed_total) if computed_total else ZERO
+            left -= nontax
+        conversions[c.event_id] = (c.amount - nontax, nontax)
+
+    line11 = given_nontaxable + computed_nontaxable
+    line12 = nontaxable_of(line7)
+    line13 = line11 + line12
+    line14 = line3 - line13
+    if line14 < 0:
+        warnings.append(
+            f"{inp.year}: nontaxable conversions given ({line11}) exceed the IRA basis ({line3}); "
+            "basis carried forward set to 0.00"
+        )
+        line14 = ZERO
+    line15 = line7 - line12
+
+    part1: dict[str, Decimal | str] | None = None
+    if line3 > 0:
+        part1 = {"1": line1, "2": line2, "3": line3, "4": line4, "5": line5}
+        if line6 is not None:
+            part1["6"] = line6
+        part1["7"] = line7
+        part1["8"] = line8
+        if line9 is not None:
+            part1["9"] = line9
+        if ratio is not None:
+            part1["10"] = _ratio_text(ratio, precision)
+        part1.update({"11": line11, "12": line12, "13": line13, "14": line14})
+        if line7 > 0:
+            part1.update({"15a": line15, "15b": ZERO, "15c": line15})
+    part2 = None
+    if line8 > 0:
+        line17 = line11 if part1 is not None else given_nontaxable
+        part2 = {"16": line8, "17": line17, "18": line8 - line17}
+    return IraYearOut(part1, part2, conversions, line14, line15, ratio, tuple(warnings))

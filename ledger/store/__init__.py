@@ -1,0 +1,31 @@
+"""The event store: the only layer that touches SQLAlchemy / SQLModel.
+
+``open_store(url)`` opens a SQLite file or a PostgreSQL database (migrated to head on
+open); ``MemoryStore`` is the in-memory twin for unit tests. The contract is
+:class:`ledger.store.api.EventStore`.
+"""
+from __future__ import annotations
+
+from .api import (
+    ChainProblem,
+    ConcurrencyConflict,
+    DuplicateEventId,
+    EventStore,
+    StoredEvent,
+    StoreError,
+)
+from .memory import MemoryStore
+from .open import current, open_store, upgrade
+
+__all__ = [
+    "ChainProblem",
+    "ConcurrencyConflict",
+    "DuplicateEventId",
+    "EventStore",
+    "MemoryStore",
+    "StoreError",
+    "StoredEvent",
+    "current",
+    "open_store",
+    "upgrade",
+]

@@ -1,0 +1,81 @@
+"""Engines for the ledger database, and database errors turned into one-line StoreErrors.
+
+SQLite connections get ``journal_mode=WAL``, ``synchronous=FULL``, a 30 s
+``busy_timeout`` and ``foreign_keys=ON``; the driver's own transaction handling is
+switched off so that SQLAlchemy emits ``BEGIN`` itself — ``BEGIN IMMEDIATE`` when the
+connection carries the execution option ``immediate=True`` (every append), so the writer
+lock is taken before the household's version is read. (SQLAlchemy docs, "Transactions with
+SQLite and the sqlite3 driver".)
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from .api import StoreError
+from .urls import prepare_sqlite_file, safe, sqlite_file
+
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA foreign_keys=ON",
+)
+
+
+def make_engine(url: URL) -> Engine:
+    """An engine for a resolved URL (see :func:`ledger.store.urls.resolve`)."""
+    if url.get_backend_name() == "sqlite":
+        path = sqlite_file(url)
+        if path is not None:
+            prepare_sqlite_file(path)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url)
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get("immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def describe(exc: BaseException) -> str:
+    """The first line of a driver error, without SQLAlchemy's background links."""
+    inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    text = str(inner).strip() or type(inner).__name__
+    return text.splitlines()[0].strip()
+
+
+@contextlib.contextmanager
+def translated(url: URL, doing: str = "use") -> Iterator[None]:
+    """Turn infrastructure errors into one-line :class:`StoreError` messages."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot {doing} ledger database {where(url)}: {describe(exc)}") from None
+    except OSError as exc:
+        raise StoreError(f"cannot {doing} ledger database {where(url)}: {exc}") from None
+
+
+def where(url: URL) -> str:
+    path = sqlite_file(url)
+    return str(path) if path is not None else safe(url)

@@ -1,0 +1,170 @@
+"""Rows and the per-household hash chain, shared by every backend (memory, SQL).
+
+Each event's ``hash`` is the SHA-256 (hex) of ``prev_hash + "\\n" + canonical JSON`` of
+the row's meaningful columns::
+
+    {household, version, event_id, kind, schema_version, payload, effective_date,
+     tax_year, recorded_at, recorded_by}
+
+where ``payload`` is the stored canonical-JSON text itself (so any byte changed in it
+breaks the chain), ``effective_date`` is ISO ``YYYY-MM-DD`` or null and ``recorded_at`` is
+UTC ``YYYY-MM-DDTHH:MM:SS.ffffffZ``. The first event's ``prev_hash`` is ``GENESIS``.
+``verify`` recomputes the chain and names the first broken event of each household.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timezone
+from typing import Any, Iterable, Iterator, Sequence
+
+from ..events import SCHEMA_VERSION, Event, canonical_json, to_payload
+from .api import ChainProblem, DuplicateEventId, StoredEvent
+
+GENESIS = "0" * 64
+
+
+def utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC datetime (naive values are taken to be UTC already)."""
+    if moment.tzinfo is timezone.utc:
+        return moment
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def iso_utc(moment: datetime) -> str:
+    return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def chain_hash(prev_hash: str, row: dict[str, Any], recorded_at_iso: str | None = None) -> str:
+    """The hash of one row (a dict with the columns named in the module docstring).
+
+    The document is written straight into its canonical form (keys sorted, no spaces,
+    strings escaped by the json module's own encoder): the same text as
+    ``canonical_json(hash_document(row))``, about three times faster (a test checks).
+    """
+    eff: date | None = row["effective_date"]
+    tax_year = row["tax_year"]
+    text = _TEMPLATE % (
+        "null" if eff is None else f'"{eff.isoformat()}"',
+        _str(row["event_id"]),
+        _str(row["household"]),
+        _str(row["kind"]),
+        _str(row["payload"]),
+        _str(recorded_at_iso or iso_utc(row["recorded_at"])),
+        _str(row["recorded_by"]),
+        int(row["schema_version"]),
+        "null" if tax_year is None else int(tax_year),
+        int(row["version"]),
+    )
+    return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
+
+
+_str = json.encoder.encode_basestring  # the escaping json.dumps(ensure_ascii=False) uses
+_TEMPLATE = (
+    '{"effective_date":%s,"event_id":%s,"household":%s,"kind":%s,"payload":%s,'
+    '"recorded_at":%s,"recorded_by":%s,"schema_version":%d,"tax_year":%s,"version":%d}'
+)
+
+
+def hash_document(row: dict[str, Any]) -> dict[str, Any]:
+    """The hashed document as a plain dict (the reference form of :func:`chain_hash`)."""
+    eff: date | None = row["effective_date"]
+    return {
+        "household": row["household"],
+        "version": row["version"],
+        "event_id": row["event_id"],
+        "kind": row["kind"],
+        "schema_version": row["schema_version"],
+        "payload": row["payload"],
+        "effective_date": eff.isoformat() if eff is not None else None,
+        "tax_year": row["tax_year"],
+        "recorded_at": iso_utc(row["recorded_at"]),
+        "recorded_by": row["recorded_by"],
+    }
+
+
+def check_batch_ids(household: str, events: Sequence[Event]) -> None:
+    """Refuse a batch that repeats an id within itself (before touching any store)."""
+    seen: set[str] = set()
+    for event in events:
+        if event.id in seen:
+            raise DuplicateEventId(household, event.id)
+        seen.add(event.id)
+
+
+def build_rows(
+    household: str,
+    expected_version: int,
+    prev_hash: str,
+    events: Sequence[Event],
+    recorded_by: str,
+    recorded_at: datetime,
+) -> list[dict[str, Any]]:
+    """Insert-ready plain dicts (no ``position``) for ``events``, chained after
+    ``prev_hash`` with versions ``expected_version + 1 ...``."""
+    rows = []
+    at = utc(recorded_at)
+    at_iso = iso_utc(at)
+    for offset, event in enumerate(events, start=1):
+        row = {
+            "household": household,
+            "version": expected_version + offset,
+            "event_id": event.id,
+            "kind": event.kind,
+            "schema_version": SCHEMA_VERSION,
+            "payload": canonical_json(to_payload(event)),
+            "effective_date": event.effective_date,
+            "tax_year": event.effective_tax_year,
+            "recorded_at": at,
+            "recorded_by": recorded_by,
+        }
+        row["prev_hash"] = prev_hash
+        prev_hash = row["hash"] = chain_hash(prev_hash, row, at_iso)
+        rows.append(row)
+    return rows
+
+
+def check_chains(rows: Iterable[dict[str, Any]]) -> Iterator[ChainProblem]:
+    """Check rows ordered by (household, version); yield the first problem per household.
+
+    Each row is a dict with every column but ``position``.
+    """
+    household: str | None = None
+    expected_version = 0
+    prev = GENESIS
+    broken = False
+    for row in rows:
+        if row["household"] != household:
+            household, expected_version, prev, broken = row["household"], 0, GENESIS, False
+        if broken:
+            continue
+        expected_version += 1
+        reason = None
+        if row["version"] != expected_version:
+            reason = (f"version {expected_version} is missing (next stored version is "
+                      f"{row['version']}): a row was removed")
+        elif row["prev_hash"] != prev:
+            reason = "prev_hash does not match the previous event's hash: a row was removed or changed"
+        elif chain_hash(prev, row) != row["hash"]:
+            reason = "hash mismatch: the row was changed after it was recorded"
+        if reason is not None:
+            broken = True
+            yield ChainProblem(row["household"], row["version"], row["event_id"], reason)
+            continue
+        prev = row["hash"]
+
+
+def stored_event(position: int, row: dict[str, Any], event: Event) -> StoredEvent:
+    """A :class:`StoredEvent` from a row dict (see ``hashing.build_rows``) and its event."""
+    return StoredEvent(
+        position=position,
+        household=row["household"],
+        version=row["version"],
+        event=event,
+        recorded_at=utc(row["recorded_at"]),
+        recorded_by=row["recorded_by"],
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+    )

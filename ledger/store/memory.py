@@ -1,0 +1,93 @@
+"""An in-memory :class:`~ledger.store.api.EventStore` for fast unit tests.
+
+Same contract, same row building and hash-chain code as the SQL store
+(:mod:`ledger.store.hashing`); nothing survives ``close()``.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timezone
+from typing import Any, Iterator, Sequence
+
+from ..events import Event
+from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent
+from .hashing import GENESIS, build_rows, check_batch_ids, check_chains, stored_event, utc
+
+
+class MemoryStore:
+    """Events kept in dicts; a lock makes ``append`` atomic across threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rows: dict[str, list[dict[str, Any]]] = {}
+        self._stored: dict[str, list[StoredEvent]] = {}
+        self._position = 0
+
+    def append(
+        self,
+        household: str,
+        expected_version: int,
+        events: Sequence[Event],
+        recorded_by: str,
+        recorded_at: datetime | None = None,
+    ) -> list[StoredEvent]:
+        at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
+        check_batch_ids(household, events)
+        with self._lock:
+            rows = self._rows.get(household, [])
+            if len(rows) != expected_version:
+                raise ConcurrencyConflict(household, expected_version, len(rows))
+            taken = {r["event_id"] for r in rows}
+            for event in events:
+                if event.id in taken:
+                    raise DuplicateEventId(household, event.id)
+            prev = rows[-1]["hash"] if rows else GENESIS
+            new_rows = build_rows(household, expected_version, prev, events, recorded_by, at)
+            stored = []
+            for row, event in zip(new_rows, events):
+                self._position += 1
+                stored.append(stored_event(self._position, row, event))
+            self._rows.setdefault(household, []).extend(new_rows)
+            self._stored.setdefault(household, []).extend(stored)
+            return stored
+
+    def load(self, household: str, known_on: date | None = None) -> list[StoredEvent]:
+        with self._lock:
+            events = list(self._stored.get(household, ()))
+        if known_on is None:
+            return events
+        return [e for e in events if e.recorded_at.date() <= known_on]
+
+    def version(self, household: str) -> int:
+        with self._lock:
+            return len(self._rows.get(household, ()))
+
+    def households(self) -> list[str]:
+        with self._lock:
+            return sorted(self._rows)
+
+    def event_ids(self, household: str) -> set[str]:
+        with self._lock:
+            return {r["event_id"] for r in self._rows.get(household, ())}
+
+    def find(self, event_id: str) -> list[StoredEvent]:
+        with self._lock:
+            found = [e for evs in self._stored.values() for e in evs if e.event.id == event_id]
+        return sorted(found, key=lambda e: e.position)
+
+    def iter_households(
+        self, known_on: date | None = None
+    ) -> Iterator[tuple[str, list[StoredEvent]]]:
+        for household in self.households():
+            events = self.load(household, known_on)
+            if events:
+                yield household, events
+
+    def verify(self) -> list[ChainProblem]:
+        with self._lock:
+            rows = [r for h in sorted(self._rows) for r in self._rows[h]]
+        return list(check_chains(rows))
+
+    def close(self) -> None:
+        """Nothing to release."""
+

@@ -1,0 +1,91 @@
+"""Bringing a database to the Alembic head revision.
+
+Opening a store checks ``alembic_version`` with one plain query (:func:`revision_of`);
+Alembic itself is imported only when an upgrade is needed, so the command line starts
+as fast as ``import sqlmodel``. Upgrades run inside one transaction holding the writer
+lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL), so processes
+opening a new database at the same moment migrate it exactly once.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from .api import StoreError
+from .models import HEAD_REVISION
+
+#: pg_advisory_xact_lock key taken by migrations and appends ("roth" in ASCII).
+PG_LOCK_KEY = 0x726F7468
+
+
+def revision_of(conn: Connection) -> str | None:
+    """The database's Alembic revision (None for a database never migrated)."""
+    if conn.dialect.name == "sqlite":
+        exists = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).scalar()
+    else:
+        exists = conn.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar()
+    if not exists:
+        return None
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def ensure_head(engine: Engine) -> None:
+    """Upgrade the database to head unless it is there already (the cheap common case)."""
+    with engine.connect() as conn:
+        revision = revision_of(conn)
+        conn.rollback()
+    if revision != HEAD_REVISION:
+        upgrade_engine(engine)
+
+
+def upgrade_engine(engine: Engine) -> None:
+    """Run ``alembic upgrade head`` on ``engine`` under the writer lock."""
+    with engine.connect().execution_options(immediate=True) as conn:
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
+            revision = revision_of(conn)
+            if revision == HEAD_REVISION:
+                return
+            known = _known_revisions()
+            if revision is not None and revision not in known:
+                raise StoreError(
+                    f"the database is at schema revision {revision!r}, which this version of "
+                    f"roth-ledger does not know (it expects {HEAD_REVISION!r}); "
+                    "upgrade roth-ledger"
+                )
+            from alembic import command
+
+            command.upgrade(alembic_config(conn), "head")
+
+
+def alembic_config(conn: Connection | None = None):
+    """An Alembic ``Config`` built in code: scripts from the installed ``migrations``
+    package, the connection handed over in ``attributes`` (works from a wheel)."""
+    from alembic.config import Config
+
+    import migrations
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    if conn is not None:
+        config.attributes["connection"] = conn
+    return config
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def script_head() -> str | None:
+    """The head revision of the migration scripts (tests tie it to ``HEAD_REVISION``)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -1,0 +1,94 @@
+"""Which database: URL resolution, the default file, and a new SQLite file's permissions.
+
+``None`` → ``$ROTH_LEDGER_DB`` → ``$XDG_DATA_HOME/roth-ledger/ledger.db`` (default
+``~/.local/share/roth-ledger/ledger.db``). A plain path is a SQLite file;
+``sqlite:///PATH`` and ``postgresql+psycopg://...`` are taken as they are and
+``postgresql://`` means psycopg 3. Anything else is a :class:`StoreError` of one line.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from .api import StoreError
+
+ENV_VAR = "ROTH_LEDGER_DB"
+
+
+def default_path() -> Path:
+    """The per-user ledger file (XDG data directory)."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return Path(base) / "roth-ledger" / "ledger.db"
+
+
+def safe(url: URL | str) -> str:
+    """A URL fit for a message: the password hidden."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    return url
+
+
+def resolve(url: str | None) -> URL:
+    """The SQLAlchemy URL for ``url`` (see module docstring)."""
+    raw = url if url else os.environ.get(ENV_VAR) or ""
+    raw = raw.strip()
+    if not raw:
+        return URL.create("sqlite", database=str(default_path()))
+    if "://" not in raw:
+        return URL.create("sqlite", database=str(Path(raw).expanduser()))
+    try:
+        parsed = make_url(raw)
+    except ArgumentError:
+        raise StoreError(f"cannot read database URL {raw!r}") from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgresql", "postgres"):
+        if driver not in ("", "psycopg"):
+            raise StoreError(
+                f"unsupported PostgreSQL driver {driver!r} in {safe(parsed)}: "
+                "use postgresql+psycopg://..."
+            )
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        if parsed.database and parsed.database != ":memory:":
+            return parsed.set(drivername="sqlite", database=str(Path(parsed.database).expanduser()))
+        return parsed.set(drivername="sqlite")
+    raise StoreError(
+        f"unsupported database URL {safe(parsed)}: use a file path, sqlite:///PATH "
+        "or postgresql+psycopg://USER@HOST/DB"
+    )
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL (None for in-memory databases or servers)."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if url.database.startswith("file:"):
+        return None
+    return Path(url.database)
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Create a missing ledger file owner-only (0600), its new parent directory 0700;
+    refuse a path that cannot be a ledger file, with one clear line."""
+    if path.is_dir():
+        raise StoreError(f"cannot open ledger database {path}: it is a directory")
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise StoreError(f"cannot open ledger database {path}: permission denied")
+        return
+    parent = path.parent
+    try:
+        if not parent.exists():
+            parent.mkdir(mode=0o700, parents=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # another process created it first
+    except OSError as exc:
+        raise StoreError(f"cannot create ledger database {path}: {exc.strerror}") from None
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)

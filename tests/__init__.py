@@ -1,0 +1,1 @@
+"""roth-ledger tests (a package so helpers and benchmarks import as ``tests.*``)."""

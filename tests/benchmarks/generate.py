@@ -1,0 +1,70 @@
+"""Generate a realistic firm ledger: households of one or two people, about 100 events each
+over 20 years — Roth contributions, backdoor conversions with Form 8606 year-end values,
+mega-backdoor plan flows, Roth 401(k) rollovers and withdrawals. Deterministic (seeded)."""
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+FIRST_YEAR = 2005
+YEARS = 20
+
+
+def _money(rng: random.Random, lo: int, hi: int) -> str:
+    return f"{rng.randint(lo, hi)}.{rng.randint(0, 99):02d}"
+
+
+def household(i: int, events_per_household: int = 100, seed: int = 7) -> dict:
+    rng = random.Random(seed * 1_000_003 + i)
+    hid = f"hh{i:06d}"
+    people = [{"id": "a", "name": f"Client {i} A", "born": date(rng.randint(1955, 1990), rng.randint(1, 12), rng.randint(1, 28)).isoformat()}]
+    if rng.random() < 0.6:
+        people.append({"id": "b", "name": f"Client {i} B", "born": date(rng.randint(1955, 1990), rng.randint(1, 12), rng.randint(1, 28)).isoformat()})
+    events: list[dict] = []
+    n = 0
+
+    def add(**e):
+        nonlocal n
+        n += 1
+        e["id"] = f"e{n}"
+        events.append(e)
+
+    per_person = max(events_per_household // len(people), 5)
+    for p in people:
+        pid = p["id"]
+        count = 0
+        year = FIRST_YEAR + rng.randint(0, 3)
+        while count < per_person and year < FIRST_YEAR + YEARS:
+            style = rng.random()
+            if style < 0.45:  # regular Roth contribution, sometimes made by next April
+                d = date(year, rng.randint(1, 12), rng.randint(1, 28))
+                if rng.random() < 0.3:
+                    d = date(year + 1, rng.randint(1, 3), rng.randint(1, 28))
+                add(kind="roth_contribution", person=pid, tax_year=year, date=d.isoformat(), amount=_money(rng, 1000, 5000))
+                count += 1
+            elif style < 0.65:  # backdoor: nondeductible IRA, conversion, year-end value
+                add(kind="ira_contribution", person=pid, tax_year=year, date=date(year, 1, rng.randint(2, 20)).isoformat(),
+                    amount="5000.00", deductible=False)
+                add(kind="roth_conversion", person=pid, date=date(year, 2, rng.randint(1, 28)).isoformat(), amount=_money(rng, 5000, 5100))
+                add(kind="ira_year_end_value", person=pid, year=year, value=str(rng.choice([0, 0, 0, rng.randint(1000, 90000)])) + ".00")
+                count += 3
+            elif style < 0.8 and year >= 2015:  # mega backdoor: after-tax, then a split distribution
+                amt = Decimal(_money(rng, 10000, 30000))
+                add(kind="plan_after_tax_contribution", person=pid, plan=f"k{pid}", date=date(year, 3, 1).isoformat(), amount=str(amt))
+                value = amt + Decimal(rng.randint(0, 3000))
+                to_roth = (amt * Decimal("0.8")).quantize(Decimal("0.01"))
+                add(kind="plan_distribution", person=pid, plan=f"k{pid}", date=date(year, 9, 1).isoformat(), amount=str(amt),
+                    account_value=str(value), separate_accounting=True, to_roth_ira=str(to_roth),
+                    to_traditional_ira=str(amt - to_roth), to_cash="0.00")
+                count += 2
+            elif style < 0.9:  # a withdrawal
+                add(kind="roth_distribution", person=pid, date=date(year, rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
+                    amount=_money(rng, 500, 8000))
+                count += 1
+            else:  # Roth year-end value
+                add(kind="roth_year_end_value", person=pid, year=year, value=_money(rng, 10000, 400000))
+                count += 1
+            if rng.random() < 0.35:
+                year += 1
+    return {"version": 1, "household": {"id": hid, "name": f"Household {i}"}, "people": people, "events": events}

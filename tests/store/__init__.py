@@ -1,0 +1,1 @@
+"""The event store contract, run on every backend (STYLE.md, example 7)."""

@@ -1,0 +1,43 @@
+"""Child-process bodies for the race and crash tests (spawned, so importable)."""
+from __future__ import annotations
+
+import random
+import time
+
+from ledger.store import ConcurrencyConflict, open_store
+
+from .helpers import contribution, contributions
+
+
+def race(url: str, household: str, worker: int, appends: int) -> tuple[int, int]:
+    """Make ``appends`` single-event appends, retrying each on conflict (after a short
+    random pause, as a real client would). Returns (successful appends, conflicts seen)."""
+    store = open_store(url)
+    done = conflicts = 0
+    expected = store.version(household)
+    try:
+        for i in range(appends):
+            while True:
+                try:
+                    store.append(household, expected, [contribution(f"w{worker}-{i}")], f"w{worker}")
+                except ConcurrencyConflict as conflict:
+                    conflicts += 1
+                    time.sleep(random.uniform(0, 0.003))
+                    expected = conflict.actual if conflict.actual is not None else store.version(household)
+                    continue
+                expected += 1
+                done += 1
+                break
+    finally:
+        store.close()
+    return done, conflicts
+
+
+def big_append(url: str, household: str, size: int, ready) -> None:
+    """Open, build a batch, say ready, then append it in one go (killed meanwhile)."""
+    store = open_store(url)
+    events = contributions(f"big{store.version(household)}-", size)
+    expected = store.version(household)
+    ready.set()
+    store.append(household, expected, events, "crash-test")
+    store.close()
