@@ -394,18 +394,44 @@ def _encode(value: object) -> object:
 def to_payload(event: Event) -> dict[str, object]:
     """The stored JSON payload: every field but ``id`` and ``kind``, Nones dropped."""
     out: dict[str, object] = {}
-    for f in dataclasses.fields(event):
-        if f.name == "id":
-            continue
-        value = getattr(event, f.name)
+    for name in _PAYLOAD_NAMES[type(event)]:
+        value = getattr(event, name)
         if value is None:
             continue
-        out[f.name] = _encode(value)
+        out[name] = _encode(value)
     return out
 
 
+def _payload_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "id")
+
+
+_PAYLOAD_NAMES: dict[type, tuple[str, ...]] = {c: _payload_names(c) for c in KINDS.values()}
+
+
 def from_payload(kind: str, event_id: str, payload: dict[str, object]) -> Event:
-    """Rebuild an event from its stored payload (schema version 1)."""
+    """Rebuild an event from its stored payload (schema version 1).
+
+    The payload's keys are the event's field names (``to_payload``), so the fast path
+    converts the money and date fields and calls the class once; a payload with any other
+    key takes the field-by-field path (which ignores unknown keys)."""
+    cls, money, dates = _DECODERS[kind]
+    values = dict(payload)
+    try:
+        for name in money:
+            raw = values.get(name)
+            if raw is not None:
+                values[name] = Decimal(raw)
+        for name in dates:
+            raw = values.get(name)
+            if raw is not None:
+                values[name] = date.fromisoformat(raw)
+        return cls(id=event_id, **values)
+    except TypeError:
+        return _from_payload_fields(kind, event_id, payload)
+
+
+def _from_payload_fields(kind: str, event_id: str, payload: dict[str, object]) -> Event:
     cls = KINDS[kind]
     values: dict[str, object] = {"id": event_id}
     for name in ("memo", "source"):
@@ -422,6 +448,13 @@ def from_payload(kind: str, event_id: str, payload: dict[str, object]) -> Event:
         else:
             values[spec.name] = raw
     return cls(**values)
+
+
+_DECODERS: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
+    kind: (cls, tuple(s.name for s in FIELDS[kind] if s.type == "money"),
+           tuple(s.name for s in FIELDS[kind] if s.type == "date"))
+    for kind, cls in KINDS.items()
+}
 
 
 def canonical_json(payload: dict[str, object]) -> str:

@@ -36,13 +36,16 @@ KNOWN_ON_HELP = ("Show the ledger as it had been recorded by the end of DATE (UT
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("files", nargs=-1, required=True, metavar="FILE...",
+                type=click.Path(dir_okay=True, path_type=str))
 @click.option("--dry-run", is_flag=True, help="Validate and report; store nothing.")
 @click.pass_context
-def import_cmd(ctx, file: str, dry_run: bool) -> None:
-    """Import a ledger file (YAML, JSON or CSV) into its household.
+def import_cmd(ctx, files: tuple[str, ...], dry_run: bool) -> None:
+    """Import ledger files (YAML, JSON or CSV), each into its household.
 
-    The import is atomic (all or nothing) and idempotent: an event whose id is already
+    Several files (or a directory, standing for the ledger files in it) are one import:
+    every file is checked first, and the whole import is stored in one transaction or
+    not at all. The import is atomic (all or nothing) and idempotent: an event whose id is already
     stored is skipped, so importing the same file twice adds nothing. A bad file is
     refused whole, with every problem listed as FILE:LINE: field: reason. Contributions
     over the yearly limits are stored and reported as warnings.
@@ -65,17 +68,27 @@ def import_cmd(ctx, file: str, dry_run: bool) -> None:
     Examples:
       roth-ledger import rivera.yaml --dry-run
       roth-ledger import rivera.yaml
+      roth-ledger import clients/          # every ledger file in it, one transaction
     """
-    from ledger.app.importing import import_file
+    from ledger.app.importing import import_files
 
-    result = import_file(get_store(ctx), file, recorded_by(ctx), dry_run=dry_run)
-    n = result.added
+    results = import_files(get_store(ctx), list(files), recorded_by(ctx), dry_run=dry_run)
     verb = "would import" if dry_run else "imported"
-    click.echo(f"{'dry run: ' if dry_run else ''}{verb} {n} event{'s' if n != 1 else ''} "
-               f"({result.skipped} already stored) into household {result.household}"
-               + ("; nothing was stored" if dry_run else ""))
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    for result in results if len(results) <= 20 else []:
+        n = result.added
+        click.echo(f"{'dry run: ' if dry_run else ''}{verb} {n} event{'s' if n != 1 else ''} "
+                   f"({result.skipped} already stored) into household {result.household}"
+                   + ("; nothing was stored" if dry_run else ""))
+    if len(results) > 20:
+        added = sum(r.added for r in results)
+        skipped = sum(r.skipped for r in results)
+        click.echo(f"{'dry run: ' if dry_run else ''}{verb} {added} events ({skipped} already "
+                   f"stored) into {len(results)} households"
+                   + ("; nothing was stored" if dry_run else ""))
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"warning: {result.household}: {warning}" if len(results) > 1
+                       else f"warning: {warning}", err=True)
 
 
 @cli.command("export")

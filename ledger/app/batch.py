@@ -66,8 +66,8 @@ def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -
 
 
 def batch_rows(store, year: int, policy: Policy, known_on: date | None = None) -> Iterator[dict]:
-    for household, stored in store.iter_households(known_on=known_on):
-        facts = fold(household, (s.event for s in stored))
+    for household, events in store.iter_household_events(known_on=known_on):
+        facts = fold(household, events)
         for pid in sorted(facts.people):
             person = facts.people[pid]
             if roth_activity(person, year):

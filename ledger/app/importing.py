@@ -21,7 +21,7 @@ from ..ledgerfile import (
     read_ledger_file,
     validate_ledger,
 )
-from ..ledgerfile.read import Node, RawLedger
+from ..ledgerfile.read import FORMATS, Node, RawLedger
 from ..store.api import StoredEvent
 
 RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
@@ -47,20 +47,92 @@ def _people(events) -> dict:
     return {e.person: e.born for e in events if isinstance(e, ev.PersonAdded)}
 
 
-def import_file(store, path: str | Path, recorded_by: str, dry_run: bool = False) -> ImportResult:
-    """Validate ``path`` against the file and the store, then append every new event."""
-    raw = read_ledger_file(path)
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    household: str
+    version: int
+    new: list
+    skipped: int
+    warnings: list[str]
+
+
+def _plan(store, path: str | Path, existing: set[str] | None = None) -> _Plan:
+    """Validate one file against itself and the stored household: what it would add.
+    ``existing`` (the stored household ids, when known) saves a query per new household."""
+    raw = read_ledger_file(path, lines=False)
     household = household_of(raw)
-    stored, version = _load(store, household)
+    if existing is not None and household not in existing:
+        stored, version = [], 0
+    else:
+        stored, version = _load(store, household)
     known = Known.from_events(s.event for s in stored)
-    ledger = validate_ledger(raw, known)
+    try:
+        ledger = validate_ledger(raw, known)
+    except InvalidInput:
+        if raw.lines:
+            raise
+        validate_ledger(read_ledger_file(path), known)  # again, to report lines
+        raise
     candidates = ledger.all_events()
     new = [e for e in candidates if e.id not in known.events]
     everything = [s.event for s in stored] + new
     warnings = contribution_warnings(_people(everything), everything)
-    if new and not dry_run:
-        store.append(ledger.household, version, new, recorded_by)
-    return ImportResult(ledger.household, len(new), len(candidates) - len(new), warnings, dry_run)
+    return _Plan(ledger.household, version, new, len(candidates) - len(new), warnings)
+
+
+def import_file(store, path: str | Path, recorded_by: str, dry_run: bool = False) -> ImportResult:
+    """Validate ``path`` against the file and the store, then append every new event."""
+    [result] = import_files(store, [path], recorded_by, dry_run)
+    return result
+
+
+def ledger_files(paths: list[str | Path]) -> list[Path]:
+    """The files named, a directory standing for its ledger files (sorted, not recursive)."""
+    out: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+            if not found:
+                raise LedgerError(f"{path}: no ledger files (.yaml, .yml, .json, .csv) in this directory")
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def import_files(store, paths: list[str | Path], recorded_by: str,
+                 dry_run: bool = False) -> list[ImportResult]:
+    """Import several files (a directory stands for its ledger files) as ONE transaction.
+
+    Every file is validated first and every problem of every file is listed; if any file
+    is bad, nothing at all is stored. Then all new events of all files are appended with
+    one ``store.append_many``: the whole import lands or none of it does. Two files of
+    the same household in one import are refused (import them one after the other).
+    """
+    plans: list[_Plan] = []
+    problems: list[Problem] = []
+    owner: dict[str, Path] = {}
+    files = ledger_files(paths)
+    existing = set(store.households()) if len(files) > 1 else None
+    for path in files:
+        try:
+            plan = _plan(store, path, existing)
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+            continue
+        if plan.household in owner:
+            problems.append(Problem(str(path), None, "household", (
+                f"household {plan.household!r} is also in {owner[plan.household]}; "
+                "import the two files one after the other")))
+            continue
+        owner[plan.household] = path
+        plans.append(plan)
+    if problems:
+        raise InvalidInput(problems)
+    if not dry_run:
+        store.append_many([(p.household, p.version, p.new) for p in plans if p.new], recorded_by)
+    return [ImportResult(p.household, len(p.new), p.skipped, p.warnings, dry_run) for p in plans]
 
 
 def _record_tree(household: str, kind: str, raw_fields: dict[str, object]) -> Node:

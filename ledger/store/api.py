@@ -77,6 +77,17 @@ class EventStore(Protocol):
         """Append atomically after ``expected_version``; raise ConcurrencyConflict if the
         household has moved on, DuplicateEventId if an id is taken. All or nothing."""
 
+    def append_many(
+        self,
+        batches: Sequence[tuple[str, int, Sequence[Event]]],
+        recorded_by: str,
+        recorded_at: datetime | None = None,
+    ) -> int:
+        """Append several households' batches ``(household, expected_version, events)`` in
+        ONE transaction (a multi-file import): every batch lands or none does. Raises as
+        :meth:`append` for the first batch that cannot land. Returns the number of events
+        appended."""
+
     def load(self, household: str, known_on: date | None = None) -> list[StoredEvent]:
         """The household's events in version order; with ``known_on``, only those recorded
         on or before that (UTC) day."""
@@ -95,6 +106,9 @@ class EventStore(Protocol):
     def iter_households(self, known_on: date | None = None) -> Iterator[tuple[str, list[StoredEvent]]]:
         """Stream (household, events) household by household in one ordered scan, with
         memory bounded by one household."""
+
+    def iter_household_events(self, known_on: date | None = None) -> Iterator[tuple[str, list[Event]]]:
+        """As :meth:`iter_households`, the events only (cheaper: a full rebuild's scan)."""
 
     def verify(self) -> list[ChainProblem]:
         """Re-check every household's hash chain and version sequence."""

@@ -94,6 +94,15 @@ def check_batch_ids(household: str, events: Sequence[Event]) -> None:
         seen.add(event.id)
 
 
+def check_households_once(batches: Sequence[tuple[str, int, Sequence[Event]]]) -> None:
+    """Refuse an ``append_many`` that names a household twice (its versions would clash)."""
+    seen: set[str] = set()
+    for household, _, _ in batches:
+        if household in seen:
+            raise ValueError(f"household {household!r} appears twice in one append_many")
+        seen.add(household)
+
+
 def build_rows(
     household: str,
     expected_version: int,

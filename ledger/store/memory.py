@@ -11,7 +11,9 @@ from typing import Any, Iterator, Sequence
 
 from ..events import Event
 from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent
-from .hashing import GENESIS, build_rows, check_batch_ids, check_chains, stored_event, utc
+from .hashing import (
+    GENESIS, build_rows, check_batch_ids, check_chains, check_households_once, stored_event, utc,
+)
 
 
 class MemoryStore:
@@ -51,6 +53,38 @@ class MemoryStore:
             self._stored.setdefault(household, []).extend(stored)
             return stored
 
+    def append_many(
+        self,
+        batches: Sequence[tuple[str, int, Sequence[Event]]],
+        recorded_by: str,
+        recorded_at: datetime | None = None,
+    ) -> int:
+        at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
+        check_households_once(batches)
+        for household, _, events in batches:
+            check_batch_ids(household, events)
+        batches = [b for b in batches if b[2]]
+        with self._lock:
+            planned = []
+            for household, expected_version, events in batches:
+                rows = self._rows.get(household, [])
+                if len(rows) != expected_version:
+                    raise ConcurrencyConflict(household, expected_version, len(rows))
+                taken = {r["event_id"] for r in rows}
+                for event in events:
+                    if event.id in taken:
+                        raise DuplicateEventId(household, event.id)
+                prev = rows[-1]["hash"] if rows else GENESIS
+                planned.append((household, events, build_rows(
+                    household, expected_version, prev, events, recorded_by, at)))
+            for household, events, new_rows in planned:  # nothing can fail from here on
+                for row, event in zip(new_rows, events):
+                    self._position += 1
+                    self._stored.setdefault(household, []).append(
+                        stored_event(self._position, row, event))
+                self._rows.setdefault(household, []).extend(new_rows)
+            return sum(len(events) for _, events, _ in planned)
+
     def load(self, household: str, known_on: date | None = None) -> list[StoredEvent]:
         with self._lock:
             events = list(self._stored.get(household, ()))
@@ -82,6 +116,10 @@ class MemoryStore:
             events = self.load(household, known_on)
             if events:
                 yield household, events
+
+    def iter_household_events(self, known_on: date | None = None) -> Iterator[tuple[str, list[Event]]]:
+        for household, stored in self.iter_households(known_on):
+            yield household, [s.event for s in stored]
 
     def verify(self) -> list[ChainProblem]:
         with self._lock:

@@ -21,7 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from ..events import Event, from_payload
 from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent
 from .engine import make_engine, translated
-from .hashing import GENESIS, build_rows, check_batch_ids, check_chains, stored_event, utc
+from .hashing import (
+    GENESIS, build_rows, check_batch_ids, check_chains, check_households_once, stored_event, utc,
+)
 from .migrate import PG_LOCK_KEY, ensure_head
 from .models import EVENTS
 
@@ -84,6 +86,51 @@ class SqlStore:
                 ).scalars().all()
         return [stored_event(p, r, e) for p, r, e in zip(positions, rows, events)]
 
+    def append_many(
+        self,
+        batches: Sequence[tuple[str, int, Sequence[Event]]],
+        recorded_by: str,
+        recorded_at: datetime | None = None,
+    ) -> int:
+        at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
+        check_households_once(batches)
+        for household, _, events in batches:
+            check_batch_ids(household, events)
+        batches = [b for b in batches if b[2]]
+        if not batches:
+            return 0
+        with translated(self.url, "write to"):
+            try:
+                return self._append_many(batches, recorded_by, at)
+            except IntegrityError as exc:
+                household, expected, events = batches[0]
+                if len(batches) == 1:
+                    raise self._integrity(household, expected, events, exc) from None
+                raise self._integrity_many(batches, exc) from None
+
+    def _append_many(self, batches, recorded_by, at) -> int:
+        rows: list[dict[str, Any]] = []
+        with self.engine.connect().execution_options(immediate=True) as conn:
+            with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
+                heads = _heads(conn, [household for household, _, _ in batches])
+                for household, expected_version, events in batches:
+                    current, prev = heads.get(household, (0, GENESIS))
+                    if current != expected_version:
+                        raise ConcurrencyConflict(household, expected_version, current)
+                    rows.extend(build_rows(household, expected_version, prev, events,
+                                           recorded_by, at))
+                _insert(conn, rows)
+        return len(rows)
+
+    def _integrity_many(self, batches, exc: IntegrityError):
+        for household, expected, events in batches:
+            problem = self._integrity(household, expected, events, exc)
+            if isinstance(problem, DuplicateEventId) and problem.event_id != "?":
+                return problem
+        return ConcurrencyConflict(batches[0][0], batches[0][1], self.version(batches[0][0]))
+
     def _integrity(self, household, expected_version, events, exc: IntegrityError):
         message = str(exc.orig)
         constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or ""
@@ -138,6 +185,25 @@ class SqlStore:
             if batch:
                 yield household, batch
 
+    def iter_household_events(self, known_on: date | None = None) -> Iterator[tuple[str, list[Event]]]:
+        """Like :meth:`iter_households` with the events only: reads four columns, no
+        StoredEvent wrappers (the batch report's full rebuild)."""
+        query = select(EVENTS.c.household, EVENTS.c.event_id, EVENTS.c.kind, EVENTS.c.payload)
+        if known_on is not None:
+            query = query.where(EVENTS.c.recorded_at < _cutoff(known_on))
+        query = query.order_by(EVENTS.c.household, EVENTS.c.version)
+        loads = json.loads
+        with translated(self.url, "read"), self._stream(query) as rows:
+            household, batch = None, []
+            for row_household, event_id, kind, payload in rows:
+                if row_household != household:
+                    if batch:
+                        yield household, batch
+                    household, batch = row_household, []
+                batch.append(from_payload(kind, event_id, loads(payload)))
+            if batch:
+                yield household, batch
+
     def verify(self) -> list[ChainProblem]:
         query = select(*COLUMNS).order_by(EVENTS.c.household, EVENTS.c.version)
         with translated(self.url, "verify"), self._stream(query) as rows:
@@ -148,6 +214,26 @@ class SqlStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+HEAD_CHUNK = 500
+
+
+def _heads(conn: Connection, households: list[str]) -> dict[str, tuple[int, str]]:
+    """Each household's (version, hash) head, in chunks of IN (...) queries."""
+    heads: dict[str, tuple[int, str]] = {}
+    latest = (
+        select(EVENTS.c.household, func.max(EVENTS.c.version).label("v"))
+        .group_by(EVENTS.c.household)
+    )
+    for start in range(0, len(households), HEAD_CHUNK):
+        chunk = households[start:start + HEAD_CHUNK]
+        top = latest.where(EVENTS.c.household.in_(chunk)).subquery()
+        query = select(EVENTS.c.household, EVENTS.c.version, EVENTS.c.hash).join(
+            top, (EVENTS.c.household == top.c.household) & (EVENTS.c.version == top.c.v))
+        for household, version, hash_ in conn.execute(query):
+            heads[household] = (version, hash_)
+    return heads
 
 
 _SQLITE_INSERT = "INSERT INTO events ({}) VALUES ({})".format(
@@ -206,9 +292,13 @@ def _select_rows(known_on: date | None):
     """The columns :func:`_to_stored` unpacks, optionally as known on a (UTC) day."""
     query = select(*_READ_COLUMNS)
     if known_on is not None:
-        cutoff = datetime.combine(known_on + timedelta(days=1), time(), tzinfo=timezone.utc)
-        query = query.where(EVENTS.c.recorded_at < cutoff)
+        query = query.where(EVENTS.c.recorded_at < _cutoff(known_on))
     return query
+
+
+def _cutoff(known_on: date) -> datetime:
+    """The first instant (UTC) after the day ``known_on``."""
+    return datetime.combine(known_on + timedelta(days=1), time(), tzinfo=timezone.utc)
 
 
 def _to_stored(row: Any) -> StoredEvent:

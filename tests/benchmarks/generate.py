@@ -9,6 +9,10 @@ from decimal import Decimal
 
 FIRST_YEAR = 2005
 YEARS = 20
+#: the IRA contribution limit under 50 (IRC §219(b)(5)), so generated clients stay within it
+IRA_LIMIT = {**{y: 4000 for y in range(2005, 2008)}, **{y: 5000 for y in range(2008, 2013)},
+             **{y: 5500 for y in range(2013, 2019)}, **{y: 6000 for y in range(2019, 2023)},
+             2023: 6500, 2024: 7000}
 
 
 def _money(rng: random.Random, lo: int, hi: int) -> str:
@@ -31,25 +35,32 @@ def household(i: int, events_per_household: int = 100, seed: int = 7) -> dict:
         events.append(e)
 
     per_person = max(events_per_household // len(people), 5)
+    per_year = -(-per_person // YEARS)  # events per person-year, to fill 20 years
     for p in people:
         pid = p["id"]
         count = 0
-        year = FIRST_YEAR + rng.randint(0, 3)
-        while count < per_person and year < FIRST_YEAR + YEARS:
+        for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
+            if count >= per_person:
+                break
+            before = count
+            limit = IRA_LIMIT[year]
             style = rng.random()
-            if style < 0.45:  # regular Roth contribution, sometimes made by next April
+            if style < 0.5:  # a regular Roth contribution, sometimes made by next April
                 d = date(year, rng.randint(1, 12), rng.randint(1, 28))
                 if rng.random() < 0.3:
                     d = date(year + 1, rng.randint(1, 3), rng.randint(1, 28))
-                add(kind="roth_contribution", person=pid, tax_year=year, date=d.isoformat(), amount=_money(rng, 1000, 5000))
+                add(kind="roth_contribution", person=pid, tax_year=year, date=d.isoformat(),
+                    amount=_money(rng, 1000, limit - 1))
                 count += 1
-            elif style < 0.65:  # backdoor: nondeductible IRA, conversion, year-end value
+            elif style < 0.8:  # backdoor: nondeductible IRA, conversion, year-end value
                 add(kind="ira_contribution", person=pid, tax_year=year, date=date(year, 1, rng.randint(2, 20)).isoformat(),
-                    amount="5000.00", deductible=False)
-                add(kind="roth_conversion", person=pid, date=date(year, 2, rng.randint(1, 28)).isoformat(), amount=_money(rng, 5000, 5100))
-                add(kind="ira_year_end_value", person=pid, year=year, value=str(rng.choice([0, 0, 0, rng.randint(1000, 90000)])) + ".00")
+                    amount=f"{limit}.00", deductible=False)
+                add(kind="roth_conversion", person=pid, date=date(year, 2, rng.randint(1, 28)).isoformat(),
+                    amount=_money(rng, limit, limit + 100))
+                add(kind="ira_year_end_value", person=pid, year=year,
+                    value=str(rng.choice([0, 0, 0, rng.randint(1000, 90000)])) + ".00")
                 count += 3
-            elif style < 0.8 and year >= 2015:  # mega backdoor: after-tax, then a split distribution
+            if year >= 2015 and rng.random() < 0.4:  # mega backdoor: after-tax, then a split
                 amt = Decimal(_money(rng, 10000, 30000))
                 add(kind="plan_after_tax_contribution", person=pid, plan=f"k{pid}", date=date(year, 3, 1).isoformat(), amount=str(amt))
                 value = amt + Decimal(rng.randint(0, 3000))
@@ -58,13 +69,11 @@ def household(i: int, events_per_household: int = 100, seed: int = 7) -> dict:
                     account_value=str(value), separate_accounting=True, to_roth_ira=str(to_roth),
                     to_traditional_ira=str(amt - to_roth), to_cash="0.00")
                 count += 2
-            elif style < 0.9:  # a withdrawal
-                add(kind="roth_distribution", person=pid, date=date(year, rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
-                    amount=_money(rng, 500, 8000))
-                count += 1
-            else:  # Roth year-end value
+            if rng.random() < 0.5:
                 add(kind="roth_year_end_value", person=pid, year=year, value=_money(rng, 10000, 400000))
                 count += 1
-            if rng.random() < 0.35:
-                year += 1
+            while count - before < per_year and count < per_person:  # withdrawals fill the year
+                add(kind="roth_distribution", person=pid, date=date(year, rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
+                    amount=_money(rng, 100, 2000))
+                count += 1
     return {"version": 1, "household": {"id": hid, "name": f"Household {i}"}, "people": people, "events": events}

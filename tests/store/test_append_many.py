@@ -1,0 +1,45 @@
+"""``append_many``: several households in one transaction (a multi-file import), on
+memory, SQLite and PostgreSQL — all batches land, or none does."""
+from __future__ import annotations
+
+import pytest
+
+from ledger.store import ConcurrencyConflict, DuplicateEventId
+
+from .helpers import contribution, contributions
+
+
+def test_every_batch_lands_and_chains_continue(store):
+    store.append("a", 0, contributions("old", 2), "me")
+    n = store.append_many([("a", 2, contributions("new", 3)), ("b", 0, contributions("x", 4))], "me")
+    assert n == 7
+    assert [s.version for s in store.load("a")] == [1, 2, 3, 4, 5]
+    assert [s.event.id for s in store.load("b")] == ["x0", "x1", "x2", "x3"]
+    assert store.load("a")[2].prev_hash == store.load("a")[1].hash
+    assert store.verify() == []
+
+
+def test_a_stale_version_anywhere_stores_nothing(store):
+    store.append("b", 0, contributions("b", 1), "me")
+    with pytest.raises(ConcurrencyConflict) as caught:
+        store.append_many([("a", 0, contributions("a", 3)), ("b", 0, contributions("y", 1))], "me")
+    assert caught.value.household == "b" and caught.value.actual == 1
+    assert store.version("a") == 0 and store.version("b") == 1
+
+
+def test_a_taken_id_anywhere_stores_nothing(store):
+    store.append("b", 0, [contribution("dup")], "me")
+    with pytest.raises(DuplicateEventId):
+        store.append_many([("a", 0, contributions("a", 2)), ("b", 1, [contribution("dup")])], "me")
+    assert store.households() == ["b"] and store.version("b") == 1
+
+
+def test_a_household_named_twice_is_refused(store):
+    with pytest.raises(ValueError, match="twice"):
+        store.append_many([("a", 0, [contribution("p")]), ("a", 0, [contribution("q")])], "me")
+    assert store.households() == []
+
+
+def test_empty_batches_are_nothing(store):
+    assert store.append_many([("a", 0, [])], "me") == 0
+    assert store.households() == []

@@ -1,0 +1,118 @@
+"""`roth-ledger import` of several files or a directory: one transaction, every problem of
+every file listed, nothing stored when any file is bad (SPEC §4: import is atomic)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+
+def ledger(household: str, amount="6000", extra_events=()) -> dict:
+    # the SPEC §4 example shape: one person, one Roth contribution
+    return {
+        "version": 1,
+        "household": {"id": household, "name": f"The {household} household"},
+        "people": [{"id": "dana", "name": "Dana", "born": "1980-07-02"}],
+        "events": [{"id": "e1", "kind": "roth_contribution", "person": "dana",
+                    "tax_year": 2019, "date": "2020-04-01", "amount": amount},
+                   *extra_events],
+    }
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    from cli.main import cli, register
+
+    register()
+    monkeypatch.setenv("ROTH_LEDGER_DB", str(tmp_path / "ledger.db"))
+    runner = CliRunner()
+
+    def invoke(*args):
+        result = runner.invoke(cli, list(args), catch_exceptions=False)
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke
+
+
+def rows(tmp_path) -> int:
+    path = tmp_path / "ledger.db"
+    if not path.exists():
+        return 0
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT count(*) FROM events").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        con.close()
+
+
+def write(directory, name, data) -> str:
+    directory.mkdir(exist_ok=True)
+    path = directory / name
+    path.write_text(json.dumps(data, indent=1))
+    return str(path)
+
+
+def test_a_directory_is_one_import(run, tmp_path):
+    clients = tmp_path / "clients"
+    for h in ("ames", "baker", "cole"):
+        write(clients, f"{h}.json", ledger(h))
+    result = run("import", str(clients))
+    assert result.exit_code == 0, result.output
+    for h in ("ames", "baker", "cole"):
+        assert f"imported 3 events (0 already stored) into household {h}" in result.output
+    assert run("households").output.split() == ["ames", "baker", "cole"]
+    again = run("import", str(clients))
+    assert again.exit_code == 0 and rows(tmp_path) == 9  # household, person and event, x3
+    assert "imported 0 events (3 already stored) into household cole" in again.output
+
+
+def test_one_bad_file_stores_nothing_and_every_problem_has_its_line(run, tmp_path):
+    clients = tmp_path / "clients"
+    write(clients, "ames.json", ledger("ames"))
+    bad = ledger("baker", amount="60.001")
+    bad["events"].append({"id": "e2", "kind": "roth_distribution", "person": "zed",
+                          "date": "2022-08-15", "amount": "10"})
+    write(clients, "baker.json", bad)
+    result = run("import", str(clients))
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[0] == "error: 2 problems found; nothing was stored"
+    # json.dumps(indent=1) puts e1's amount on line 21 and e2's person on line 26
+    assert any(l.endswith("baker.json:21: amount: 60.001 has more than two decimals") for l in lines)
+    assert any("baker.json:26: person:" in l for l in lines)
+    assert rows(tmp_path) == 0
+
+
+def test_two_files_of_one_household_are_refused(run, tmp_path):
+    a = write(tmp_path / "x", "a.json", ledger("ames"))
+    b = write(tmp_path / "y", "b.json", ledger("ames", amount="100"))
+    result = run("import", a, b)
+    assert result.exit_code == 2
+    assert "household 'ames' is also in" in result.output and rows(tmp_path) == 0
+
+
+def test_dry_run_of_several_files(run, tmp_path):
+    a = write(tmp_path / "x", "a.json", ledger("ames"))
+    b = write(tmp_path / "x", "b.json", ledger("baker"))
+    result = run("import", a, b, "--dry-run")
+    assert result.exit_code == 0 and "would import 3 events" in result.output
+    assert rows(tmp_path) == 0
+
+
+def test_a_directory_without_ledger_files(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("import", str(tmp_path / "empty"))
+    assert result.exit_code == 2 and "no ledger files" in result.output
+
+
+def test_json_key_given_twice_keeps_its_line(run, tmp_path):
+    path = tmp_path / "dup.json"
+    path.write_text('{"version": 1,\n "household": {"id": "ames", "name": "A"},\n'
+                    ' "household": {"id": "ames", "name": "B"},\n "people": [], "events": []}\n')
+    result = run("import", str(path))
+    assert result.exit_code == 2 and "dup.json:3: household: given twice" in result.output
