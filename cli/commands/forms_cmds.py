@@ -5,6 +5,8 @@ Thin layer: flags -> ``ledger.intake`` (pure mapping, refusals) -> ``ledger.app.
 """
 from __future__ import annotations
 
+import copy
+
 import click
 
 from ..context import get_store, recorded_by
@@ -171,6 +173,8 @@ def form_5498(ctx, household, person, tax_year, dry_run, account, box1, box2, bo
               help="Designated Roth rollover: qualified? (asked when the form cannot tell).")
 @click.option("--exception", help="Roth IRA: a §72(t) exception kind (e.g. first_home).")
 @click.option("--disaster", is_flag=True, help="A qualified disaster distribution.")
+@click.option("--returned-contribution", type=MONEY, help="J8/JP: the contribution returned, "
+              "when it lost value (box 1 is then less than it) [not on the form].")
 @click.option("--died-on", type=DATE, help="Record the person's death (code 4).")
 @click.option("--disabled-on", type=DATE, help="Record the person's disability (code 3).")
 @click.pass_context
@@ -178,13 +182,14 @@ def form_1099r(ctx, household, person, tax_year, dry_run, box1, box2a, box2b, bo
                box10, box11, ira_sep_simple, payer, paid_on, roth_ira, converted,
                converted_amount, received_on, plan, account_value, separate_accounting,
                to_roth_ira, to_traditional_ira, to_cash, in_plan, into_roth_ira, qualified,
-               exception, disaster, died_on, disabled_on) -> None:
+               exception, disaster, returned_contribution, died_on, disabled_on) -> None:
     """Record a Form 1099-R from its boxes; box 7 decides the event.
 
     \b
     Box 7 codes -> events:
       J, Q, T (Roth IRA)       -> roth_distribution (Q, T need 59½/death/disability)
-      J8, JP                   -> roth_contribution_return, earnings = box 2a
+      J8, JP                   -> roth_contribution_return for the form's year (8)
+                                  or the year before (P), earnings = box 2a
       1, 2, 7, S + IRA box     -> ira_distribution, or roth_conversion with
                                   --converted (--received-on when it arrived later)
       G (from a plan)          -> plan_distribution (--to-roth-ira,
@@ -195,7 +200,8 @@ def form_1099r(ctx, household, person, tax_year, dry_run, box1, box2a, box2b, bo
                                   --died-on / --disabled-on
     Refused: J+Q (and any pair the IRS guide does not allow), 7 under 59½,
     Q/T under 59½ without death or disability, 1 or 7 from a Roth IRA, J/Q/T with
-    the IRA box or box 11, B alone (a Roth 401(k) paid out), B+G (plan to plan).
+    the IRA box or box 11, B alone (a Roth 401(k) paid out), B+G (plan to plan),
+    G with box 10/11 or --into-roth-ira (designated Roth to a Roth IRA is H).
 
     \b
     What the form cannot tell you (supply it):
@@ -203,6 +209,7 @@ def form_1099r(ctx, household, person, tax_year, dry_run, box1, box2a, box2b, bo
       --converted     whether an IRA distribution went into a Roth IRA
       --plan, --account-value, destinations   for plan money (Notice 2014-54)
       --qualified / --nonqualified   for H when box 11 is empty
+      --returned-contribution   for J8/JP when the contribution lost value
     Box 2a of an IRA or Roth IRA distribution is NOT recorded: Form 8606 computes
     the taxable part from your basis (`roth-ledger report withdrawals`).
 
@@ -229,19 +236,34 @@ def form_1099r(ctx, household, person, tax_year, dry_run, box1, box2a, box2b, bo
         account_value=account_value, separate_accounting=separate_accounting,
         to_roth_ira=to_roth_ira, to_traditional_ira=to_traditional_ira, to_cash=to_cash,
         in_plan=in_plan, into_roth_ira=into_roth_ira, qualified=qualified,
-        exception=exception, disaster=disaster, died_on=died_on, disabled_on=disabled_on,
+        exception=exception, disaster=disaster, returned_contribution=returned_contribution,
+        died_on=died_on, disabled_on=disabled_on,
         recorded_died_on=known.died_on, recorded_disabled_on=known.disabled_on)
     events, notes = events_from_1099r(form, known.born, facts)
     _record(ctx, household, events, notes, dry_run, "record form-1099r")
 
 
 
-def _register_underscored(name: str) -> None:
-    """`record` looks commands up with dashes turned into underscores (RecordGroup), like
-    its kinds (`roth-contribution` finds `roth_contribution`): file the command under that
-    key, so `record form-5498` and `record form_5498` both work and --help lists it once."""
-    record.commands[name.replace("-", "_")] = record.commands.pop(name)
+def _exact_name_first(group: click.Group) -> None:
+    """`record` (RecordGroup) turns dashes into underscores before it looks a name up, so
+    that `roth-contribution` finds `roth_contribution`. Look the name up as typed first:
+    the form commands are filed under their documented hyphenated names."""
+    by_underscores = group.get_command
+
+    def get_command(ctx, cmd_name):
+        return group.commands.get(cmd_name) or by_underscores(ctx, cmd_name)
+
+    group.get_command = get_command
 
 
-_register_underscored("form-5498")
-_register_underscored("form-1099r")
+def _hidden_underscored_alias(name: str) -> None:
+    """Keep `record form_5498` working (a hidden copy) while `record --help` lists the
+    command once, as `form-5498`."""
+    alias = copy.copy(record.commands[name])
+    alias.hidden = True
+    record.commands[name.replace("-", "_")] = alias
+
+
+_exact_name_first(record)
+_hidden_underscored_alias("form-5498")
+_hidden_underscored_alias("form-1099r")

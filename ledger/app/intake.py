@@ -13,6 +13,7 @@ from datetime import date
 
 from .. import events as ev
 from ..errors import InvalidInput, LedgerError, Problem
+from ..intake.forms import FormRefused
 from ..ledgerfile import Known, validate_ledger
 from ..ledgerfile.read import Node, RawLedger
 from ..store.api import StoredEvent
@@ -64,12 +65,15 @@ def build_events(store, household: str, raw_events: list[dict], label: str
     for raw in raw_events:
         fields = {k: v for k, v in raw.items() if k != "kind"}
         if raw.get("kind") not in ev.FILE_KINDS or raw["kind"] == "void":
-            raise InvalidInput([Problem(label, None, "kind", f"cannot record {raw.get('kind')!r}")])
+            raise FormRefused([Problem(label, None, "kind", f"cannot record {raw.get('kind')!r}")])
         tree = _record_tree(household, raw["kind"], fields)
         items.extend(tree.value["events"].value)
     root = Node({"version": Node(1, None), "household": Node(household, None),
                  "events": Node(items, None)}, None)
-    ledger = validate_ledger(RawLedger(label, root), known)
+    try:
+        ledger = validate_ledger(RawLedger(label, root), known)
+    except InvalidInput as exc:  # one line per problem, as the form's own refusals
+        raise FormRefused(exc.problems) from None
     taken = {s.event.id for s in stored}
     out = []
     for event, raw in zip(ledger.events, raw_events):

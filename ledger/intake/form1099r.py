@@ -26,7 +26,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..dates import age_59_and_a_half
-from ..errors import LedgerError, NotSupported
+from ..errors import NotSupported
 from .forms import ROTH_IRA_CODES, Facts1099R, Form1099R, parse_codes, refuse
 
 ZERO = Decimal("0.00")
@@ -84,6 +84,9 @@ def events_from_1099r(form: Form1099R, person_born: date, facts: Facts1099R
     if "7" in codes and facts.date < born59 and "4" not in codes:
         raise refuse(F, "box 7", f"code 7 (normal distribution) but the person is under 59½ "
                      f"on {facts.date} (59½ on {born59}); an early distribution is coded 1 or 2")
+    if facts.returned_contribution is not None and not ("8" in codes or "P" in codes):
+        raise refuse(F, "returned_contribution", f"code {''.join(codes)} is not a returned "
+                     "contribution (codes J8 and JP are); drop --returned-contribution")
     notes: list[str] = []
     events = _person_events(codes, facts, notes)
     if set(codes) & ROTH_IRA_CODES:
@@ -175,16 +178,44 @@ def _roth_ira(form, codes, born, facts, notes) -> list[dict]:
 
 
 def _returned_contribution(form, codes, facts, notes) -> dict:
-    if form.box2a_taxable is None:
-        raise refuse(F, "box 2a", f"code {''.join(codes)} (a returned contribution) needs box 2a, "
-                     "the earnings returned with it (0 if none)")
+    """J8 / JP: box 1 = contribution + net income, box 2a = the net income; 8 = taxable in
+    the form's year, P = the year before (the year the contribution was for, §219(f)(3)).
+    After a loss only the user knows the contribution (``returned_contribution``)."""
+    label = "".join(codes)
     year = form.tax_year - 1 if "P" in codes else form.tax_year
+    given = facts.returned_contribution
+    if given is None:
+        if form.box2a_taxable is None:
+            raise refuse(F, "box 2a", f"code {label} (a returned contribution) needs box 2a, "
+                         "the earnings returned with it (0 if none)")
+        amount, earnings = form.box1_gross - form.box2a_taxable, form.box2a_taxable
+        if amount <= 0:
+            raise refuse(F, "box 2a", f"box 2a ({form.box2a_taxable}) is all of box 1: "
+                         "nothing is left for the contribution returned")
+        if earnings == 0:
+            notes.append("box 2a is 0: if the contribution lost value, box 1 is less than the "
+                         "contribution; give --returned-contribution AMOUNT so that all of it is "
+                         "removed from basis")
+    else:
+        if given <= 0:
+            raise refuse(F, "returned_contribution", f"{given} must be more than zero")
+        gain = form.box1_gross - given
+        if gain > 0 and form.box2a_taxable is not None and form.box2a_taxable != gain:
+            raise refuse(F, "box 2a", f"box 1 ({form.box1_gross}) less the contribution "
+                         f"({given}) is {gain} of earnings, but box 2a is {form.box2a_taxable}")
+        if gain <= 0 and form.box2a_taxable:
+            raise refuse(F, "box 2a", f"box 2a shows earnings ({form.box2a_taxable}) but box 1 "
+                         f"({form.box1_gross}) is not more than the contribution ({given})")
+        amount, earnings = given, max(gain, ZERO)
+        if gain < 0:
+            notes.append(f"the contribution lost {-gain} before it was returned: no earnings "
+                         "to tax, the loss is not deductible, and all of the contribution is "
+                         "treated as never made")
     notes.append(f"code {'P' if 'P' in codes else '8'}: the contribution was for {year}; its "
-                 f"earnings ({form.box2a_taxable}) are taxable for {year} and it is treated "
+                 f"earnings ({earnings}) are taxable for {year} and it is treated "
                  "as never made (RULES (a), corrective distributions)")
     return {"kind": "roth_contribution_return", "person": facts.person, "tax_year": year,
-            "date": facts.date, "amount": form.box1_gross - form.box2a_taxable,
-            "earnings": form.box2a_taxable}
+            "date": facts.date, "amount": amount, "earnings": earnings}
 
 
 def _designated_roth(form, codes, born, facts, notes) -> list[dict]:
@@ -250,6 +281,21 @@ def _drac_qualified(form, born, facts) -> bool | None:
 
 
 def _rollover(form, codes, facts, notes) -> list[dict]:
+    label = "".join(codes)
+    for box, value in (("box 11", form.box11_first_year_designated_roth),
+                       ("box 10", form.box10_irr_within_5_years)):
+        if value is not None:
+            raise refuse(F, box, f"code {label} without B, but {box} is filled: {box} is only "
+                         "for designated Roth account distributions, whose direct rollover to a "
+                         "Roth IRA is coded H (\"Do not use Code G ... Use Code H\"); ask the "
+                         "payer to correct box 7")
+    if facts.into_roth_ira:
+        raise refuse(F, "box 7", f"--into-roth-ira with code {label}: code G is never designated "
+                     "Roth money going to a Roth IRA (that is code H); plan money that is not "
+                     "designated Roth rolled to a Roth IRA is --to-roth-ira AMOUNT")
+    if facts.roth_ira:
+        raise refuse(F, "box 7", f"--roth-ira with code {label}: a Roth IRA cannot be rolled "
+                     "into an employer plan or a traditional IRA (its codes are J, Q or T)")
     if form.ira_sep_simple:
         notes.append("code G from an IRA is a direct payment to an employer plan: not a "
                      "distribution on Form 8606 line 7; nothing recorded (it lowers the "
@@ -272,6 +318,10 @@ def _rollover(form, codes, facts, notes) -> list[dict]:
 
 
 def _plan_distribution(form, facts, notes, default_cash: bool) -> dict:
+    if facts.converted:
+        raise refuse(F, "converted", "--converted is for an IRA distribution (IRA/SEP/SIMPLE box "
+                     "checked) moved into a Roth IRA; plan money rolled to a Roth IRA is code G "
+                     "with --to-roth-ira AMOUNT")
     roth, trad, cash = facts.to_roth_ira, facts.to_traditional_ira, facts.to_cash
     if default_cash and roth is None and trad is None and cash is None:
         cash = form.box1_gross
@@ -336,8 +386,8 @@ def _conversion(form, codes, facts, notes) -> list[dict]:
                      f"({form.box1_gross})")
     received = facts.received_on or facts.date
     if received < facts.date:
-        raise LedgerError(f"1099-R: received_on: {received} is before the distribution date "
-                          f"{facts.date}")
+        raise refuse(F, "received_on", f"{received} is before the distribution date "
+                     f"{facts.date}")
     event = {"kind": "roth_conversion", "person": facts.person, "date": received,
              "amount": amount}
     if received.year != facts.date.year:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..errors import InvalidInput, Problem
-from .forms import Facts5498, Form5498
+from ..errors import Problem
+from .forms import Facts5498, Form5498, FormRefused
 
 F = "5498"
 ACCOUNTS = ("IRA", "SEP", "SIMPLE", "ROTH")
@@ -55,21 +55,27 @@ def events_from_5498(form: Form5498, facts: Facts5498) -> tuple[list[dict], list
     contribution = form.box10_roth_contributions or form.box1_ira_contributions
     if contribution and facts.date is None:
         box = "box 10" if form.box10_roth_contributions else "box 1"
-        bad("date", f"{box}: the deposit date is not on Form 5498: give --date (a "
-            f"contribution for {form.tax_year} may be made up to the filing deadline in "
-            f"{form.tax_year + 1})")
+        bad("date", f"{box}: Form 5498 does not say when it was deposited, so not whether "
+            f"it was made in {form.tax_year} or in {form.tax_year + 1} before the filing "
+            f"deadline (a prior-year contribution): give --date (the deposit day)")
     if form.box1_ira_contributions and facts.deductible is None:
         bad("deductible", "box 1: whether it was deducted is not on Form 5498: give "
             "--deductible or --nondeductible (a nondeductible one adds basis, 8606 line 1)")
+    if facts.record_conversion and not form.box3_roth_conversion:
+        bad("box 3", "--record-conversion but box 3 (Roth IRA conversion amount) is empty")
     if form.box3_roth_conversion and facts.record_conversion and facts.conversion_date is None:
         bad("conversion_date", "box 3 with --record-conversion needs --conversion-date (the "
-            "day the Roth IRA received it)")
+            "day the Roth IRA received it; not on Form 5498)")
+    if form.box3_roth_conversion and facts.conversion_date is not None \
+            and facts.conversion_date.year != form.tax_year:
+        bad("conversion_date", f"{facts.conversion_date} is not in {form.tax_year}: box 3 "
+            f"reports conversions the Roth IRA received in {form.tax_year}")
     if facts.year_end_total is not None and form.box5_fmv is not None \
             and facts.year_end_total < form.box5_fmv:
         bad("year_end_total", f"{facts.year_end_total} is less than this account's box 5 "
             f"({form.box5_fmv})")
     if problems:
-        raise InvalidInput(problems)
+        raise FormRefused(problems)
     return _events(form, facts, roth)
 
 
@@ -88,6 +94,12 @@ def _events(form: Form5498, facts: Facts5498, roth: bool) -> tuple[list[dict], l
                        "date": facts.date, "amount": form.box10_roth_contributions})
         notes.append("box 10 is the year's total: if it was deposited on several days, "
                      "record each deposit with `record roth_contribution` instead")
+    if form.box10_roth_contributions or form.box1_ira_contributions:
+        if facts.date is not None and facts.date.year > year:
+            clock = (f"; a first Roth IRA contribution starts the 5-year clock on "
+                     f"{year}-01-01, RULES (b1)" if form.box10_roth_contributions else "")
+            notes.append(f"deposited on {facts.date} for {year}: a prior-year contribution, "
+                         f"counted for {year} (RULES (a) aggregation{clock})")
     if form.box1_ira_contributions:
         add("box 1", {"kind": "ira_contribution", "person": person, "tax_year": year,
                       "date": facts.date, "amount": form.box1_ira_contributions,

@@ -53,9 +53,21 @@ ALLOWED_WITH: dict[str, frozenset[str]] = {
 ROTH_IRA_CODES = frozenset("JQT")
 
 
-def refuse(form: str, box: str | None, message: str) -> InvalidInput:
+class FormRefused(InvalidInput):
+    """A form the intake will not record, with every problem found; nothing is stored.
+
+    One problem is shown on one line (``1099-R: box 7: ... (nothing was stored)``), as the
+    command line promises for a single mistake; several keep the usual header and list."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems)
+        if len(self.problems) == 1:
+            self.args = (f"{self.problems[0]} (nothing was stored)",)
+
+
+def refuse(form: str, box: str | None, message: str) -> FormRefused:
     """The error for one impossible combination or missing fact (nothing is stored)."""
-    return InvalidInput([Problem(form, None, box, message)])
+    return FormRefused([Problem(form, None, box, message)])
 
 
 def parse_codes(raw: str) -> tuple[str, ...]:
@@ -151,6 +163,7 @@ class Facts1099R:
     qualified: bool | None = None
     exception: str | None = None
     disaster: bool = False
+    returned_contribution: Decimal | None = None  # J8/JP: the contribution itself (a loss)
     died_on: date | None = None
     disabled_on: date | None = None
     recorded_died_on: date | None = None
