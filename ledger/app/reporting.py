@@ -11,13 +11,13 @@ from ..rules.policy import Policy
 
 
 def load_facts(store, household: str, known_on: date | None = None) -> HouseholdFacts:
-    stored = store.load(household, known_on=known_on)
+    stored = store.load_events(household, known_on=known_on)
     if not stored:
         known = store.households()
         hint = f" (households: {', '.join(known[:10])}{'...' if len(known) > 10 else ''})" if known else ""
         when = f" as known on {known_on}" if known_on else ""
         raise NotFound(f"no household {household!r} in the ledger{when}{hint}")
-    return fold(household, (s.event for s in stored))
+    return fold(household, stored)
 
 
 def run_report(store, kind: str, household: str, person: str, policy: Policy,

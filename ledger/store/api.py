@@ -92,6 +92,9 @@ class EventStore(Protocol):
         """The household's events in version order; with ``known_on``, only those recorded
         on or before that (UTC) day."""
 
+    def load_events(self, household: str, known_on: date | None = None) -> list[Event]:
+        """The events of :meth:`load`, without their stream metadata (cheaper)."""
+
     def version(self, household: str) -> int:
         """Current version (0 for an unknown household)."""
 

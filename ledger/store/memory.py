@@ -92,6 +92,9 @@ class MemoryStore:
             return events
         return [e for e in events if e.recorded_at.date() <= known_on]
 
+    def load_events(self, household: str, known_on: date | None = None) -> list[Event]:
+        return [s.event for s in self.load(household, known_on)]
+
     def version(self, household: str) -> int:
         with self._lock:
             return len(self._rows.get(household, ()))

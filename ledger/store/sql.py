@@ -149,6 +149,18 @@ class SqlStore:
         with translated(self.url, "read"), self.engine.connect() as conn:
             return [_to_stored(row) for row in conn.execute(query.order_by(EVENTS.c.version))]
 
+    def load_events(self, household: str, known_on: date | None = None) -> list[Event]:
+        """The household's events only, in version order (a report's read: three columns,
+        no StoredEvent wrappers)."""
+        query = select(EVENTS.c.event_id, EVENTS.c.kind, EVENTS.c.payload).where(
+            EVENTS.c.household == household)
+        if known_on is not None:
+            query = query.where(EVENTS.c.recorded_at < _cutoff(known_on))
+        loads = json.loads
+        with translated(self.url, "read"), self.engine.connect() as conn:
+            return [from_payload(kind, event_id, loads(payload)) for event_id, kind, payload
+                    in conn.execute(query.order_by(EVENTS.c.version))]
+
     def version(self, household: str) -> int:
         query = select(func.max(EVENTS.c.version)).where(EVENTS.c.household == household)
         with translated(self.url, "read"), self.engine.connect() as conn:

@@ -43,3 +43,15 @@ def test_a_household_named_twice_is_refused(store):
 def test_empty_batches_are_nothing(store):
     assert store.append_many([("a", 0, [])], "me") == 0
     assert store.households() == []
+
+
+def test_load_events_is_load_without_the_wrappers(store):
+    from datetime import date, datetime, timezone
+
+    store.append("a", 0, contributions("x", 3), "me", recorded_at=datetime(2024, 1, 2, tzinfo=timezone.utc))
+    store.append("a", 3, contributions("y", 2), "me", recorded_at=datetime(2024, 5, 2, tzinfo=timezone.utc))
+    assert store.load_events("a") == [s.event for s in store.load("a")]
+    assert [e.id for e in store.load_events("a", known_on=date(2024, 3, 1))] == ["x0", "x1", "x2"]
+    assert store.load_events("nobody") == []
+    assert [(h, [e.id for e in evs]) for h, evs in store.iter_household_events()] == [
+        ("a", ["x0", "x1", "x2", "y0", "y1"])]
