@@ -116,3 +116,13 @@ def test_json_key_given_twice_keeps_its_line(run, tmp_path):
                     ' "household": {"id": "ames", "name": "B"},\n "people": [], "events": []}\n')
     result = run("import", str(path))
     assert result.exit_code == 2 and "dup.json:3: household: given twice" in result.output
+
+
+def test_a_worked_example_file_imports_its_ledger_section(run, tmp_path):
+    # tests/examples/pub590b-justin.yaml: Pub 590-B's Justin, ledger beside expect
+    from pathlib import Path
+
+    case = Path(__file__).parent / "examples" / "pub590b-justin.yaml"
+    result = run("import", str(case))
+    assert result.exit_code == 0 and "into household justin" in result.output
+    assert run("households").output.split() == ["justin"]

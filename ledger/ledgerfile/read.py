@@ -14,6 +14,9 @@ extension:
 * ``.csv`` -- one row per record, the first row names the columns; see
   :mod:`ledger.ledgerfile` for the convention. Every cell is text; an empty cell is absent.
 
+A worked-example file (``ledger:`` beside ``expect:``, as in ``tests/examples``) is read as
+its ``ledger:`` section.
+
 A file that cannot be read at all (missing, a directory, binary, a syntax error, empty,
 not a mapping) raises :class:`~ledger.errors.InvalidInput` with one problem.
 """
@@ -100,9 +103,24 @@ def read_ledger_file(path: str | Path, lines: bool = True) -> RawLedger:
                 root.line,
                 "the file must be a mapping with version, household, people and events",
             )
+        root = _worked_case_ledger(root)
         return RawLedger(name, root, problems, exact)
     except _Fatal as exc:
         raise InvalidInput([Problem(name, exc.line, None, exc.message)]) from None
+
+
+#: the keys of a worked-example file (tests/examples, ../shared/examples/README.md)
+CASE_KEYS = frozenset({"name", "about", "source", "citation", "assumptions", "ledger", "expect"})
+
+
+def _worked_case_ledger(root: Node) -> Node:
+    """A worked-example file (its ledger under ``ledger:`` beside ``expect:``) is read as
+    its ``ledger:`` section, so a published case can be imported as it is."""
+    ledger = root.value.get("ledger")
+    if (ledger is not None and isinstance(ledger.value, dict) and "household" not in root.value
+            and set(root.value) <= CASE_KEYS):
+        return ledger
+    return root
 
 
 def _read_text(path: Path) -> str:

@@ -18,6 +18,7 @@ from ledger.store.migrate import script_head
 from ledger.store.models import HEAD_REVISION, METADATA
 from ledger.store.urls import default_path, resolve
 
+from .conftest import Backend, pg_mark
 from .helpers import contributions
 
 REPO = Path(__file__).resolve().parents[2]
@@ -68,12 +69,13 @@ def test_update_and_delete_are_refused_by_the_database(sql_backend, statement):
     store.close()
 
 
-def test_truncate_is_refused_by_postgresql(sql_backend):
-    if sql_backend.name != "postgres":
-        pytest.skip("SQLite has no TRUNCATE")
-    store = populated(sql_backend)
+@pg_mark
+def test_truncate_is_refused_by_postgresql(pg_schema_url):
+    """PostgreSQL only: SQLite has no TRUNCATE (its DELETE trigger is tested above)."""
+    backend = Backend("postgres", pg_schema_url)
+    store = populated(backend)
     with pytest.raises(DBAPIError, match="append-only"):
-        raw(sql_backend, "TRUNCATE events")
+        raw(backend, "TRUNCATE events")
     assert store.version("b") == 4
     store.close()
 

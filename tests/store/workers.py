@@ -41,3 +41,29 @@ def big_append(url: str, household: str, size: int, ready) -> None:
     ready.set()
     store.append(household, expected, events, "crash-test")
     store.close()
+
+
+def cli_with_interleaved_writer(url: str, argv: list[str]) -> None:
+    """Run ``roth-ledger --db URL ARGV...`` in this process, with another writer slipping
+    in between the command's read of the household and its append: a deterministic race.
+
+    The command reads the household through ``ledger.app.importing._load``; right after,
+    a second connection appends one event (id ``interloper``) to that household, so the
+    command's append is at a stale version. Exits as the command line does.
+    """
+    import ledger.app.importing as importing
+    from cli.main import main
+
+    real_load = importing._load
+
+    def load_then_race(store, household):
+        stored, version = real_load(store, household)
+        other = open_store(url)
+        try:
+            other.append(household, version, [contribution("interloper")], "other-writer")
+        finally:
+            other.close()
+        return stored, version
+
+    importing._load = load_then_race
+    main(["--db", url, *argv])
