@@ -94,13 +94,17 @@ def check_batch_ids(household: str, events: Sequence[Event]) -> None:
         seen.add(event.id)
 
 
-def check_households_once(batches: Sequence[tuple[str, int, Sequence[Event]]]) -> None:
-    """Refuse an ``append_many`` that names a household twice (its versions would clash)."""
+def checked_batches(batches: Sequence[tuple[str, int, Sequence[Event]]]
+                    ) -> list[tuple[str, int, Sequence[Event]]]:
+    """The non-empty batches of an ``append_many``, after refusing one that names a
+    household twice (its versions would clash) or repeats an id within a batch."""
     seen: set[str] = set()
-    for household, _, _ in batches:
+    for household, _, events in batches:
         if household in seen:
             raise ValueError(f"household {household!r} appears twice in one append_many")
         seen.add(household)
+        check_batch_ids(household, events)
+    return [b for b in batches if b[2]]
 
 
 def build_rows(

@@ -12,7 +12,7 @@ from typing import Any, Iterator, Sequence
 from ..events import Event
 from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent
 from .hashing import (
-    GENESIS, build_rows, check_batch_ids, check_chains, check_households_once, stored_event, utc,
+    GENESIS, build_rows, check_batch_ids, check_chains, checked_batches, stored_event, utc,
 )
 
 
@@ -60,10 +60,7 @@ class MemoryStore:
         recorded_at: datetime | None = None,
     ) -> int:
         at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
-        check_households_once(batches)
-        for household, _, events in batches:
-            check_batch_ids(household, events)
-        batches = [b for b in batches if b[2]]
+        batches = checked_batches(batches)
         with self._lock:
             planned = []
             for household, expected_version, events in batches:

@@ -22,7 +22,7 @@ from ..events import Event, from_payload
 from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent
 from .engine import make_engine, translated
 from .hashing import (
-    GENESIS, build_rows, check_batch_ids, check_chains, check_households_once, stored_event, utc,
+    GENESIS, build_rows, check_batch_ids, check_chains, checked_batches, stored_event, utc,
 )
 from .migrate import PG_LOCK_KEY, ensure_head
 from .models import EVENTS
@@ -93,10 +93,7 @@ class SqlStore:
         recorded_at: datetime | None = None,
     ) -> int:
         at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
-        check_households_once(batches)
-        for household, _, events in batches:
-            check_batch_ids(household, events)
-        batches = [b for b in batches if b[2]]
+        batches = checked_batches(batches)
         if not batches:
             return 0
         with translated(self.url, "write to"):
