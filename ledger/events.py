@@ -458,7 +458,12 @@ _DECODERS: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
 
 
 def canonical_json(payload: dict[str, object]) -> str:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Sorted keys, no spaces, UTF-8 as is: the stored payload and the hashed text."""
+    return _CANONICAL(payload)
+
+
+# one encoder: json.dumps with non-default options builds a new one per call
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 def content_id(kind: str, payload: dict[str, object], occurrence: int = 0) -> str:

@@ -9,6 +9,8 @@ Idempotent: an event whose id is already stored with the same content is skipped
 from __future__ import annotations
 
 import dataclasses
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,6 +112,26 @@ def import_files(store, paths: list[str | Path], recorded_by: str,
     one ``store.append_many``: the whole import lands or none of it does. Two files of
     the same household in one import are refused (import them one after the other).
     """
+    with _no_cyclic_gc():
+        return _import_files(store, paths, recorded_by, dry_run)
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Pause the cyclic garbage collector while a large import holds every parsed event:
+    parsing builds no reference cycles, and each collection would walk them all again
+    (about 10% of a 100,000-event import; more as it grows). Reference counting still
+    frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_files(store, paths, recorded_by, dry_run) -> list[ImportResult]:
     plans: list[_Plan] = []
     problems: list[Problem] = []
     owner: dict[str, Path] = {}

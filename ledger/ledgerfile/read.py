@@ -266,17 +266,25 @@ def _from_json(text: str, name: str, problems: list[Problem], lines: bool = True
         return _plain_node(data, None, 0)
 
 
+_new = tuple.__new__  # Node((value, line)) without the named tuple's Python __new__
+
+
 def _plain_node(value: Any, line: int | None, depth: int) -> Node:
+    """Values from :mod:`json` as Nodes (all with ``line``); the import's hot path."""
     if depth > MAX_DEPTH:
         raise _Fatal(line, "the data nests too deeply")
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is dict:
         mapping = {}
-        for k, v in value.items():  # most values are text: no recursion for them
-            mapping[str(k)] = Node(v, line) if type(v) is str else _plain_node(v, line, depth + 1)
-        return Node(mapping, line)
-    if isinstance(value, list):
-        return Node([_plain_node(v, line, depth + 1) for v in value], line)
-    return Node(value, line)
+        for k, v in value.items():  # most values are scalars: no call for them
+            vkind = type(v)
+            mapping[k if type(k) is str else str(k)] = (
+                _plain_node(v, line, depth + 1) if vkind is dict or vkind is list
+                else _new(Node, (v, line)))
+        return _new(Node, (mapping, line))
+    if kind is list:
+        return _new(Node, ([_plain_node(v, line, depth + 1) for v in value], line))
+    return _new(Node, (value, line))
 
 
 # --- CSV ---------------------------------------------------------------------------

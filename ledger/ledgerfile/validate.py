@@ -240,6 +240,11 @@ def _events(node: Node | None, out: _Collector) -> list[tuple[ev.Event, Node]]:
     return built
 
 
+#: each kind's field names plus the fields every event may have
+_ALLOWED = {kind: frozenset(s.name for s in specs) | frozenset(ev.COMMON_FIELDS)
+            for kind, specs in ev.FIELDS.items()}
+
+
 def build_event(item: Node, out: _Collector, occurrences: Counter | None = None) -> ev.Event | None:
     """One event from its raw mapping, or None after recording its problems."""
     if not isinstance(item.value, dict):
@@ -257,14 +262,13 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
     if kind not in ev.KINDS:
         out.add(kind_node.line, "kind", f"unknown kind {kind!r} (known: {', '.join(ev.FILE_KINDS)})")
         return None
-    specs = {s.name: s for s in ev.FIELDS[kind]}
+    allowed = _ALLOWED[kind]
     before = len(out.problems)
     values: dict[str, object] = {}
     for name, sub in fields.items():
-        if name in ("kind",):
-            continue
-        if name not in specs and name not in ev.COMMON_FIELDS:
-            out.add(sub.line, name, f"unknown field for {kind} (fields: {', '.join(specs)}, id, memo, source)")
+        if name not in allowed:
+            names = ", ".join(s.name for s in ev.FIELDS[kind])
+            out.add(sub.line, name, f"unknown field for {kind} (fields: {names}, id, memo, source)")
     for name in ("memo", "source"):
         if name in fields and fields[name].value is not None:
             values[name] = _text(fields[name], name, out)

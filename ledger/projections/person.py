@@ -35,7 +35,7 @@ from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
 from .facts import PersonFacts
 from .state import BasisSnapshot, PersonState, snapshot
-from .withdrawals import WithdrawalYear, roth_year
+from .withdrawals import WithdrawalYear, consume_year, plain_withdrawals, roth_year
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,13 @@ def compute_person(
     through_year: int,
     policy: Policy = DEFAULT_POLICY,
     as_of: date | None = None,
+    report_years: frozenset[int] | None = None,
 ) -> PersonLedger:
+    """Fold a person's events year by year through ``through_year``.
+
+    ``report_years`` (None: every year) names the years whose withdrawal reports are
+    wanted; in the other years plain withdrawals only consume the basis buckets
+    (:func:`consume_year`), which gives the same state (a test compares)."""
     events = person.events
     if as_of is not None:
         events = tuple(e for e in events if e.effective_date is None or e.effective_date <= as_of)
@@ -151,7 +157,10 @@ def compute_person(
                 roth_ye[y] = ev.value
         dists = [e for e in evs if isinstance(e, RothDistribution)]
         if dists:
-            res.withdrawals = roth_year(person, state, y, dists, policy, roth_ye.get(y - 1), added)
+            if report_years is None or y in report_years or not plain_withdrawals(person, dists):
+                res.withdrawals = roth_year(person, state, y, dists, policy, roth_ye.get(y - 1), added)
+            else:
+                consume_year(state, y, dists, policy)
         years[y] = res
     if through_year in years:  # the carried-forward view is needed only at the end
         years[through_year].snapshot = snapshot(state)

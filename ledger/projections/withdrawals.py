@@ -99,6 +99,29 @@ def _kind_from_code(code: str, year: int) -> str:
     return exception_kind_from_code(code, year)
 
 
+def plain_withdrawals(person: PersonFacts, dists: list[RothDistribution]) -> bool:
+    """True when no distribution of the year can touch anything but the basis buckets:
+    no exception, no disaster, none after a recorded death or disability (those may use
+    an exception's dollar cap, which :func:`roth_year` records in the state)."""
+    for d in dists:
+        if d.exception is not None or d.disaster:
+            return False
+        if person.died_on is not None and d.date >= person.died_on:
+            return False
+        if person.disabled_on is not None and d.date >= person.disabled_on:
+            return False
+    return True
+
+
+def consume_year(state: PersonState, year: int, dists: list[RothDistribution], policy) -> None:
+    """What :func:`roth_year` does to the state for :func:`plain_withdrawals`, without the
+    per-distribution report: the year's total walks the ordered buckets (Reg. 1.408A-6
+    A-9: aggregated for the year). For years before the one a batch reports on."""
+    buckets = ordered_buckets(list(state.regular.values()), state.drr, state.conv.values(),
+                              date(year, 12, 31), policy)
+    walk(buckets, sum((d.amount for d in dists), ZERO))
+
+
 def roth_year(
     person: PersonFacts,
     state: PersonState,

@@ -35,14 +35,15 @@ def household(i: int, events_per_household: int = 100, seed: int = 7) -> dict:
         events.append(e)
 
     per_person = max(events_per_household // len(people), 5)
-    per_year = -(-per_person // YEARS)  # events per person-year, to fill 20 years
     for p in people:
         pid = p["id"]
         count = 0
         for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
-            if count >= per_person:
-                break
-            before = count
+            # spread the person's events over all 20 years: by the end of this year, about
+            # per_person * (years so far) / 20 of them
+            due = per_person * (year - FIRST_YEAR + 1) // YEARS
+            if count >= due:
+                continue
             limit = IRA_LIMIT[year]
             style = rng.random()
             if style < 0.5:  # a regular Roth contribution, sometimes made by next April
@@ -72,7 +73,7 @@ def household(i: int, events_per_household: int = 100, seed: int = 7) -> dict:
             if rng.random() < 0.5:
                 add(kind="roth_year_end_value", person=pid, year=year, value=_money(rng, 10000, 400000))
                 count += 1
-            while count - before < per_year and count < per_person:  # withdrawals fill the year
+            while count < due:  # withdrawals fill the year
                 add(kind="roth_distribution", person=pid, date=date(year, rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
                     amount=_money(rng, 100, 2000))
                 count += 1
