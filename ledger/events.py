@@ -416,7 +416,7 @@ def from_payload(kind: str, event_id: str, payload: dict[str, object]) -> Event:
     converts the money and date fields and calls the class once; a payload with any other
     key takes the field-by-field path (which ignores unknown keys)."""
     cls, money, dates = _DECODERS[kind]
-    values = dict(payload)
+    values = payload.copy()
     try:
         for name in money:
             raw = values.get(name)

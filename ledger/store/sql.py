@@ -153,7 +153,7 @@ class SqlStore:
             EVENTS.c.household == household)
         if known_on is not None:
             query = query.where(EVENTS.c.recorded_at < _cutoff(known_on))
-        loads = json.loads
+        loads = _loads
         with translated(self.url, "read"), self.engine.connect() as conn:
             return [from_payload(kind, event_id, loads(payload)) for event_id, kind, payload
                     in conn.execute(query.order_by(EVENTS.c.version))]
@@ -201,7 +201,7 @@ class SqlStore:
         if known_on is not None:
             query = query.where(EVENTS.c.recorded_at < _cutoff(known_on))
         query = query.order_by(EVENTS.c.household, EVENTS.c.version)
-        loads = json.loads
+        loads = _loads
         with translated(self.url, "read"), self._stream(query) as rows:
             household, batch = None, []
             for row_household, event_id, kind, payload in rows:
@@ -226,6 +226,18 @@ class SqlStore:
 
 
 HEAD_CHUNK = 500
+
+
+def _loads(text: str) -> Any:
+    """A stored payload (canonical JSON: no surrounding whitespace) as a dict; the
+    decoder's ``raw_decode`` skips ``json.loads``'s whitespace handling, per event."""
+    value, end = _RAW_DECODE(text)
+    if end != len(text):
+        raise ValueError("trailing data after the JSON payload")
+    return value
+
+
+_RAW_DECODE = json.JSONDecoder().raw_decode
 
 
 def _heads(conn: Connection, households: list[str]) -> dict[str, tuple[int, str]]:
