@@ -110,8 +110,14 @@ class EventStore(Protocol):
         """Stream (household, events) household by household in one ordered scan, with
         memory bounded by one household."""
 
-    def iter_household_events(self, known_on: date | None = None) -> Iterator[tuple[str, list[Event]]]:
-        """As :meth:`iter_households`, the events only (cheaper: a full rebuild's scan)."""
+    def iter_household_events(
+        self, known_on: date | None = None, start: str | None = None, stop: str | None = None,
+    ) -> Iterator[tuple[str, list[Event]]]:
+        """As :meth:`iter_households`, the events only (cheaper: a full rebuild's scan);
+        ``start``/``stop`` keep the households ``start <= id < stop``."""
+
+    def size(self) -> int:
+        """About how many events are stored (cheap)."""
 
     def verify(self) -> list[ChainProblem]:
         """Re-check every household's hash chain and version sequence."""

@@ -117,9 +117,16 @@ class MemoryStore:
             if events:
                 yield household, events
 
-    def iter_household_events(self, known_on: date | None = None) -> Iterator[tuple[str, list[Event]]]:
+    def iter_household_events(
+        self, known_on: date | None = None, start: str | None = None, stop: str | None = None,
+    ) -> Iterator[tuple[str, list[Event]]]:
         for household, stored in self.iter_households(known_on):
-            yield household, [s.event for s in stored]
+            if (start is None or household >= start) and (stop is None or household < stop):
+                yield household, [s.event for s in stored]
+
+    def size(self) -> int:
+        with self._lock:
+            return self._position
 
     def verify(self) -> list[ChainProblem]:
         with self._lock:

@@ -194,12 +194,19 @@ class SqlStore:
             if batch:
                 yield household, batch
 
-    def iter_household_events(self, known_on: date | None = None) -> Iterator[tuple[str, list[Event]]]:
+    def iter_household_events(
+        self, known_on: date | None = None, start: str | None = None, stop: str | None = None,
+    ) -> Iterator[tuple[str, list[Event]]]:
         """Like :meth:`iter_households` with the events only: reads four columns, no
-        StoredEvent wrappers (the batch report's full rebuild)."""
+        StoredEvent wrappers (the batch report's full rebuild). ``start``/``stop`` limit
+        it to the households ``start <= id < stop`` (a share of a parallel batch)."""
         query = select(EVENTS.c.household, EVENTS.c.event_id, EVENTS.c.kind, EVENTS.c.payload)
         if known_on is not None:
             query = query.where(EVENTS.c.recorded_at < _cutoff(known_on))
+        if start is not None:
+            query = query.where(EVENTS.c.household >= start)
+        if stop is not None:
+            query = query.where(EVENTS.c.household < stop)
         query = query.order_by(EVENTS.c.household, EVENTS.c.version)
         loads = _loads
         with translated(self.url, "read"), self._stream(query) as rows:
@@ -212,6 +219,25 @@ class SqlStore:
                 batch.append(from_payload(kind, event_id, loads(payload)))
             if batch:
                 yield household, batch
+
+    def size(self) -> int:
+        """About how many events the ledger holds (the last global position: instant)."""
+        with translated(self.url, "read"), self.engine.connect() as conn:
+            return conn.execute(select(func.max(EVENTS.c.position))).scalar() or 0
+
+    def split_households(self, parts: int) -> list[str]:
+        """``parts - 1`` household ids cutting the ordered event stream into parts of about
+        equal size (each cut starts a household; fewer if households are few)."""
+        total = self.size()
+        cuts: list[str] = []
+        with translated(self.url, "read"), self.engine.connect() as conn:
+            for k in range(1, parts):
+                household = conn.execute(
+                    select(EVENTS.c.household).order_by(EVENTS.c.household, EVENTS.c.version)
+                    .offset(total * k // parts).limit(1)).scalar()
+                if household is not None and (not cuts or household > cuts[-1]):
+                    cuts.append(household)
+        return cuts
 
     def verify(self) -> list[ChainProblem]:
         query = select(*COLUMNS).order_by(EVENTS.c.household, EVENTS.c.version)

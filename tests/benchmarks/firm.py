@@ -14,14 +14,16 @@ ledger file per household) and measures, printing ``name: value`` lines:
   that ledger) inserted into a table of the same schema with one ``sqlite3.executemany``
   in one transaction, same pragmas (WAL, synchronous=FULL);
 * ``rebuild_s`` -- the batch report for one tax year over every household, in-process
-  (``ledger.app.batch.batch_rows``: decode every event, fold, run the rules), versus
+  (``ledger.app.batch.batch_rows``: decode every event, fold, run the rules; with the
+  processes ``report batch`` uses by default, ``rebuild_jobs``), versus
   ``raw_scan_s``: ``SELECT * FROM events ORDER BY household, version`` through ``sqlite3``;
 * ``household_report_ms`` -- median in-process withdrawal report (load + fold + rules +
   JSON-ready dict) for 50 households of the full ledger;
 * ``cli_s`` -- median wall time of ``roth-ledger report withdrawals ... --format json``
   versus ``import_floor_s``: ``python -c "import sqlmodel"``;
-* ``batch_rss_10_mb`` / ``batch_rss_100_mb`` -- peak RSS of ``roth-ledger report batch``
-  (in a child process) on a ledger of 10% of the households and on the full one.
+* ``batch_rss_10_mb`` / ``batch_rss_100_mb`` -- peak RSS of ``roth-ledger report batch
+  --jobs 2`` (in a child process: its own plus its worker's) on a ledger of 10% of the
+  households and on the full one.
 
 It ends with the ratios ``import_vs_raw_insert``, ``rebuild_vs_raw_scan``,
 ``household_report_ms``, ``cli_vs_import_floor`` and ``batch_rss_growth``.
@@ -119,17 +121,20 @@ def raw_scan(db: Path) -> tuple[float, int]:
     return elapsed, n
 
 
-def rebuild(db: Path, year: int) -> tuple[float, int]:
-    from ledger.app.batch import batch_rows
+def rebuild(db: Path, year: int) -> tuple[float, int, int]:
+    """The batch report as `report batch` runs it by default (auto_jobs: one process per
+    core on a large ledger)."""
+    from ledger.app.batch import auto_jobs, batch_rows
     from ledger.rules.policy import Policy
     from ledger.store import open_store
 
     store = open_store(str(db))
+    jobs = auto_jobs(store)
     start = time.perf_counter()
-    rows = sum(1 for _ in batch_rows(store, year, Policy()))
+    rows = sum(1 for _ in batch_rows(store, year, Policy(), jobs=jobs))
     elapsed = time.perf_counter() - start
     store.close()
-    return elapsed, rows
+    return elapsed, rows, jobs
 
 
 def withdrawal_targets(ledgers: list[dict], count: int) -> list[tuple[str, str, int]]:
@@ -164,19 +169,22 @@ def household_reports(db: Path, targets) -> float:
 
 
 def peak_rss_mb(db: Path, year: int) -> float:
-    """Peak RSS of `roth-ledger report batch` run in a fresh child process: its VmHWM
-    (``ru_maxrss`` would not do -- Linux carries it across exec from the forked parent)."""
+    """Peak RSS of `roth-ledger report batch --jobs 2` run in a fresh child process: its
+    VmHWM plus the largest of its worker processes (``ru_maxrss`` of RUSAGE_CHILDREN; for
+    the process itself ``ru_maxrss`` would not do -- Linux carries it across exec from
+    the forked parent). Two jobs at both sizes, so only the ledger's size changes."""
     code = (
-        "import sys\n"
+        "import resource, sys\n"
         "from cli.main import cli, register\n"
         "register()\n"
         "try:\n"
         f"    cli.main(args=['--db', {str(db)!r}, 'report', 'batch', '--tax-year', '{year}',"
-        " '--format', 'csv'], standalone_mode=False)\n"
+        " '--format', 'csv', '--jobs', '2'], standalone_mode=False)\n"
         "finally:\n"
         "    sys.stdout.flush()\n"
         "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
-        "    print(hwm.split()[1], file=sys.stderr)\n"
+        "    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "    print(int(hwm.split()[1]) + workers, file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
@@ -245,7 +253,8 @@ def main(argv: list[str] | None = None) -> None:
     scan_s, scanned = raw_scan(db)
     assert scanned == events
     line("raw_scan_s", scan_s)
-    rebuild_s, people = rebuild(db, args.tax_year)
+    rebuild_s, people, jobs = rebuild(db, args.tax_year)
+    line("rebuild_jobs", jobs)
     line("rebuild_s", rebuild_s)
     line("rebuild_people", people)
     line("rebuild_events_per_s", round(events / rebuild_s))
