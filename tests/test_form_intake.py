@@ -31,27 +31,11 @@ import sys
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
 
 YOUNG_BORN = "1985-01-01"  # 59½ on 2044-07-01: under 59½ for every date below
 OLD_BORN = "1955-03-10"  # 59½ on 2014-09-10: over 59½ for every date below
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    from cli.main import cli, register
-
-    register()
-    monkeypatch.setenv("ROTH_LEDGER_DB", str(tmp_path / "ledger.db"))
-    monkeypatch.setenv("ROTH_LEDGER_USER", "tester")
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        result = runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-        assert "Traceback" not in result.output
-        return result
-
-    return invoke
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from ledger import events as ev
 from ledger.app.exporting import export_household, write_export
@@ -189,21 +188,6 @@ def test_write_export_unknown_format():
 # --- the commands ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    from cli.main import cli, register
-
-    register()
-    monkeypatch.setenv("ROTH_LEDGER_DB", str(tmp_path / "ledger.db"))
-    monkeypatch.setenv("ROTH_LEDGER_USER", "tester")
-    runner = CliRunner()
-
-    def invoke(*args):
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
-        assert "Traceback" not in result.output
-        return result
-
-    return invoke
 
 
 def test_cli_import_events_void_export(run, tmp_path):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 
-import pytest
-from click.testing import CliRunner
 
 
 def ledger(household: str, amount="6000", extra_events=()) -> dict:
@@ -21,20 +19,6 @@ def ledger(household: str, amount="6000", extra_events=()) -> dict:
     }
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    from cli.main import cli, register
-
-    register()
-    monkeypatch.setenv("ROTH_LEDGER_DB", str(tmp_path / "ledger.db"))
-    runner = CliRunner()
-
-    def invoke(*args):
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
-        assert "Traceback" not in result.output
-        return result
-
-    return invoke
 
 
 def rows(tmp_path) -> int:

@@ -45,8 +45,8 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool) -> None:
 
     Several files (or a directory, standing for the ledger files in it) are one import:
     every file is checked first, and the whole import is stored in one transaction or
-    not at all. The import is atomic (all or nothing) and idempotent: an event whose id is already
-    stored is skipped, so importing the same file twice adds nothing. A bad file is
+    not at all. The import is atomic (all or nothing) and idempotent: an event whose id
+    is already stored is skipped, so importing the same file twice adds nothing. A bad file is
     refused whole, with every problem listed as FILE:LINE: field: reason. Contributions
     over the yearly limits are stored and reported as warnings.
 

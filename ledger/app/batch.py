@@ -87,9 +87,9 @@ def batch_rows(store, year: int, policy: Policy, known_on: date | None = None,
                jobs: int = 1) -> Iterator[dict]:
     """Every row, in household order. With ``jobs`` > 1 (a SQL store), the ordered
     households are cut into ``jobs`` shares of about equal size; this process computes
-    the first while worker processes compute the others into temporary files, which are
-    then streamed in order (a worker is ``python -m ledger.app.batch``) -- the same rows, using every core, memory still bounded by
-    one household per process."""
+    the first while worker processes (``python -m ledger.app.batch``) compute the others
+    into temporary files, which are then streamed in order: the same rows, every core
+    used, memory still bounded by one household per process."""
     if jobs > 1 and getattr(store, "url", None) is not None:
         cuts = store.split_households(jobs)
         if cuts:

@@ -36,14 +36,7 @@ class MemoryStore:
         at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
         check_batch_ids(household, events)
         with self._lock:
-            rows = self._rows.get(household, [])
-            if len(rows) != expected_version:
-                raise ConcurrencyConflict(household, expected_version, len(rows))
-            taken = {r["event_id"] for r in rows}
-            for event in events:
-                if event.id in taken:
-                    raise DuplicateEventId(household, event.id)
-            prev = rows[-1]["hash"] if rows else GENESIS
+            prev = self._head(household, expected_version, events)
             new_rows = build_rows(household, expected_version, prev, events, recorded_by, at)
             stored = []
             for row, event in zip(new_rows, events):
@@ -52,6 +45,17 @@ class MemoryStore:
             self._rows.setdefault(household, []).extend(new_rows)
             self._stored.setdefault(household, []).extend(stored)
             return stored
+
+    def _head(self, household: str, expected_version: int, events: Sequence[Event]) -> str:
+        """The hash to chain after, once the version and the ids are checked (lock held)."""
+        rows = self._rows.get(household, [])
+        if len(rows) != expected_version:
+            raise ConcurrencyConflict(household, expected_version, len(rows))
+        taken = {r["event_id"] for r in rows}
+        for event in events:
+            if event.id in taken:
+                raise DuplicateEventId(household, event.id)
+        return rows[-1]["hash"] if rows else GENESIS
 
     def append_many(
         self,
@@ -64,14 +68,7 @@ class MemoryStore:
         with self._lock:
             planned = []
             for household, expected_version, events in batches:
-                rows = self._rows.get(household, [])
-                if len(rows) != expected_version:
-                    raise ConcurrencyConflict(household, expected_version, len(rows))
-                taken = {r["event_id"] for r in rows}
-                for event in events:
-                    if event.id in taken:
-                        raise DuplicateEventId(household, event.id)
-                prev = rows[-1]["hash"] if rows else GENESIS
+                prev = self._head(household, expected_version, events)
                 planned.append((household, events, build_rows(
                     household, expected_version, prev, events, recorded_by, at)))
             for household, events, new_rows in planned:  # nothing can fail from here on
