@@ -39,8 +39,12 @@ KNOWN_ON_HELP = ("Show the ledger as it had been recorded by the end of DATE (UT
 @click.argument("files", nargs=-1, required=True, metavar="FILE...",
                 type=click.Path(dir_okay=True, path_type=str))
 @click.option("--dry-run", is_flag=True, help="Validate and report; store nothing.")
+@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Processes reading the files; 0: one per core (up to 4) when the files "
+                   "hold 2 MB or more and the ledger is a SQLite file, else 1. The import "
+                   "is one transaction either way.")
 @click.pass_context
-def import_cmd(ctx, files: tuple[str, ...], dry_run: bool) -> None:
+def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int) -> None:
     """Import ledger files (YAML, JSON or CSV), each into its household.
 
     Several files (or a directory, standing for the ledger files in it) are one import:
@@ -72,7 +76,8 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool) -> None:
     """
     from ledger.app.importing import import_files
 
-    results = import_files(get_store(ctx), list(files), recorded_by(ctx), dry_run=dry_run)
+    results = import_files(get_store(ctx), list(files), recorded_by(ctx), dry_run=dry_run,
+                           jobs=jobs)
     verb = "would import" if dry_run else "imported"
     for result in results if len(results) <= 20 else []:
         n = result.added

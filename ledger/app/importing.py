@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import events as ev
@@ -25,6 +27,7 @@ from ..ledgerfile import (
 )
 from ..ledgerfile.read import FORMATS, Node, RawLedger
 from ..store.api import StoredEvent
+from ..store.hashing import GENESIS, utc
 
 RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
 
@@ -52,7 +55,8 @@ def _people(events) -> dict:
 @dataclass(frozen=True, slots=True)
 class _Plan:
     household: str
-    version: int
+    version: int  # the stored head the new events follow...
+    prev_hash: str  # ...and its hash (GENESIS for a new household)
     new: list
     skipped: int
     warnings: list[str]
@@ -79,7 +83,8 @@ def _plan(store, path: str | Path, existing: set[str] | None = None) -> _Plan:
     new = [e for e in candidates if e.id not in known.events]
     everything = [s.event for s in stored] + new
     warnings = contribution_warnings(_people(everything), everything)
-    return _Plan(ledger.household, version, new, len(candidates) - len(new), warnings)
+    return _Plan(ledger.household, version, stored[-1].hash if stored else GENESIS, new,
+                 len(candidates) - len(new), warnings)
 
 
 def import_file(store, path: str | Path, recorded_by: str, dry_run: bool = False) -> ImportResult:
@@ -103,17 +108,55 @@ def ledger_files(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def import_files(store, paths: list[str | Path], recorded_by: str,
-                 dry_run: bool = False) -> list[ImportResult]:
+def import_files(store, paths: list[str | Path], recorded_by: str, dry_run: bool = False,
+                 jobs: int = 1, recorded_at: datetime | None = None) -> list[ImportResult]:
     """Import several files (a directory stands for its ledger files) as ONE transaction.
 
     Every file is validated first and every problem of every file is listed; if any file
     is bad, nothing at all is stored. Then all new events of all files are appended with
     one ``store.append_many``: the whole import lands or none of it does. Two files of
     the same household in one import are refused (import them one after the other).
+
+    ``jobs`` > 1 (or 0: :func:`auto_jobs`) on a SQLite ledger file validates the files
+    in that many worker processes while this one inserts, still in one transaction
+    (:mod:`ledger.app.parallel_import`); the rows stored are the same.
     """
+    files = ledger_files(paths)
+    at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
+    jobs = auto_jobs(store, files) if jobs == 0 else jobs
     with _no_cyclic_gc():
-        return _import_files(store, paths, recorded_by, dry_run)
+        if jobs > 1 and parallel_capable(store) and len(files) > 1:
+            from .parallel_import import import_parallel
+            return import_parallel(store, files, recorded_by, dry_run, jobs, at)
+        return _import_files(store, files, recorded_by, dry_run, at)
+
+
+#: below this many bytes of ledger files, worker processes cost more than they save
+PARALLEL_BYTES = 2_000_000
+
+
+def parallel_capable(store) -> bool:
+    """A SQLite ledger file: workers read it while this process holds the write lock."""
+    url = getattr(store, "url", None)
+    return (url is not None and url.get_backend_name() == "sqlite"
+            and url.database not in (None, "", ":memory:"))
+
+
+def auto_jobs(store, files: list[Path]) -> int:
+    """Worker processes for an import: one per core (at most 4) when the files are
+    large (PARALLEL_BYTES) and the ledger is a SQLite file, else 1 (this process)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if cpus < 2 or len(files) < 2 or not parallel_capable(store):
+        return 1
+    size = 0
+    for path in files:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            pass  # reading it will say what is wrong
+        if size >= PARALLEL_BYTES:
+            return min(cpus, 4)
+    return 1
 
 
 @contextmanager
@@ -131,30 +174,53 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def _import_files(store, paths, recorded_by, dry_run) -> list[ImportResult]:
+class Outcome:
+    """Each file's plan or problems, collected in file order. A household named by two
+    files of one import is refused (the second file gets the problem)."""
+
+    def __init__(self) -> None:
+        self.results: list[ImportResult] = []
+        self.problems: list[Problem] = []
+        self._owner: dict[str, Path] = {}
+
+    def refused(self, problems: list[Problem]) -> None:
+        self.problems.extend(problems)
+
+    def accept(self, path: Path, household: str, added: int, skipped: int,
+               warnings: list[str], dry_run: bool) -> bool:
+        """Record a valid file's result; False if its household is already taken."""
+        if household in self._owner:
+            self.problems.append(Problem(str(path), None, "household", (
+                f"household {household!r} is also in {self._owner[household]}; "
+                "import the two files one after the other")))
+            return False
+        self._owner[household] = path
+        self.results.append(ImportResult(household, added, skipped, warnings, dry_run))
+        return True
+
+    def check(self) -> None:
+        if self.problems:
+            raise InvalidInput(self.problems)
+
+
+def _import_files(store, files: list[Path], recorded_by, dry_run, at) -> list[ImportResult]:
     plans: list[_Plan] = []
-    problems: list[Problem] = []
-    owner: dict[str, Path] = {}
-    files = ledger_files(paths)
+    outcome = Outcome()
     existing = set(store.households()) if len(files) > 1 else None
     for path in files:
         try:
             plan = _plan(store, path, existing)
         except InvalidInput as exc:
-            problems.extend(exc.problems)
+            outcome.refused(exc.problems)
             continue
-        if plan.household in owner:
-            problems.append(Problem(str(path), None, "household", (
-                f"household {plan.household!r} is also in {owner[plan.household]}; "
-                "import the two files one after the other")))
-            continue
-        owner[plan.household] = path
-        plans.append(plan)
-    if problems:
-        raise InvalidInput(problems)
+        if outcome.accept(path, plan.household, len(plan.new), plan.skipped, plan.warnings,
+                          dry_run):
+            plans.append(plan)
+    outcome.check()
     if not dry_run:
-        store.append_many([(p.household, p.version, p.new) for p in plans if p.new], recorded_by)
-    return [ImportResult(p.household, len(p.new), p.skipped, p.warnings, dry_run) for p in plans]
+        store.append_many([(p.household, p.version, p.new) for p in plans if p.new],
+                          recorded_by, at)
+    return outcome.results
 
 
 def _record_tree(household: str, kind: str, raw_fields: dict[str, object]) -> Node:

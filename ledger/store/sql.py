@@ -11,6 +11,7 @@ slips past into :class:`ConcurrencyConflict`; ``UNIQUE(household, event_id)`` be
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterator, Sequence
 
@@ -19,8 +20,8 @@ from sqlalchemy.engine import Connection, Engine, URL
 from sqlalchemy.exc import IntegrityError
 
 from ..events import Event, from_payload
-from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent
-from .engine import make_engine, translated
+from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent, StoreError
+from .engine import describe, make_engine, translated
 from .hashing import (
     GENESIS, build_rows, check_batch_ids, check_chains, checked_batches, stored_event, utc,
 )
@@ -239,6 +240,24 @@ class SqlStore:
                     cuts.append(household)
         return cuts
 
+    @contextmanager
+    def bulk_writer(self, snapshot: set[str]) -> Iterator[BulkWriter]:
+        """A :class:`BulkWriter` inside one ``BEGIN IMMEDIATE`` transaction on a SQLite
+        ledger: committed when the block ends normally, rolled back (nothing stored) when
+        it raises. ``snapshot`` is the set of households the rows' builders saw; a
+        household created or extended since then is a :class:`ConcurrencyConflict`. Other
+        writers wait (busy timeout) while the block runs."""
+        if self.dialect != "sqlite":
+            raise NotImplementedError("bulk_writer is for SQLite ledgers")
+        with translated(self.url, "write to"):
+            with self.engine.connect().execution_options(immediate=True) as conn:
+                with conn.begin():
+                    try:
+                        yield BulkWriter(conn, snapshot)
+                    except IntegrityError as exc:  # a race the head checks did not see
+                        raise StoreError(f"conflict: {describe(exc)}; nothing was stored, "
+                                         "run the command again") from None
+
     def verify(self) -> list[ChainProblem]:
         query = select(*COLUMNS).order_by(EVENTS.c.household, EVENTS.c.version)
         with translated(self.url, "verify"), self._stream(query) as rows:
@@ -284,29 +303,67 @@ def _heads(conn: Connection, households: list[str]) -> dict[str, tuple[int, str]
 
 
 _SQLITE_INSERT = "INSERT INTO events ({}) VALUES ({})".format(
-    ", ".join(_ROW_KEYS), ", ".join(f":{key}" for key in _ROW_KEYS)
+    ", ".join(_ROW_KEYS), ", ".join("?" for _ in _ROW_KEYS)
 )
 
 
-def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """One executemany of plain dicts.
+def sqlite_rows(rows: list[dict[str, Any]]) -> list[tuple]:
+    """Rows from ``hashing.build_rows`` as driver-ready tuples in ``_ROW_KEYS`` order, dates
+    written in SQLAlchemy's SQLite storage format (``YYYY-MM-DD`` and ``YYYY-MM-DD
+    HH:MM:SS.ffffff``, which the ``Date``/``DateTime`` columns read back)."""
+    out = []
+    when: dict[datetime, str] = {}  # one recorded_at per append: formatted once
+    for r in rows:
+        at = when.get(r["recorded_at"])
+        if at is None:
+            at = when[r["recorded_at"]] = r["recorded_at"].strftime("%Y-%m-%d %H:%M:%S.%f")
+        eff = r["effective_date"]
+        out.append((r["household"], r["event_id"], r["version"], r["kind"],
+                    r["schema_version"], r["payload"], None if eff is None else eff.isoformat(),
+                    r["tax_year"], at, r["recorded_by"], r["prev_hash"], r["hash"]))
+    return out
 
-    PostgreSQL: SQLAlchemy Core (psycopg "insertmanyvalues" batches). SQLite: the same
-    dicts handed to ``sqlite3.executemany`` via ``exec_driver_sql``, dates already written
-    in SQLAlchemy's SQLite storage format (``YYYY-MM-DD`` and ``YYYY-MM-DD
-    HH:MM:SS.ffffff``, read back by the ``Date``/``DateTime`` columns) -- this halves the
-    insert time of a large import, where Core's per-row parameter processing dominates.
+
+def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """One executemany.
+
+    PostgreSQL: SQLAlchemy Core on plain dicts (psycopg "insertmanyvalues" batches).
+    SQLite: :func:`sqlite_rows` handed to ``sqlite3.executemany`` via ``exec_driver_sql``
+    -- this more than halves the insert time of a large import, where Core's per-row
+    parameter processing dominates.
     """
     if conn.dialect.name != "sqlite":
         conn.execute(EVENTS.insert(), rows)
         return
-    at = rows[0]["recorded_at"].strftime("%Y-%m-%d %H:%M:%S.%f")  # one per append
-    params = [
-        {**row, "recorded_at": at,
-         "effective_date": None if row["effective_date"] is None else row["effective_date"].isoformat()}
-        for row in rows
-    ]
-    conn.exec_driver_sql(_SQLITE_INSERT, params)
+    conn.exec_driver_sql(_SQLITE_INSERT, sqlite_rows(rows))
+
+
+class BulkWriter:
+    """One open write transaction on a SQLite ledger, fed rows built elsewhere (the
+    parallel import: worker processes validate files and build chained rows while this
+    process inserts them). See :meth:`SqlStore.bulk_writer`."""
+
+    def __init__(self, conn: Connection, snapshot: set[str]):
+        self.conn = conn
+        # households created by another writer since the workers' snapshot was taken
+        query = select(EVENTS.c.household).distinct()
+        self.appeared = set(conn.execute(query).scalars()) - snapshot
+        self.count = 0
+
+    def insert(self, heads: Sequence[tuple[str, int, str]], rows: list[tuple]) -> None:
+        """Check that each household is still at the (version, hash) its rows were
+        chained to -- else :class:`ConcurrencyConflict` -- then insert ``rows``
+        (``sqlite_rows`` tuples) with one executemany."""
+        stale = [h for h in heads if h[1] or h[0] in self.appeared]
+        if stale:
+            found = _heads(self.conn, [h[0] for h in stale])
+            for household, version, prev_hash in stale:
+                current, head = found.get(household, (0, GENESIS))
+                if (current, head) != (version, prev_hash):
+                    raise ConcurrencyConflict(household, version, current)
+        if rows:
+            self.conn.exec_driver_sql(_SQLITE_INSERT, rows)
+            self.count += len(rows)
 
 
 class _Stream:

@@ -1,0 +1,217 @@
+"""The parallel import (``import --jobs N``, ledger.app.parallel_import) stores exactly what
+the one-process import stores: the same rows in the same global order, the same results,
+the same problems -- and nothing at all when any file is bad (SPEC §4: import is atomic)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from ledger.app.importing import auto_jobs, import_files
+from ledger.errors import InvalidInput
+from ledger.store import open_store
+from ledger.store.api import ConcurrencyConflict
+from ledger.store.hashing import GENESIS
+from ledger.store.sql import _ROW_KEYS, sqlite_rows
+
+sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+from generate import household  # noqa: E402
+
+AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+
+
+def write_households(directory: Path, first: int, count: int, events: int = 40,
+                     keep: int | None = None) -> list[Path]:
+    """Generated firm households (tests/benchmarks/generate.py); ``keep``: only the first
+    ``keep`` events of each (an earlier state of the same ledger)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(first, first + count):
+        data = household(i, events)
+        if keep is not None:
+            data["events"] = data["events"][:keep]
+        path = directory / f"{data['household']['id']}.json"
+        path.write_text(json.dumps(data))
+        paths.append(path)
+    return paths
+
+
+def table(db: Path) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT * FROM events ORDER BY position").fetchall()
+    finally:
+        con.close()
+
+
+def both(tmp_path: Path, paths, prepare=None, **kw):
+    """Import ``paths`` with one process and with two workers into two fresh ledgers."""
+    out = {}
+    for jobs in (1, 2):
+        db = tmp_path / f"jobs{jobs}.db"
+        store = open_store(str(db))
+        try:
+            if prepare is not None:
+                prepare(store)
+            try:
+                out[jobs] = (import_files(store, paths, "tester", jobs=jobs, recorded_at=AT, **kw),
+                             table(db))
+            except InvalidInput as exc:
+                out[jobs] = (exc.problems, table(db))
+        finally:
+            store.close()
+    return out[1], out[2]
+
+
+def test_same_rows_same_order_same_results(tmp_path):
+    paths = write_households(tmp_path / "files", 0, 40)
+    (one, rows_one), (two, rows_two) = both(tmp_path, paths)
+    assert len(rows_one) > 1000 and rows_two == rows_one  # every column, position included
+    assert two == one and [r.household for r in two] == [p.stem for p in paths]
+
+
+def test_households_already_stored_are_chained_after_their_heads(tmp_path):
+    paths = write_households(tmp_path / "files", 0, 24)
+    shorter = write_households(tmp_path / "earlier", 0, 8, keep=10)
+
+    def prepare(store):
+        import_files(store, shorter, "tester", recorded_at=AT)
+
+    (one, rows_one), (two, rows_two) = both(tmp_path, paths, prepare)
+    assert rows_two == rows_one
+    assert two == one and any(r.skipped for r in two) and all(r.added for r in two)
+
+
+def test_every_problem_of_every_file_and_nothing_stored(tmp_path):
+    paths = write_households(tmp_path / "files", 0, 40)
+    bad = json.loads(paths[5].read_text())
+    bad["events"][0]["amount"] = "60.001"
+    paths[5].write_text(json.dumps(bad, indent=1))
+    twin = tmp_path / "files" / "zz-twin.json"  # a second file of household hh000031
+    twin.write_text(paths[31].read_text())
+    (one, rows_one), (two, rows_two) = both(tmp_path, [tmp_path / "files"])
+    assert rows_one == rows_two == []
+    assert two == one and len(one) == 2
+    assert one[0].file == str(paths[5]) and "more than two decimals" in one[0].message
+    assert one[0].line is not None  # read again with line numbers
+    assert one[1].file == str(twin) and "household 'hh000031' is also in" in one[1].message
+
+
+def test_dry_run_stores_nothing(tmp_path):
+    paths = write_households(tmp_path / "files", 0, 20)
+    (one, rows_one), (two, rows_two) = both(tmp_path, paths, dry_run=True)
+    assert rows_one == rows_two == [] and two == one and all(r.dry_run for r in two)
+
+
+def test_a_household_created_since_the_snapshot_is_a_conflict(tmp_path):
+    store = open_store(str(tmp_path / "l.db"))
+    try:
+        import_files(store, write_households(tmp_path / "a", 0, 1, 5), "tester")
+        version = store.version("hh000000")
+        with pytest.raises(ConcurrencyConflict):
+            with store.bulk_writer(snapshot=set()) as writer:  # workers saw no hh000000
+                writer.insert([("hh000000", 0, GENESIS)], [])
+        with pytest.raises(ConcurrencyConflict):  # saw it at an older head
+            with store.bulk_writer(snapshot={"hh000000"}) as writer:
+                writer.insert([("hh000000", version - 1, GENESIS)], [])
+        assert store.version("hh000000") == version and store.verify() == []
+    finally:
+        store.close()
+
+
+def test_sqlite_rows_follow_the_insert_columns():
+    row = {"household": "h", "event_id": "e", "version": 3, "kind": "k", "schema_version": 1,
+           "payload": "{}", "effective_date": None, "tax_year": 2020, "recorded_at": AT,
+           "recorded_by": "me", "prev_hash": "p", "hash": "x"}
+    [values] = sqlite_rows([row])
+    expected = {**row, "recorded_at": "2026-11-23 12:00:00.000000"}
+    assert dict(zip(_ROW_KEYS, values)) == expected
+
+
+def test_auto_jobs_only_for_large_imports_into_a_sqlite_file(tmp_path, monkeypatch):
+    import ledger.app.importing as importing
+
+    paths = write_households(tmp_path / "files", 0, 4, 10)
+    store = open_store(str(tmp_path / "l.db"))
+    memory = open_store("sqlite://")
+    try:
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+        assert auto_jobs(store, paths) == 1  # small files
+        monkeypatch.setattr(importing, "PARALLEL_BYTES", 100)
+        assert auto_jobs(store, paths) == 2
+        assert auto_jobs(store, paths[:1]) == 1  # one file
+        assert auto_jobs(memory, paths) == 1  # workers cannot see an in-memory database
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+        assert auto_jobs(store, paths) == 1  # one core
+    finally:
+        store.close()
+        memory.close()
+
+
+def test_cli_jobs_option(run, tmp_path):
+    files = tmp_path / "files"
+    write_households(files, 0, 30, 20)
+    result = run("import", "--jobs", "2", files)
+    assert result.exit_code == 0, result.output
+    assert "into 30 households" in result.output
+    again = run("import", "-j", "2", files)
+    assert again.exit_code == 0 and "imported 0 events" in again.output
+    assert run("verify").output.startswith("ok: ")
+
+
+def _processes_naming(needle: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if needle.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find worker processes")
+def test_sigkill_mid_parallel_import_leaves_the_ledger_and_no_workers(tmp_path):
+    from tests.store.helpers import REPO, cli_argv, cli_env, run_cli
+
+    import random
+
+    db = tmp_path / "crash.db"
+    url = str(db)
+    seed = run_cli(url, "import", str(write_households(tmp_path / "seed", 0, 2)[0]))
+    assert seed.returncode == 0, seed.stderr
+    files = tmp_path / "files"
+    write_households(files, 1, 300, 100)
+    before = table(db)
+    started = time.monotonic()  # to aim the kills: how long reading and checking take
+    dry = run_cli(url, "import", "--dry-run", "--jobs", "2", str(files))
+    dry_s = time.monotonic() - started
+    assert dry.returncode == 0, dry.stderr
+    rng = random.Random(20261123)
+    for _ in range(4):
+        child = subprocess.Popen(cli_argv(url, "import", "--jobs", "2", str(files)), cwd=REPO,
+                                 env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.5, 0.95) * dry_s)
+        assert child.poll() is None, "the import finished before its kill: nothing was tested"
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=60)
+        deadline = time.monotonic() + 10
+        while _processes_naming(str(files)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _processes_naming(str(files)) == [], "a worker outlived the killed import"
+        assert table(db) == before
+        check = run_cli(url, "verify")
+        assert check.returncode == 0 and check.stdout.startswith("ok: "), check.stderr
+    done = run_cli(url, "import", "--jobs", "2", str(files))
+    assert done.returncode == 0, done.stderr
+    assert len(table(db)) > len(before)
