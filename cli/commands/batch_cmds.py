@@ -20,7 +20,7 @@ from .report_cmds import report
               help="Use only events recorded on or before DATE.")
 @click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
               help="Processes to use; 0: one per core (up to 4) when the ledger holds "
-                   "200,000 events or more, else 1.")
+                   "20,000 events or more, else 1.")
 @policy_options
 @click.pass_context
 def batch(ctx, tax_year, fmt, as_known_on, jobs, policy):

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 from datetime import date
 from decimal import Decimal
@@ -26,6 +24,7 @@ from ..money import ZERO, fmt
 from ..projections.facts import PersonFacts, fold
 from ..projections.person import compute_person
 from ..rules.policy import Policy
+from .forking import die_with_parent, fork_context
 
 COLUMNS = ("household", "person", "distributions", "distribution_count", "taxable_amount",
            "additional_tax", "qualified", "contributions", "conversions", "warnings", "error")
@@ -71,13 +70,13 @@ def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -
     return row
 
 
-#: below this many events a second process costs more (start-up) than it saves
-PARALLEL_FROM = 200_000
+#: below this many events a second process costs more than it saves
+PARALLEL_FROM = 20_000
 
 
 def auto_jobs(store) -> int:
     """Processes for a batch: one per core (at most 4) on a large SQL ledger, else 1."""
-    cpus = os.cpu_count() or 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if cpus < 2 or getattr(store, "url", None) is None or store.size() < PARALLEL_FROM:
         return 1
     return min(cpus, 4)
@@ -85,17 +84,24 @@ def auto_jobs(store) -> int:
 
 def batch_rows(store, year: int, policy: Policy, known_on: date | None = None,
                jobs: int = 1) -> Iterator[dict]:
-    """Every row, in household order. With ``jobs`` > 1 (a SQL store), the ordered
-    households are cut into ``jobs`` shares of about equal size; this process computes
-    the first while worker processes (``python -m ledger.app.batch``) compute the others
-    into temporary files, which are then streamed in order: the same rows, every core
-    used, memory still bounded by one household per process."""
-    if jobs > 1 and getattr(store, "url", None) is not None:
+    """Every row, in household order. With ``jobs`` > 1 (a SQL store on a file or a
+    server), the ordered households are cut into ``jobs`` shares of about equal size;
+    this process computes the first while forked workers (:mod:`.forking`) compute the
+    others into temporary files, which are then streamed in order: the same rows, every
+    core used, memory still bounded by one household per process."""
+    if jobs > 1 and shareable(store):
         cuts = store.split_households(jobs)
         if cuts:
             yield from _parallel(store, year, policy, known_on, cuts)
             return
     yield from _rows(store.iter_household_events(known_on=known_on), year, policy)
+
+
+def shareable(store) -> bool:
+    """A SQL ledger other processes can open (not an in-memory SQLite database)."""
+    url = getattr(store, "url", None)
+    return url is not None and not (url.get_backend_name() == "sqlite"
+                                    and url.database in (None, "", ":memory:"))
 
 
 def _rows(households, year: int, policy: Policy) -> Iterator[dict]:
@@ -108,58 +114,66 @@ def _rows(households, year: int, policy: Policy) -> Iterator[dict]:
 
 
 def _parallel(store, year, policy, known_on, cuts: list[str]) -> Iterator[dict]:
-    env = dict(os.environ, ROTH_LEDGER_DB=store.url.render_as_string(hide_password=False))
+    url = store.url.render_as_string(hide_password=False)
     bounds = [None, *cuts, None]
     with tempfile.TemporaryDirectory(prefix="roth-ledger-batch-") as tmp:
+        context = fork_context()
         workers = []
         try:
             for i in range(1, len(bounds) - 1):
                 path = os.path.join(tmp, f"share-{i}.jsonl")
-                args = [sys.executable, "-m", "ledger.app.batch", str(year), policy.ratio_precision,
-                        policy.irr_recapture, known_on.isoformat() if known_on else "",
-                        bounds[i] or "", bounds[i + 1] or "", path]
-                workers.append((path, subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL,
-                                                       stdout=subprocess.DEVNULL,
-                                                       stderr=subprocess.PIPE, text=True)))
+                worker = context.Process(target=_share, args=(
+                    url, year, policy, known_on, bounds[i], bounds[i + 1], path, os.getpid()))
+                worker.start()
+                workers.append((path, worker))
             yield from _rows(store.iter_household_events(known_on, None, cuts[0]), year, policy)
             for path, worker in workers:
-                _, err = worker.communicate()
-                if worker.returncode != 0:
-                    last = (err.strip().splitlines() or ["no message"])[-1]
-                    raise LedgerError(f"batch worker failed (exit {worker.returncode}): {last}")
+                worker.join()
+                if worker.exitcode != 0:
+                    raise LedgerError(f"batch worker failed (exit {worker.exitcode}): "
+                                      f"{_last_words(path)}")
                 with open(path, encoding="utf-8") as rows:
                     for line in rows:
                         yield json.loads(line)
         finally:
             for _, worker in workers:
-                if worker.poll() is None:
+                if worker.is_alive():
                     worker.kill()
-                    worker.wait()
+                worker.join()
 
 
-def _share(argv: list[str]) -> None:
-    """A worker process (``python -m ledger.app.batch YEAR PRECISION IRR KNOWN_ON START
-    STOP PATH``, the ledger in ``$ROTH_LEDGER_DB``): the rows of the households
-    ``START <= id < STOP`` into PATH as JSON lines."""
-    from ..store import open_store
-
-    year, precision, irr, known, start, stop, path = argv
-    policy = Policy(precision, irr)
-    known_on = date.fromisoformat(known) if known else None
-    store = open_store(None)
+def _share(url: str, year: int, policy: Policy, known_on: date | None, start: str | None,
+           stop: str | None, path: str, parent: int) -> None:
+    """A forked worker: the rows of the households ``start <= id < stop`` into ``path``
+    as JSON lines; on failure, the reason into ``path + ".error"`` and exit status 1."""
+    die_with_parent(parent)
+    code = 0
     try:
-        with open(path, "w", encoding="utf-8") as out:
-            for row in _rows(store.iter_household_events(known_on, start or None, stop or None),
-                             int(year), policy):
-                out.write(json.dumps(row) + "\n")
+        from ..store import open_store
+
+        store = open_store(url)
+        try:
+            with open(path, "w", encoding="utf-8") as out:
+                for row in _rows(store.iter_household_events(known_on, start, stop), year, policy):
+                    out.write(json.dumps(row) + "\n")
+        finally:
+            store.close()
+    except BaseException as exc:  # noqa: BLE001 -- reported by the parent, one line
+        code = 1
+        with open(path + ".error", "w", encoding="utf-8") as err:
+            err.write(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
     finally:
-        store.close()
+        os._exit(code)
+
+
+def _last_words(path: str) -> str:
+    try:
+        with open(path + ".error", encoding="utf-8") as err:
+            return err.read().strip() or "no message"
+    except OSError:
+        return "no message"
 
 
 def totals(rows: list[dict]) -> dict[str, Decimal]:
     return {k: sum((Decimal(r[k] or 0) for r in rows), ZERO)
             for k in ("distributions", "taxable_amount", "additional_tax")}
-
-
-if __name__ == "__main__":  # a worker of a parallel batch (see _share)
-    _share(sys.argv[1:])

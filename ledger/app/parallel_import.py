@@ -24,15 +24,14 @@ never committed; the workers die with this process (``PR_SET_PDEATHSIG`` on Linu
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-import signal
 from datetime import datetime
 from pathlib import Path
 
 from ..errors import InvalidInput
 from ..store.hashing import build_rows
 from ..store.sql import sqlite_rows
+from .forking import die_with_parent, fork_context
 from .importing import ImportResult, Outcome, _plan
 
 #: files per task: big enough that sending a chunk costs little, small enough that the
@@ -46,7 +45,7 @@ def import_parallel(store, files: list[Path], recorded_by: str, dry_run: bool, j
     existing = set(store.households())
     chunks = [list(enumerate(files))[i:i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
     url = store.url.render_as_string(hide_password=False)
-    context = multiprocessing.get_context("fork")
+    context = fork_context()
     outcome = Outcome()
     with context.Pool(min(jobs, len(chunks)), initializer=_start,
                       initargs=(url, existing, recorded_by, at, os.getpid())) as pool:
@@ -88,21 +87,9 @@ def _start(url: str, existing: set[str], recorded_by: str, at: datetime, parent:
     """Worker set-up: die with the parent, no cyclic GC (parsing builds no cycles), and
     remember what every file's plan needs. The parent's engine is left untouched: a
     worker that must read a stored household opens its own (:class:`_Reader`)."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     gc.disable()
     _WORKER.update(reader=_Reader(url), existing=existing, recorded_by=recorded_by, at=at)
-
-
-def _die_with_parent(parent: int) -> None:
-    try:
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still applies
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 class _Reader:

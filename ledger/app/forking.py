@@ -1,0 +1,42 @@
+"""Worker processes by ``fork``: the parallel import and the parallel batch report.
+
+A forked worker starts in milliseconds with every module already loaded (a fresh
+interpreter takes about 0.4 s to import the CLI's dependencies, which is what a
+``python -m`` worker cost). Rules every worker here follows:
+
+* it never touches the parent's database engine: it opens its own from the URL;
+* it dies with its parent (``PR_SET_PDEATHSIG`` on Linux), so a killed import or report
+  leaves no orphan behind;
+* the parent flushes its own output before forking, so that nothing buffered is written
+  twice, and a worker leaves with ``os._exit`` (no second flush, no parent's atexit).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+
+
+def fork_context():
+    """The ``fork`` start method's context (after the parent's output is flushed)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    return multiprocessing.get_context("fork")
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux); exit now if
+    the parent is already gone."""
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's own shutdown still applies
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
