@@ -442,12 +442,13 @@ def _from_payload_fields(kind: str, event_id: str, payload: dict[str, object]) -
     return cls(**values)
 
 
-def _decoder(cls: type) -> typing.Callable[[str, dict], Event]:
+def _decoder(cls: type, convert: bool = True) -> typing.Callable[[str, dict], Event]:
     """``decode(event_id, payload)`` for one kind, the same event as
     :func:`_from_payload_fields` (a test compares them on every kind): one line per
     field, each setting its slot directly, as the generated ``__init__`` of a frozen
     dataclass would (dataclasses, too, generates its methods from source). Raises
-    KeyError for a missing required field."""
+    KeyError for a missing required field. ``convert=False``: the values are already
+    typed (:func:`construct`)."""
     types = {s.name: s.type for s in FIELDS[cls.kind]}
     scope: dict[str, object] = {"new": object.__new__, "cls": cls, "D": Decimal,
                                 "iso": date.fromisoformat}
@@ -457,13 +458,15 @@ def _decoder(cls: type) -> typing.Callable[[str, dict], Event]:
         if f.name == "id":
             continue
         scope[f"set_{f.name}"] = getattr(cls, f.name).__set__
-        convert = {"money": "D(v)", "date": "iso(v)"}.get(types.get(f.name, "text"), "v")
+        value = "v"
+        if convert:
+            value = {"money": "D(v)", "date": "iso(v)"}.get(types.get(f.name, "text"), "v")
         if f.default is dataclasses.MISSING:
-            lines.append(f"    v = p[{f.name!r}]; set_{f.name}(o, {convert})")
+            lines.append(f"    v = p[{f.name!r}]; set_{f.name}(o, {value})")
         else:
             scope[f"default_{f.name}"] = f.default
             lines.append(f"    v = p.get({f.name!r}); "
-                         f"set_{f.name}(o, default_{f.name} if v is None else {convert})")
+                         f"set_{f.name}(o, default_{f.name} if v is None else {value})")
     lines.append("    return o")
     exec("\n".join(lines), scope)  # noqa: S102 -- source built from the field table only
     return scope["decode"]  # type: ignore[return-value]
@@ -472,11 +475,53 @@ def _decoder(cls: type) -> typing.Callable[[str, dict], Event]:
 _DECODERS: dict[str, typing.Callable[[str, dict], Event]] = {
     kind: _decoder(cls) for kind, cls in KINDS.items()
 }
+_CONSTRUCTORS: dict[str, typing.Callable[[str, dict], Event]] = {
+    kind: _decoder(cls, convert=False) for kind, cls in KINDS.items()
+}
+
+
+def construct(kind: str, event_id: str, values: dict[str, object]) -> Event:
+    """``KINDS[kind](id=event_id, **values)`` for values already parsed and checked (the
+    ledger-file reader), without the keyword-call overhead; a missing required field
+    raises TypeError as the class does."""
+    try:
+        return _CONSTRUCTORS[kind](event_id, values)
+    except KeyError:
+        return KINDS[kind](id=event_id, **values)
 
 
 def canonical_json(payload: dict[str, object]) -> str:
     """Sorted keys, no spaces, UTF-8 as is: the stored payload and the hashed text."""
     return _CANONICAL(payload)
+
+
+def payload_json(event: Event) -> str:
+    """``canonical_json(to_payload(event))``, written directly by a per-kind encoder
+    (:func:`_encoder`) -- an import writes one per event."""
+    return _ENCODERS[type(event)](event)
+
+
+def _encoder(cls: type) -> typing.Callable[[Event], str]:
+    """The canonical JSON of one kind's payload without the intermediate dict: the
+    fields in sorted order (``sort_keys``), ``None`` left out, money as its string,
+    dates as ISO strings, years as numbers, booleans as ``true``/``false``, text
+    escaped by the json module's own encoder (a test compares with ``canonical_json``
+    on every kind)."""
+    types = {s.name: s.type for s in FIELDS[cls.kind]}
+    scope: dict[str, object] = {"text": json.encoder.encode_basestring}
+    lines = ["def encode(e):", "    out = []"]
+    for name in sorted(_PAYLOAD_NAMES[cls]):
+        kind = types.get(name, "text")
+        value = {"money": "'\"' + str(v) + '\"'", "date": "'\"' + v.isoformat() + '\"'",
+                 "year": "str(int(v))", "bool": "('true' if v else 'false')"}.get(kind, "text(v)")
+        lines.append(f"    v = e.{name}")
+        lines.append(f"    if v is not None: out.append({json.dumps(name)!r} + ':' + {value})")
+    lines.append("    return '{' + ','.join(out) + '}'")
+    exec("\n".join(lines), scope)  # noqa: S102 -- source built from the field table only
+    return scope["encode"]  # type: ignore[return-value]
+
+
+_ENCODERS: dict[type, typing.Callable[[Event], str]] = {c: _encoder(c) for c in KINDS.values()}
 
 
 # one encoder: json.dumps with non-default options builds a new one per call

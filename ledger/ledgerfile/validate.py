@@ -17,7 +17,9 @@ from datetime import date
 from typing import Iterable, Mapping
 
 from .. import events as ev
+from ..dates import parse_date
 from ..errors import InvalidInput, Problem
+from ..money import parse_money
 from .checks import cross_checks
 from .read import Node, RawLedger
 
@@ -88,7 +90,7 @@ def person_event(person: str, name: str | None, born: date) -> ev.PersonAdded:
     """A PersonAdded whose id is a hash of its content: same content, same id."""
     draft = ev.PersonAdded(id="", person=person, name=name, born=born)
     return dataclasses.replace(
-        draft, id=f"person:{person}:{_digest(ev.canonical_json(ev.to_payload(draft)))}"
+        draft, id=f"person:{person}:{_digest(ev.payload_json(draft))}"
     )
 
 
@@ -288,7 +290,7 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
         event_id = _token(fields["id"], "id", out)
     if len(out.problems) > before:
         return None
-    event = ev.KINDS[kind](id=event_id or "", **values)
+    event = ev.construct(kind, event_id or "", values)
     if event_id is None:
         payload = ev.to_payload(event)
         key = (kind, ev.canonical_json(payload))
@@ -303,15 +305,21 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
 def parse_field(spec: ev.FieldSpec, raw: object) -> object:
     """``events.parse_value`` plus the file's stricter rules: plain amounts only (no
     ``1e5``), amounts above zero, exception numbers as two digits."""
-    if isinstance(raw, (dict, list)):
+    kind = type(raw)
+    if kind is dict or kind is list or isinstance(raw, (dict, list)):
         raise ValueError(f"must be a single {spec.type} value, not a {'list' if isinstance(raw, list) else 'mapping'}")
-    if spec.type == "money" and isinstance(raw, str) and "e" in raw.lower():
-        raise ValueError(f"{raw} is not a plain amount (write it out, e.g. 100000 or 1234.56)")
-    if spec.type == "date" and isinstance(raw, bool):
-        raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)")
+    if spec.type == "money":
+        if kind is str and ("e" in raw or "E" in raw):
+            raise ValueError(f"{raw} is not a plain amount (write it out, e.g. 100000 or 1234.56)")
+        value = parse_money(raw)
+        if spec.name == "amount" and value <= 0:
+            raise ValueError(f"{raw} must be more than zero")
+        return value
+    if spec.type == "date":
+        if kind is bool:
+            raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)")
+        return parse_date(raw)
     value = ev.parse_value(spec, raw)
-    if spec.name == "amount" and value <= 0:
-        raise ValueError(f"{raw} must be more than zero")
     if spec.name == "exception":
         from ..yearly import normalize_code
         value = normalize_code(value)

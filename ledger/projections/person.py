@@ -124,38 +124,40 @@ def compute_person(
     events = person.events
     if as_of is not None:
         events = tuple(e for e in events if e.effective_date is None or e.effective_date <= as_of)
-    by_year: dict[int, list] = {}
+    by_year: dict[int, _YearEvents] = {}
     income_year_conv: dict[int, list[RothConversion]] = {}
     for ev in events:
-        if isinstance(ev, (RothContribution, RothContributionReturn, IraContribution, PlanRothContribution)):
-            y = ev.tax_year
-        elif isinstance(ev, (IraYearEndValue, RothYearEndValue)):
-            y = ev.year
-        else:
+        place = _PLACE.get(type(ev))
+        if place is None:  # not a flow (a birth, a disability...): its year still counts
             d = getattr(ev, "date", None)
-            if d is None:
-                continue
-            y = d.year
-        by_year.setdefault(y, []).append(ev)
-        if isinstance(ev, RothConversion):
-            iy = (ev.distributed_on or ev.date).year
-            income_year_conv.setdefault(iy, []).append(ev)
+            if d is not None and d.year not in by_year:
+                by_year[d.year] = _YearEvents()
+            continue
+        which, year_field = place
+        y = ev.date.year if year_field == "date" else getattr(ev, year_field)
+        year = by_year.get(y)
+        if year is None:
+            year = by_year[y] = _YearEvents()
+        getattr(year, which).append(ev)
+        if which == "roth" and type(ev) is RothConversion:
+            income_year_conv.setdefault((ev.distributed_on or ev.date).year, []).append(ev)
     state = PersonState()
     years: dict[int, YearResult] = {}
     if not by_year and not income_year_conv:
         return PersonLedger(person, years, state)
     first = min(list(by_year) + list(income_year_conv))
     roth_ye: dict[int, Decimal] = {}
+    empty = _YearEvents()
     for y in range(first, through_year + 1):
-        evs = by_year.get(y, [])
+        evs = by_year.get(y, empty)
         res = YearResult(y)
-        _plans(state, res, y, evs, policy)
-        _ira(person, state, res, y, evs, income_year_conv.get(y, []), policy, as_of)
-        added = _roth_inflows(state, res, y, evs)
-        for ev in evs:
-            if isinstance(ev, RothYearEndValue):
-                roth_ye[y] = ev.value
-        dists = [e for e in evs if isinstance(e, RothDistribution)]
+        if evs.plan:
+            _plans(state, res, y, evs.plan, policy)
+        _ira(person, state, res, y, evs.ira, income_year_conv.get(y, ()), policy, as_of)
+        added = _roth_inflows(state, res, y, evs.roth)
+        for ev in evs.roth_year_end:
+            roth_ye[y] = ev.value
+        dists = evs.distributions
         if dists:
             if report_years is None or y in report_years or not plain_withdrawals(person, dists):
                 res.withdrawals = roth_year(person, state, y, dists, policy, roth_ye.get(y - 1), added)
@@ -165,6 +167,37 @@ def compute_person(
     if through_year in years:  # the carried-forward view is needed only at the end
         years[through_year].snapshot = snapshot(state)
     return PersonLedger(person, years, state)
+
+
+@dataclass(slots=True)
+class _YearEvents:
+    """One year's events of a person, sorted once by the step that uses them (each list
+    in ledger order)."""
+
+    plan: list = field(default_factory=list)  # step 1: employer plans
+    ira: list = field(default_factory=list)  # step 2: traditional IRAs
+    roth: list = field(default_factory=list)  # step 3: Roth contributions and conversions
+    roth_year_end: list = field(default_factory=list)
+    distributions: list = field(default_factory=list)
+
+
+#: each kind of flow: the list of its year it joins, and the field giving that year (the
+#: tax year for contributions, the year of a year-end value, else the year of its date)
+_PLACE: dict[type, tuple[str, str]] = {
+    PlanAfterTaxContribution: ("plan", "date"),
+    PlanRothContribution: ("plan", "tax_year"),
+    PlanDistribution: ("plan", "date"),
+    InPlanRothRollover: ("plan", "date"),
+    DesignatedRothRollover: ("plan", "date"),
+    IraContribution: ("ira", "tax_year"),
+    IraDistribution: ("ira", "date"),
+    IraYearEndValue: ("ira", "year"),
+    RothContribution: ("roth", "tax_year"),
+    RothContributionReturn: ("roth", "tax_year"),
+    RothConversion: ("roth", "date"),
+    RothYearEndValue: ("roth_year_end", "year"),
+    RothDistribution: ("distributions", "date"),
+}
 
 
 def _plans(state: PersonState, res: YearResult, y: int, evs: list, policy: Policy) -> None:
@@ -332,9 +365,9 @@ def _roth_inflows(state: PersonState, res: YearResult, y: int, evs: list) -> Dec
             b.event_ids.append(ev.id)
             res.returned_earnings += ev.earnings
             added -= ev.amount
-    for b in state.regular.values():
-        if b.year == y and b.remaining > 0:
-            state.start_clock(y)
+    regular = state.regular.get(y)  # the buckets are keyed by their tax year
+    if regular is not None and regular.remaining > 0:
+        state.start_clock(y)
     for b in state.drr:
         added += b.remaining if b.year == y else ZERO
     for la in res.layers_added:

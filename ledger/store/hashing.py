@@ -18,7 +18,7 @@ import json
 from datetime import date, datetime, timezone
 from typing import Any, Iterable, Iterator, Sequence
 
-from ..events import SCHEMA_VERSION, Event, canonical_json, to_payload
+from ..events import SCHEMA_VERSION, Event, payload_json
 from .api import ChainProblem, DuplicateEventId, StoredEvent
 
 GENESIS = "0" * 64
@@ -127,7 +127,7 @@ def build_rows(
             "event_id": event.id,
             "kind": event.kind,
             "schema_version": SCHEMA_VERSION,
-            "payload": canonical_json(to_payload(event)),
+            "payload": payload_json(event),
             "effective_date": event.effective_date,
             "tax_year": event.effective_tax_year,
             "recorded_at": at,
