@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -45,23 +47,32 @@ def import_parallel(store, files: list[Path], recorded_by: str, dry_run: bool, j
     existing = set(store.households())
     chunks = [list(enumerate(files))[i:i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
     url = store.url.render_as_string(hide_password=False)
-    context = fork_context()
     outcome = Outcome()
-    with context.Pool(min(jobs, len(chunks)), initializer=_start,
-                      initargs=(url, existing, recorded_by, at, os.getpid())) as pool:
-        planned = pool.imap(_plan_chunk, chunks)
-        if dry_run:
-            for chunk in planned:
-                _collect(chunk, files, outcome, dry_run)
-            outcome.check()
-            return outcome.results
-        with store.bulk_writer(existing) as writer:
-            for chunk in planned:
-                heads, rows = _collect(chunk, files, outcome, dry_run)
-                if not outcome.problems:  # after a problem, only keep listing problems
-                    writer.insert(heads, rows)
-            outcome.check()  # raises: the transaction rolls back
+    with tempfile.TemporaryDirectory(prefix="roth-ledger-import-") as spool:
+        context = fork_context()
+        with context.Pool(min(jobs, len(chunks)), initializer=_start, initargs=(
+                url, existing, recorded_by, at, spool, os.getpid())) as pool:
+            planned = map(_unspool, pool.imap(_plan_chunk, chunks))
+            if dry_run:
+                for chunk in planned:
+                    _collect(chunk, files, outcome, dry_run)
+                outcome.check()
+                return outcome.results
+            with store.bulk_writer(existing) as writer:
+                for chunk in planned:
+                    heads, rows = _collect(chunk, files, outcome, dry_run)
+                    if not outcome.problems:  # after a problem, only keep listing problems
+                        writer.insert(heads, rows)
+                outcome.check()  # raises: the transaction rolls back
     return outcome.results
+
+
+def _unspool(path: str) -> list[tuple]:
+    """A chunk's results, from the file its worker wrote (see :func:`_plan_chunk`)."""
+    with open(path, "rb") as spooled:
+        chunk = pickle.load(spooled)
+    os.unlink(path)
+    return chunk
 
 
 def _collect(chunk, files: list[Path], outcome: Outcome, dry_run: bool):
@@ -83,13 +94,15 @@ def _collect(chunk, files: list[Path], outcome: Outcome, dry_run: bool):
 _WORKER: dict = {}
 
 
-def _start(url: str, existing: set[str], recorded_by: str, at: datetime, parent: int) -> None:
+def _start(url: str, existing: set[str], recorded_by: str, at: datetime, spool: str,
+           parent: int) -> None:
     """Worker set-up: die with the parent, no cyclic GC (parsing builds no cycles), and
     remember what every file's plan needs. The parent's engine is left untouched: a
     worker that must read a stored household opens its own (:class:`_Reader`)."""
     die_with_parent(parent)
     gc.disable()
-    _WORKER.update(reader=_Reader(url), existing=existing, recorded_by=recorded_by, at=at)
+    _WORKER.update(reader=_Reader(url), existing=existing, recorded_by=recorded_by, at=at,
+                   spool=spool)
 
 
 class _Reader:
@@ -107,9 +120,14 @@ class _Reader:
         return self.store.load(household)
 
 
-def _plan_chunk(chunk: list[tuple[int, Path]]) -> list[tuple]:
-    """Per file: (index, (household, version, prev_hash, added, skipped, warnings, rows),
-    None), or (index, None, problems)."""
+def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:
+    """Plan each file of ``chunk``; write the results to a file in the spool directory
+    and return its name. Per file: (index, (household, version, prev_hash, added,
+    skipped, warnings, rows), None), or (index, None, problems).
+
+    A file, not the pool's pipe: a chunk's rows are megabytes, and a worker sending them
+    through a 64 KiB pipe would wait on the inserting process's result thread, which
+    shares that process's GIL with the inserts."""
     out = []
     for index, path in chunk:
         try:
@@ -121,4 +139,7 @@ def _plan_chunk(chunk: list[tuple[int, Path]]) -> list[tuple]:
                                       _WORKER["recorded_by"], _WORKER["at"])) if plan.new else []
         out.append((index, (plan.household, plan.version, plan.prev_hash, len(plan.new),
                             plan.skipped, plan.warnings, rows), None))
-    return out
+    name = os.path.join(_WORKER["spool"], f"chunk-{chunk[0][0]}.pickle")
+    with open(name, "wb") as spooled:
+        pickle.dump(out, spooled, protocol=pickle.HIGHEST_PROTOCOL)
+    return name
