@@ -52,7 +52,8 @@ def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -
                        if isinstance(e, RothConversion) and e.date.year == year), ZERO)
     row.update(contributions=fmt(contributions), conversions=fmt(conversions))
     try:
-        yr = compute_person(person, year, policy, report_years=frozenset({year})).year(year)
+        yr = compute_person(person, year, policy, report_years=frozenset({year}),
+                            with_snapshot=False).year(year)
     except LedgerError as exc:
         row["error"] = str(exc)
         return row

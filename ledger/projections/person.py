@@ -115,12 +115,15 @@ def compute_person(
     policy: Policy = DEFAULT_POLICY,
     as_of: date | None = None,
     report_years: frozenset[int] | None = None,
+    with_snapshot: bool = True,
 ) -> PersonLedger:
     """Fold a person's events year by year through ``through_year``.
 
     ``report_years`` (None: every year) names the years whose withdrawal reports are
     wanted; in the other years plain withdrawals only consume the basis buckets
-    (:func:`consume_year`), which gives the same state (a test compares)."""
+    (:func:`consume_year`), which gives the same state (a test compares).
+    ``with_snapshot=False`` skips the carried-forward view of ``through_year`` (the
+    batch report, which shows only the year's withdrawals)."""
     events = person.events
     if as_of is not None:
         events = tuple(e for e in events if e.effective_date is None or e.effective_date <= as_of)
@@ -164,7 +167,7 @@ def compute_person(
             else:
                 consume_year(state, y, dists, policy)
         years[y] = res
-    if through_year in years:  # the carried-forward view is needed only at the end
+    if with_snapshot and through_year in years:  # the carried-forward view: at the end
         years[through_year].snapshot = snapshot(state)
     return PersonLedger(person, years, state)
 
