@@ -210,18 +210,14 @@ class SqlStore:
             query = query.where(EVENTS.c.household < stop)
         query = query.order_by(EVENTS.c.household, EVENTS.c.version)
         loads = _loads
-        with translated(self.url, "read"), self._stream(query) as result:
-            # four text columns, which no driver converts: the rows straight from the
-            # DBAPI cursor, in batches, skip SQLAlchemy's per-row work on a full rebuild
-            cursor = result.cursor
+        with translated(self.url, "read"), self._stream(query) as rows:
             household, batch = None, []
-            while rows := cursor.fetchmany(STREAM_BATCH):
-                for row_household, event_id, kind, payload in rows:
-                    if row_household != household:
-                        if batch:
-                            yield household, batch
-                        household, batch = row_household, []
-                    batch.append(from_payload(kind, event_id, loads(payload)))
+            for row_household, event_id, kind, payload in rows:
+                if row_household != household:
+                    if batch:
+                        yield household, batch
+                    household, batch = row_household, []
+                batch.append(from_payload(kind, event_id, loads(payload)))
             if batch:
                 yield household, batch
 
