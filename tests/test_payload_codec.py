@@ -62,3 +62,10 @@ def test_optional_fields_absent_from_the_payload_take_their_defaults():
     event = ev.from_payload("roth_contribution_return", "r1", {
         "person": "dana", "tax_year": 2021, "date": "2022-03-01", "amount": "100.00"})
     assert event.earnings == Decimal("0.00") and event.memo is None and event.source is None
+
+
+def test_event_classes_are_final():
+    # the projections dispatch on type(event) (ledger.projections.facts, .person): no kind
+    # may be a subclass of another
+    kinds = list(ev.KINDS.values())
+    assert not [(a, b) for a in kinds for b in kinds if a is not b and issubclass(a, b)]

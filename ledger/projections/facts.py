@@ -11,7 +11,7 @@ from datetime import date
 from typing import Iterable
 
 from ..errors import MissingFact, NotFound
-from ..events import Event, PersonAdded, PersonDied, PersonDisabled, Void
+from ..events import Event, HouseholdNamed, PersonAdded, PersonDied, PersonDisabled, Void
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,22 +60,22 @@ def fold(household: str, events: Iterable[Event]) -> HouseholdFacts:
     name = None
     persons: dict[str, dict] = {}
     by_person: dict[str, list[Event]] = {}
-    for ev in events:
-        if ev.id in voided or isinstance(ev, Void):
+    for ev in events:  # event classes are final: their type says their kind
+        kind = type(ev)
+        if kind is Void or ev.id in voided:
             continue
-        kind = ev.kind
-        if kind == "household_named":
+        if kind is HouseholdNamed:
             name = ev.name
-        elif isinstance(ev, PersonAdded):
+        elif kind is PersonAdded:
             persons.setdefault(ev.person, {}).update(name=ev.name, born=ev.born)
         else:
             pid = getattr(ev, "person", None)
             if pid is None:
                 continue
             p = persons.setdefault(pid, {})
-            if isinstance(ev, PersonDied):
+            if kind is PersonDied:
                 p["died_on"] = min(p.get("died_on") or ev.date, ev.date)
-            elif isinstance(ev, PersonDisabled):
+            elif kind is PersonDisabled:
                 p["disabled_on"] = min(p.get("disabled_on") or ev.date, ev.date)
             by_person.setdefault(pid, []).append(ev)
     people = {
