@@ -472,12 +472,23 @@ def _decoder(cls: type, convert: bool = True) -> typing.Callable[[str, dict], Ev
     return scope["decode"]  # type: ignore[return-value]
 
 
-_DECODERS: dict[str, typing.Callable[[str, dict], Event]] = {
-    kind: _decoder(cls) for kind, cls in KINDS.items()
-}
-_CONSTRUCTORS: dict[str, typing.Callable[[str, dict], Event]] = {
-    kind: _decoder(cls, convert=False) for kind, cls in KINDS.items()
-}
+class _OnFirstUse(dict):
+    """A table of generated functions, each made the first time it is looked up (a
+    command that reads three kinds does not compile all fifty-odd at start-up)."""
+
+    def __init__(self, make: typing.Callable[[typing.Any], typing.Any]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key)  # KeyError for an unknown kind, as a dict
+        return value
+
+
+_DECODERS: dict[str, typing.Callable[[str, dict], Event]] = _OnFirstUse(
+    lambda kind: _decoder(KINDS[kind]))
+_CONSTRUCTORS: dict[str, typing.Callable[[str, dict], Event]] = _OnFirstUse(
+    lambda kind: _decoder(KINDS[kind], convert=False))
 
 
 def construct(kind: str, event_id: str, values: dict[str, object]) -> Event:
@@ -521,7 +532,7 @@ def _encoder(cls: type) -> typing.Callable[[Event], str]:
     return scope["encode"]  # type: ignore[return-value]
 
 
-_ENCODERS: dict[type, typing.Callable[[Event], str]] = {c: _encoder(c) for c in KINDS.values()}
+_ENCODERS: dict[type, typing.Callable[[Event], str]] = _OnFirstUse(_encoder)
 
 
 # one encoder: json.dumps with non-default options builds a new one per call
