@@ -49,7 +49,7 @@ def test_reported_year_is_the_same_as_the_full_fold(name, facts, policy):
         for year in years:
             full = compute_person(person, year, policy)
             fast = compute_person(person, year, policy, report_years=frozenset({year}))
-            assert fast.year(year).withdrawals == full.year(year).withdrawals
+            assert fast.year(year) == full.year(year)  # withdrawals, warnings, forms...
             assert snapshot(fast.final_state) == snapshot(full.final_state)
             compared += full.year(year).withdrawals is not None
     from ledger.events import RothDistribution

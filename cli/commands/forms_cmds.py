@@ -244,18 +244,6 @@ def form_1099r(ctx, household, person, tax_year, dry_run, box1, box2a, box2b, bo
 
 
 
-def _exact_name_first(group: click.Group) -> None:
-    """`record` (RecordGroup) turns dashes into underscores before it looks a name up, so
-    that `roth-contribution` finds `roth_contribution`. Look the name up as typed first:
-    the form commands are filed under their documented hyphenated names."""
-    by_underscores = group.get_command
-
-    def get_command(ctx, cmd_name):
-        return group.commands.get(cmd_name) or by_underscores(ctx, cmd_name)
-
-    group.get_command = get_command
-
-
 def _hidden_underscored_alias(name: str) -> None:
     """Keep `record form_5498` working (a hidden copy) while `record --help` lists the
     command once, as `form-5498`."""
@@ -264,6 +252,5 @@ def _hidden_underscored_alias(name: str) -> None:
     record.commands[name.replace("-", "_")] = alias
 
 
-_exact_name_first(record)
 _hidden_underscored_alias("form-5498")
 _hidden_underscored_alias("form-1099r")

@@ -138,10 +138,11 @@ def export_cmd(ctx, household, fmt, output, as_known_on) -> None:
 
 
 class RecordGroup(click.Group):
-    """Accepts kind names with dashes too (roth-contribution)."""
+    """Accepts kind names with dashes too (roth-contribution); a name filed as typed (the
+    form commands, form-5498 and form-1099r) is found first."""
 
     def get_command(self, ctx, cmd_name):
-        return super().get_command(ctx, cmd_name.replace("-", "_"))
+        return self.commands.get(cmd_name) or super().get_command(ctx, cmd_name.replace("-", "_"))
 
 
 @cli.group("record", cls=RecordGroup)

@@ -32,7 +32,11 @@ def _header(facts: HouseholdFacts, person: str, policy: Policy, **when) -> dict:
 
 def ledger_for(facts: HouseholdFacts, person: str, through_year: int, policy: Policy,
                as_of: date | None = None) -> PersonLedger:
-    return compute_person(facts.person(person), through_year, policy, as_of)
+    """The person's fold through ``through_year``, whose year a report shows: earlier
+    years' withdrawals only consume basis (``report_years``; the reported year is the
+    same as with every year reported, tests/test_batch_fast_path.py)."""
+    return compute_person(facts.person(person), through_year, policy, as_of,
+                          report_years=frozenset({through_year}))
 
 
 def _draw_dict(d) -> dict:

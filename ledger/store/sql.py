@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterator, Sequence
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.engine import Connection, Engine, URL
 from sqlalchemy.exc import IntegrityError
 
@@ -150,14 +150,14 @@ class SqlStore:
     def load_events(self, household: str, known_on: date | None = None) -> list[Event]:
         """The household's events only, in version order (a report's read: three columns,
         no StoredEvent wrappers)."""
-        query = select(EVENTS.c.event_id, EVENTS.c.kind, EVENTS.c.payload).where(
-            EVENTS.c.household == household)
+        params: dict[str, object] = {"household": household}
+        query = _LOAD_EVENTS
         if known_on is not None:
-            query = query.where(EVENTS.c.recorded_at < _cutoff(known_on))
+            query, params["cutoff"] = _LOAD_EVENTS_KNOWN_ON, _cutoff(known_on)
         loads = _loads
         with translated(self.url, "read"), self.engine.connect() as conn:
             return [from_payload(kind, event_id, loads(payload)) for event_id, kind, payload
-                    in conn.execute(query.order_by(EVENTS.c.version))]
+                    in conn.execute(query, params)]
 
     def version(self, household: str) -> int:
         query = select(func.max(EVENTS.c.version)).where(EVENTS.c.household == household)
@@ -384,6 +384,12 @@ class _Stream:
         finally:
             self.conn.close()
 
+
+#: a report's read, built once (its compiled form and cache key are reused per call)
+_LOAD_EVENTS = (select(EVENTS.c.event_id, EVENTS.c.kind, EVENTS.c.payload)
+                .where(EVENTS.c.household == bindparam("household"))
+                .order_by(EVENTS.c.version))
+_LOAD_EVENTS_KNOWN_ON = _LOAD_EVENTS.where(EVENTS.c.recorded_at < bindparam("cutoff"))
 
 _READ_COLUMNS = (
     EVENTS.c.position, EVENTS.c.household, EVENTS.c.version, EVENTS.c.event_id,
