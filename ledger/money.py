@@ -6,11 +6,16 @@ happens once, where a form line is produced (RULES section 0, ``ratio_precision`
 """
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 ONE = Decimal("1")
+
+
+#: digits with at most two decimals and nothing else: read by :func:`parse_money` at once
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,2})?\Z")
 
 
 class MoneyError(ValueError):
@@ -23,6 +28,8 @@ def parse_money(raw: object, *, allow_negative: bool = False) -> Decimal:
     Accepts ints, decimal strings and Decimals; refuses floats that are not exact in cents,
     booleans, more than two decimals, and negatives (unless allowed).
     """
+    if type(raw) is str and _PLAIN_AMOUNT.match(raw):  # "1234.56", as files mostly say
+        return Decimal(raw).quantize(CENT)
     if isinstance(raw, bool) or raw is None:
         raise MoneyError("is not an amount")
     if isinstance(raw, float):

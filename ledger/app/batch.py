@@ -31,16 +31,22 @@ COLUMNS = ("household", "person", "distributions", "distribution_count", "taxabl
 
 
 def roth_activity(person: PersonFacts, year: int) -> bool:
-    for e in person.events:
-        if isinstance(e, (RothContribution, RothContributionReturn)):
+    """A Roth contribution (or its return) for ``year``, or a conversion, distribution,
+    rollover into a Roth IRA or plan distribution to a Roth IRA dated in ``year``."""
+    for e in person.events:  # event classes are final: dispatch on the type
+        kind = type(e)
+        if kind is RothContribution or kind is RothContributionReturn:
             if e.tax_year == year:
                 return True
-        elif isinstance(e, (RothConversion, RothDistribution, DesignatedRothRollover)):
+        elif kind in _DATED_ROTH_FLOWS:
             if e.date.year == year:
                 return True
-        elif isinstance(e, PlanDistribution) and e.to_roth_ira > 0 and e.date.year == year:
+        elif kind is PlanDistribution and e.to_roth_ira > 0 and e.date.year == year:
             return True
     return False
+
+
+_DATED_ROTH_FLOWS = frozenset({RothConversion, RothDistribution, DesignatedRothRollover})
 
 
 def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -> dict:
