@@ -221,3 +221,24 @@ def test_sigkill_mid_parallel_import_leaves_the_ledger_and_no_workers(tmp_path):
     done = run_cli(url, "import", "--jobs", "2", str(files))
     assert done.returncode == 0, done.stderr
     assert len(table(db)) > len(before)
+
+
+def test_a_spool_file_that_cannot_be_written_is_one_clear_error(tmp_path, monkeypatch):
+    import contextlib
+
+    import ledger.app.parallel_import as parallel
+    from ledger.store.api import StoreError
+
+    @contextlib.contextmanager
+    def unusable(**_kw):
+        yield "/dev/null/spool"  # not a directory: every write fails
+
+    monkeypatch.setattr(parallel.tempfile, "TemporaryDirectory", unusable)
+    paths = write_households(tmp_path / "files", 0, 20, 10)
+    store = open_store(str(tmp_path / "l.db"))
+    try:
+        with pytest.raises(StoreError, match="cannot write the import's spool file"):
+            import_files(store, paths, "tester", jobs=2)
+        assert store.households() == []
+    finally:
+        store.close()

@@ -10,7 +10,8 @@ ledger file with several files to import (:func:`ledger.app.importing.auto_jobs`
 3. each worker takes chunks of files in turn and, per file, does exactly what the
    one-process import does (:func:`ledger.app.importing._plan`: read, validate against
    the file and the stored household, compute warnings), then chains the new events'
-   rows after the household's stored head (``hashing.build_rows``) and sends them back;
+   rows after the household's stored head (``hashing.build_rows``) and writes them to a
+   spool file in a private temporary directory (owner-only, removed at the end);
 4. this process takes the chunks back in file order, checks each household is still at
    the head its rows were chained to, and inserts them -- while the workers go on with
    the next chunks.
@@ -19,7 +20,8 @@ Any problem in any file: every file is still read so that every problem is liste
 the transaction is rolled back -- nothing is stored, as in the one-process import. The
 rows, their order (global positions) and the results are those of the one-process import
 (a test compares the two databases row by row). Killed at any moment, the transaction is
-never committed; the workers die with this process (``PR_SET_PDEATHSIG`` on Linux).
+never committed; the workers die with this process (``PR_SET_PDEATHSIG`` on Linux); only
+the spool directory may be left behind in the temporary directory.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import InvalidInput
+from ..store.api import StoreError
 from ..store.hashing import build_rows
 from ..store.sql import sqlite_rows
 from .forking import die_with_parent, fork_context
@@ -45,7 +48,8 @@ def import_parallel(store, files: list[Path], recorded_by: str, dry_run: bool, j
                     at: datetime) -> list[ImportResult]:
     """Import ``files`` into ``store`` (a SqlStore on a SQLite file) with ``jobs`` workers."""
     existing = set(store.households())
-    chunks = [list(enumerate(files))[i:i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
+    numbered = list(enumerate(files))
+    chunks = [numbered[i:i + CHUNK_FILES] for i in range(0, len(numbered), CHUNK_FILES)]
     url = store.url.render_as_string(hide_password=False)
     outcome = Outcome()
     with tempfile.TemporaryDirectory(prefix="roth-ledger-import-") as spool:
@@ -140,6 +144,10 @@ def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:
         out.append((index, (plan.household, plan.version, plan.prev_hash, len(plan.new),
                             plan.skipped, plan.warnings, rows), None))
     name = os.path.join(_WORKER["spool"], f"chunk-{chunk[0][0]}.pickle")
-    with open(name, "wb") as spooled:
-        pickle.dump(out, spooled, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with open(name, "wb") as spooled:
+            pickle.dump(out, spooled, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:  # a full or read-only temporary directory: say so, in one line
+        raise StoreError(f"cannot write the import's spool file {name}: {exc.strerror or exc}; "
+                         "set TMPDIR to a directory with room") from None
     return name
