@@ -42,7 +42,8 @@ KNOWN_ON_HELP = ("Show the ledger as it had been recorded by the end of DATE (UT
 @click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
               help="Processes reading the files; 0: one per core (up to 4) when the files "
                    "hold 2 MB or more and the ledger is a SQLite file, else 1. The import "
-                   "is one transaction either way.")
+                   "is one transaction either way; with several processes it holds the "
+                   "ledger's write lock from the start (other writers wait).")
 @click.pass_context
 def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int) -> None:
     """Import ledger files (YAML, JSON or CSV), each into its household.
