@@ -16,7 +16,18 @@ EXIT_VERIFY = 6
 
 
 class LedgerGroup(click.Group):
-    """A click group that turns library errors into one-line messages."""
+    """A click group that turns library errors into one-line messages, and loads a
+    command's module only when the command is named (start-up time)."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        from .commands import COMMAND_MODULES, load
+
+        load(COMMAND_MODULES.get(cmd_name))  # an unknown name: all, for click's message
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context):
+        register()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context):  # noqa: D401
         from ledger.errors import LedgerError
@@ -65,12 +76,14 @@ def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
 
 
 def register() -> None:
-    """Attach every command module (kept separate so each stays small)."""
-    from . import commands  # noqa: F401  (modules register themselves on ``cli``)
+    """Attach every command module (kept separate so each stays small); a run of one
+    command loads only its own (:meth:`LedgerGroup.get_command`)."""
+    from .commands import load
+
+    load()
 
 
 def main(argv: list[str] | None = None) -> None:
-    register()
     cli.main(args=argv, prog_name="roth-ledger")
 
 

@@ -1,9 +1,31 @@
-"""Command modules; importing this package registers every command on ``cli.main.cli``."""
+"""Command modules; each registers its commands on ``cli.main.cli`` when imported.
+
+A run loads only the modules of the command it names (:data:`COMMAND_MODULES`); ``--help``
+and an unknown name load them all (:func:`load`). A test checks the table against what
+the modules register.
+"""
+from __future__ import annotations
+
 from importlib import import_module
 
-for _name in ("ledger_cmds", "report_cmds", "db_cmds", "plan_cmds", "forms_cmds", "batch_cmds"):
-    try:
-        import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as exc:  # a module not written yet
-        if exc.name != f"{__name__}.{_name}":
-            raise
+MODULES = ("ledger_cmds", "report_cmds", "db_cmds", "plan_cmds", "forms_cmds", "batch_cmds")
+
+#: each top-level command and the modules that define it or add subcommands to it
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "import": ("ledger_cmds",),
+    "export": ("ledger_cmds",),
+    "record": ("ledger_cmds", "forms_cmds"),
+    "void": ("ledger_cmds",),
+    "households": ("ledger_cmds",),
+    "events": ("ledger_cmds",),
+    "report": ("report_cmds", "batch_cmds"),
+    "plan": ("plan_cmds",),
+    "db": ("db_cmds",),
+    "verify": ("db_cmds",),
+}
+
+
+def load(names: tuple[str, ...] | None = None) -> None:
+    """Import the named command modules (None: all of them)."""
+    for name in MODULES if names is None else names:
+        import_module(f"{__name__}.{name}")

@@ -14,7 +14,6 @@ from .api import (
     StoredEvent,
     StoreError,
 )
-from .memory import MemoryStore
 from .open import current, open_store, upgrade
 
 __all__ = [
@@ -29,3 +28,12 @@ __all__ = [
     "open_store",
     "upgrade",
 ]
+
+
+def __getattr__(name: str):
+    """``MemoryStore`` is imported on first use (the command line never needs it)."""
+    if name == "MemoryStore":
+        from .memory import MemoryStore
+
+        return MemoryStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
