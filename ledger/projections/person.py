@@ -156,7 +156,9 @@ def compute_person(
         res = YearResult(y)
         if evs.plan:
             _plans(state, res, y, evs.plan, policy)
-        _ira(person, state, res, y, evs.ira, income_year_conv.get(y, ()), policy, as_of)
+        conversions = income_year_conv.get(y, ())
+        if evs.ira or conversions:  # else no Form 8606 Parts I-II this year
+            _ira(person, state, res, y, evs.ira, conversions, policy, as_of)
         added = _roth_inflows(state, res, y, evs.roth)
         for ev in evs.roth_year_end:
             roth_ye[y] = ev.value
