@@ -20,7 +20,8 @@ ledger file per household) and measures, printing ``name: value`` lines:
 * ``household_report_ms`` -- median in-process withdrawal report (load + fold + rules +
   JSON-ready dict) for 50 households of the full ledger;
 * ``cli_s`` -- median wall time of ``roth-ledger report withdrawals ... --format json``
-  versus ``import_floor_s``: ``python -c "import sqlmodel"``;
+  versus ``import_floor_s``: ``python -c "import sqlmodel"`` (9 runs of each, alternated
+  so that both see the machine in the same state);
 * ``batch_rss_10_mb`` / ``batch_rss_100_mb`` -- peak RSS of ``roth-ledger report batch
   --jobs 2`` (in a child process: its own plus its worker's) on a ledger of 10% of the
   households and on the full one.
@@ -272,11 +273,14 @@ def main(argv: list[str] | None = None) -> None:
     del ledgers  # the parent stays small while its children are measured
     report_ms = household_reports(db, targets)
 
-    floor = statistics.median(run([sys.executable, "-c", "import sqlmodel"]) for _ in range(5))
     household_id, person, year = targets[0]
     report = cli + ["--db", str(db), "report", "withdrawals", "--household", household_id,
                     "--person", person, "--tax-year", str(year), "--format", "json"]
-    cli_s = statistics.median(run(report) for _ in range(5))
+    floors, clis = [], []
+    for _ in range(9):  # alternated, so that both see the machine in the same state
+        floors.append(run([sys.executable, "-c", "import sqlmodel"]))
+        clis.append(run(report))
+    floor, cli_s = statistics.median(floors), statistics.median(clis)
     line("import_floor_s", floor)
     line("cli_s", cli_s)
 
