@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .. import events as ev
 from ..dates import parse_date
@@ -274,17 +274,18 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
     for name in ("memo", "source"):
         if name in fields and fields[name].value is not None:
             values[name] = _text(fields[name], name, out)
-    for spec in ev.FIELDS[kind]:
-        sub = fields.get(spec.name)
-        if sub is None or sub.value is None or sub.value == "":
-            if spec.required:
+    for name, required, read in _READERS[kind]:
+        sub = fields.get(name)
+        raw = None if sub is None else sub.value
+        if raw is None or raw == "":
+            if required:
                 where = sub.line if sub is not None else item.line
-                out.add(where, spec.name, f"missing (required for {kind})")
+                out.add(where, name, f"missing (required for {kind})")
             continue
         try:
-            values[spec.name] = parse_field(spec, sub.value)
+            values[name] = read(raw)
         except ValueError as exc:
-            out.add(sub.line, spec.name, str(exc))
+            out.add(sub.line, name, str(exc))
     event_id = None
     if "id" in fields and fields["id"].value is not None:
         event_id = _token(fields["id"], "id", out)
@@ -305,22 +306,57 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
 def parse_field(spec: ev.FieldSpec, raw: object) -> object:
     """``events.parse_value`` plus the file's stricter rules: plain amounts only (no
     ``1e5``), amounts above zero, exception numbers as two digits."""
-    kind = type(raw)
-    if kind is dict or kind is list or isinstance(raw, (dict, list)):
-        raise ValueError(f"must be a single {spec.type} value, not a {'list' if isinstance(raw, list) else 'mapping'}")
+    return field_reader(spec)(raw)
+
+
+def field_reader(spec: ev.FieldSpec) -> Callable[[object], object]:
+    """The function that reads one field's raw value (see :func:`parse_field`), made once
+    per field of each kind (:data:`_READERS`): a file has many events of few kinds."""
+
+    def single(raw: object) -> None:
+        if isinstance(raw, (dict, list)):
+            raise ValueError(f"must be a single {spec.type} value, not a "
+                             f"{'list' if isinstance(raw, list) else 'mapping'}")
+
     if spec.type == "money":
-        if kind is str and ("e" in raw or "E" in raw):
-            raise ValueError(f"{raw} is not a plain amount (write it out, e.g. 100000 or 1234.56)")
-        value = parse_money(raw)
-        if spec.name == "amount" and value <= 0:
-            raise ValueError(f"{raw} must be more than zero")
-        return value
+        positive = spec.name == "amount"
+
+        def read_money(raw: object) -> object:
+            if type(raw) is str:
+                if "e" in raw or "E" in raw:
+                    raise ValueError(f"{raw} is not a plain amount (write it out, e.g. 100000 or 1234.56)")
+            else:
+                single(raw)
+            value = parse_money(raw)
+            if positive and value <= 0:
+                raise ValueError(f"{raw} must be more than zero")
+            return value
+
+        return read_money
     if spec.type == "date":
-        if kind is bool:
-            raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)")
-        return parse_date(raw)
-    value = ev.parse_value(spec, raw)
-    if spec.name == "exception":
-        from ..yearly import normalize_code
-        value = normalize_code(value)
-    return value
+
+        def read_date(raw: object) -> object:
+            if type(raw) is not str:
+                single(raw)
+                if isinstance(raw, bool):
+                    raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)")
+            return parse_date(raw)
+
+        return read_date
+
+    def read_other(raw: object) -> object:
+        single(raw)
+        value = ev.parse_value(spec, raw)
+        if spec.name == "exception":
+            from ..yearly import normalize_code
+            value = normalize_code(value)
+        return value
+
+    return read_other
+
+
+#: per kind: (field name, required, reader) for each of its fields, in table order
+_READERS: dict[str, tuple[tuple[str, bool, Callable[[object], object]], ...]] = {
+    kind: tuple((spec.name, spec.required, field_reader(spec)) for spec in specs)
+    for kind, specs in ev.FIELDS.items()
+}
