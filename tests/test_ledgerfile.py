@@ -142,6 +142,26 @@ def test_json_with_line_numbers(tmp_path):
     assert parse_ledger_file(write(tmp_path, json.dumps(data), "l.json")).events[0].amount == Decimal("12.50")
 
 
+def test_json_without_line_numbers_reads_the_same_values(tmp_path):
+    # the import's first pass (lines=False) builds the tree in the JSON parse itself; it
+    # must hold exactly what the line-numbered read holds (SPEC section 4 example shape,
+    # nested lists, numbers kept as written), and a key given twice still gets its line
+    from ledger.ledgerfile import read_ledger_file
+
+    data = {"version": 1, "household": {"id": "h", "name": "H"},
+            "people": [{"id": "p", "born": "1970-01-01"}],
+            "events": [{"id": "e1", "kind": "ira_distribution", "person": "p",
+                        "date": "2020-01-05", "amount": 12.5, "memo": [[1, {"a": 2}], []]}]}
+    path = write(tmp_path, json.dumps(data, indent=1), "l.json")
+    fast, slow = read_ledger_file(path, lines=False), read_ledger_file(path)
+    assert fast.root.plain() == slow.root.plain()
+    assert fast.root.plain()["events"][0]["amount"] == "12.5"
+    assert not fast.lines and slow.lines
+    twice = write(tmp_path, '{"version": 1,\n "version": 1}', "twice.json")
+    again = read_ledger_file(twice, lines=False)
+    assert again.lines and [(p.line, p.field) for p in again.problems] == [(2, "version")]
+
+
 def test_csv_convention(tmp_path):
     path = write(tmp_path, textwrap.dedent("""\
         kind,id,name,born,person,tax_year,date,amount,deductible,memo

@@ -245,18 +245,27 @@ def _from_json(text: str, name: str, problems: list[Problem], lines: bool = True
         duplicate = duplicate or len(out) != len(items)
         return out
 
+    def nodes(items):  # lines=False: each object straight into Nodes, in the one parse
+        nonlocal duplicate
+        mapping = {}
+        for key, value in items:  # most values are scalars: no call for them
+            kind = type(value)
+            mapping[key] = (value if kind is Node else _list_node(value) if kind is list
+                            else _new(Node, (value, None)))
+        duplicate = duplicate or len(mapping) != len(items)
+        return _new(Node, (mapping, None))
+
     try:
         data = json.loads(text, parse_float=str, parse_int=str, parse_constant=str,
-                          object_pairs_hook=pairs)
+                          object_pairs_hook=pairs if lines else nodes)
     except json.JSONDecodeError as exc:
         raise _Fatal(exc.lineno, f"JSON syntax error: {exc.msg}") from None
     except RecursionError:
         raise _Fatal(None, "the data nests too deeply") from None
-    if not lines and not duplicate:  # a key given twice is reported with its line
-        try:
-            return _plain_node(data, None, 0)
-        except RecursionError:
-            raise _Fatal(None, "the data nests too deeply") from None
+    if not lines:
+        if not duplicate:  # else a key given twice is reported with its line (below)
+            return data if type(data) is Node else _plain_node(data, None, 0)
+        return _from_json(text, name, problems, lines=True)
     try:
         found: list[Problem] = []
         root = _from_yaml(text, name, found)  # same values, with line numbers
@@ -267,6 +276,12 @@ def _from_json(text: str, name: str, problems: list[Problem], lines: bool = True
 
 
 _new = tuple.__new__  # Node((value, line)) without the named tuple's Python __new__
+
+
+def _list_node(values: list) -> Node:
+    """A JSON array whose objects are Nodes already (``_from_json``'s ``nodes`` hook)."""
+    return _new(Node, ([v if type(v) is Node else _list_node(v) if type(v) is list
+                        else _new(Node, (v, None)) for v in values], None))
 
 
 def _plain_node(value: Any, line: int | None, depth: int) -> Node:
