@@ -242,3 +242,16 @@ def test_a_spool_file_that_cannot_be_written_is_one_clear_error(tmp_path, monkey
         assert store.households() == []
     finally:
         store.close()
+
+
+def test_worker_rows_are_the_stored_rows(tmp_path):
+    # the workers' direct tuples (hashing.build_sqlite_rows) against the reference path:
+    # hashing.build_rows, whose chain the store's verify checks, then sql.sqlite_rows
+    from ledger.ledgerfile import Known, read_ledger_file, validate_ledger
+    from ledger.store.hashing import build_rows, build_sqlite_rows
+
+    for path in write_households(tmp_path / "files", 0, 6):
+        events = validate_ledger(read_ledger_file(path), Known()).all_events()
+        for head in ((0, GENESIS), (7, "ab" * 32)):
+            assert build_sqlite_rows("hh", *head, events, "tester", AT) == sqlite_rows(
+                build_rows("hh", *head, events, "tester", AT))

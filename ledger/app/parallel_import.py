@@ -34,8 +34,7 @@ from pathlib import Path
 
 from ..errors import InvalidInput
 from ..store.api import StoreError
-from ..store.hashing import build_rows
-from ..store.sql import sqlite_rows
+from ..store.hashing import build_sqlite_rows
 from .forking import die_with_parent, fork_context
 from .importing import ImportResult, Outcome, _plan
 
@@ -139,8 +138,8 @@ def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:
         except InvalidInput as exc:
             out.append((index, None, exc.problems))
             continue
-        rows = sqlite_rows(build_rows(plan.household, plan.version, plan.prev_hash, plan.new,
-                                      _WORKER["recorded_by"], _WORKER["at"])) if plan.new else []
+        rows = build_sqlite_rows(plan.household, plan.version, plan.prev_hash, plan.new,
+                                 _WORKER["recorded_by"], _WORKER["at"])
         out.append((index, (plan.household, plan.version, plan.prev_hash, len(plan.new),
                             plan.skipped, plan.warnings, rows), None))
     name = os.path.join(_WORKER["spool"], f"chunk-{chunk[0][0]}.pickle")
