@@ -24,7 +24,7 @@ from ..money import ZERO, fmt
 from ..projections.facts import PersonFacts, fold
 from ..projections.person import compute_person
 from ..rules.policy import Policy
-from .forking import die_with_parent, fork_context
+from .forking import die_with_parent, fork_context, openable_elsewhere, usable_cpus
 
 COLUMNS = ("household", "person", "distributions", "distribution_count", "taxable_amount",
            "additional_tax", "qualified", "contributions", "conversions", "warnings", "error")
@@ -83,8 +83,8 @@ PARALLEL_FROM = 20_000
 
 def auto_jobs(store) -> int:
     """Processes for a batch: one per core (at most 4) on a large SQL ledger, else 1."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if cpus < 2 or getattr(store, "url", None) is None or store.size() < PARALLEL_FROM:
+    cpus = usable_cpus()
+    if cpus < 2 or not openable_elsewhere(store) or store.size() < PARALLEL_FROM:
         return 1
     return min(cpus, 4)
 
@@ -96,19 +96,12 @@ def batch_rows(store, year: int, policy: Policy, known_on: date | None = None,
     this process computes the first while forked workers (:mod:`.forking`) compute the
     others into temporary files, which are then streamed in order: the same rows, every
     core used, memory still bounded by one household per process."""
-    if jobs > 1 and shareable(store):
+    if jobs > 1 and openable_elsewhere(store):
         cuts = store.split_households(jobs)
         if cuts:
             yield from _parallel(store, year, policy, known_on, cuts)
             return
     yield from _rows(store.iter_household_events(known_on=known_on), year, policy)
-
-
-def shareable(store) -> bool:
-    """A SQL ledger other processes can open (not an in-memory SQLite database)."""
-    url = getattr(store, "url", None)
-    return url is not None and not (url.get_backend_name() == "sqlite"
-                                    and url.database in (None, "", ":memory:"))
 
 
 def _rows(households, year: int, policy: Policy) -> Iterator[dict]:

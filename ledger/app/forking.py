@@ -40,3 +40,18 @@ def die_with_parent(parent: int) -> None:
         pass
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the OS says, else all)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def openable_elsewhere(store) -> bool:
+    """A SQL ledger another process can open by its URL (a SQLite file or a server; not
+    an in-memory database, nor the in-memory store)."""
+    url = getattr(store, "url", None)
+    return url is not None and not (url.get_backend_name() == "sqlite"
+                                    and url.database in (None, "", ":memory:"))

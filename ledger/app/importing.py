@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,6 +27,7 @@ from ..ledgerfile import (
 from ..ledgerfile.read import FORMATS, Node, RawLedger
 from ..store.api import StoredEvent
 from ..store.hashing import GENESIS, utc
+from .forking import openable_elsewhere, usable_cpus
 
 RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
 
@@ -137,15 +137,13 @@ PARALLEL_BYTES = 2_000_000
 
 def parallel_capable(store) -> bool:
     """A SQLite ledger file: workers read it while this process holds the write lock."""
-    url = getattr(store, "url", None)
-    return (url is not None and url.get_backend_name() == "sqlite"
-            and url.database not in (None, "", ":memory:"))
+    return openable_elsewhere(store) and store.url.get_backend_name() == "sqlite"
 
 
 def auto_jobs(store, files: list[Path]) -> int:
     """Worker processes for an import: one per core (at most 4) when the files are
     large (PARALLEL_BYTES) and the ledger is a SQLite file, else 1 (this process)."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cpus = usable_cpus()
     if cpus < 2 or len(files) < 2 or not parallel_capable(store):
         return 1
     size = 0

@@ -303,15 +303,11 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
     return event
 
 
-def parse_field(spec: ev.FieldSpec, raw: object) -> object:
-    """``events.parse_value`` plus the file's stricter rules: plain amounts only (no
-    ``1e5``), amounts above zero, exception numbers as two digits."""
-    return field_reader(spec)(raw)
-
-
 def field_reader(spec: ev.FieldSpec) -> Callable[[object], object]:
-    """The function that reads one field's raw value (see :func:`parse_field`), made once
-    per field of each kind (:data:`_READERS`): a file has many events of few kinds."""
+    """The function that reads one field's raw value: ``events.parse_value`` plus the
+    file's stricter rules (plain amounts only, no ``1e5``; amounts above zero; exception
+    numbers as two digits). Made once per field of each kind (:data:`_READERS`): a file
+    has many events of few kinds."""
 
     def single(raw: object) -> None:
         if isinstance(raw, (dict, list)):

@@ -22,6 +22,8 @@ from ..events import SCHEMA_VERSION, Event, payload_json
 from .api import ChainProblem, DuplicateEventId, StoredEvent
 
 GENESIS = "0" * 64
+#: how a ``DateTime`` column is stored on SQLite (SQLAlchemy's format; UTC, no offset)
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def utc(moment: datetime) -> datetime:
@@ -153,7 +155,7 @@ def build_sqlite_rows(household: str, expected_version: int, prev_hash: str,
     import's workers build a million of these; a test checks the two agree): tuples in
     the insert's column order, dates as SQLite stores them."""
     at = utc(recorded_at)
-    at_sqlite = at.strftime("%Y-%m-%d %H:%M:%S.%f")
+    at_sqlite = at.strftime(SQLITE_DATETIME)
     return [
         (household, event.id, version, event.kind, SCHEMA_VERSION, payload,
          None if eff is None else eff.isoformat(), tax_year, at_sqlite, recorded_by, prev,

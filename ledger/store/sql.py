@@ -23,7 +23,8 @@ from ..events import Event, from_payload
 from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent, StoreError
 from .engine import describe, make_engine, translated
 from .hashing import (
-    GENESIS, build_rows, check_batch_ids, check_chains, checked_batches, stored_event, utc,
+    GENESIS, SQLITE_DATETIME, build_rows, check_batch_ids, check_chains, checked_batches,
+    stored_event, utc,
 )
 from .migrate import PG_LOCK_KEY, ensure_head
 from .models import EVENTS
@@ -316,7 +317,7 @@ def sqlite_rows(rows: list[dict[str, Any]]) -> list[tuple]:
     for r in rows:
         at = when.get(r["recorded_at"])
         if at is None:
-            at = when[r["recorded_at"]] = r["recorded_at"].strftime("%Y-%m-%d %H:%M:%S.%f")
+            at = when[r["recorded_at"]] = r["recorded_at"].strftime(SQLITE_DATETIME)
         eff = r["effective_date"]
         out.append((r["household"], r["event_id"], r["version"], r["kind"],
                     r["schema_version"], r["payload"], None if eff is None else eff.isoformat(),
