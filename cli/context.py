@@ -1,4 +1,5 @@
 """Shared CLI plumbing: open the store named by --db, who is recording."""
+
 from __future__ import annotations
 
 import getpass

@@ -3,6 +3,7 @@
 Errors are translated in one place (:class:`LedgerGroup`): a user mistake prints one
 clear message on stderr and exits non-zero; only bugs produce tracebacks.
 """
+
 from __future__ import annotations
 
 import sys
@@ -55,8 +56,13 @@ class LedgerGroup(click.Group):
     help="Ledger database: a file path, sqlite:///path or postgresql+psycopg://... "
     "(default: ~/.local/share/roth-ledger/ledger.db; env ROTH_LEDGER_DB).",
 )
-@click.option("--user", "user", envvar="ROTH_LEDGER_USER", metavar="NAME",
-              help="Who is recording (audit trail; default: the login name).")
+@click.option(
+    "--user",
+    "user",
+    envvar="ROTH_LEDGER_USER",
+    metavar="NAME",
+    help="Who is recording (audit trail; default: the login name).",
+)
 @click.version_option(package_name="roth-ledger")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, user: str | None) -> None:

@@ -1,4 +1,5 @@
 """Reusable click options and parameter types (dates, formats, policy settings)."""
+
 from __future__ import annotations
 
 import click
@@ -20,8 +21,14 @@ DATE = DateType()
 
 
 def report_format(f, choices=("table", "json", "csv")):
-    return click.option("--format", "fmt", type=click.Choice(choices), default="table",
-                        show_default=True, help="Output format.")(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(f)
 
 
 def policy_options(f):
@@ -30,12 +37,20 @@ def policy_options(f):
     def build(ctx, param, value):
         return value
 
-    f = click.option("--ratio-precision", type=click.Choice(["exact", "3"]), default="exact",
-                     show_default=True,
-                     help="Pro-rata ratios (Form 8606 line 10): full precision, or 3 decimals as on a paper form.")(f)
-    f = click.option("--irr-recapture", type=click.Choice(["carry", "none"]), default="carry",
-                     show_default=True,
-                     help="Whether an in-plan Roth rollover keeps its 10% recapture clock after the Roth 401(k) is rolled into a Roth IRA.")(f)
+    f = click.option(
+        "--ratio-precision",
+        type=click.Choice(["exact", "3"]),
+        default="exact",
+        show_default=True,
+        help="Pro-rata ratios (Form 8606 line 10): full precision, or 3 decimals as on a paper form.",
+    )(f)
+    f = click.option(
+        "--irr-recapture",
+        type=click.Choice(["carry", "none"]),
+        default="carry",
+        show_default=True,
+        help="Whether an in-plan Roth rollover keeps its 10% recapture clock after the Roth 401(k) is rolled into a Roth IRA.",
+    )(f)
 
     import functools
 

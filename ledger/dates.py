@@ -4,6 +4,7 @@ Age 59½ (RULES section 0, "age 59½"): the date six calendar months after the 5
 birthday; if that month has no such day, its last day (born 1965-08-31 -> 2025-02-28).
 A distribution on that date is at 59½. Source: IRS practice for §72(t)(2)(A)(i).
 """
+
 from __future__ import annotations
 
 import calendar

@@ -1,4 +1,5 @@
 """Errors the user can fix. The CLI turns these into one line on stderr (never a traceback)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

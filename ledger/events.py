@@ -9,6 +9,7 @@ Two kinds are internal and never appear under ``events:`` in a ledger file:
 ``household_named`` and ``person_added`` carry the file's ``household`` and ``people``
 sections, so that every fact, including a birth date, is an event with an audit trail.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -109,7 +110,9 @@ class RothContributionReturn(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IraContribution(Event):
     kind: ClassVar[str] = "ira_contribution"
-    doc: ClassVar[str] = "a traditional IRA contribution; nondeductible ones add basis (8606 line 1)"
+    doc: ClassVar[str] = (
+        "a traditional IRA contribution; nondeductible ones add basis (8606 line 1)"
+    )
     person: str = _f("person id")
     tax_year: int = _f("the tax year the contribution is for")
     date: date = _f("the day it was deposited")
@@ -263,7 +266,9 @@ class DesignatedRothRollover(Event):
     date: date = _f("rollover date")
     amount: Decimal = _f("amount rolled over (1099-R box 1)")
     basis: Decimal | None = _f("investment in the contract rolled (1099-R box 5)", None)
-    qualified: bool | None = _f("true if a qualified designated Roth distribution (code H/B+Q)", None)
+    qualified: bool | None = _f(
+        "true if a qualified designated Roth distribution (code H/B+Q)", None
+    )
 
 
 # --- corrections ------------------------------------------------------------------
@@ -450,10 +455,14 @@ def _decoder(cls: type, convert: bool = True) -> typing.Callable[[str, dict], Ev
     KeyError for a missing required field. ``convert=False``: the values are already
     typed (:func:`construct`)."""
     types = {s.name: s.type for s in FIELDS[cls.kind]}
-    scope: dict[str, object] = {"new": object.__new__, "cls": cls, "D": Decimal,
-                                "iso": date.fromisoformat}
+    scope: dict[str, object] = {
+        "new": object.__new__,
+        "cls": cls,
+        "D": Decimal,
+        "iso": date.fromisoformat,
+    }
     lines = ["def decode(event_id, p):", "    o = new(cls)", "    set_id(o, event_id)"]
-    scope["set_id"] = getattr(cls, "id").__set__  # the slot (a member descriptor)
+    scope["set_id"] = cls.id.__set__  # the slot (a member descriptor)
     for f in dataclasses.fields(cls):
         if f.name == "id":
             continue
@@ -465,8 +474,10 @@ def _decoder(cls: type, convert: bool = True) -> typing.Callable[[str, dict], Ev
             lines.append(f"    v = p[{f.name!r}]; set_{f.name}(o, {value})")
         else:
             scope[f"default_{f.name}"] = f.default
-            lines.append(f"    v = p.get({f.name!r}); "
-                         f"set_{f.name}(o, default_{f.name} if v is None else {value})")
+            lines.append(
+                f"    v = p.get({f.name!r}); "
+                f"set_{f.name}(o, default_{f.name} if v is None else {value})"
+            )
     lines.append("    return o")
     exec("\n".join(lines), scope)  # noqa: S102 -- source built from the field table only
     return scope["decode"]  # type: ignore[return-value]
@@ -486,9 +497,11 @@ class _OnFirstUse(dict):
 
 
 _DECODERS: dict[str, typing.Callable[[str, dict], Event]] = _OnFirstUse(
-    lambda kind: _decoder(KINDS[kind]))
+    lambda kind: _decoder(KINDS[kind])
+)
 _CONSTRUCTORS: dict[str, typing.Callable[[str, dict], Event]] = _OnFirstUse(
-    lambda kind: _decoder(KINDS[kind], convert=False))
+    lambda kind: _decoder(KINDS[kind], convert=False)
+)
 
 
 def construct(kind: str, event_id: str, values: dict[str, object]) -> Event:
@@ -523,8 +536,12 @@ def _encoder(cls: type) -> typing.Callable[[Event], str]:
     lines = ["def encode(e):", "    out = []"]
     for name in sorted(_PAYLOAD_NAMES[cls]):
         kind = types.get(name, "text")
-        value = {"money": "'\"' + str(v) + '\"'", "date": "'\"' + v.isoformat() + '\"'",
-                 "year": "str(int(v))", "bool": "('true' if v else 'false')"}.get(kind, "text(v)")
+        value = {
+            "money": "'\"' + str(v) + '\"'",
+            "date": "'\"' + v.isoformat() + '\"'",
+            "year": "str(int(v))",
+            "bool": "('true' if v else 'false')",
+        }.get(kind, "text(v)")
         lines.append(f"    v = e.{name}")
         lines.append(f"    if v is not None: out.append({json.dumps(name)!r} + ':' + {value})")
     lines.append("    return '{' + ','.join(out) + '}'")
@@ -542,7 +559,5 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
 def content_id(kind: str, payload: dict[str, object], occurrence: int = 0) -> str:
     """A deterministic id for an event given without one: re-importing the same file
     yields the same ids, so the import stays idempotent."""
-    digest = hashlib.sha256(
-        f"{kind}\n{canonical_json(payload)}\n{occurrence}".encode()
-    ).hexdigest()
+    digest = hashlib.sha256(f"{kind}\n{canonical_json(payload)}\n{occurrence}".encode()).hexdigest()
     return f"{kind[:4]}-{digest[:12]}"

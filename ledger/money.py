@@ -4,6 +4,7 @@ Amounts enter as numbers or strings with at most two decimals (SPEC section 4) a
 as strings with exactly two decimals (SPEC section 6). Rounding to cents is half-up and
 happens once, where a form line is produced (RULES section 0, ``ratio_precision``).
 """
+
 from __future__ import annotations
 
 import re

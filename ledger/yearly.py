@@ -12,6 +12,7 @@ file raises :class:`ledger.errors.MissingFact` ("no 2027 IRA contribution limit 
     exception_code("emergency", 2024)   -> None   (2024 numbering UNCONFIRMED: check it)
     exception_kind_from_code("9", 2020) -> "first_home"
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,9 +28,20 @@ from .errors import MissingFact
 
 #: The stable exception kinds a Roth IRA distribution may name (RULES.md section 0).
 EXCEPTION_KINDS = (
-    "first_home", "disability", "death", "medical", "higher_education",
-    "health_insurance_unemployed", "sepp", "levy", "reservist", "birth_adoption",
-    "terminal_illness", "domestic_abuse", "emergency", "disaster",
+    "first_home",
+    "disability",
+    "death",
+    "medical",
+    "higher_education",
+    "health_insurance_unemployed",
+    "sepp",
+    "levy",
+    "reservist",
+    "birth_adoption",
+    "terminal_illness",
+    "domestic_abuse",
+    "emergency",
+    "disaster",
 )
 
 
@@ -118,7 +130,8 @@ def plan_limits(year: int) -> PlanLimits:
     if row is None:
         raise MissingFact(f"no {year} employer plan limits (402(g)/415(c)) on file")
     return PlanLimits(
-        _money(row["elective_deferral"]), _money(row["catch_up_50"]),
+        _money(row["elective_deferral"]),
+        _money(row["catch_up_50"]),
         _money(row["annual_additions"]),
     )
 

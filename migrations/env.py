@@ -10,6 +10,7 @@ Two ways in:
   ``$ROTH_LEDGER_DB``, else ``sqlalchemy.url`` in ``alembic.ini``; a plain path is a
   SQLite file.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,7 @@ def _cli_url() -> str:
     if "://" not in url:
         url = "sqlite:///" + os.path.expanduser(url)
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 

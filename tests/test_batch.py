@@ -1,4 +1,5 @@
 """``report batch``: one row per person with Roth activity, across households."""
+
 import csv
 import io
 import json
@@ -15,18 +16,29 @@ EX = Path(__file__).parent / "examples"
 
 def test_batch_rows_match_the_per_person_reports(tmp_path):
     db = str(tmp_path / "l.db")
-    for name in ("seed-i-mixed-history-48k", "seed-i-variant-10k-irr-policy", "i5329-recapture-example"):
+    for name in (
+        "seed-i-mixed-history-48k",
+        "seed-i-variant-10k-irr-policy",
+        "i5329-recapture-example",
+    ):
         f = tmp_path / f"{name}.yaml"
         f.write_text(yaml.safe_dump(yaml.safe_load((EX / f"{name}.yaml").read_text())["ledger"]))
         assert CliRunner().invoke(cli, ["--db", db, "import", str(f)]).exit_code == 0
-    r = CliRunner().invoke(cli, ["--db", db, "report", "batch", "--tax-year", "2022", "--format", "csv"])
+    r = CliRunner().invoke(
+        cli, ["--db", db, "report", "batch", "--tax-year", "2022", "--format", "csv"]
+    )
     assert r.exit_code == 0, r.output
     rows = {row["household"]: row for row in csv.DictReader(io.StringIO(r.output))}
     assert set(rows) == {"astra", "astra10k"}  # i5329's activity is in 2012, 2013 and 2016
-    assert (rows["astra"]["additional_tax"], rows["astra10k"]["additional_tax"]) == ("200.00", "100.00")  # seed 004
+    assert (rows["astra"]["additional_tax"], rows["astra10k"]["additional_tax"]) == (
+        "200.00",
+        "100.00",
+    )  # seed 004
     j = CliRunner().invoke(cli, ["--db", db, "report", "batch", "-y", "2016", "--format", "json"])
     data = json.loads(j.output)
-    assert data == [dict(data[0], household="i5329", additional_tax="2200.00")]  # I5329 2016 example
+    assert data == [
+        dict(data[0], household="i5329", additional_tax="2200.00")
+    ]  # I5329 2016 example
 
 
 def test_parallel_batch_gives_the_same_rows_in_the_same_order(tmp_path):
@@ -43,23 +55,28 @@ def test_parallel_batch_gives_the_same_rows_in_the_same_order(tmp_path):
     for i in range(30):
         (clients / f"{i:03d}.json").write_text(json.dumps(household(i, 60)))
     f = clients / "astra.yaml"
-    f.write_text(yaml.safe_dump(yaml.safe_load((EX / "seed-i-mixed-history-48k.yaml").read_text())["ledger"]))
+    f.write_text(
+        yaml.safe_dump(yaml.safe_load((EX / "seed-i-mixed-history-48k.yaml").read_text())["ledger"])
+    )
     assert CliRunner().invoke(cli, ["--db", db, "import", str(clients)]).exit_code == 0
 
     def batch(*extra):
-        r = CliRunner().invoke(cli, ["--db", db, "report", "batch", "-y", "2022", "--format", "json", *extra])
+        r = CliRunner().invoke(
+            cli, ["--db", db, "report", "batch", "-y", "2022", "--format", "json", *extra]
+        )
         assert r.exit_code == 0, r.output
         return json.loads(r.output)
 
     one = batch("--jobs", "1")
-    assert len(one) > 20 and any(r["household"] == "astra" and r["additional_tax"] == "200.00" for r in one)
+    assert len(one) > 20 and any(
+        r["household"] == "astra" and r["additional_tax"] == "200.00" for r in one
+    )
     assert batch("--jobs", "3") == one
     assert batch() == one  # auto: one process for a small ledger
 
 
 def test_split_households_cuts_at_household_starts(tmp_path):
     from ledger.store import open_store
-
     from tests.store.helpers import contributions
 
     store = open_store(str(tmp_path / "l.db"))

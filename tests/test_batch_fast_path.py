@@ -1,6 +1,7 @@
 """The batch report folds earlier years without their withdrawal reports
 (``compute_person(..., report_years=...)``): the reported year must come out exactly as
 the full fold gives it, whose figures the worked examples check to the cent."""
+
 from __future__ import annotations
 
 import sys
@@ -67,12 +68,28 @@ def test_a_capped_exception_in_an_earlier_year_still_counts():
 
     person_events = [
         ev.PersonAdded(id="p", person="p", name="P", born=date(1985, 1, 1)),
-        ev.RothContribution(id="c", person="p", tax_year=2017, date=date(2017, 3, 1), amount=Decimal("1000")),
-        ev.RothDistribution(id="d1", person="p", date=date(2019, 5, 1), amount=Decimal("7000"), exception="first_home"),
-        ev.RothDistribution(id="d2", person="p", date=date(2020, 5, 1), amount=Decimal("8000"), exception="first_home"),
+        ev.RothContribution(
+            id="c", person="p", tax_year=2017, date=date(2017, 3, 1), amount=Decimal("1000")
+        ),
+        ev.RothDistribution(
+            id="d1",
+            person="p",
+            date=date(2019, 5, 1),
+            amount=Decimal("7000"),
+            exception="first_home",
+        ),
+        ev.RothDistribution(
+            id="d2",
+            person="p",
+            date=date(2020, 5, 1),
+            amount=Decimal("8000"),
+            exception="first_home",
+        ),
     ]
     facts = fold("h", person_events).people["p"]
     full = compute_person(facts, 2020, Policy()).year(2020).withdrawals
-    fast = compute_person(facts, 2020, Policy(), report_years=frozenset({2020})).year(2020).withdrawals
+    fast = (
+        compute_person(facts, 2020, Policy(), report_years=frozenset({2020})).year(2020).withdrawals
+    )
     assert fast == full
     assert full.distributions[0].excepted == Decimal("3000")

@@ -2,6 +2,7 @@
 table ``cli.commands.COMMAND_MODULES`` must name, for every top-level command, every
 module that defines it or adds to it. Checked against a full registration, each command
 in a fresh interpreter (imports are cached within one)."""
+
 from __future__ import annotations
 
 import json

@@ -6,6 +6,7 @@ messages read ``NAME:LINE: field: reason``). The exit code must be non-zero and 
 may be stored. Regenerate after an intended wording change with
 ``ROTH_LEDGER_UPDATE_GOLDEN=1 pytest tests/test_errors_golden.py`` and review the diff.
 """
+
 from __future__ import annotations
 
 import os

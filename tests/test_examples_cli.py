@@ -7,6 +7,7 @@ its source and assumptions. Matching follows tests/examples/README.md: every key
 must match; ``draws`` match as sums over the report's draws that agree on the other keys,
 and the expected draws must add up to the report's total.
 """
+
 from __future__ import annotations
 
 import json
@@ -79,7 +80,9 @@ def _cases():
         doc = yaml.safe_load(path.read_text())
         for i, exp in enumerate(doc["expect"]):
             opts = " ".join(exp.get("options") or [])
-            yield pytest.param(path, i, id=f"{path.stem}-{exp['report']}-{i}{'-' + opts if opts else ''}")
+            yield pytest.param(
+                path, i, id=f"{path.stem}-{exp['report']}-{i}{'-' + opts if opts else ''}"
+            )
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ Where the rules come from:
   Wealth Partners 2025 "Example of Ordering Rules" (seed 004), Kitces 2015 Example 2
   with Notice 2014-54 (seed 002) — here rebuilt from forms instead of from a ledger file.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,15 +37,15 @@ YOUNG_BORN = "1985-01-01"  # 59½ on 2044-07-01: under 59½ for every date below
 OLD_BORN = "1955-03-10"  # 59½ on 2014-09-10: over 59½ for every date below
 
 
-
-
 @pytest.fixture
 def h(run):
     """Household ``h`` with ``young`` (under 59½ throughout) and ``old`` (over 59½)."""
     assert run("record", "household", "-H", "h", "--name", "Forms").exit_code == 0
     for pid, born in (("young", YOUNG_BORN), ("old", OLD_BORN)):
-        assert run("record", "person", "-H", "h", "--id", pid, "--name", pid,
-                   "--born", born).exit_code == 0
+        assert (
+            run("record", "person", "-H", "h", "--id", pid, "--name", pid, "--born", born).exit_code
+            == 0
+        )
     return Ledger(run, "h")
 
 
@@ -105,8 +106,21 @@ def money(value) -> Decimal:
 
 
 def test_code_j_is_a_roth_distribution(h):
-    events, out = h.f1099r("young", "--tax-year", 2024, "--box1", "5000", "--box2a", "0",
-                           "--box7", "J", "--date", "2024-06-01", "--payer", "Fidelity")
+    events, out = h.f1099r(
+        "young",
+        "--tax-year",
+        2024,
+        "--box1",
+        "5000",
+        "--box2a",
+        "0",
+        "--box7",
+        "J",
+        "--date",
+        "2024-06-01",
+        "--payer",
+        "Fidelity",
+    )
     assert [e["kind"] for e in events] == ["roth_distribution"]
     e = events[0]
     assert (e["person"], e["date"], money(e["amount"])) == ("young", "2024-06-01", 5000)
@@ -114,41 +128,67 @@ def test_code_j_is_a_roth_distribution(h):
 
 
 def test_code_j_after_59_and_a_half_is_recorded_with_a_note(h):
-    events, out = h.f1099r("old", "--tax-year", 2024, "--box1", "100", "--box7", "J",
-                           "--date", "2024-06-01")
+    events, out = h.f1099r(
+        "old", "--tax-year", 2024, "--box1", "100", "--box7", "J", "--date", "2024-06-01"
+    )
     assert [e["kind"] for e in events] == ["roth_distribution"]
     assert "note: code J but the person is 59½" in out
 
 
 def test_code_q_over_59_and_a_half(h):
-    events, out = h.f1099r("old", "--tax-year", 2024, "--box1", "12000", "--box7", "Q",
-                           "--date", "2024-03-15")
+    events, out = h.f1099r(
+        "old", "--tax-year", 2024, "--box1", "12000", "--box7", "Q", "--date", "2024-03-15"
+    )
     e = only(events, "roth_distribution")
     assert money(e["amount"]) == 12000 and e["date"] == "2024-03-15"
     assert "code Q is the payer's view" in out  # the ledger judges qualified itself
 
 
 def test_code_t_over_59_and_a_half(h):
-    events, _ = h.f1099r("old", "--tax-year", 2023, "--box1", "2500", "--box7", "T",
-                         "--date", "2023-09-01")
+    events, _ = h.f1099r(
+        "old", "--tax-year", 2023, "--box1", "2500", "--box7", "T", "--date", "2023-09-01"
+    )
     assert money(only(events, "roth_distribution")["amount"]) == 2500
 
 
 def test_code_t_under_59_and_a_half_with_disability_records_it(h):
     # G1099R: Code T when the participant "is disabled"; the ledger needs the date.
-    events, _ = h.f1099r("young", "--tax-year", 2023, "--box1", "2500", "--box7", "T",
-                         "--date", "2023-09-01", "--disabled-on", "2023-02-01")
+    events, _ = h.f1099r(
+        "young",
+        "--tax-year",
+        2023,
+        "--box1",
+        "2500",
+        "--box7",
+        "T",
+        "--date",
+        "2023-09-01",
+        "--disabled-on",
+        "2023-02-01",
+    )
     assert [e["kind"] for e in events] == ["person_disabled", "roth_distribution"]
     assert events[0]["date"] == "2023-02-01"
     # a second form the same year: the disability is already in the ledger
-    events, _ = h.f1099r("young", "--tax-year", 2023, "--box1", "100", "--box7", "Q",
-                         "--date", "2023-10-01")
+    events, _ = h.f1099r(
+        "young", "--tax-year", 2023, "--box1", "100", "--box7", "Q", "--date", "2023-10-01"
+    )
     assert [e["kind"] for e in events] == ["roth_distribution"]
 
 
 def test_code_q_after_death_recorded_on_the_form(h):
-    events, _ = h.f1099r("young", "--tax-year", 2024, "--box1", "800", "--box7", "Q",
-                         "--date", "2024-05-01", "--died-on", "2024-01-20")
+    events, _ = h.f1099r(
+        "young",
+        "--tax-year",
+        2024,
+        "--box1",
+        "800",
+        "--box7",
+        "Q",
+        "--date",
+        "2024-05-01",
+        "--died-on",
+        "2024-01-20",
+    )
     assert [e["kind"] for e in events] == ["person_died", "roth_distribution"]
 
 
@@ -158,8 +198,19 @@ def test_code_q_after_death_recorded_on_the_form(h):
 def test_code_j8_returns_a_current_year_contribution(h):
     # G1099R: box 1 = contribution + net income, box 2a = the net income; Code 8 = taxable
     # in the form's year. 1,050 - 50 = 1,000 returned contribution, 50 earnings.
-    events, out = h.f1099r("young", "--tax-year", 2024, "--box1", "1050", "--box2a", "50",
-                           "--box7", "J8", "--date", "2024-03-01")
+    events, out = h.f1099r(
+        "young",
+        "--tax-year",
+        2024,
+        "--box1",
+        "1050",
+        "--box2a",
+        "50",
+        "--box7",
+        "J8",
+        "--date",
+        "2024-03-01",
+    )
     e = only(events, "roth_contribution_return")
     assert (e["tax_year"], money(e["amount"]), money(e["earnings"])) == (2024, 1000, 50)
     assert "code 8: the contribution was for 2024" in out
@@ -168,36 +219,87 @@ def test_code_j8_returns_a_current_year_contribution(h):
 def test_code_jp_returns_a_prior_year_contribution(h):
     # Code P = taxable in the prior year: the contribution was for 2023 (deposited for
     # 2023 up to its filing deadline, §219(f)(3)), returned in 2024.
-    events, _ = h.f1099r("young", "--tax-year", 2024, "--box1", "6210.40", "--box2a", "210.40",
-                         "--box7", "PJ", "--date", "2024-04-01")
+    events, _ = h.f1099r(
+        "young",
+        "--tax-year",
+        2024,
+        "--box1",
+        "6210.40",
+        "--box2a",
+        "210.40",
+        "--box7",
+        "PJ",
+        "--date",
+        "2024-04-01",
+    )
     e = only(events, "roth_contribution_return")
-    assert (e["tax_year"], money(e["amount"]), money(e["earnings"])) == (2023, 6000, Decimal("210.40"))
+    assert (e["tax_year"], money(e["amount"]), money(e["earnings"])) == (
+        2023,
+        6000,
+        Decimal("210.40"),
+    )
 
 
 def test_returned_contribution_after_a_loss(h):
     # A 1,000 contribution returned as 900 (box 2a 0): all 1,000 is treated as never made.
-    events, out = h.f1099r("young", "--tax-year", 2024, "--box1", "900", "--box2a", "0",
-                           "--box7", "J8", "--date", "2024-05-01",
-                           "--returned-contribution", "1000")
+    events, out = h.f1099r(
+        "young",
+        "--tax-year",
+        2024,
+        "--box1",
+        "900",
+        "--box2a",
+        "0",
+        "--box7",
+        "J8",
+        "--date",
+        "2024-05-01",
+        "--returned-contribution",
+        "1000",
+    )
     e = only(events, "roth_contribution_return")
     assert (money(e["amount"]), money(e["earnings"])) == (1000, 0)
     assert "lost 100.00" in out
 
 
 def test_returned_contribution_with_box_2a_zero_says_the_form_cannot_tell_a_loss(h):
-    _, out = h.f1099r("young", "--tax-year", 2024, "--box1", "900", "--box2a", "0",
-                      "--box7", "J8", "--date", "2024-05-01")
+    _, out = h.f1099r(
+        "young",
+        "--tax-year",
+        2024,
+        "--box1",
+        "900",
+        "--box2a",
+        "0",
+        "--box7",
+        "J8",
+        "--date",
+        "2024-05-01",
+    )
     assert "--returned-contribution" in out
 
 
 # --- traditional IRA codes 1, 2, 7, S: distributed or converted ------------------------
 
 
-@pytest.mark.parametrize("person,code", [("young", "1"), ("young", "2"), ("old", "7"),
-                                         ("young", "S")])
+@pytest.mark.parametrize(
+    "person,code", [("young", "1"), ("young", "2"), ("old", "7"), ("young", "S")]
+)
 def test_ira_codes_not_converted_are_ira_distributions(h, person, code):
-    events, out = h.f1099r(person, "--tax-year", 2022, "--box1", "3000", "--box2a", "3000",
-                           "--box7", code, "--ira-sep-simple", "--date", "2022-03-01")
+    events, out = h.f1099r(
+        person,
+        "--tax-year",
+        2022,
+        "--box1",
+        "3000",
+        "--box2a",
+        "3000",
+        "--box7",
+        code,
+        "--ira-sep-simple",
+        "--date",
+        "2022-03-01",
+    )
     e = only(events, "ira_distribution")
     assert (e["person"], e["date"], money(e["amount"])) == (person, "2022-03-01", 3000)
     assert len(events) == 1
@@ -206,8 +308,19 @@ def test_ira_codes_not_converted_are_ira_distributions(h, person, code):
 
 @pytest.mark.parametrize("person,code", [("young", "2"), ("old", "7"), ("young", "1")])
 def test_ira_codes_converted_are_roth_conversions(h, person, code):
-    events, out = h.f1099r(person, "--tax-year", 2022, "--box1", "6000", "--box7", code,
-                           "--ira-sep-simple", "--converted", "--date", "2022-02-03")
+    events, out = h.f1099r(
+        person,
+        "--tax-year",
+        2022,
+        "--box1",
+        "6000",
+        "--box7",
+        code,
+        "--ira-sep-simple",
+        "--converted",
+        "--date",
+        "2022-02-03",
+    )
     e = only(events, "roth_conversion")
     assert (e["date"], money(e["amount"])) == ("2022-02-03", 6000)
     assert "taxable" not in e  # computed by the Form 8606 pro-rata rule, not stored
@@ -219,12 +332,29 @@ def test_ira_codes_converted_are_roth_conversions(h, person, code):
 def test_partial_cross_year_conversion(h):
     # 10,000 left the IRA on 2022-12-20, 9,000 reached the Roth IRA on 2023-01-05 and
     # 1,000 was withheld: RULES section 0 (cross-year conversions); (b2) withholding.
-    events, out = h.f1099r("old", "--tax-year", 2022, "--box1", "10000", "--box7", "7",
-                           "--ira-sep-simple", "--converted", "--converted-amount", "9000",
-                           "--date", "2022-12-20", "--received-on", "2023-01-05")
+    events, out = h.f1099r(
+        "old",
+        "--tax-year",
+        2022,
+        "--box1",
+        "10000",
+        "--box7",
+        "7",
+        "--ira-sep-simple",
+        "--converted",
+        "--converted-amount",
+        "9000",
+        "--date",
+        "2022-12-20",
+        "--received-on",
+        "2023-01-05",
+    )
     conv, dist = only(events, "roth_conversion"), only(events, "ira_distribution")
-    assert (conv["date"], conv["distributed_on"], money(conv["amount"])) == \
-        ("2023-01-05", "2022-12-20", 9000)
+    assert (conv["date"], conv["distributed_on"], money(conv["amount"])) == (
+        "2023-01-05",
+        "2022-12-20",
+        9000,
+    )
     assert (dist["date"], money(dist["amount"])) == ("2022-12-20", 1000)
     assert "cross-year conversion" in out
 
@@ -236,16 +366,55 @@ def test_code_g_split_between_roth_and_traditional_ira(h):
     """Kitces 2015 Example 2 (seed 002; tests/examples/seed-ii-b-separate-subaccount-
     split.yaml): 50,000 after-tax sub-account of a 90,000 plan account; per Notice 2014-54
     27,777.78 after-tax goes to the Roth IRA and 22,222.22 pretax to a traditional IRA."""
-    assert h.run("record", "plan_after_tax_contribution", "-H", "h", "--person", "young",
-                 "--plan", "k401", "--date", "2014-06-01", "--amount", "50000").exit_code == 0
-    events, _ = h.f1099r("young", "--tax-year", 2015, "--box1", "50000", "--box2a", "0",
-                         "--box5", "27777.78", "--box7", "G", "--plan", "k401",
-                         "--date", "2015-06-01", "--account-value", "90000",
-                         "--to-roth-ira", "27777.78", "--to-traditional-ira", "22222.22")
+    assert (
+        h.run(
+            "record",
+            "plan_after_tax_contribution",
+            "-H",
+            "h",
+            "--person",
+            "young",
+            "--plan",
+            "k401",
+            "--date",
+            "2014-06-01",
+            "--amount",
+            "50000",
+        ).exit_code
+        == 0
+    )
+    events, _ = h.f1099r(
+        "young",
+        "--tax-year",
+        2015,
+        "--box1",
+        "50000",
+        "--box2a",
+        "0",
+        "--box5",
+        "27777.78",
+        "--box7",
+        "G",
+        "--plan",
+        "k401",
+        "--date",
+        "2015-06-01",
+        "--account-value",
+        "90000",
+        "--to-roth-ira",
+        "27777.78",
+        "--to-traditional-ira",
+        "22222.22",
+    )
     e = only(events, "plan_distribution")
-    assert (money(e["amount"]), money(e["account_value"]), money(e["to_roth_ira"]),
-            money(e["to_traditional_ira"]), money(e["to_cash"]), e["separate_accounting"]) == \
-        (50000, 90000, Decimal("27777.78"), Decimal("22222.22"), 0, True)
+    assert (
+        money(e["amount"]),
+        money(e["account_value"]),
+        money(e["to_roth_ira"]),
+        money(e["to_traditional_ira"]),
+        money(e["to_cash"]),
+        e["separate_accounting"],
+    ) == (50000, 90000, Decimal("27777.78"), Decimal("22222.22"), 0, True)
     year = h.report("year", "-H", "h", "-p", "young", "--tax-year", "2015")
     assert year["taxable_income"]["total"] == "0.00"
     split = year["plan_distributions"][0]
@@ -255,25 +424,66 @@ def test_code_g_split_between_roth_and_traditional_ira(h):
 
 
 def test_code_g_in_plan_roth_rollover(h):
-    events, _ = h.f1099r("young", "--tax-year", 2020, "--box1", "21000", "--box2a", "1000",
-                         "--box5", "20000", "--box7", "G", "--in-plan", "--plan", "k401",
-                         "--date", "2020-12-01")
+    events, _ = h.f1099r(
+        "young",
+        "--tax-year",
+        2020,
+        "--box1",
+        "21000",
+        "--box2a",
+        "1000",
+        "--box5",
+        "20000",
+        "--box7",
+        "G",
+        "--in-plan",
+        "--plan",
+        "k401",
+        "--date",
+        "2020-12-01",
+    )
     e = only(events, "in_plan_roth_rollover")
     assert (e["plan"], money(e["amount"]), money(e["taxable"])) == ("k401", 21000, 1000)
 
 
 def test_code_g_from_an_ira_records_nothing(h):
-    events, out = h.f1099r("old", "--tax-year", 2022, "--box1", "3000", "--box7", "G",
-                           "--ira-sep-simple", "--date", "2022-03-01")
+    events, out = h.f1099r(
+        "old",
+        "--tax-year",
+        2022,
+        "--box1",
+        "3000",
+        "--box7",
+        "G",
+        "--ira-sep-simple",
+        "--date",
+        "2022-03-01",
+    )
     assert events == [] and "nothing to record" in out
 
 
 def test_code_h_nonqualified_box5_is_basis(h):
     # RULES (c): a nonqualified designated Roth rollover brings only box 5 (investment in
     # the contract) as basis. Under 59½, so not qualified whatever box 11 says.
-    events, _ = h.f1099r("young", "--tax-year", 2021, "--box1", "25000", "--box2a", "0",
-                         "--box5", "21000", "--box7", "H", "--box11", "2020", "--plan", "k401",
-                         "--date", "2021-08-01")
+    events, _ = h.f1099r(
+        "young",
+        "--tax-year",
+        2021,
+        "--box1",
+        "25000",
+        "--box2a",
+        "0",
+        "--box5",
+        "21000",
+        "--box7",
+        "H",
+        "--box11",
+        "2020",
+        "--plan",
+        "k401",
+        "--date",
+        "2021-08-01",
+    )
     e = only(events, "designated_roth_rollover")
     assert (money(e["amount"]), money(e["basis"]), e["qualified"]) == (25000, 21000, False)
     assert "first designated Roth contribution year 2020" in e["memo"]
@@ -281,19 +491,58 @@ def test_code_h_nonqualified_box5_is_basis(h):
 
 def test_code_h_qualified_from_box11_and_age(h):
     # 5 taxable years from box 11's 2015 have passed by 2024 and the owner is over 59½.
-    events, _ = h.f1099r("old", "--tax-year", 2024, "--box1", "40000", "--box5", "30000",
-                         "--box7", "H", "--box11", "2015", "--plan", "roth401",
-                         "--date", "2024-05-01")
+    events, _ = h.f1099r(
+        "old",
+        "--tax-year",
+        2024,
+        "--box1",
+        "40000",
+        "--box5",
+        "30000",
+        "--box7",
+        "H",
+        "--box11",
+        "2015",
+        "--plan",
+        "roth401",
+        "--date",
+        "2024-05-01",
+    )
     assert only(events, "designated_roth_rollover")["qualified"] is True
 
 
 def test_code_h_without_box11_asks_whether_qualified(h):
-    line = h.refused("form-1099r", "old", "--tax-year", 2024, "--box1", "40000",
-                     "--box7", "H", "--plan", "roth401", "--date", "2024-05-01")
+    line = h.refused(
+        "form-1099r",
+        "old",
+        "--tax-year",
+        2024,
+        "--box1",
+        "40000",
+        "--box7",
+        "H",
+        "--plan",
+        "roth401",
+        "--date",
+        "2024-05-01",
+    )
     assert "--qualified or --nonqualified" in line
-    events, _ = h.f1099r("old", "--tax-year", 2024, "--box1", "40000", "--box5", "30000",
-                         "--box7", "H", "--plan", "roth401", "--date", "2024-05-01",
-                         "--qualified")
+    events, _ = h.f1099r(
+        "old",
+        "--tax-year",
+        2024,
+        "--box1",
+        "40000",
+        "--box5",
+        "30000",
+        "--box7",
+        "H",
+        "--plan",
+        "roth401",
+        "--date",
+        "2024-05-01",
+        "--qualified",
+    )
     assert only(events, "designated_roth_rollover")["qualified"] is True
 
 
@@ -301,30 +550,80 @@ def test_code_h_without_box11_asks_whether_qualified(h):
 
 
 def test_code_4_records_the_death(h):
-    events, _ = h.f1099r("young", "--tax-year", 2023, "--box1", "3000", "--box7", "4",
-                         "--ira-sep-simple", "--date", "2023-06-01", "--died-on", "2023-01-10")
+    events, _ = h.f1099r(
+        "young",
+        "--tax-year",
+        2023,
+        "--box1",
+        "3000",
+        "--box7",
+        "4",
+        "--ira-sep-simple",
+        "--date",
+        "2023-06-01",
+        "--died-on",
+        "2023-01-10",
+    )
     assert [e["kind"] for e in events] == ["person_died", "ira_distribution"]
     assert events[0]["date"] == "2023-01-10"
 
 
 def test_code_4_without_a_death_date_says_so(h):
-    events, out = h.f1099r("young", "--tax-year", 2023, "--box1", "3000", "--box7", "4",
-                           "--ira-sep-simple", "--date", "2023-06-01")
+    events, out = h.f1099r(
+        "young",
+        "--tax-year",
+        2023,
+        "--box1",
+        "3000",
+        "--box7",
+        "4",
+        "--ira-sep-simple",
+        "--date",
+        "2023-06-01",
+    )
     assert [e["kind"] for e in events] == ["ira_distribution"]
     assert "--died-on" in out
 
 
 def test_code_3_records_the_disability(h):
-    events, _ = h.f1099r("young", "--tax-year", 2022, "--box1", "3000", "--box7", "3",
-                         "--ira-sep-simple", "--date", "2022-05-01", "--disabled-on", "2022-02-01")
+    events, _ = h.f1099r(
+        "young",
+        "--tax-year",
+        2022,
+        "--box1",
+        "3000",
+        "--box7",
+        "3",
+        "--ira-sep-simple",
+        "--date",
+        "2022-05-01",
+        "--disabled-on",
+        "2022-02-01",
+    )
     assert [e["kind"] for e in events] == ["person_disabled", "ira_distribution"]
 
 
 def test_code_4g_beneficiary_direct_rollover(h):
     # G1099R: "For a direct rollover ... for the surviving spouse ..., enter Codes 4 and G".
-    events, _ = h.f1099r("young", "--tax-year", 2023, "--box1", "8000", "--box7", "4G",
-                         "--plan", "k401", "--account-value", "8000", "--to-traditional-ira",
-                         "8000", "--date", "2023-07-01", "--died-on", "2023-02-01")
+    events, _ = h.f1099r(
+        "young",
+        "--tax-year",
+        2023,
+        "--box1",
+        "8000",
+        "--box7",
+        "4G",
+        "--plan",
+        "k401",
+        "--account-value",
+        "8000",
+        "--to-traditional-ira",
+        "8000",
+        "--date",
+        "2023-07-01",
+        "--died-on",
+        "2023-02-01",
+    )
     assert [e["kind"] for e in events] == ["person_died", "plan_distribution"]
 
 
@@ -335,56 +634,179 @@ REFUSED_1099R = [
     ("young", ["--box1", "100", "--box7", "JQ", "--date", "2024-06-01"], "J and Q together"),
     ("young", ["--box1", "100", "--box7", "J8P", "--date", "2024-06-01"], "at most two codes"),
     ("old", ["--box1", "100", "--box7", "T8", "--date", "2024-06-01"], "T and 8 together"),
-    ("young", ["--box1", "100", "--box7", "Q", "--date", "2024-06-01"], "code Q (qualified) requires 59½"),
-    ("young", ["--box1", "100", "--box7", "T", "--date", "2024-06-01"], "code T (exception applies) requires 59½"),
-    ("young", ["--box1", "100", "--box7", "7", "--ira-sep-simple", "--date", "2024-06-01"],
-     "under 59½"),
-    ("young", ["--box1", "100", "--box7", "J", "--ira-sep-simple", "--date", "2024-06-01"],
-     "IRA/SEP/SIMPLE box is checked"),
-    ("young", ["--box1", "100", "--box7", "1", "--roth-ira", "--date", "2024-06-01"],
-     "code 1 from a Roth IRA"),
-    ("old", ["--box1", "100", "--box7", "7", "--roth-ira", "--date", "2024-06-01"],
-     "Do not use Code 7 for a Roth IRA"),
-    ("young", ["--box1", "100", "--box7", "J", "--box11", "2019", "--date", "2024-06-01"],
-     "box 11"),
-    ("young", ["--box1", "100", "--box7", "BG", "--plan", "k401", "--date", "2024-06-01"],
-     "should be H"),
-    ("young", ["--box1", "100", "--box7", "G", "--box11", "2019", "--plan", "k401",
-               "--to-roth-ira", "100", "--account-value", "100", "--date", "2024-06-01"],
-     "coded H"),
-    ("young", ["--box1", "100", "--box7", "G", "--into-roth-ira", "--plan", "k401",
-               "--to-roth-ira", "100", "--account-value", "100", "--date", "2024-06-01"],
-     "that is code H"),
-    ("young", ["--box1", "100", "--box7", "G", "--plan", "k401", "--account-value", "100",
-               "--date", "2024-06-01"], "--to-roth-ira"),
-    ("young", ["--box1", "100", "--box7", "H", "--ira-sep-simple", "--plan", "k401",
-               "--date", "2024-06-01"], "IRA/SEP/SIMPLE box cannot be checked"),
-    ("young", ["--box1", "100", "--box7", "H", "--plan", "k401", "--qualified",
-               "--date", "2024-06-01"], "contradicts the form"),
-    ("young", ["--box1", "100", "--box7", "H", "--date", "2024-06-01", "--nonqualified"],
-     "needs --plan"),
+    (
+        "young",
+        ["--box1", "100", "--box7", "Q", "--date", "2024-06-01"],
+        "code Q (qualified) requires 59½",
+    ),
+    (
+        "young",
+        ["--box1", "100", "--box7", "T", "--date", "2024-06-01"],
+        "code T (exception applies) requires 59½",
+    ),
+    (
+        "young",
+        ["--box1", "100", "--box7", "7", "--ira-sep-simple", "--date", "2024-06-01"],
+        "under 59½",
+    ),
+    (
+        "young",
+        ["--box1", "100", "--box7", "J", "--ira-sep-simple", "--date", "2024-06-01"],
+        "IRA/SEP/SIMPLE box is checked",
+    ),
+    (
+        "young",
+        ["--box1", "100", "--box7", "1", "--roth-ira", "--date", "2024-06-01"],
+        "code 1 from a Roth IRA",
+    ),
+    (
+        "old",
+        ["--box1", "100", "--box7", "7", "--roth-ira", "--date", "2024-06-01"],
+        "Do not use Code 7 for a Roth IRA",
+    ),
+    (
+        "young",
+        ["--box1", "100", "--box7", "J", "--box11", "2019", "--date", "2024-06-01"],
+        "box 11",
+    ),
+    (
+        "young",
+        ["--box1", "100", "--box7", "BG", "--plan", "k401", "--date", "2024-06-01"],
+        "should be H",
+    ),
+    (
+        "young",
+        [
+            "--box1",
+            "100",
+            "--box7",
+            "G",
+            "--box11",
+            "2019",
+            "--plan",
+            "k401",
+            "--to-roth-ira",
+            "100",
+            "--account-value",
+            "100",
+            "--date",
+            "2024-06-01",
+        ],
+        "coded H",
+    ),
+    (
+        "young",
+        [
+            "--box1",
+            "100",
+            "--box7",
+            "G",
+            "--into-roth-ira",
+            "--plan",
+            "k401",
+            "--to-roth-ira",
+            "100",
+            "--account-value",
+            "100",
+            "--date",
+            "2024-06-01",
+        ],
+        "that is code H",
+    ),
+    (
+        "young",
+        [
+            "--box1",
+            "100",
+            "--box7",
+            "G",
+            "--plan",
+            "k401",
+            "--account-value",
+            "100",
+            "--date",
+            "2024-06-01",
+        ],
+        "--to-roth-ira",
+    ),
+    (
+        "young",
+        [
+            "--box1",
+            "100",
+            "--box7",
+            "H",
+            "--ira-sep-simple",
+            "--plan",
+            "k401",
+            "--date",
+            "2024-06-01",
+        ],
+        "IRA/SEP/SIMPLE box cannot be checked",
+    ),
+    (
+        "young",
+        ["--box1", "100", "--box7", "H", "--plan", "k401", "--qualified", "--date", "2024-06-01"],
+        "contradicts the form",
+    ),
+    (
+        "young",
+        ["--box1", "100", "--box7", "H", "--date", "2024-06-01", "--nonqualified"],
+        "needs --plan",
+    ),
     ("young", ["--box1", "100", "--box7", "J8", "--date", "2024-06-01"], "needs box 2a"),
-    ("young", ["--box1", "100", "--box7", "4", "--ira-sep-simple", "--converted",
-               "--date", "2024-06-01"], "inherited IRA cannot be converted"),
-    ("young", ["--box1", "100", "--box7", "B", "--plan", "k401", "--date", "2024-06-01"],
-     "not supported"),
+    (
+        "young",
+        ["--box1", "100", "--box7", "4", "--ira-sep-simple", "--converted", "--date", "2024-06-01"],
+        "inherited IRA cannot be converted",
+    ),
+    (
+        "young",
+        ["--box1", "100", "--box7", "B", "--plan", "k401", "--date", "2024-06-01"],
+        "not supported",
+    ),
     ("young", ["--box1", "100", "--box7", "2", "--date", "2024-06-01"], "say where it came from"),
     ("young", ["--box1", "100", "--box7", "X", "--date", "2024-06-01"], "not a distribution code"),
     ("young", ["--box1", "100", "--box7", "5", "--date", "2024-06-01"], "prohibited transaction"),
     ("young", ["--box1", "100", "--box7", "J"], "give --date"),
     ("young", ["--box1", "100", "--box7", "J", "--date", "2023-12-31"], "not in 2024"),
-    ("young", ["--box1", "100", "--box2a", "150", "--box7", "J", "--date", "2024-06-01"],
-     "more than box 1"),
-    ("young", ["--box1", "100", "--box7", "2", "--ira-sep-simple", "--converted",
-               "--date", "2024-06-01", "--received-on", "2024-05-01"], "before the distribution"),
-    ("young", ["--box1", "100", "--box7", "J", "--date", "2024-06-01",
-               "--returned-contribution", "100"], "not a returned contribution"),
+    (
+        "young",
+        ["--box1", "100", "--box2a", "150", "--box7", "J", "--date", "2024-06-01"],
+        "more than box 1",
+    ),
+    (
+        "young",
+        [
+            "--box1",
+            "100",
+            "--box7",
+            "2",
+            "--ira-sep-simple",
+            "--converted",
+            "--date",
+            "2024-06-01",
+            "--received-on",
+            "2024-05-01",
+        ],
+        "before the distribution",
+    ),
+    (
+        "young",
+        ["--box1", "100", "--box7", "J", "--date", "2024-06-01", "--returned-contribution", "100"],
+        "not a returned contribution",
+    ),
 ]
 
 
-@pytest.mark.parametrize("person,args,words", REFUSED_1099R,
-                         ids=[f"{' '.join(a[a.index('--box7') + 1:a.index('--box7') + 2])}-{w}"
-                              for _, a, w in REFUSED_1099R])
+@pytest.mark.parametrize(
+    "person,args,words",
+    REFUSED_1099R,
+    ids=[
+        f"{' '.join(a[a.index('--box7') + 1 : a.index('--box7') + 2])}-{w}"
+        for _, a, w in REFUSED_1099R
+    ],
+)
 def test_1099r_refusals(h, person, args, words):
     line = h.refused("form-1099r", person, "--tax-year", "2024", *args)
     assert words in line, line
@@ -394,13 +816,28 @@ REFUSED_5498 = [
     (["--account", "roth", "--box10", "7000"], "does not say when it was deposited"),
     (["--account", "ira", "--box1", "7000", "--date", "2024-02-01"], "--nondeductible"),
     (["--account", "ira", "--box10", "7000", "--date", "2024-02-01"], "not a Roth IRA"),
-    (["--account", "roth", "--box1", "7000", "--date", "2024-02-01", "--deductible"],
-     "a Roth IRA's are in box 10"),
-    (["--account", "roth", "--box10", "7000", "--date", "2025-05-01"], "after the 2024 contribution deadline"),
+    (
+        ["--account", "roth", "--box1", "7000", "--date", "2024-02-01", "--deductible"],
+        "a Roth IRA's are in box 10",
+    ),
+    (
+        ["--account", "roth", "--box10", "7000", "--date", "2025-05-01"],
+        "after the 2024 contribution deadline",
+    ),
     (["--account", "roth", "--box10", "7000", "--date", "2023-12-31"], "before tax year 2024"),
     (["--account", "roth", "--box3", "5000", "--record-conversion"], "--conversion-date"),
-    (["--account", "roth", "--box3", "5000", "--record-conversion", "--conversion-date",
-      "2023-12-30"], "not in 2024"),
+    (
+        [
+            "--account",
+            "roth",
+            "--box3",
+            "5000",
+            "--record-conversion",
+            "--conversion-date",
+            "2023-12-30",
+        ],
+        "not in 2024",
+    ),
     (["--account", "ira", "--box3", "5000"], "receiving Roth IRA"),
     (["--account", "ira", "--box5", "100", "--year-end-total", "50"], "less than this account"),
 ]
@@ -414,8 +851,22 @@ def test_5498_refusals(h, args, words):
 
 def test_several_problems_are_listed_together_and_nothing_is_stored(h):
     before = h.events()
-    result = h.run("record", "form-5498", "-H", "h", "-p", "young", "--tax-year", "2024",
-                   "--account", "ira", "--box1", "7000", "--box10", "100")
+    result = h.run(
+        "record",
+        "form-5498",
+        "-H",
+        "h",
+        "-p",
+        "young",
+        "--tax-year",
+        "2024",
+        "--account",
+        "ira",
+        "--box1",
+        "7000",
+        "--box10",
+        "100",
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith("error: 3 problems found; nothing was stored")
     assert h.events() == before
@@ -423,8 +874,22 @@ def test_several_problems_are_listed_together_and_nothing_is_stored(h):
 
 def test_unknown_household_or_person(h):
     for household, person in (("nobody", "young"), ("h", "nobody")):
-        result = h.run("record", "form-1099r", "-H", household, "-p", person, "--tax-year",
-                       "2024", "--box1", "1", "--box7", "J", "--date", "2024-01-02")
+        result = h.run(
+            "record",
+            "form-1099r",
+            "-H",
+            household,
+            "-p",
+            person,
+            "--tax-year",
+            "2024",
+            "--box1",
+            "1",
+            "--box7",
+            "J",
+            "--date",
+            "2024-01-02",
+        )
         assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
 
 
@@ -433,8 +898,21 @@ def test_unknown_household_or_person(h):
 
 def test_5498_box10_prior_year_contribution(h):
     # G5498 box 10: contributions for 2024 made up to the 2025 filing deadline.
-    events, out = h.f5498("young", "--tax-year", 2024, "--account", "roth", "--box10", "7000",
-                          "--date", "2025-04-01", "--box5", "7350.25", "--trustee", "Vanguard")
+    events, out = h.f5498(
+        "young",
+        "--tax-year",
+        2024,
+        "--account",
+        "roth",
+        "--box10",
+        "7000",
+        "--date",
+        "2025-04-01",
+        "--box5",
+        "7350.25",
+        "--trustee",
+        "Vanguard",
+    )
     c = only(events, "roth_contribution")
     assert (c["tax_year"], c["date"], money(c["amount"])) == (2024, "2025-04-01", 7000)
     assert c["source"] == "5498 Vanguard 2024 box 10"
@@ -444,13 +922,36 @@ def test_5498_box10_prior_year_contribution(h):
 
 
 def test_5498_box1_needs_deductible_or_not(h):
-    events, _ = h.f5498("young", "--tax-year", 2024, "--account", "ira", "--box1", "7000",
-                        "--nondeductible", "--date", "2024-02-01", "--no-year-end", "--box5", "7010")
+    events, _ = h.f5498(
+        "young",
+        "--tax-year",
+        2024,
+        "--account",
+        "ira",
+        "--box1",
+        "7000",
+        "--nondeductible",
+        "--date",
+        "2024-02-01",
+        "--no-year-end",
+        "--box5",
+        "7010",
+    )
     c = only(events, "ira_contribution")
     assert (c["deductible"], money(c["amount"]), c["tax_year"]) == (False, 7000, 2024)
     assert len(events) == 1  # --no-year-end: box 5 not recorded
-    events, _ = h.f5498("old", "--tax-year", 2024, "--account", "ira", "--box1", "8000",
-                        "--deductible", "--date", "2025-03-01")
+    events, _ = h.f5498(
+        "old",
+        "--tax-year",
+        2024,
+        "--account",
+        "ira",
+        "--box1",
+        "8000",
+        "--deductible",
+        "--date",
+        "2025-03-01",
+    )
     assert only(events, "ira_contribution")["deductible"] is True
 
 
@@ -459,19 +960,40 @@ def test_5498_box5_year_end_value_and_total(h):
     e = only(events, "ira_year_end_value")
     assert (e["year"], money(e["value"])) == (2024, 15000)
     assert "--year-end-total" in out  # Form 8606 line 6 needs ALL the IRAs summed
-    events, out = h.f5498("old", "--tax-year", 2024, "--account", "sep", "--box5", "5000",
-                          "--year-end-total", "20000")
+    events, out = h.f5498(
+        "old", "--tax-year", 2024, "--account", "sep", "--box5", "5000", "--year-end-total", "20000"
+    )
     assert money(only(events, "ira_year_end_value")["value"]) == 20000
     assert "already recorded" in out
 
 
 def test_5498_box3_not_recorded_unless_asked(h):
-    events, out = h.f5498("young", "--tax-year", 2024, "--account", "roth", "--box3", "6000",
-                          "--box2", "1000", "--box11")
+    events, out = h.f5498(
+        "young",
+        "--tax-year",
+        2024,
+        "--account",
+        "roth",
+        "--box3",
+        "6000",
+        "--box2",
+        "1000",
+        "--box11",
+    )
     assert events == []
     assert "record the conversion once" in out and "box 2" in out and "box 11" in out
-    events, _ = h.f5498("young", "--tax-year", 2024, "--account", "roth", "--box3", "6000",
-                        "--record-conversion", "--conversion-date", "2024-02-05")
+    events, _ = h.f5498(
+        "young",
+        "--tax-year",
+        2024,
+        "--account",
+        "roth",
+        "--box3",
+        "6000",
+        "--record-conversion",
+        "--conversion-date",
+        "2024-02-05",
+    )
     e = only(events, "roth_conversion")
     assert (e["date"], money(e["amount"])) == ("2024-02-05", 6000)
 
@@ -479,12 +1001,27 @@ def test_5498_box3_not_recorded_unless_asked(h):
 def test_dry_run_stores_nothing(h):
     before = h.events()
     for which, args in (
-        ("form-5498", ["--account", "roth", "--box10", "7000", "--date", "2025-04-01", "--box5", "1"]),
-        ("form-1099r", ["--box1", "5000", "--box7", "T", "--date", "2024-06-01",
-                        "--disabled-on", "2024-01-02"]),
+        (
+            "form-5498",
+            ["--account", "roth", "--box10", "7000", "--date", "2025-04-01", "--box5", "1"],
+        ),
+        (
+            "form-1099r",
+            [
+                "--box1",
+                "5000",
+                "--box7",
+                "T",
+                "--date",
+                "2024-06-01",
+                "--disabled-on",
+                "2024-01-02",
+            ],
+        ),
     ):
-        result = h.run("record", which, "-H", "h", "-p", "young", "--tax-year", "2024",
-                       *args, "--dry-run")
+        result = h.run(
+            "record", which, "-H", "h", "-p", "young", "--tax-year", "2024", *args, "--dry-run"
+        )
         assert result.exit_code == 0, result.output
         assert "would record" in result.stdout and "dry run: nothing was stored" in result.stdout
     assert h.events() == before
@@ -502,32 +1039,126 @@ def test_seed_004_mixed_history_from_forms(h):
     line 24); 10% on the 1,000 IRR and 1,000 2018-conversion taxable parts inside their
     5 years = 200 (Form 5329 lines 1-4), nothing taxable (line 25c)."""
     run, f = h.run, h.f1099r
-    assert run("record", "person", "-H", "h", "--id", "p", "--name", "P",
-               "--born", "1980-06-15").exit_code == 0
-    f("p", "--tax-year", 2017, "--box1", "15000", "--box7", "2", "--ira-sep-simple",
-      "--converted", "--date", "2017-03-01")
+    assert (
+        run(
+            "record", "person", "-H", "h", "--id", "p", "--name", "P", "--born", "1980-06-15"
+        ).exit_code
+        == 0
+    )
+    f(
+        "p",
+        "--tax-year",
+        2017,
+        "--box1",
+        "15000",
+        "--box7",
+        "2",
+        "--ira-sep-simple",
+        "--converted",
+        "--date",
+        "2017-03-01",
+    )
     h.f5498("p", "--tax-year", 2017, "--account", "ira", "--box5", "0")
-    h.f5498("p", "--tax-year", 2018, "--account", "ira", "--box1", "5000", "--nondeductible",
-            "--date", "2018-01-15", "--box5", "0")
-    f("p", "--tax-year", 2018, "--box1", "6000", "--box7", "2", "--ira-sep-simple",
-      "--converted", "--date", "2018-06-01")
-    h.f5498("p", "--tax-year", 2019, "--account", "roth", "--box10", "6000",
-            "--date", "2019-03-01")
-    assert run("record", "plan_after_tax_contribution", "-H", "h", "--person", "p",
-               "--plan", "k401", "--date", "2020-02-01", "--amount", "20000").exit_code == 0
-    f("p", "--tax-year", 2020, "--box1", "21000", "--box2a", "1000", "--box7", "G",
-      "--in-plan", "--plan", "k401", "--date", "2020-12-01")
-    f("p", "--tax-year", 2021, "--box1", "25000", "--box2a", "0", "--box5", "21000",
-      "--box7", "H", "--box11", "2020", "--plan", "k401", "--date", "2021-08-01")
+    h.f5498(
+        "p",
+        "--tax-year",
+        2018,
+        "--account",
+        "ira",
+        "--box1",
+        "5000",
+        "--nondeductible",
+        "--date",
+        "2018-01-15",
+        "--box5",
+        "0",
+    )
+    f(
+        "p",
+        "--tax-year",
+        2018,
+        "--box1",
+        "6000",
+        "--box7",
+        "2",
+        "--ira-sep-simple",
+        "--converted",
+        "--date",
+        "2018-06-01",
+    )
+    h.f5498("p", "--tax-year", 2019, "--account", "roth", "--box10", "6000", "--date", "2019-03-01")
+    assert (
+        run(
+            "record",
+            "plan_after_tax_contribution",
+            "-H",
+            "h",
+            "--person",
+            "p",
+            "--plan",
+            "k401",
+            "--date",
+            "2020-02-01",
+            "--amount",
+            "20000",
+        ).exit_code
+        == 0
+    )
+    f(
+        "p",
+        "--tax-year",
+        2020,
+        "--box1",
+        "21000",
+        "--box2a",
+        "1000",
+        "--box7",
+        "G",
+        "--in-plan",
+        "--plan",
+        "k401",
+        "--date",
+        "2020-12-01",
+    )
+    f(
+        "p",
+        "--tax-year",
+        2021,
+        "--box1",
+        "25000",
+        "--box2a",
+        "0",
+        "--box5",
+        "21000",
+        "--box7",
+        "H",
+        "--box11",
+        "2020",
+        "--plan",
+        "k401",
+        "--date",
+        "2021-08-01",
+    )
     f("p", "--tax-year", 2022, "--box1", "48000", "--box7", "J", "--date", "2022-06-01")
 
     report = h.report("withdrawals", "-H", "h", "-p", "p", "--tax-year", "2022")
-    assert report["form8606"] == {"19": "48000.00", "20": "0.00", "21": "48000.00",
-                                  "22": "27000.00", "23": "21000.00", "24": "21000.00",
-                                  "25a": "0.00", "25b": "0.00", "25c": "0.00"}
+    assert report["form8606"] == {
+        "19": "48000.00",
+        "20": "0.00",
+        "21": "48000.00",
+        "22": "27000.00",
+        "23": "21000.00",
+        "24": "21000.00",
+        "25a": "0.00",
+        "25b": "0.00",
+        "25c": "0.00",
+    }
     assert report["form5329"] == {"1": "2000.00", "2": "0.00", "3": "2000.00", "4": "200.00"}
-    assert (report["taxable_amount"], report["additional_tax"], report["qualified"]) == \
-        ("0.00", "200.00", False)
+    assert (report["taxable_amount"], report["additional_tax"], report["qualified"]) == (
+        "0.00",
+        "200.00",
+        False,
+    )
     form8606_2018 = h.report("form8606", "-H", "h", "-p", "p", "--tax-year", "2018")
     assert form8606_2018["part2"] == {"16": "6000.00", "17": "5000.00", "18": "1000.00"}
 
@@ -540,58 +1171,133 @@ def test_pub_590b_justin_from_forms(h):
     conversion's taxable part; not taxable, no 10% (he is over 59½), yet not qualified
     (5-year clock from 2016). The 20,000 basis is entered as nondeductible 5498 box 1
     contributions (2013-2015 at the 6,500 age-50 limit, 500 in 2016: Form 8606 line 2)."""
-    assert h.run("record", "person", "-H", "h", "--id", "justin", "--name", "Justin",
-                 "--born", "1960-05-01").exit_code == 0
+    assert (
+        h.run(
+            "record",
+            "person",
+            "-H",
+            "h",
+            "--id",
+            "justin",
+            "--name",
+            "Justin",
+            "--born",
+            "1960-05-01",
+        ).exit_code
+        == 0
+    )
     for year, amount in ((2013, "6500"), (2014, "6500"), (2015, "6500"), (2016, "500")):
-        h.f5498("justin", "--tax-year", year, "--account", "ira", "--box1", amount,
-                "--nondeductible", "--date", f"{year}-01-10", "--no-year-end")
+        h.f5498(
+            "justin",
+            "--tax-year",
+            year,
+            "--account",
+            "ira",
+            "--box1",
+            amount,
+            "--nondeductible",
+            "--date",
+            f"{year}-01-10",
+            "--no-year-end",
+        )
     # 56 in 2016: a conversion under 59½ is code 2 (G1099R)
-    h.f1099r("justin", "--tax-year", 2016, "--box1", "80000", "--box2a", "80000",
-             "--box2b", "--box7", "2", "--ira-sep-simple", "--converted", "--date", "2016-10-15")
+    h.f1099r(
+        "justin",
+        "--tax-year",
+        2016,
+        "--box1",
+        "80000",
+        "--box2a",
+        "80000",
+        "--box2b",
+        "--box7",
+        "2",
+        "--ira-sep-simple",
+        "--converted",
+        "--date",
+        "2016-10-15",
+    )
     h.f5498("justin", "--tax-year", 2016, "--account", "ira", "--box5", "0")
-    h.f5498("justin", "--tax-year", 2020, "--account", "roth", "--box10", "5000",
-            "--date", "2020-02-23")
+    h.f5498(
+        "justin", "--tax-year", 2020, "--account", "roth", "--box10", "5000", "--date", "2020-02-23"
+    )
     # 60 on 2020-11-08: the payer uses T (59½, five years not known)
-    h.f1099r("justin", "--tax-year", 2020, "--box1", "7000", "--box7", "T",
-             "--date", "2020-11-08")
+    h.f1099r("justin", "--tax-year", 2020, "--box1", "7000", "--box7", "T", "--date", "2020-11-08")
 
     f8606 = h.report("form8606", "-H", "h", "-p", "justin", "--tax-year", "2016")
-    assert (f8606["part2"]["16"], f8606["part2"]["17"], f8606["part2"]["18"]) == \
-        ("80000.00", "20000.00", "60000.00")
+    assert (f8606["part2"]["16"], f8606["part2"]["17"], f8606["part2"]["18"]) == (
+        "80000.00",
+        "20000.00",
+        "60000.00",
+    )
     report = h.report("withdrawals", "-H", "h", "-p", "justin", "--tax-year", "2020")
     assert report["qualified"] is False
     assert (report["taxable_amount"], report["additional_tax"]) == ("0.00", "0.00")
     drawn = {(d["source"], d["year"], d["portion"]): money(d["amount"]) for d in report["draws"]}
-    assert drawn == {("regular_contributions", 2020, None): 5000,
-                     ("conversion", 2016, "taxable"): 2000}
-    assert {k: report["form8606"][k] for k in ("19", "22", "23", "24", "25c")} == \
-        {"19": "7000.00", "22": "5000.00", "23": "2000.00", "24": "80000.00", "25c": "0.00"}
+    assert drawn == {
+        ("regular_contributions", 2020, None): 5000,
+        ("conversion", 2016, "taxable"): 2000,
+    }
+    assert {k: report["form8606"][k] for k in ("19", "22", "23", "24", "25c")} == {
+        "19": "7000.00",
+        "22": "5000.00",
+        "23": "2000.00",
+        "24": "80000.00",
+        "25c": "0.00",
+    }
 
 
 def test_seed_004_one_year_conversion_from_forms(h):
     """Astra Wealth Partners (2025), seed 004 lines 24-28 (tests/examples/seed-004-simple-
     one-year-conversion.yaml): a 10,000 conversion in 2019 (no IRA basis: all taxable)
     withdrawn in 2020 under 59½ owes 10% on it: 1,000 (Form 5329 lines 1 and 4)."""
-    h.f1099r("young", "--tax-year", 2019, "--box1", "10000", "--box7", "2", "--ira-sep-simple",
-             "--converted", "--date", "2019-06-01")
+    h.f1099r(
+        "young",
+        "--tax-year",
+        2019,
+        "--box1",
+        "10000",
+        "--box7",
+        "2",
+        "--ira-sep-simple",
+        "--converted",
+        "--date",
+        "2019-06-01",
+    )
     h.f5498("young", "--tax-year", 2019, "--account", "ira", "--box5", "0")
-    h.f1099r("young", "--tax-year", 2020, "--box1", "10000", "--box7", "J",
-             "--date", "2020-06-01")
+    h.f1099r("young", "--tax-year", 2020, "--box1", "10000", "--box7", "J", "--date", "2020-06-01")
     report = h.report("withdrawals", "-H", "h", "-p", "young", "--tax-year", "2020")
     assert (report["taxable_amount"], report["additional_tax"]) == ("0.00", "1000.00")
     assert report["form5329"] == {"1": "10000.00", "2": "0.00", "3": "10000.00", "4": "1000.00"}
-    assert {k: report["form8606"][k] for k in ("19", "22", "23", "24", "25c")} == \
-        {"19": "10000.00", "22": "0.00", "23": "10000.00", "24": "10000.00", "25c": "0.00"}
+    assert {k: report["form8606"][k] for k in ("19", "22", "23", "24", "25c")} == {
+        "19": "10000.00",
+        "22": "0.00",
+        "23": "10000.00",
+        "24": "10000.00",
+        "25c": "0.00",
+    }
 
 
 def test_returned_contribution_leaves_no_basis(h):
     """RULES (a), corrective distributions (Reg 1.408A-6 A-1(d)): a contribution returned
     by the deadline is treated as never made. 6,000 for 2023, all returned in 2024 (JP):
     the regular-contribution basis at the end of 2024 is 0."""
-    h.f5498("young", "--tax-year", 2023, "--account", "roth", "--box10", "6000",
-            "--date", "2024-03-01")
-    h.f1099r("young", "--tax-year", 2024, "--box1", "6120", "--box2a", "120", "--box7", "JP",
-             "--date", "2024-04-01")
+    h.f5498(
+        "young", "--tax-year", 2023, "--account", "roth", "--box10", "6000", "--date", "2024-03-01"
+    )
+    h.f1099r(
+        "young",
+        "--tax-year",
+        2024,
+        "--box1",
+        "6120",
+        "--box2a",
+        "120",
+        "--box7",
+        "JP",
+        "--date",
+        "2024-04-01",
+    )
     basis = h.report("basis", "-H", "h", "-p", "young", "--as-of", "2024-12-31")
     assert basis["regular_contribution_basis"] == "0.00"
 
@@ -613,17 +1319,50 @@ def test_fresh_process_exit_code_and_one_line(tmp_path):
     env = dict(os.environ, ROTH_LEDGER_DB=str(tmp_path / "l.db"), ROTH_LEDGER_USER="t")
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True,
-                              text=True, env=env, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
 
     assert cli("record", "household", "-H", "x", "--name", "X").returncode == 0
     assert cli("record", "person", "-H", "x", "--id", "a", "--born", "1990-01-01").returncode == 0
-    bad = cli("record", "form-1099r", "-H", "x", "-p", "a", "--tax-year", "2024", "--box1",
-              "100", "--box7", "Q", "--date", "2024-06-01")
+    bad = cli(
+        "record",
+        "form-1099r",
+        "-H",
+        "x",
+        "-p",
+        "a",
+        "--tax-year",
+        "2024",
+        "--box1",
+        "100",
+        "--box7",
+        "Q",
+        "--date",
+        "2024-06-01",
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
-    good = cli("record", "form-1099r", "-H", "x", "-p", "a", "--tax-year", "2024", "--box1",
-               "100", "--box7", "J", "--date", "2024-06-01")
+    good = cli(
+        "record",
+        "form-1099r",
+        "-H",
+        "x",
+        "-p",
+        "a",
+        "--tax-year",
+        "2024",
+        "--box1",
+        "100",
+        "--box7",
+        "J",
+        "--date",
+        "2024-06-01",
+    )
     assert good.returncode == 0 and good.stdout.startswith("recorded ")
     events = json.loads(cli("events", "-H", "x", "--format", "json").stdout)["events"]
     assert [e["kind"] for e in events][-1] == "roth_distribution"

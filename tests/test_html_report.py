@@ -7,6 +7,7 @@ every tagged figure in the rendered DOM is compared with the JSON. The browser a
 takes a letter-size screenshot and prints a PDF. Without chromium the browser tests
 skip locally and FAIL under CI (env CI set): CI must exercise them.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,10 +48,18 @@ def astra(tmp_path_factory) -> dict:
     run(db, "import", str(EXAMPLE))
     page = tmp / "report.html"
     run(db, *REPORT, "--format", "html", "--output", str(page))
-    basis = [json.loads(run(db, "report", "basis", "-H", "astra", "-p", "p", "--as-of", d, "--format", "json"))
-             for d in ("2021-12-31", "2022-12-31")]
-    return {"tmp": tmp, "page": page, "json": json.loads(run(db, *REPORT, "--format", "json")),
-            "basis": basis}
+    basis = [
+        json.loads(
+            run(db, "report", "basis", "-H", "astra", "-p", "p", "--as-of", d, "--format", "json")
+        )
+        for d in ("2021-12-31", "2022-12-31")
+    ]
+    return {
+        "tmp": tmp,
+        "page": page,
+        "json": json.loads(run(db, *REPORT, "--format", "json")),
+        "basis": basis,
+    }
 
 
 def tagged(dom: str, attr: str, value: str) -> str:
@@ -87,6 +96,7 @@ def check_figures(dom: str, report: dict) -> None:
 
 # ---- without a browser --------------------------------------------------------------------
 
+
 def test_money_strings_are_the_json_strings_with_separators():
     assert money("48000.00") == "48,000.00"
     assert money("-1234567.89") == "-1,234,567.89"
@@ -104,7 +114,10 @@ def test_the_page_carries_the_json_figures(astra):
     assert "@page { size: letter; margin: 0.6in; }" in html
     assert '<svg id="layer-chart"' in html
     # chart: every layer drawn this year, with its clock end date and the qualified date
-    assert 'data-layer="conversion-2018" data-drawn="6,000.00" data-remaining="0.00" data-clock-ends="2022-12-31"' in html
+    assert (
+        'data-layer="conversion-2018" data-drawn="6,000.00" data-remaining="0.00" data-clock-ends="2022-12-31"'
+        in html
+    )
     assert 'data-layer="conversion-2017" data-drawn="15,000.00"' in html
     assert 'data-layer="designated_roth_rollover" data-drawn="21,000.00"' in html
     assert 'data-layer="regular_contributions" data-drawn="6,000.00"' in html
@@ -114,35 +127,89 @@ def test_the_page_carries_the_json_figures(astra):
 
 def test_html_is_only_for_the_withdrawal_report(tmp_path):
     register()
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "report", "form8606", "-H", "a",
-                                      "-p", "p", "-y", "2022", "--format", "html"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(tmp_path / "x.db"),
+            "report",
+            "form8606",
+            "-H",
+            "a",
+            "-p",
+            "p",
+            "-y",
+            "2022",
+            "--format",
+            "html",
+        ],
+    )
     assert result.exit_code == 2 and "html" in result.output
 
 
 def test_hostile_strings_are_escaped():
     evil = '<script>alert("x")</script>'
     report = {
-        "household": evil, "person": evil, "tax_year": 2022, "as_known_on": evil,
-        "policy": {"ratio_precision": evil}, "qualified": False,
-        "distributions": [{"id": evil, "date": "2022-06-01", "amount": "10.00", "exception": evil,
-                           "exception_code": evil, "qualified": False, "qualified_reason": evil,
-                           "taxable_amount": "0.00", "additional_tax": "1.00"}],
-        "draws": [{"source": evil, "year": evil, "portion": evil, "clock_year": None,
-                   "amount": "10.00", "subject_to_additional_tax": evil, "events": [evil], "rule": evil}],
-        "form8606": {"19": "10.00"}, "form5329": {"1": evil},
+        "household": evil,
+        "person": evil,
+        "tax_year": 2022,
+        "as_known_on": evil,
+        "policy": {"ratio_precision": evil},
+        "qualified": False,
+        "distributions": [
+            {
+                "id": evil,
+                "date": "2022-06-01",
+                "amount": "10.00",
+                "exception": evil,
+                "exception_code": evil,
+                "qualified": False,
+                "qualified_reason": evil,
+                "taxable_amount": "0.00",
+                "additional_tax": "1.00",
+            }
+        ],
+        "draws": [
+            {
+                "source": evil,
+                "year": evil,
+                "portion": evil,
+                "clock_year": None,
+                "amount": "10.00",
+                "subject_to_additional_tax": evil,
+                "events": [evil],
+                "rule": evil,
+            }
+        ],
+        "form8606": {"19": "10.00"},
+        "form5329": {"1": evil},
         "exceptions": [{"kind": evil, "code": evil, "amount": evil}],
-        "taxable_amount": "0.00", "additional_tax": evil, "warnings": [evil],
+        "taxable_amount": "0.00",
+        "additional_tax": evil,
+        "warnings": [evil],
     }
-    basis = {"regular_contribution_basis": "0.00", "designated_roth_rollover_basis": "0.00",
-             "conversion_layers": [{"source": evil, "year": 2020, "taxable": "5.00", "nontaxable": "0.00",
-                                    "clock_ends": "2024-12-31"}],
-             "qualified_from": evil, "age_59_and_a_half_on": evil}
+    basis = {
+        "regular_contribution_basis": "0.00",
+        "designated_roth_rollover_basis": "0.00",
+        "conversion_layers": [
+            {
+                "source": evil,
+                "year": 2020,
+                "taxable": "5.00",
+                "nontaxable": "0.00",
+                "clock_ends": "2024-12-31",
+            }
+        ],
+        "qualified_from": evil,
+        "age_59_and_a_half_on": evil,
+    }
     html = withdrawals_html(report, basis, basis)
     assert "<script" not in html.lower()
     assert "&lt;script&gt;" in html
 
 
 # ---- in a real browser --------------------------------------------------------------------
+
 
 def chromium() -> str:
     for name in ("chromium", "chromium-browser", "google-chrome"):
@@ -154,10 +221,24 @@ def chromium() -> str:
 
 
 def browse(tmp: Path, page: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--no-pdf-header-footer", f"--user-data-dir={tmp / 'profile'}", *args, page.as_uri()]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    cmd = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-pdf-header-footer",
+        f"--user-data-dir={tmp / 'profile'}",
+        *args,
+        page.as_uri(),
+    ]
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done
 
@@ -177,4 +258,6 @@ def test_browser_screenshot_and_pdf(astra):
     browse(astra["tmp"], astra["page"], f"--print-to-pdf={pdf}")
     data = pdf.read_bytes()
     assert data[:5] == b"%PDF-" and len(data) > 20_000
-    assert 1 <= len(re.findall(rb"/Type\s*/Page\b", data)) <= 3, "letter pages: the report fits on 1-3"
+    assert 1 <= len(re.findall(rb"/Type\s*/Page\b", data)) <= 3, (
+        "letter pages: the report fits on 1-3"
+    )

@@ -1,4 +1,5 @@
 """Import / record / void / export use cases and their commands (SPEC sections 4 and 6)."""
+
 from __future__ import annotations
 
 import io
@@ -72,10 +73,13 @@ def test_bad_file_stores_nothing(store, tmp_path):
 
 def test_import_validates_against_the_store(store, tmp_path):
     import_file(store, write(tmp_path, SPEC), "t")
-    later = write(tmp_path, "version: 1\nhousehold: {id: rivera}\nevents:\n"
-                  "  - {kind: void, target: e3, reason: duplicate 1099-R}\n"
-                  "  - {kind: roth_distribution, person: dana, date: 2023-01-05, amount: 10}\n",
-                  "later.yaml")
+    later = write(
+        tmp_path,
+        "version: 1\nhousehold: {id: rivera}\nevents:\n"
+        "  - {kind: void, target: e3, reason: duplicate 1099-R}\n"
+        "  - {kind: roth_distribution, person: dana, date: 2023-01-05, amount: 10}\n",
+        "later.yaml",
+    )
     result = import_file(store, later, "t")
     assert result.added == 2
     changed = write(tmp_path, SPEC.replace("amount: 48000", "amount: 48001"), "changed.yaml")
@@ -88,11 +92,15 @@ def test_changed_birth_date_is_a_new_person_record(store, tmp_path):
     result = import_file(store, write(tmp_path, SPEC.replace("1980-07-02", "1980-07-03")), "t")
     assert result.added == 1
     assert export_household(store, "rivera")["people"] == [
-        {"id": "dana", "name": "Dana Rivera", "born": "1980-07-03"}]
+        {"id": "dana", "name": "Dana Rivera", "born": "1980-07-03"}
+    ]
 
 
 def test_over_limit_contribution_is_stored_with_a_warning(store, tmp_path):
-    text = SPEC + "  - {kind: roth_contribution, person: dana, tax_year: 2024, date: 2024-02-01, amount: 7500}\n"
+    text = (
+        SPEC
+        + "  - {kind: roth_contribution, person: dana, tax_year: 2024, date: 2024-02-01, amount: 7500}\n"
+    )
     result = import_file(store, write(tmp_path, text), "t")
     assert result.added == 6
     assert len(result.warnings) == 1 and "over the 7,000.00 limit" in result.warnings[0]
@@ -103,7 +111,9 @@ def test_over_limit_contribution_is_stored_with_a_warning(store, tmp_path):
 
 def test_record_household_person_and_event(store):
     record_event(store, "h", "household", {"name": "The Hs"}, "t")
-    assert record_event(store, "h", "household", {"name": "The Hs"}, "t").version == 1  # same content
+    assert (
+        record_event(store, "h", "household", {"name": "The Hs"}, "t").version == 1
+    )  # same content
     person = record_event(store, "h", "person", {"id": "p", "name": "P", "born": "1970-01-01"}, "t")
     assert person.event.id.startswith("person:p:")
     raw = {"person": "p", "tax_year": "2024", "date": "2024-03-01", "amount": "7000"}
@@ -111,17 +121,35 @@ def test_record_household_person_and_event(store):
     two = record_event(store, "h", "roth_contribution", raw, "t")
     assert one.event.id != two.event.id  # two identical deposits are two facts
     assert one.event.amount == two.event.amount
-    mine = record_event(store, "h", "ira_distribution", {"id": "x1", "person": "p", "date": "2024-03-01", "amount": "5"}, "t")
+    mine = record_event(
+        store,
+        "h",
+        "ira_distribution",
+        {"id": "x1", "person": "p", "date": "2024-03-01", "amount": "5"},
+        "t",
+    )
     assert mine.event.id == "x1"
 
 
 def test_record_refuses_unknown_person_and_bad_values(store):
     record_event(store, "h", "person", {"id": "p", "born": "1970-01-01"}, "t")
     with pytest.raises(InvalidInput) as info:
-        record_event(store, "h", "roth_distribution", {"person": "q", "date": "2020-01-01", "amount": "5"}, "t")
+        record_event(
+            store,
+            "h",
+            "roth_distribution",
+            {"person": "q", "date": "2020-01-01", "amount": "5"},
+            "t",
+        )
     assert "unknown person 'q'" in str(info.value)
     with pytest.raises(InvalidInput) as info:
-        record_event(store, "h", "roth_distribution", {"person": "p", "date": "2020-02-30", "amount": "5.555"}, "t")
+        record_event(
+            store,
+            "h",
+            "roth_distribution",
+            {"person": "p", "date": "2020-02-30", "amount": "5.555"},
+            "t",
+        )
     assert len(info.value.problems) == 2
     with pytest.raises(InvalidInput):
         record_event(store, "h", "nonsense", {}, "t")
@@ -153,11 +181,24 @@ def test_export_shape(store, tmp_path):
     data = export_household(store, "rivera")
     assert list(data) == ["version", "household", "people", "events"]
     assert data["household"] == {"id": "rivera", "name": "Dana and Lee Rivera"}
-    assert data["events"][0] == {"id": "e1", "kind": "roth_conversion", "person": "dana",
-                                 "date": "2017-06-01", "amount": "15000.00", "taxable": "15000.00"}
-    assert data["events"][2] == {"id": "e3", "kind": "roth_distribution", "person": "dana",
-                                 "date": "2022-08-15", "amount": "48000.00", "disaster": False,
-                                 "memo": "new car", "source": "1099-R Fidelity 2022"}
+    assert data["events"][0] == {
+        "id": "e1",
+        "kind": "roth_conversion",
+        "person": "dana",
+        "date": "2017-06-01",
+        "amount": "15000.00",
+        "taxable": "15000.00",
+    }
+    assert data["events"][2] == {
+        "id": "e3",
+        "kind": "roth_distribution",
+        "person": "dana",
+        "date": "2022-08-15",
+        "amount": "48000.00",
+        "disaster": False,
+        "memo": "new car",
+        "source": "1099-R Fidelity 2022",
+    }
     assert data["events"][3]["kind"] == "void" and data["events"][3]["target"] == "e2"
     with pytest.raises(NotFound):
         export_household(store, "nobody")
@@ -188,8 +229,6 @@ def test_write_export_unknown_format():
 # --- the commands ---------------------------------------------------------------------
 
 
-
-
 def test_cli_import_events_void_export(run, tmp_path):
     path = write(tmp_path, SPEC)
     result = run("import", str(path), "--dry-run")
@@ -203,9 +242,18 @@ def test_cli_import_events_void_export(run, tmp_path):
     table = run("events", "--household", "rivera").output
     assert all(len(line) <= 80 for line in table.splitlines())
     assert " 4x e2 " in table or "4x" in table
-    rows = json.loads(run("events", "-H", "rivera", "--format", "json", "--kind", "roth_contribution").output)
+    rows = json.loads(
+        run("events", "-H", "rivera", "--format", "json", "--kind", "roth_contribution").output
+    )
     assert rows["events"][0]["voided_by"].startswith("void-")
-    assert len(json.loads(run("events", "-H", "rivera", "--format", "json", "--tax-year", "2022").output)["events"]) == 1
+    assert (
+        len(
+            json.loads(
+                run("events", "-H", "rivera", "--format", "json", "--tax-year", "2022").output
+            )["events"]
+        )
+        == 1
+    )
     exported = run("export", "--household", "rivera", "--format", "json").output
     assert json.loads(exported)["events"][-1]["kind"] == "void"
     out = tmp_path / "x.csv"
@@ -218,11 +266,37 @@ def test_cli_record(run):
     assert run("record", "household", "--household", "h", "--name", "H").exit_code == 0
     r = run("record", "person", "-H", "h", "--id", "p", "--name", "P", "--born", "1970-01-01")
     assert r.output.startswith("person:p:")
-    r = run("record", "roth-contribution", "-H", "h", "--person", "p", "--tax-year", "2024",
-            "--date", "2024-03-01", "--amount", "7000", "--source", "5498")
+    r = run(
+        "record",
+        "roth-contribution",
+        "-H",
+        "h",
+        "--person",
+        "p",
+        "--tax-year",
+        "2024",
+        "--date",
+        "2024-03-01",
+        "--amount",
+        "7000",
+        "--source",
+        "5498",
+    )
     assert r.exit_code == 0 and r.output.strip().startswith("roth-")
-    r = run("record", "roth_distribution", "-H", "h", "--person", "p", "--date", "2024-03-01",
-            "--amount", "1.234", "--exception", "lottery")
+    r = run(
+        "record",
+        "roth_distribution",
+        "-H",
+        "h",
+        "--person",
+        "p",
+        "--date",
+        "2024-03-01",
+        "--amount",
+        "1.234",
+        "--exception",
+        "lottery",
+    )
     assert r.exit_code != 0
     assert "amount: 1.234 has more than two decimals" in r.output
     r = run("record", "roth_distribution", "--help")
@@ -247,7 +321,15 @@ def test_cli_errors_are_one_line_without_traceback(run, args):
 
 
 def test_every_command_has_help(run):
-    for command in (["import"], ["export"], ["record"], ["events"], ["void"], ["households"],
-                    ["record", "person"], ["record", "plan_distribution"]):
+    for command in (
+        ["import"],
+        ["export"],
+        ["record"],
+        ["events"],
+        ["void"],
+        ["households"],
+        ["record", "person"],
+        ["record", "plan_distribution"],
+    ):
         result = run(*command, "--help")
         assert result.exit_code == 0 and len(result.output) > 100

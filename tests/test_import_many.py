@@ -1,10 +1,10 @@
 """`roth-ledger import` of several files or a directory: one transaction, every problem of
 every file listed, nothing stored when any file is bad (SPEC §4: import is atomic)."""
+
 from __future__ import annotations
 
 import json
 import sqlite3
-
 
 
 def ledger(household: str, amount="6000", extra_events=()) -> dict:
@@ -13,12 +13,18 @@ def ledger(household: str, amount="6000", extra_events=()) -> dict:
         "version": 1,
         "household": {"id": household, "name": f"The {household} household"},
         "people": [{"id": "dana", "name": "Dana", "born": "1980-07-02"}],
-        "events": [{"id": "e1", "kind": "roth_contribution", "person": "dana",
-                    "tax_year": 2019, "date": "2020-04-01", "amount": amount},
-                   *extra_events],
+        "events": [
+            {
+                "id": "e1",
+                "kind": "roth_contribution",
+                "person": "dana",
+                "tax_year": 2019,
+                "date": "2020-04-01",
+                "amount": amount,
+            },
+            *extra_events,
+        ],
     }
-
-
 
 
 def rows(tmp_path) -> int:
@@ -59,16 +65,25 @@ def test_one_bad_file_stores_nothing_and_every_problem_has_its_line(run, tmp_pat
     clients = tmp_path / "clients"
     write(clients, "ames.json", ledger("ames"))
     bad = ledger("baker", amount="60.001")
-    bad["events"].append({"id": "e2", "kind": "roth_distribution", "person": "zed",
-                          "date": "2022-08-15", "amount": "10"})
+    bad["events"].append(
+        {
+            "id": "e2",
+            "kind": "roth_distribution",
+            "person": "zed",
+            "date": "2022-08-15",
+            "amount": "10",
+        }
+    )
     write(clients, "baker.json", bad)
     result = run("import", str(clients))
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert lines[0] == "error: 2 problems found; nothing was stored"
     # json.dumps(indent=1) puts e1's amount on line 21 and e2's person on line 26
-    assert any(l.endswith("baker.json:21: amount: 60.001 has more than two decimals") for l in lines)
-    assert any("baker.json:26: person:" in l for l in lines)
+    assert any(
+        line.endswith("baker.json:21: amount: 60.001 has more than two decimals") for line in lines
+    )
+    assert any("baker.json:26: person:" in line for line in lines)
     assert rows(tmp_path) == 0
 
 
@@ -96,8 +111,10 @@ def test_a_directory_without_ledger_files(run, tmp_path):
 
 def test_json_key_given_twice_keeps_its_line(run, tmp_path):
     path = tmp_path / "dup.json"
-    path.write_text('{"version": 1,\n "household": {"id": "ames", "name": "A"},\n'
-                    ' "household": {"id": "ames", "name": "B"},\n "people": [], "events": []}\n')
+    path.write_text(
+        '{"version": 1,\n "household": {"id": "ames", "name": "A"},\n'
+        ' "household": {"id": "ames", "name": "B"},\n "people": [], "events": []}\n'
+    )
     result = run("import", str(path))
     assert result.exit_code == 2 and "dup.json:3: household: given twice" in result.output
 

@@ -1,6 +1,7 @@
 """The parallel import (``import --jobs N``, ledger.app.parallel_import) stores exactly what
 the one-process import stores: the same rows in the same global order, the same results,
 the same problems -- and nothing at all when any file is bad (SPEC §4: import is atomic)."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,12 @@ from ledger.store.sql import _ROW_KEYS, sqlite_rows
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from generate import household  # noqa: E402
 
-AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def write_households(directory: Path, first: int, count: int, events: int = 40,
-                     keep: int | None = None) -> list[Path]:
+def write_households(
+    directory: Path, first: int, count: int, events: int = 40, keep: int | None = None
+) -> list[Path]:
     """Generated firm households (tests/benchmarks/generate.py); ``keep``: only the first
     ``keep`` events of each (an earlier state of the same ledger)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -62,8 +64,10 @@ def both(tmp_path: Path, paths, prepare=None, **kw):
             if prepare is not None:
                 prepare(store)
             try:
-                out[jobs] = (import_files(store, paths, "tester", jobs=jobs, recorded_at=AT, **kw),
-                             table(db))
+                out[jobs] = (
+                    import_files(store, paths, "tester", jobs=jobs, recorded_at=AT, **kw),
+                    table(db),
+                )
             except InvalidInput as exc:
                 out[jobs] = (exc.problems, table(db))
         finally:
@@ -128,9 +132,20 @@ def test_a_household_created_since_the_snapshot_is_a_conflict(tmp_path):
 
 
 def test_sqlite_rows_follow_the_insert_columns():
-    row = {"household": "h", "event_id": "e", "version": 3, "kind": "k", "schema_version": 1,
-           "payload": "{}", "effective_date": None, "tax_year": 2020, "recorded_at": AT,
-           "recorded_by": "me", "prev_hash": "p", "hash": "x"}
+    row = {
+        "household": "h",
+        "event_id": "e",
+        "version": 3,
+        "kind": "k",
+        "schema_version": 1,
+        "payload": "{}",
+        "effective_date": None,
+        "tax_year": 2020,
+        "recorded_at": AT,
+        "recorded_by": "me",
+        "prev_hash": "p",
+        "hash": "x",
+    }
     [values] = sqlite_rows([row])
     expected = {**row, "recorded_at": "2026-11-23 12:00:00.000000"}
     assert dict(zip(_ROW_KEYS, values)) == expected
@@ -182,9 +197,9 @@ def _processes_naming(needle: str) -> list[int]:
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find worker processes")
 def test_sigkill_mid_parallel_import_leaves_the_ledger_and_no_workers(tmp_path):
-    from tests.store.helpers import REPO, cli_argv, cli_env, run_cli
-
     import random
+
+    from tests.store.helpers import REPO, cli_argv, cli_env, run_cli
 
     db = tmp_path / "crash.db"
     url = str(db)
@@ -201,8 +216,13 @@ def test_sigkill_mid_parallel_import_leaves_the_ledger_and_no_workers(tmp_path):
         assert dry.returncode == 0, dry.stderr
         adds = int(dry.stdout.split("would import ")[1].split()[0])
         before = table(db)
-        child = subprocess.Popen(cli_argv(url, "import", "--jobs", "2", str(files)), cwd=REPO,
-                                 env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        child = subprocess.Popen(
+            cli_argv(url, "import", "--jobs", "2", str(files)),
+            cwd=REPO,
+            env=cli_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         time.sleep(rng.uniform(0.3, 0.8) * dry_s)
         child.send_signal(signal.SIGKILL)
         child.communicate(timeout=60)
@@ -214,7 +234,7 @@ def test_sigkill_mid_parallel_import_leaves_the_ledger_and_no_workers(tmp_path):
         if child.returncode == -signal.SIGKILL and after == before:
             interrupted += 1
         else:  # the kill came after the commit: the whole import is there
-            assert after[:len(before)] == before and len(after) == len(before) + adds
+            assert after[: len(before)] == before and len(after) == len(before) + adds
         check = run_cli(url, "verify")
         assert check.returncode == 0 and check.stdout.startswith("ok: "), check.stderr
     assert interrupted > 0, "every import committed before its kill: nothing was tested"
@@ -254,4 +274,5 @@ def test_worker_rows_are_the_stored_rows(tmp_path):
         events = validate_ledger(read_ledger_file(path), Known()).all_events()
         for head in ((0, GENESIS), (7, "ab" * 32)):
             assert build_sqlite_rows("hh", *head, events, "tester", AT) == sqlite_rows(
-                build_rows("hh", *head, events, "tester", AT))
+                build_rows("hh", *head, events, "tester", AT)
+            )

@@ -6,6 +6,7 @@
 2. export -> import into an empty store reproduces the same events (ids, kinds, payloads);
 3. importing the same file again adds nothing.
 """
+
 from __future__ import annotations
 
 import copy
@@ -25,13 +26,17 @@ from ledger.app.importing import import_file
 from ledger.errors import InvalidInput
 from ledger.store import MemoryStore
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999.99"), places=2)
 text = st.text(
-    st.characters(whitelist_categories=("L", "N", "Zs", "Po", "Pd"), blacklist_characters="\r\x85\u2028\u2029"),
-    min_size=1, max_size=20,
+    st.characters(
+        whitelist_categories=("L", "N", "Zs", "Po", "Pd"), blacklist_characters="\r\x85\u2028\u2029"
+    ),
+    min_size=1,
+    max_size=20,
 ).filter(lambda s: s.strip())
 day = st.dates(min_value=date(2000, 1, 1), max_value=date(2026, 12, 31))
 token = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True)
@@ -47,8 +52,13 @@ def contribution(draw, kind: str, person: str):
     deadline = yearly.filing_deadline(year)
     span = (deadline - date(year, 1, 1)).days
     on = date(year, 1, 1) + timedelta(days=draw(st.integers(0, span)))
-    out = {"kind": kind, "person": person, "tax_year": year, "date": on.isoformat(),
-           "amount": _m(draw(money))}
+    out = {
+        "kind": kind,
+        "person": person,
+        "tax_year": year,
+        "date": on.isoformat(),
+        "amount": _m(draw(money)),
+    }
     if kind == "ira_contribution":
         out["deductible"] = draw(st.booleans())
     return out
@@ -56,30 +66,55 @@ def contribution(draw, kind: str, person: str):
 
 @st.composite
 def event(draw, person: str):
-    kind = draw(st.sampled_from([
-        "roth_contribution", "ira_contribution", "ira_distribution", "ira_year_end_value",
-        "roth_conversion", "roth_distribution", "plan_after_tax_contribution",
-        "plan_distribution", "person_disabled",
-    ]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "roth_contribution",
+                "ira_contribution",
+                "ira_distribution",
+                "ira_year_end_value",
+                "roth_conversion",
+                "roth_distribution",
+                "plan_after_tax_contribution",
+                "plan_distribution",
+                "person_disabled",
+            ]
+        )
+    )
     if kind in ("roth_contribution", "ira_contribution"):
         out = draw(contribution(kind, person))
     elif kind == "ira_year_end_value":
-        out = {"kind": kind, "person": person, "year": draw(st.integers(2000, 2026)),
-               "value": _m(draw(money) - Decimal("0.01"))}
+        out = {
+            "kind": kind,
+            "person": person,
+            "year": draw(st.integers(2000, 2026)),
+            "value": _m(draw(money) - Decimal("0.01")),
+        }
     elif kind == "person_disabled":
         out = {"kind": kind, "person": person, "date": draw(day).isoformat()}
     elif kind == "plan_after_tax_contribution":
-        out = {"kind": kind, "person": person, "plan": f"k401{person}",
-               "date": draw(day).isoformat(), "amount": _m(draw(money))}
+        out = {
+            "kind": kind,
+            "person": person,
+            "plan": f"k401{person}",
+            "date": draw(day).isoformat(),
+            "amount": _m(draw(money)),
+        }
     elif kind == "plan_distribution":
         amount = draw(money)
         to_roth = draw(st.decimals(min_value=0, max_value=amount, places=2))
-        out = {"kind": kind, "person": person, "plan": f"k401{person}",
-               "date": draw(day).isoformat(), "amount": _m(amount),
-               "account_value": _m(amount + draw(money)),
-               "separate_accounting": draw(st.booleans()),
-               "to_roth_ira": _m(to_roth), "to_traditional_ira": "0.00",
-               "to_cash": _m(amount - to_roth)}
+        out = {
+            "kind": kind,
+            "person": person,
+            "plan": f"k401{person}",
+            "date": draw(day).isoformat(),
+            "amount": _m(amount),
+            "account_value": _m(amount + draw(money)),
+            "separate_accounting": draw(st.booleans()),
+            "to_roth_ira": _m(to_roth),
+            "to_traditional_ira": "0.00",
+            "to_cash": _m(amount - to_roth),
+        }
     else:
         amount = draw(money)
         out = {"kind": kind, "person": person, "date": draw(day).isoformat(), "amount": _m(amount)}
@@ -98,9 +133,14 @@ def ledgers(draw):
     data = {
         "version": 1,
         "household": {"id": draw(token), "name": draw(text).strip()},
-        "people": [{"id": p, "name": draw(text).strip(),
-                    "born": draw(st.dates(date(1930, 1, 1), date(1990, 12, 31))).isoformat()}
-                   for p in people],
+        "people": [
+            {
+                "id": p,
+                "name": draw(text).strip(),
+                "born": draw(st.dates(date(1930, 1, 1), date(1990, 12, 31))).isoformat(),
+            }
+            for p in people
+        ],
         "events": [],
     }
     for i in range(draw(st.integers(0, 12))):
@@ -110,8 +150,9 @@ def ledgers(draw):
         data["events"].append(record)
     ids = [e["id"] for e in data["events"] if "id" in e]
     if ids and draw(st.booleans()):
-        data["events"].append({"kind": "void", "target": draw(st.sampled_from(ids)),
-                               "reason": draw(text).strip()})
+        data["events"].append(
+            {"kind": "void", "target": draw(st.sampled_from(ids)), "reason": draw(text).strip()}
+        )
     return data
 
 
@@ -162,15 +203,34 @@ BAD_VALUES = ["1.001", "-5", "abc", "1e5", True, [1, 2], {"a": 1}, "", "NaN", "I
 def bad_ledgers(draw):
     data = copy.deepcopy(draw(ledgers()))
     if not data["events"]:
-        data["events"].append({"kind": "ira_distribution", "person": data["people"][0]["id"],
-                               "date": "2020-01-01", "amount": "1.00"})
+        data["events"].append(
+            {
+                "kind": "ira_distribution",
+                "person": data["people"][0]["id"],
+                "date": "2020-01-01",
+                "amount": "1.00",
+            }
+        )
     events = data["events"]
     i = draw(st.integers(0, len(events) - 1))
     target = events[i]
-    mutation = draw(st.sampled_from([
-        "amount", "kind", "field", "required", "person", "date", "dup", "version",
-        "household", "void", "born",
-    ]))
+    mutation = draw(
+        st.sampled_from(
+            [
+                "amount",
+                "kind",
+                "field",
+                "required",
+                "person",
+                "date",
+                "dup",
+                "version",
+                "household",
+                "void",
+                "born",
+            ]
+        )
+    )
     if mutation == "amount":
         target["amount"] = draw(st.sampled_from(BAD_VALUES))
         target.setdefault("kind", "ira_distribution")
@@ -229,9 +289,22 @@ def test_bad_ledgers_store_nothing_and_raise_only_invalid_input(data, fmt):
 garbage = st.one_of(
     st.binary(max_size=300),
     st.text(max_size=300).map(lambda s: s.encode("utf-8", "surrogatepass")),
-    st.sampled_from([b"", b"---", b"[]", b"{}", b"version: 1", b"null", b"1", b'"x"',
-                     b"a: !!python/object:os.system ls", b"&a [*a]", b"\xef\xbb\xbf",
-                     b"version: 1\nhousehold: h\nevents: [{kind: void}]"]),
+    st.sampled_from(
+        [
+            b"",
+            b"---",
+            b"[]",
+            b"{}",
+            b"version: 1",
+            b"null",
+            b"1",
+            b'"x"',
+            b"a: !!python/object:os.system ls",
+            b"&a [*a]",
+            b"\xef\xbb\xbf",
+            b"version: 1\nhousehold: h\nevents: [{kind: void}]",
+        ]
+    ),
 )
 
 

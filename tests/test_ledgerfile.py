@@ -1,4 +1,5 @@
 """Ledger-file parsing and validation (SPEC section 4): formats, line numbers, every check."""
+
 from __future__ import annotations
 
 import json
@@ -51,7 +52,9 @@ def one_problem(tmp_path, event: str, known: Known | None = None) -> str:
 
 
 def test_spec_example_parses(tmp_path):
-    path = write(tmp_path, textwrap.dedent("""\
+    path = write(
+        tmp_path,
+        textwrap.dedent("""\
         version: 1
         household: {id: rivera, name: Dana and Lee Rivera}
         people:
@@ -60,19 +63,27 @@ def test_spec_example_parses(tmp_path):
           - {id: e1, kind: roth_conversion, person: dana, date: 2017-06-01, amount: 15000, taxable: 15000}
           - {id: e2, kind: roth_contribution, person: dana, tax_year: 2019, date: 2020-04-01, amount: 6000}
           - {id: e3, kind: roth_distribution, person: dana, date: 2022-08-15, amount: 48000}
-        """))
+        """),
+    )
     lf = parse_ledger_file(path)
     assert lf.household == "rivera" and lf.household_name == "Dana and Lee Rivera"
     assert [p.person for p in lf.people] == ["dana"]
     assert lf.people[0].born == date(1980, 7, 2)
     assert [e.id for e in lf.events] == ["e1", "e2", "e3"]
     assert lf.events[0] == ev.RothConversion(
-        id="e1", person="dana", date=date(2017, 6, 1), amount=Decimal("15000.00"),
-        taxable=Decimal("15000.00"))
+        id="e1",
+        person="dana",
+        date=date(2017, 6, 1),
+        amount=Decimal("15000.00"),
+        taxable=Decimal("15000.00"),
+    )
     assert lf.lines == (6, 7, 8)
     assert lf.household_event.id.startswith("household:")
     assert [e.kind for e in lf.all_events()] == ["household_named", "person_added"] + [
-        "roth_conversion", "roth_contribution", "roth_distribution"]
+        "roth_conversion",
+        "roth_contribution",
+        "roth_distribution",
+    ]
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
@@ -84,10 +95,13 @@ def test_every_worked_example_is_a_valid_ledger(tmp_path, example):
 
 
 def test_money_is_decimal_from_yaml_float_text(tmp_path):
-    lf = parse_ledger_file(events_file(
-        tmp_path,
-        "{kind: plan_distribution, person: dana, plan: k401, date: 2015-06-01, amount: 50000,"
-        " account_value: 90000, to_roth_ira: 27777.78, to_traditional_ira: '22222.22'}"))
+    lf = parse_ledger_file(
+        events_file(
+            tmp_path,
+            "{kind: plan_distribution, person: dana, plan: k401, date: 2015-06-01, amount: 50000,"
+            " account_value: 90000, to_roth_ira: 27777.78, to_traditional_ira: '22222.22'}",
+        )
+    )
     event = lf.events[0]
     assert event.to_roth_ira == Decimal("27777.78") and isinstance(event.to_roth_ira, Decimal)
     assert event.to_cash == Decimal("0.00")
@@ -109,8 +123,16 @@ def test_missing_ids_are_content_ids_and_stable(tmp_path):
 
 
 def test_amount_written_differently_gives_same_content_id(tmp_path):
-    a = parse_ledger_file(events_file(tmp_path, "{kind: ira_distribution, person: dana, date: 2020-03-01, amount: 1000}"))
-    b = parse_ledger_file(events_file(tmp_path, "{kind: ira_distribution, person: dana, date: 2020-03-01, amount: '1000.00'}"))
+    a = parse_ledger_file(
+        events_file(
+            tmp_path, "{kind: ira_distribution, person: dana, date: 2020-03-01, amount: 1000}"
+        )
+    )
+    b = parse_ledger_file(
+        events_file(
+            tmp_path, "{kind: ira_distribution, person: dana, date: 2020-03-01, amount: '1000.00'}"
+        )
+    )
     assert a.events[0].id == b.events[0].id
 
 
@@ -127,19 +149,36 @@ def test_person_event_ids_follow_content(tmp_path):
 
 
 def test_json_with_line_numbers(tmp_path):
-    data = {"version": 1, "household": {"id": "h"},
-            "people": [{"id": "p", "born": "1970-01-01"}],
-            "events": [{"id": "e1", "kind": "ira_distribution", "person": "p",
-                        "date": "2020-01-05", "amount": 12.5},
-                       {"id": "e2", "kind": "ira_distribution", "person": "p",
-                        "date": "2020-01-05", "amount": 12.345}]}
+    data = {
+        "version": 1,
+        "household": {"id": "h"},
+        "people": [{"id": "p", "born": "1970-01-01"}],
+        "events": [
+            {
+                "id": "e1",
+                "kind": "ira_distribution",
+                "person": "p",
+                "date": "2020-01-05",
+                "amount": 12.5,
+            },
+            {
+                "id": "e2",
+                "kind": "ira_distribution",
+                "person": "p",
+                "date": "2020-01-05",
+                "amount": 12.345,
+            },
+        ],
+    }
     path = write(tmp_path, json.dumps(data, indent=2), "l.json")
     found = problems(path)
     assert len(found) == 1 and "amount: 12.345 has more than two decimals" in found[0]
     line = int(found[0].split(":")[1])
     assert path.read_text().splitlines()[line - 1].strip().startswith('"amount": 12.345')
     data["events"].pop()
-    assert parse_ledger_file(write(tmp_path, json.dumps(data), "l.json")).events[0].amount == Decimal("12.50")
+    assert parse_ledger_file(write(tmp_path, json.dumps(data), "l.json")).events[
+        0
+    ].amount == Decimal("12.50")
 
 
 def test_json_without_line_numbers_reads_the_same_values(tmp_path):
@@ -148,10 +187,21 @@ def test_json_without_line_numbers_reads_the_same_values(tmp_path):
     # nested lists, numbers kept as written), and a key given twice still gets its line
     from ledger.ledgerfile import read_ledger_file
 
-    data = {"version": 1, "household": {"id": "h", "name": "H"},
-            "people": [{"id": "p", "born": "1970-01-01"}],
-            "events": [{"id": "e1", "kind": "ira_distribution", "person": "p",
-                        "date": "2020-01-05", "amount": 12.5, "memo": [[1, {"a": 2}], []]}]}
+    data = {
+        "version": 1,
+        "household": {"id": "h", "name": "H"},
+        "people": [{"id": "p", "born": "1970-01-01"}],
+        "events": [
+            {
+                "id": "e1",
+                "kind": "ira_distribution",
+                "person": "p",
+                "date": "2020-01-05",
+                "amount": 12.5,
+                "memo": [[1, {"a": 2}], []],
+            }
+        ],
+    }
     path = write(tmp_path, json.dumps(data, indent=1), "l.json")
     fast, slow = read_ledger_file(path, lines=False), read_ledger_file(path)
     assert fast.root.plain() == slow.root.plain()
@@ -163,13 +213,17 @@ def test_json_without_line_numbers_reads_the_same_values(tmp_path):
 
 
 def test_csv_convention(tmp_path):
-    path = write(tmp_path, textwrap.dedent("""\
+    path = write(
+        tmp_path,
+        textwrap.dedent("""\
         kind,id,name,born,person,tax_year,date,amount,deductible,memo
         household,rivera,Dana and Lee Rivera,,,,,,,
         person,dana,Dana Rivera,1980-07-02,,,,,,
         ira_contribution,e1,,,dana,2020,2020-02-01,6000,false,"backdoor, step 1"
         roth_conversion,e2,,,dana,,2020-02-03,6000.00,,
-        """), "l.csv")
+        """),
+        "l.csv",
+    )
     lf = parse_ledger_file(path)
     assert lf.household_name == "Dana and Lee Rivera"
     assert lf.events[0].deductible is False and lf.events[0].memo == "backdoor, step 1"
@@ -177,8 +231,12 @@ def test_csv_convention(tmp_path):
 
 
 def test_csv_problems_name_the_row(tmp_path):
-    path = write(tmp_path, "kind,id,person,date,amount\nhousehold,h,,,\n"
-                 "person,p,,,\nira_distribution,e1,p,2020-01-01,abc\n", "l.csv")
+    path = write(
+        tmp_path,
+        "kind,id,person,date,amount\nhousehold,h,,,\n"
+        "person,p,,,\nira_distribution,e1,p,2020-01-01,abc\n",
+        "l.csv",
+    )
     found = problems(path)
     assert any(f.endswith("l.csv:3: born: missing (birth date, YYYY-MM-DD)") for f in found)
     assert any("l.csv:4: amount: 'abc' is not a number" in f for f in found)
@@ -195,80 +253,157 @@ def test_csv_without_kind_column(tmp_path):
 @pytest.mark.parametrize(
     "event, expected",
     [
-        ("{kind: roth_contribution, person: dana, tax_year: 2019, date: 2018-12-31, amount: 6000}",
-         "date: 2018-12-31 is before tax year 2019 began"),
-        ("{kind: roth_contribution, person: dana, tax_year: 2019, date: 2020-07-16, amount: 6000}",
-         "date: 2020-07-16 is after the 2019 contribution deadline (2020-07-15)"),
-        ("{kind: ira_contribution, person: dana, tax_year: 2022, date: 2023-04-19, amount: 6000, deductible: no}",
-         "after the 2022 contribution deadline (2023-04-18)"),
-        ("{kind: roth_contribution, person: dana, tax_year: 2027, date: 2027-02-01, amount: 10}",
-         "tax_year: no 2027 IRA contribution filing deadline on file"),
-        ("{kind: roth_contribution, person: zed, tax_year: 2020, date: 2020-02-01, amount: 10}",
-         "person: unknown person 'zed'"),
-        ("{kind: roth_distribution, person: dana, date: 1979-01-01, amount: 10}",
-         "date: 1979-01-01 is before dana's birth (1980-07-02)"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 0}",
-         "amount: 0 must be more than zero"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01, amount: -3}",
-         "amount: -3 is negative"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 1.0e+5}",
-         "amount: 1.0e+5 is not a plain amount"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 1e5}",
-         "amount: 1e5 is not a plain amount"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01, amount: yes}",
-         "amount: is not an amount"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01, amount: [1, 2]}",
-         "amount: must be a single money value, not a list"),
-        ("{kind: roth_distribution, person: dana, date: 2020-13-01, amount: 5}",
-         "date: '2020-13-01' is not a valid date"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01 10:00:00, amount: 5}",
-         "is not a date (YYYY-MM-DD)"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01}",
-         "amount: missing (required for roth_distribution)"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 5, colour: red}",
-         "colour: unknown field for roth_distribution"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 5, exception: lottery}",
-         "exception: unknown exception 'lottery'"),
-        ("{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 5, exception: 23}",
-         "exception: 23 is not a 2020 Form 5329 line-2 exception number"),
-        ("{kind: roth_distribution, person: dana, date: 2023-05-01, amount: 5, exception: '09'}",
-         "exception: the 2023 Form 5329 exception numbering is UNCONFIRMED"),
-        ("{kind: roth_distribution, person: dana, date: 2026-05-01, amount: 5, exception: '09'}",
-         "no 2026 Form 5329 exception numbering on file; name the exception kind"),
-        ("{kind: roth_distribution, person: dana, date: 2023-05-01, amount: 5, exception: emergency}",
-         "exception: emergency applies only to distributions on or after 2024-01-01"),
-        ("{kind: roth_distribution, person: dana, date: 2019-05-01, amount: 5, exception: birth_adoption}",
-         "birth_adoption applies only to distributions on or after 2020-01-01"),
-        ("{kind: roth_distribution, person: dana, date: 2022-12-29, amount: 5, exception: terminal_illness}",
-         "on or after 2022-12-30"),
+        (
+            "{kind: roth_contribution, person: dana, tax_year: 2019, date: 2018-12-31, amount: 6000}",
+            "date: 2018-12-31 is before tax year 2019 began",
+        ),
+        (
+            "{kind: roth_contribution, person: dana, tax_year: 2019, date: 2020-07-16, amount: 6000}",
+            "date: 2020-07-16 is after the 2019 contribution deadline (2020-07-15)",
+        ),
+        (
+            "{kind: ira_contribution, person: dana, tax_year: 2022, date: 2023-04-19, amount: 6000, deductible: no}",
+            "after the 2022 contribution deadline (2023-04-18)",
+        ),
+        (
+            "{kind: roth_contribution, person: dana, tax_year: 2027, date: 2027-02-01, amount: 10}",
+            "tax_year: no 2027 IRA contribution filing deadline on file",
+        ),
+        (
+            "{kind: roth_contribution, person: zed, tax_year: 2020, date: 2020-02-01, amount: 10}",
+            "person: unknown person 'zed'",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 1979-01-01, amount: 10}",
+            "date: 1979-01-01 is before dana's birth (1980-07-02)",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 0}",
+            "amount: 0 must be more than zero",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: -3}",
+            "amount: -3 is negative",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 1.0e+5}",
+            "amount: 1.0e+5 is not a plain amount",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 1e5}",
+            "amount: 1e5 is not a plain amount",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: yes}",
+            "amount: is not an amount",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: [1, 2]}",
+            "amount: must be a single money value, not a list",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-13-01, amount: 5}",
+            "date: '2020-13-01' is not a valid date",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01 10:00:00, amount: 5}",
+            "is not a date (YYYY-MM-DD)",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01}",
+            "amount: missing (required for roth_distribution)",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 5, colour: red}",
+            "colour: unknown field for roth_distribution",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 5, exception: lottery}",
+            "exception: unknown exception 'lottery'",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 5, exception: 23}",
+            "exception: 23 is not a 2020 Form 5329 line-2 exception number",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2023-05-01, amount: 5, exception: '09'}",
+            "exception: the 2023 Form 5329 exception numbering is UNCONFIRMED",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2026-05-01, amount: 5, exception: '09'}",
+            "no 2026 Form 5329 exception numbering on file; name the exception kind",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2023-05-01, amount: 5, exception: emergency}",
+            "exception: emergency applies only to distributions on or after 2024-01-01",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2019-05-01, amount: 5, exception: birth_adoption}",
+            "birth_adoption applies only to distributions on or after 2020-01-01",
+        ),
+        (
+            "{kind: roth_distribution, person: dana, date: 2022-12-29, amount: 5, exception: terminal_illness}",
+            "on or after 2022-12-30",
+        ),
         ("{kind: nope, person: dana}", "kind: unknown kind 'nope'"),
         ("{kind: person_added, person: dana}", "kind: person_added is internal"),
         ("{person: dana}", "kind: missing"),
-        ("{kind: void, target: e99, reason: typo}", "target: no event 'e99' in this file or the household"),
+        (
+            "{kind: void, target: e99, reason: typo}",
+            "target: no event 'e99' in this file or the household",
+        ),
         ("{id: v1, kind: void, target: v1, reason: typo}", "target: a void cannot cancel itself"),
-        ("{id: 'e 1', kind: person_died, person: dana, date: 2020-01-01}", "id: 'e 1' is not a valid id"),
-        ("{kind: plan_distribution, person: dana, plan: k, date: 2015-06-01, amount: 100,"
-         " account_value: 500, to_cash: 10}",
-         "amount: to_roth_ira + to_traditional_ira + to_cash = 10.00, but amount is 100.00"),
-        ("{kind: plan_distribution, person: dana, plan: k, date: 2015-06-01, amount: 100,"
-         " account_value: 50, to_cash: 100}", "amount: 100.00 is more than account_value 50.00"),
-        ("{kind: plan_distribution, person: dana, plan: k, date: 2015-06-01, amount: 100,"
-         " account_value: 0, to_cash: 100}", "account_value: must be more than zero"),
-        ("{kind: in_plan_roth_rollover, person: dana, plan: k, date: 2020-06-01, amount: 100}",
-         "taxable: give taxable (1099-R box 2a) or account_value"),
-        ("{kind: in_plan_roth_rollover, person: dana, plan: k, date: 2020-06-01, amount: 100, taxable: 101}",
-         "taxable: 101.00 is more than amount 100.00"),
-        ("{kind: designated_roth_rollover, person: dana, plan: k, date: 2020-06-01, amount: 100, basis: 200}",
-         "basis: 200.00 is more than amount 100.00"),
-        ("{kind: roth_conversion, person: dana, date: 2020-06-01, amount: 100, taxable: 200}",
-         "taxable: 200.00 is more than amount 100.00"),
-        ("{kind: roth_conversion, person: dana, date: 2020-06-01, amount: 100, distributed_on: 2020-06-01}",
-         "distributed_on: 2020-06-01 must be before date (2020-06-01)"),
-        ("{kind: roth_conversion, person: dana, date: 2021-01-20, amount: 100, distributed_on: 2020-11-01}",
-         "a conversion by rollover must arrive within 60 days"),
-        ("{kind: ira_contribution, person: dana, tax_year: 2020, date: 2020-06-01, amount: 100, deductible: maybe}",
-         "deductible: 'maybe' is not true or false"),
-        ("{kind: ira_year_end_value, person: dana, year: 20x0, value: 1}", "year: '20x0' is not a year"),
+        (
+            "{id: 'e 1', kind: person_died, person: dana, date: 2020-01-01}",
+            "id: 'e 1' is not a valid id",
+        ),
+        (
+            "{kind: plan_distribution, person: dana, plan: k, date: 2015-06-01, amount: 100,"
+            " account_value: 500, to_cash: 10}",
+            "amount: to_roth_ira + to_traditional_ira + to_cash = 10.00, but amount is 100.00",
+        ),
+        (
+            "{kind: plan_distribution, person: dana, plan: k, date: 2015-06-01, amount: 100,"
+            " account_value: 50, to_cash: 100}",
+            "amount: 100.00 is more than account_value 50.00",
+        ),
+        (
+            "{kind: plan_distribution, person: dana, plan: k, date: 2015-06-01, amount: 100,"
+            " account_value: 0, to_cash: 100}",
+            "account_value: must be more than zero",
+        ),
+        (
+            "{kind: in_plan_roth_rollover, person: dana, plan: k, date: 2020-06-01, amount: 100}",
+            "taxable: give taxable (1099-R box 2a) or account_value",
+        ),
+        (
+            "{kind: in_plan_roth_rollover, person: dana, plan: k, date: 2020-06-01, amount: 100, taxable: 101}",
+            "taxable: 101.00 is more than amount 100.00",
+        ),
+        (
+            "{kind: designated_roth_rollover, person: dana, plan: k, date: 2020-06-01, amount: 100, basis: 200}",
+            "basis: 200.00 is more than amount 100.00",
+        ),
+        (
+            "{kind: roth_conversion, person: dana, date: 2020-06-01, amount: 100, taxable: 200}",
+            "taxable: 200.00 is more than amount 100.00",
+        ),
+        (
+            "{kind: roth_conversion, person: dana, date: 2020-06-01, amount: 100, distributed_on: 2020-06-01}",
+            "distributed_on: 2020-06-01 must be before date (2020-06-01)",
+        ),
+        (
+            "{kind: roth_conversion, person: dana, date: 2021-01-20, amount: 100, distributed_on: 2020-11-01}",
+            "a conversion by rollover must arrive within 60 days",
+        ),
+        (
+            "{kind: ira_contribution, person: dana, tax_year: 2020, date: 2020-06-01, amount: 100, deductible: maybe}",
+            "deductible: 'maybe' is not true or false",
+        ),
+        (
+            "{kind: ira_year_end_value, person: dana, year: 20x0, value: 1}",
+            "year: '20x0' is not a year",
+        ),
     ],
 )
 def test_each_check(tmp_path, event, expected):
@@ -278,64 +413,84 @@ def test_each_check(tmp_path, event, expected):
 
 
 def test_valid_edge_cases_pass(tmp_path):
-    lf = parse_ledger_file(events_file(
-        tmp_path,
-        "{kind: roth_contribution, person: dana, tax_year: 2019, date: 2020-07-15, amount: 6000}",
-        "{kind: roth_conversion, person: dana, date: 2021-01-20, amount: 100, distributed_on: 2020-12-15}",
-        "{kind: roth_distribution, person: dana, date: 2021-05-01, amount: 5, exception: 9}",
-        "{kind: roth_distribution, person: dana, date: 2025-05-01, amount: 5, exception: '19'}",
-        "{kind: roth_distribution, person: dana, date: 2024-05-01, amount: 5, exception: emergency}",
-        "{kind: in_plan_roth_rollover, person: dana, plan: k, date: 2020-06-01, amount: 100, account_value: 1000}",
-    ))
+    lf = parse_ledger_file(
+        events_file(
+            tmp_path,
+            "{kind: roth_contribution, person: dana, tax_year: 2019, date: 2020-07-15, amount: 6000}",
+            "{kind: roth_conversion, person: dana, date: 2021-01-20, amount: 100, distributed_on: 2020-12-15}",
+            "{kind: roth_distribution, person: dana, date: 2021-05-01, amount: 5, exception: 9}",
+            "{kind: roth_distribution, person: dana, date: 2025-05-01, amount: 5, exception: '19'}",
+            "{kind: roth_distribution, person: dana, date: 2024-05-01, amount: 5, exception: emergency}",
+            "{kind: in_plan_roth_rollover, person: dana, plan: k, date: 2020-06-01, amount: 100, account_value: 1000}",
+        )
+    )
     assert lf.events[2].exception == "09"  # line-2 numbers are normalized to two digits
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
-    found = problems(events_file(
-        tmp_path,
-        "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 1.234}",
-        "{kind: roth_distribution, person: zed, date: 2020-01-01, amount: 5}",
-        "{kind: nope}",
-    ))
+    found = problems(
+        events_file(
+            tmp_path,
+            "{kind: roth_distribution, person: dana, date: 2020-01-01, amount: 1.234}",
+            "{kind: roth_distribution, person: zed, date: 2020-01-01, amount: 5}",
+            "{kind: nope}",
+        )
+    )
     assert [f.split(":")[1] for f in found] == ["7", "8", "9"]
 
 
 def test_duplicate_ids_and_keys(tmp_path):
-    found = problems(events_file(
-        tmp_path,
-        "{id: e1, kind: person_died, person: dana, date: 2030-01-01}",
-        "{id: e1, kind: person_disabled, person: dana, date: 2029-01-01, date: 2029-02-01}",
-    ))
+    found = problems(
+        events_file(
+            tmp_path,
+            "{id: e1, kind: person_died, person: dana, date: 2030-01-01}",
+            "{id: e1, kind: person_disabled, person: dana, date: 2029-01-01, date: 2029-02-01}",
+        )
+    )
     assert any(":8: id: id 'e1' is already used on line 7" in f for f in found)
     assert any(":8: date: given twice" in f for f in found)
 
 
 def test_plan_belongs_to_one_person(tmp_path):
-    found = problems(events_file(
-        tmp_path,
-        "{kind: plan_after_tax_contribution, person: dana, plan: k401, date: 2020-01-01, amount: 5}",
-        "{kind: plan_after_tax_contribution, person: lee, plan: k401, date: 2020-01-01, amount: 5}",
-    ))
+    found = problems(
+        events_file(
+            tmp_path,
+            "{kind: plan_after_tax_contribution, person: dana, plan: k401, date: 2020-01-01, amount: 5}",
+            "{kind: plan_after_tax_contribution, person: lee, plan: k401, date: 2020-01-01, amount: 5}",
+        )
+    )
     assert len(found) == 1 and "plan: plan 'k401' belongs to 'dana'" in found[0]
 
 
 def test_top_level_problems(tmp_path):
-    found = problems(write(tmp_path, "household: {name: X}\nextra: 1\npeople: {id: p}\nevents: 3\n"))
+    found = problems(
+        write(tmp_path, "household: {name: X}\nextra: 1\npeople: {id: p}\nevents: 3\n")
+    )
     text = "\n".join(found)
-    for expected in ["version: missing", "household.id: missing", "extra: unknown section",
-                     "people: must be a list", "events: must be a list"]:
+    for expected in [
+        "version: missing",
+        "household.id: missing",
+        "extra: unknown section",
+        "people: must be a list",
+        "events: must be a list",
+    ]:
         assert expected in text
 
 
 def test_people_checks(tmp_path):
-    found = problems(write(tmp_path, textwrap.dedent("""\
+    found = problems(
+        write(
+            tmp_path,
+            textwrap.dedent("""\
         version: 1
         household: h
         people:
           - {id: p, born: 2999-01-01}
           - {id: q, name: Q}
           - {id: r, born: 1970-01-01, age: 50}
-        """)))
+        """),
+        )
+    )
     text = "\n".join(found)
     assert ":4: born: 2999-01-01 is not a plausible birth date" in text
     assert ":5: born: missing" in text
@@ -348,21 +503,32 @@ def test_people_checks(tmp_path):
 def test_known_people_events_and_plans(tmp_path):
     stored = [
         ev.PersonAdded(id="person:sam:x", person="sam", born=date(1970, 1, 1)),
-        ev.RothContribution(id="s1", person="sam", tax_year=2020, date=date(2020, 2, 1),
-                            amount=Decimal("100.00")),
-        ev.PlanAfterTaxContribution(id="s2", person="sam", plan="k401",
-                                    date=date(2020, 2, 1), amount=Decimal("1.00")),
+        ev.RothContribution(
+            id="s1", person="sam", tax_year=2020, date=date(2020, 2, 1), amount=Decimal("100.00")
+        ),
+        ev.PlanAfterTaxContribution(
+            id="s2", person="sam", plan="k401", date=date(2020, 2, 1), amount=Decimal("1.00")
+        ),
     ]
     known = Known.from_events(stored)
-    path = write(tmp_path, "version: 1\nhousehold: h\nevents:\n"
-                 "  - {kind: void, target: s1, reason: wrong}\n"
-                 "  - {id: s1, kind: roth_contribution, person: sam, tax_year: 2020, date: 2020-02-01, amount: 100}\n")
+    path = write(
+        tmp_path,
+        "version: 1\nhousehold: h\nevents:\n"
+        "  - {kind: void, target: s1, reason: wrong}\n"
+        "  - {id: s1, kind: roth_contribution, person: sam, tax_year: 2020, date: 2020-02-01, amount: 100}\n",
+    )
     assert len(parse_ledger_file(path, known).events) == 2
-    changed = write(tmp_path, "version: 1\nhousehold: h\npeople: [{id: dana, born: 1980-01-01}]\nevents:\n"
-                    "  - {id: s1, kind: roth_contribution, person: sam, tax_year: 2020, date: 2020-02-01, amount: 200}\n"
-                    "  - {kind: plan_after_tax_contribution, person: dana, plan: k401, date: 2020-01-01, amount: 5}\n")
+    changed = write(
+        tmp_path,
+        "version: 1\nhousehold: h\npeople: [{id: dana, born: 1980-01-01}]\nevents:\n"
+        "  - {id: s1, kind: roth_contribution, person: sam, tax_year: 2020, date: 2020-02-01, amount: 200}\n"
+        "  - {kind: plan_after_tax_contribution, person: dana, plan: k401, date: 2020-01-01, amount: 5}\n",
+    )
     found = problems(changed, known)
-    assert "id: id s1 already stored with different content; record a void and a new event instead" in found[0]
+    assert (
+        "id: id s1 already stored with different content; record a void and a new event instead"
+        in found[0]
+    )
     assert "plan 'k401' belongs to 'sam'" in found[1]
 
 
@@ -377,7 +543,7 @@ def test_known_people_events_and_plans(tmp_path):
         ("l.yaml", "- a\n- b\n", "the file must be a mapping"),
         ("l.yaml", "version: 1\nevents: [\n", "YAML syntax error"),
         ("l.yaml", "a: &x [*x]\n", "nests too deeply"),
-        ("l.json", "{\"version\": 1,}", "JSON syntax error"),
+        ("l.json", '{"version": 1,}', "JSON syntax error"),
         ("l.json", "[1, 2]", "the file must be a mapping"),
         ("l.txt", "version: 1", "unknown file type"),
         ("l.yaml", b"\x00\x01\x02binary", "not a text file"),
@@ -407,30 +573,41 @@ def test_yaml_syntax_error_has_its_line(tmp_path):
 
 
 def test_contribution_warnings():
-    people = [ev.PersonAdded(id="a", person="dana", born=date(1980, 7, 2)),
-              ev.PersonAdded(id="b", person="lee", born=date(1974, 1, 1))]
+    people = [
+        ev.PersonAdded(id="a", person="dana", born=date(1980, 7, 2)),
+        ev.PersonAdded(id="b", person="lee", born=date(1974, 1, 1)),
+    ]
     c = lambda i, p, y, amt, cls=ev.RothContribution, **kw: cls(  # noqa: E731
-        id=i, person=p, tax_year=y, date=date(y, 6, 1), amount=Decimal(amt), **kw)
+        id=i, person=p, tax_year=y, date=date(y, 6, 1), amount=Decimal(amt), **kw
+    )
     events = [
         c("1", "dana", 2024, "4000"),
         c("2", "dana", 2024, "3500", ev.IraContribution, deductible=False),  # 7,500 > 7,000
         c("3", "lee", 2024, "8000"),  # 50 at end of 2024: 8,000 allowed (IRS COLA 2024)
         c("4", "dana", 2023, "7000"),
-        ev.RothContributionReturn(id="5", person="dana", tax_year=2023, date=date(2023, 9, 1),
-                                  amount=Decimal("500")),  # 6,500 = the 2023 limit
+        ev.RothContributionReturn(
+            id="5", person="dana", tax_year=2023, date=date(2023, 9, 1), amount=Decimal("500")
+        ),  # 6,500 = the 2023 limit
         c("6", "dana", 2027, "100"),
         c("7", "dana", 2022, "9000"),
         ev.Void(id="8", target="7", reason="wrong year"),
-        ev.PlanAfterTaxContribution(id="9", person="dana", plan="k", date=date(2024, 1, 1),
-                                    amount=Decimal("70000")),  # 415(c) 2024: $69,000
-        ev.PlanAfterTaxContribution(id="10", person="dana", plan="k", date=date(2009, 1, 1),
-                                    amount=Decimal("1")),
+        ev.PlanAfterTaxContribution(
+            id="9", person="dana", plan="k", date=date(2024, 1, 1), amount=Decimal("70000")
+        ),  # 415(c) 2024: $69,000
+        ev.PlanAfterTaxContribution(
+            id="10", person="dana", plan="k", date=date(2009, 1, 1), amount=Decimal("1")
+        ),
     ]
     warnings = contribution_warnings(people, events)
     text = "\n".join(warnings)
-    assert "dana: 2024 IRA contributions (traditional + Roth) total 7,500.00, over the 7,000.00 limit" in text
+    assert (
+        "dana: 2024 IRA contributions (traditional + Roth) total 7,500.00, over the 7,000.00 limit"
+        in text
+    )
     assert "lee: 2024" not in text and "dana: 2023" not in text and "2022" not in text
     assert "dana: no 2027 IRA contribution limit on file" in text
-    assert "k 2024 after-tax + Roth contributions total 70,000.00, over the 69,000.00 §415(c)" in text
+    assert (
+        "k 2024 after-tax + Roth contributions total 70,000.00, over the 69,000.00 §415(c)" in text
+    )
     assert "no 2009 plan limits on file" in text
     assert len(warnings) == 4

@@ -1,6 +1,7 @@
 """Reading amounts (ledger.money.parse_money; SPEC section 4: at most two decimals, never a
 float, refused when negative). The plain form "1234.56" is read by a fast path; it must
 agree with the general path, reached here by surrounding the same text with spaces."""
+
 from __future__ import annotations
 
 from decimal import Decimal

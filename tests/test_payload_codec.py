@@ -3,6 +3,7 @@
 that was encoded, agreeing with the reference field-by-field decoder that goes through the
 class's own ``__init__`` (as ``construct``, the file reader's constructor, must). Hypothesis draws events of every kind from the
 field table (SPEC section 4: the fields of each kind)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,7 +26,9 @@ VALUES = {
 
 @st.composite
 def events(draw, kind: str) -> ev.Event:
-    values: dict[str, object] = {"id": draw(st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,10}", fullmatch=True))}
+    values: dict[str, object] = {
+        "id": draw(st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,10}", fullmatch=True))
+    }
     for name in ("memo", "source"):
         if draw(st.booleans()):
             values[name] = draw(VALUES["text"])
@@ -45,8 +48,11 @@ def test_decoders_rebuild_the_encoded_event(kind, data):
     decoded = ev.from_payload(kind, event.id, payload)
     assert decoded == event and type(decoded) is type(event)
     assert ev._from_payload_fields(kind, event.id, payload) == event
-    given = {f: getattr(event, f) for f in ev._PAYLOAD_NAMES[type(event)]
-             if getattr(event, f) is not None}  # as the ledger-file reader passes them
+    given = {
+        f: getattr(event, f)
+        for f in ev._PAYLOAD_NAMES[type(event)]
+        if getattr(event, f) is not None
+    }  # as the ledger-file reader passes them
     assert ev.construct(kind, event.id, given) == event
     # the decoded event is as immutable as one built by its class
     with pytest.raises(AttributeError):
@@ -59,8 +65,11 @@ def test_a_payload_missing_a_required_field_is_refused_as_the_class_refuses_it()
 
 
 def test_optional_fields_absent_from_the_payload_take_their_defaults():
-    event = ev.from_payload("roth_contribution_return", "r1", {
-        "person": "dana", "tax_year": 2021, "date": "2022-03-01", "amount": "100.00"})
+    event = ev.from_payload(
+        "roth_contribution_return",
+        "r1",
+        {"person": "dana", "tax_year": 2021, "date": "2022-03-01", "amount": "100.00"},
+    )
     assert event.earnings == Decimal("0.00") and event.memo is None and event.source is None
 
 

@@ -6,6 +6,7 @@ without its 2022 withdrawal: $6,000 regular (2019), $21,000 Roth 401(k) rollover
 (2021; $1,000 of it an in-plan rollover taxed in 2020), conversions of 2017 ($15,000
 taxable) and 2018 ($1,000 taxable + $5,000 basis).
 """
+
 from __future__ import annotations
 
 import json
@@ -40,27 +41,81 @@ def run(db, *args):
 
 
 def test_maxima_follow_the_ordering(db):
-    out = run(db, "plan", "withdrawal", "-H", "astra", "-p", "p", "--date", "2022-06-01", "--format", "json")
+    out = run(
+        db,
+        "plan",
+        "withdrawal",
+        "-H",
+        "astra",
+        "-p",
+        "p",
+        "--date",
+        "2022-06-01",
+        "--format",
+        "json",
+    )
     # all basis: 6,000 + 21,000 + 15,000 + 6,000 = 48,000 comes out tax-free (seed 004: $0 taxable)
     assert out["max_tax_free"] == "48000.00"
     # penalty-free stops at the in-plan rollover's $1,000 still under its 2020 clock (carry)
     assert out["max_tax_and_penalty_free"] == "6000.00"
-    none = run(db, "plan", "withdrawal", "-H", "astra", "-p", "p", "--date", "2022-06-01",
-               "--irr-recapture", "none", "--format", "json")
+    none = run(
+        db,
+        "plan",
+        "withdrawal",
+        "-H",
+        "astra",
+        "-p",
+        "p",
+        "--date",
+        "2022-06-01",
+        "--irr-recapture",
+        "none",
+        "--format",
+        "json",
+    )
     # without IRR recapture: 6,000 + 21,000 + 15,000 (2017 clock ended 2021) = 42,000; then 2018's $1,000
     assert none["max_tax_and_penalty_free"] == "42000.00"
 
 
 @pytest.mark.parametrize("amount", ["10000", "48000", "50000.55"])
 def test_plan_agrees_with_the_recorded_report(db, amount):
-    plan = run(db, "plan", "withdrawal", "-H", "astra", "-p", "p", "--date", "2022-06-01",
-               "--amount", amount, "--format", "json")
-    run(db, "record", "roth_distribution", "--household", "astra", "--person", "p",
-        "--date", "2022-06-01", "--amount", amount)
-    report = run(db, "report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022", "--format", "json")
+    plan = run(
+        db,
+        "plan",
+        "withdrawal",
+        "-H",
+        "astra",
+        "-p",
+        "p",
+        "--date",
+        "2022-06-01",
+        "--amount",
+        amount,
+        "--format",
+        "json",
+    )
+    run(
+        db,
+        "record",
+        "roth_distribution",
+        "--household",
+        "astra",
+        "--person",
+        "p",
+        "--date",
+        "2022-06-01",
+        "--amount",
+        amount,
+    )
+    report = run(
+        db, "report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022", "--format", "json"
+    )
     for key in ("taxable_amount", "additional_tax", "form8606", "form5329"):
         assert plan[key] == report[key], key
-    strip = lambda ds: [{k: v for k, v in d.items() if k != "distribution"} for d in ds]
+
+    def strip(ds):
+        return [{k: v for k, v in d.items() if k != "distribution"} for d in ds]
+
     assert strip(plan["draws"]) == strip(report["draws"])
     if amount == "48000":
         assert (plan["additional_tax"], plan["taxable_amount"]) == ("200.00", "0.00")  # seed 004
@@ -68,13 +123,29 @@ def test_plan_agrees_with_the_recorded_report(db, amount):
 
 def test_plan_does_not_store_anything(db):
     before = run(db, "events", "--household", "astra", "--format", "json")
-    run(db, "plan", "withdrawal", "-H", "astra", "-p", "p", "--date", "2022-06-01", "--amount", "5", "--format", "json")
+    run(
+        db,
+        "plan",
+        "withdrawal",
+        "-H",
+        "astra",
+        "-p",
+        "p",
+        "--date",
+        "2022-06-01",
+        "--amount",
+        "5",
+        "--format",
+        "json",
+    )
     assert run(db, "events", "--household", "astra", "--format", "json") == before
 
 
 def test_ladder_dates(db):
-    lad = run(db, "plan", "ladder", "-H", "astra", "-p", "p", "--as-of", "2021-12-31", "--format", "json")
-    by = {(l["source"], l["year"], l["portion"]): l for l in lad["layers"]}
+    lad = run(
+        db, "plan", "ladder", "-H", "astra", "-p", "p", "--as-of", "2021-12-31", "--format", "json"
+    )
+    by = {(x["source"], x["year"], x["portion"]): x for x in lad["layers"]}
     assert by[("conversion", 2018, "taxable")]["clock_ends"] == "2022-12-31"
     assert by[("conversion", 2018, "taxable")]["penalty_free_from"] == "2023-01-01"
     assert by[("designated_roth_rollover", 2021, "taxable")]["clock_ends"] == "2024-12-31"
@@ -84,6 +155,21 @@ def test_ladder_dates(db):
 
 
 def test_bad_amount_is_one_clear_line(db):
-    r = CliRunner().invoke(cli, ["--db", str(db), "plan", "withdrawal", "-H", "astra", "-p", "p",
-                                 "--date", "2022-06-01", "--amount", "12.345"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(db),
+            "plan",
+            "withdrawal",
+            "-H",
+            "astra",
+            "-p",
+            "p",
+            "--date",
+            "2022-06-01",
+            "--amount",
+            "12.345",
+        ],
+    )
     assert r.exit_code == 2 and "more than two decimals" in r.output and "Traceback" not in r.output

@@ -5,6 +5,7 @@
 * replaying the same events twice gives the same state and reports;
 * basis never goes negative.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -40,7 +41,9 @@ def test_walk_draws_each_dollar_from_exactly_one_layer(sizes, amount):
         assert all(b.remaining == 0 for b in buckets)
 
 
-@given(positive, positive, money, st.integers(0, 3), st.integers(0, 3), st.sampled_from(["exact", "3"]))
+@given(
+    positive, positive, money, st.integers(0, 3), st.integers(0, 3), st.sampled_from(["exact", "3"])
+)
 def test_plan_split_never_creates_or_loses_a_cent(amount, extra, basis, a, b, precision):
     value = amount + extra
     parts = [amount * a / 6, amount * b / 6]
@@ -53,8 +56,16 @@ def test_plan_split_never_creates_or_loses_a_cent(amount, extra, basis, a, b, pr
     assert s.roth_taxable + s.roth_nontaxable == to_roth
     assert s.cash_taxable + s.cash_nontaxable == to_cash
     assert s.trad_pretax + s.roth_taxable + s.cash_taxable == s.pretax
-    for v in (s.after_tax, s.pretax, s.roth_taxable, s.roth_nontaxable, s.trad_pretax,
-              s.trad_after_tax, s.cash_taxable, s.cash_nontaxable):
+    for v in (
+        s.after_tax,
+        s.pretax,
+        s.roth_taxable,
+        s.roth_nontaxable,
+        s.trad_pretax,
+        s.trad_after_tax,
+        s.cash_taxable,
+        s.cash_nontaxable,
+    ):
         assert v >= 0 and v == v.quantize(Decimal("0.01"))
 
 

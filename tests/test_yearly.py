@@ -1,4 +1,5 @@
 """Yearly numbers (ledger/yearly.py + ledger/data/*.yaml). Sources: RULES.md (g), (h)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -8,7 +9,6 @@ import pytest
 
 from ledger import yearly
 from ledger.errors import MissingFact
-
 
 # --- filing deadlines ---------------------------------------------------------------
 
@@ -57,19 +57,19 @@ def test_missing_deadline_year_is_an_error_not_a_default():
 @pytest.mark.parametrize(
     "year, age, limit",
     [
-        (1998, 60, "2000"),   # extension.org: $2,000, no catch-up before 2002
-        (2002, 50, "3500"),   # $3,000 + $500
+        (1998, 60, "2000"),  # extension.org: $2,000, no catch-up before 2002
+        (2002, 50, "3500"),  # $3,000 + $500
         (2005, 49, "4000"),
-        (2006, 50, "5000"),   # $4,000 + $1,000
+        (2006, 50, "5000"),  # $4,000 + $1,000
         (2008, 40, "5000"),
-        (2013, 55, "6500"),   # IRS archived COLA 2013: $5,500 + $1,000
-        (2019, 30, "6000"),   # irs.gov COLA: $6,000
-        (2023, 30, "6500"),   # irs.gov COLA 2023: $6,500
-        (2024, 49, "7000"),   # IRS COLA 2024: $7,000
-        (2024, 50, "8000"),   # + $1,000 catch-up
-        (2025, 51, "8000"),   # Notice 2024-80 summaries
-        (2026, 40, "7500"),   # Notice 2025-67 summaries: $7,500
-        (2026, 50, "8600"),   # catch-up indexed to $1,100
+        (2013, 55, "6500"),  # IRS archived COLA 2013: $5,500 + $1,000
+        (2019, 30, "6000"),  # irs.gov COLA: $6,000
+        (2023, 30, "6500"),  # irs.gov COLA 2023: $6,500
+        (2024, 49, "7000"),  # IRS COLA 2024: $7,000
+        (2024, 50, "8000"),  # + $1,000 catch-up
+        (2025, 51, "8000"),  # Notice 2024-80 summaries
+        (2026, 40, "7500"),  # Notice 2025-67 summaries: $7,500
+        (2026, 50, "8600"),  # catch-up indexed to $1,100
     ],
 )
 def test_ira_limit(year, age, limit):
@@ -117,12 +117,12 @@ def test_plan_limits_missing_year():
 @pytest.mark.parametrize(
     "kind, year, code",
     [
-        ("first_home", 2015, "09"),       # I5329 2016: 09 first home
+        ("first_home", 2015, "09"),  # I5329 2016: 09 first home
         ("sepp", 2020, "02"),
         ("disability", 2022, "03"),
-        ("birth_adoption", 2021, "12"),   # no own number before 2025: 12 = other
+        ("birth_adoption", 2021, "12"),  # no own number before 2025: 12 = other
         ("terminal_illness", 2022, "12"),
-        ("first_home", 2025, "09"),       # I5329 (Nov 2025) as transcribed
+        ("first_home", 2025, "09"),  # I5329 (Nov 2025) as transcribed
         ("birth_adoption", 2025, "19"),
         ("terminal_illness", 2025, "20"),
         ("domestic_abuse", 2025, "22"),
@@ -176,7 +176,11 @@ def test_exception_caps_and_dates():
     assert yearly.exception_info("birth_adoption").cap(2021) == Decimal("5000")
     assert yearly.exception_info("emergency").cap(2024) == Decimal("1000")
     abuse = yearly.exception_info("domestic_abuse")
-    assert [abuse.cap(y) for y in (2024, 2025, 2026)] == [Decimal("10000"), Decimal("10300"), Decimal("10500")]
+    assert [abuse.cap(y) for y in (2024, 2025, 2026)] == [
+        Decimal("10000"),
+        Decimal("10300"),
+        Decimal("10500"),
+    ]
     with pytest.raises(MissingFact, match="no 2027 cap"):
         abuse.cap(2027)
     assert yearly.exception_info("medical").cap(2020) is None
@@ -188,8 +192,11 @@ def test_exception_caps_and_dates():
 
 
 def test_every_data_value_has_a_source():
-    for name, key in [("filing_deadlines.yaml", "deadlines"), ("ira_limits.yaml", "limits"),
-                      ("plan_limits.yaml", "limits")]:
+    for name, key in [
+        ("filing_deadlines.yaml", "deadlines"),
+        ("ira_limits.yaml", "limits"),
+        ("plan_limits.yaml", "limits"),
+    ]:
         for year, row in yearly._load(name)[key].items():
             assert row.get("source"), (name, year)
     for entry in yearly._load("exception_codes.yaml")["numbering"]:
@@ -198,6 +205,7 @@ def test_every_data_value_has_a_source():
 
 def test_yearly_has_no_db_or_cli_imports():
     import ledger.yearly as mod
+
     text = open(mod.__file__, encoding="utf-8").read()
     for banned in ("sqlalchemy", "sqlmodel", "click"):
         assert f"import {banned}" not in text

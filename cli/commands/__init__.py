@@ -4,6 +4,7 @@ A run loads only the modules of the command it names (:data:`COMMAND_MODULES`); 
 and an unknown name load them all (:func:`load`). A test checks the table against what
 the modules register.
 """
+
 from __future__ import annotations
 
 from importlib import import_module

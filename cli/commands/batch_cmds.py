@@ -1,4 +1,5 @@
 """``roth-ledger report batch``: every client's Roth figures for a tax year, streamed."""
+
 from __future__ import annotations
 
 import csv
@@ -14,13 +15,30 @@ from .report_cmds import report
 
 @report.command("batch")
 @click.option("--tax-year", "-y", type=int, required=True, help="Tax year.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True, help="Output format (json: one JSON array, streamed).")
-@click.option("--as-known-on", type=DATE, default=None, metavar="DATE",
-              help="Use only events recorded on or before DATE.")
-@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
-              help="Processes to use; 0: one per core (up to 4) when the ledger holds "
-                   "20,000 events or more, else 1.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format (json: one JSON array, streamed).",
+)
+@click.option(
+    "--as-known-on",
+    type=DATE,
+    default=None,
+    metavar="DATE",
+    help="Use only events recorded on or before DATE.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(0, 64),
+    default=0,
+    show_default=True,
+    help="Processes to use; 0: one per core (up to 4) when the ledger holds "
+    "20,000 events or more, else 1.",
+)
 @policy_options
 @click.pass_context
 def batch(ctx, tax_year, fmt, as_known_on, jobs, policy):
@@ -53,12 +71,16 @@ def batch(ctx, tax_year, fmt, as_known_on, jobs, policy):
             out.write(("," if i else "") + "\n  " + json.dumps(r))
         out.write("\n]\n")
     else:
-        out.write(f"{'household':<14} {'person':<10} {'distrib.':>12} {'taxable':>11} {'10% tax':>10} {'qual':<4} notes\n")
+        out.write(
+            f"{'household':<14} {'person':<10} {'distrib.':>12} {'taxable':>11} {'10% tax':>10} {'qual':<4} notes\n"
+        )
         n = 0
         for r in rows:
             n += 1
             note = r["error"] or (r["warnings"][:20] + ("..." if len(r["warnings"]) > 20 else ""))
             q = {True: "yes", False: "no", None: "-"}[r["qualified"]] if not r["error"] else "?"
-            out.write(f"{r['household'][:14]:<14} {r['person'][:10]:<10} {r['distributions'] or '':>12} "
-                      f"{r['taxable_amount'] or '':>11} {r['additional_tax'] or '':>10} {q:<4} {note}\n")
+            out.write(
+                f"{r['household'][:14]:<14} {r['person'][:10]:<10} {r['distributions'] or '':>12} "
+                f"{r['taxable_amount'] or '':>11} {r['additional_tax'] or '':>10} {q:<4} {note}\n"
+            )
         out.write(f"{n} people with Roth activity in {tax_year}\n")

@@ -1,4 +1,5 @@
 """``roth-ledger db upgrade|current`` and ``roth-ledger verify``."""
+
 from __future__ import annotations
 
 import click

@@ -3,6 +3,7 @@
 Thin layer: flags -> ``ledger.intake`` (pure mapping, refusals) -> ``ledger.app.intake``
 (validate all, append all at once). Errors are printed by the group in :mod:`cli.main`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -30,9 +31,15 @@ MONEY = MoneyType()
 _common = [
     click.option("--household", "-H", required=True, metavar="H", help="Household id."),
     click.option("--person", "-p", required=True, help="The person the form is for."),
-    click.option("--tax-year", required=True, type=click.IntRange(1975, 2100),
-                 help="The year printed on the form."),
-    click.option("--dry-run", is_flag=True, help="Print the events it would record; store nothing."),
+    click.option(
+        "--tax-year",
+        required=True,
+        type=click.IntRange(1975, 2100),
+        help="The year printed on the form.",
+    ),
+    click.option(
+        "--dry-run", is_flag=True, help="Print the events it would record; store nothing."
+    ),
 ]
 
 
@@ -45,8 +52,9 @@ def common(f):
 def _show(event) -> str:
     from ledger import events as ev
 
-    fields = " ".join(f"{k}={v}" for k, v in ev.to_payload(event).items()
-                      if k not in ("person", "source", "memo"))
+    fields = " ".join(
+        f"{k}={v}" for k, v in ev.to_payload(event).items() if k not in ("person", "source", "memo")
+    )
     return f"{event.kind} {fields}"
 
 
@@ -71,8 +79,12 @@ def _record(ctx, household, raw_events, notes, dry_run, label) -> None:
 
 @record.command("form-5498")
 @common
-@click.option("--account", required=True, type=click.Choice(["IRA", "SEP", "SIMPLE", "ROTH"],
-              case_sensitive=False), help="Box 7 checkbox: IRA, SEP, SIMPLE or Roth IRA.")
+@click.option(
+    "--account",
+    required=True,
+    type=click.Choice(["IRA", "SEP", "SIMPLE", "ROTH"], case_sensitive=False),
+    help="Box 7 checkbox: IRA, SEP, SIMPLE or Roth IRA.",
+)
 @click.option("--box1", type=MONEY, help="IRA contributions (traditional) -> ira_contribution.")
 @click.option("--box2", type=MONEY, help="Rollover contributions (a note only).")
 @click.option("--box3", type=MONEY, help="Roth IRA conversion amount (see --record-conversion).")
@@ -80,19 +92,49 @@ def _record(ctx, household, raw_events, notes, dry_run, label) -> None:
 @click.option("--box10", type=MONEY, help="Roth IRA contributions -> roth_contribution.")
 @click.option("--box11/--no-box11", default=False, help="RMD for next year (a note only).")
 @click.option("--trustee", help="Trustee's name, kept in each event's source.")
-@click.option("--date", "deposit", type=DATE, help="Day box 1/box 10 was deposited [not on the form].")
-@click.option("--deductible/--nondeductible", default=None,
-              help="Was box 1 deducted? [not on the form; required with box 1]")
-@click.option("--record-conversion", is_flag=True, help="Record box 3 as a roth_conversion "
-              "(only if its 1099-R is not entered with --converted).")
+@click.option(
+    "--date", "deposit", type=DATE, help="Day box 1/box 10 was deposited [not on the form]."
+)
+@click.option(
+    "--deductible/--nondeductible",
+    default=None,
+    help="Was box 1 deducted? [not on the form; required with box 1]",
+)
+@click.option(
+    "--record-conversion",
+    is_flag=True,
+    help="Record box 3 as a roth_conversion (only if its 1099-R is not entered with --converted).",
+)
 @click.option("--conversion-date", type=DATE, help="Day the Roth IRA received box 3.")
-@click.option("--year-end-total", type=MONEY, help="Sum of box 5 over ALL the person's "
-              "traditional/SEP/SIMPLE IRAs (or all Roth IRAs), recorded instead of box 5.")
+@click.option(
+    "--year-end-total",
+    type=MONEY,
+    help="Sum of box 5 over ALL the person's "
+    "traditional/SEP/SIMPLE IRAs (or all Roth IRAs), recorded instead of box 5.",
+)
 @click.option("--no-year-end", is_flag=True, help="Do not record box 5.")
 @click.pass_context
-def form_5498(ctx, household, person, tax_year, dry_run, account, box1, box2, box3, box5,
-              box10, box11, trustee, deposit, deductible, record_conversion, conversion_date,
-              year_end_total, no_year_end) -> None:
+def form_5498(
+    ctx,
+    household,
+    person,
+    tax_year,
+    dry_run,
+    account,
+    box1,
+    box2,
+    box3,
+    box5,
+    box10,
+    box11,
+    trustee,
+    deposit,
+    deductible,
+    record_conversion,
+    conversion_date,
+    year_end_total,
+    no_year_end,
+) -> None:
     """Record a Form 5498 (IRA Contribution Information) from its boxes.
 
     \b
@@ -124,18 +166,34 @@ def form_5498(ctx, household, person, tax_year, dry_run, account, box1, box2, bo
     from ledger.intake import Facts5498, Form5498, events_from_5498
 
     known = person_facts(get_store(ctx), household, person)
-    form = Form5498(tax_year=tax_year, account=account.upper(), box1_ira_contributions=box1,
-                    box2_rollover=box2, box3_roth_conversion=box3, box5_fmv=box5,
-                    box10_roth_contributions=box10, box11_rmd_next_year=box11, trustee=trustee)
-    facts = Facts5498(person=person, date=deposit, deductible=deductible,
-                      record_conversion=record_conversion, conversion_date=conversion_date,
-                      year_end_total=year_end_total, skip_year_end=no_year_end)
+    form = Form5498(
+        tax_year=tax_year,
+        account=account.upper(),
+        box1_ira_contributions=box1,
+        box2_rollover=box2,
+        box3_roth_conversion=box3,
+        box5_fmv=box5,
+        box10_roth_contributions=box10,
+        box11_rmd_next_year=box11,
+        trustee=trustee,
+    )
+    facts = Facts5498(
+        person=person,
+        date=deposit,
+        deductible=deductible,
+        record_conversion=record_conversion,
+        conversion_date=conversion_date,
+        year_end_total=year_end_total,
+        skip_year_end=no_year_end,
+    )
     events, notes = events_from_5498(form, facts)
     prior = known.ira_year_end.get(tax_year)
     if prior is not None and any(e["kind"] == "ira_year_end_value" for e in events):
-        notes.append(f"an ira_year_end_value for {tax_year} is already recorded ({prior.id}, "
-                     f"{prior.value}); this one replaces it: use --year-end-total with the sum "
-                     "of all accounts, or --no-year-end")
+        notes.append(
+            f"an ira_year_end_value for {tax_year} is already recorded ({prior.id}, "
+            f"{prior.value}); this one replaces it: use --year-end-total with the sum "
+            "of all accounts, or --no-year-end"
+        )
     _record(ctx, household, events, notes, dry_run, "record form-5498")
 
 
@@ -144,45 +202,100 @@ def form_5498(ctx, household, person, tax_year, dry_run, account, box1, box2, bo
 @click.option("--box1", required=True, type=MONEY, help="Gross distribution.")
 @click.option("--box2a", type=MONEY, help="Taxable amount (earnings for J8/JP; H: 0).")
 @click.option("--box2b", is_flag=True, help="Taxable amount not determined (checked).")
-@click.option("--box5", type=MONEY, help="Employee contributions / designated Roth "
-              "contributions (basis; H: becomes the rollover's basis).")
-@click.option("--box7", required=True, metavar="CODES", help="Distribution code(s), e.g. J, "
-              "J8, JP, Q, T, 1, 2, 7, G, H, 4, 3.")
+@click.option(
+    "--box5",
+    type=MONEY,
+    help="Employee contributions / designated Roth "
+    "contributions (basis; H: becomes the rollover's basis).",
+)
+@click.option(
+    "--box7",
+    required=True,
+    metavar="CODES",
+    help="Distribution code(s), e.g. J, J8, JP, Q, T, 1, 2, 7, G, H, 4, 3.",
+)
 @click.option("--box10", type=MONEY, help="Amount allocable to IRR within 5 years (plans).")
-@click.option("--box11", type=click.IntRange(1975, 2100), help="1st year of designated Roth "
-              "contributions (plans).")
-@click.option("--ira-sep-simple/--no-ira-sep-simple", default=False,
-              help="The IRA/SEP/SIMPLE box next to box 7 is checked.")
+@click.option(
+    "--box11",
+    type=click.IntRange(1975, 2100),
+    help="1st year of designated Roth contributions (plans).",
+)
+@click.option(
+    "--ira-sep-simple/--no-ira-sep-simple",
+    default=False,
+    help="The IRA/SEP/SIMPLE box next to box 7 is checked.",
+)
 @click.option("--payer", help="Payer's name, kept in each event's source.")
 @click.option("--date", "paid_on", type=DATE, help="Distribution date [not on the form; required].")
-@click.option("--roth-ira", is_flag=True, help="It came from a Roth IRA (for codes 2/3/4, "
-              "which do not say).")
+@click.option(
+    "--roth-ira", is_flag=True, help="It came from a Roth IRA (for codes 2/3/4, which do not say)."
+)
 @click.option("--converted", is_flag=True, help="The IRA distribution went into a Roth IRA.")
 @click.option("--converted-amount", type=MONEY, help="Part of box 1 converted (default all).")
 @click.option("--received-on", type=DATE, help="Day the Roth IRA received a conversion.")
 @click.option("--plan", help="Plan id (codes G, H, B+G and plan distributions).")
 @click.option("--account-value", type=MONEY, help="Plan: value just before the distribution.")
-@click.option("--separate-accounting/--no-separate-accounting", default=True,
-              help="Plan keeps after-tax money as a separate account (default yes).")
+@click.option(
+    "--separate-accounting/--no-separate-accounting",
+    default=True,
+    help="Plan keeps after-tax money as a separate account (default yes).",
+)
 @click.option("--to-roth-ira", type=MONEY, help="Plan: amount directly rolled to a Roth IRA.")
 @click.option("--to-traditional-ira", type=MONEY, help="Plan: amount rolled to a traditional IRA.")
 @click.option("--to-cash", type=MONEY, help="Plan: amount paid in cash (its own 1099-R).")
 @click.option("--in-plan", is_flag=True, help="Code G was an in-plan Roth rollover (IRR).")
 @click.option("--into-roth-ira", is_flag=True, help="B+G that went to a Roth IRA (should be H).")
-@click.option("--qualified/--nonqualified", default=None,
-              help="Designated Roth rollover: qualified? (asked when the form cannot tell).")
+@click.option(
+    "--qualified/--nonqualified",
+    default=None,
+    help="Designated Roth rollover: qualified? (asked when the form cannot tell).",
+)
 @click.option("--exception", help="Roth IRA: a §72(t) exception kind (e.g. first_home).")
 @click.option("--disaster", is_flag=True, help="A qualified disaster distribution.")
-@click.option("--returned-contribution", type=MONEY, help="J8/JP: the contribution returned, "
-              "when it lost value (box 1 is then less than it) [not on the form].")
+@click.option(
+    "--returned-contribution",
+    type=MONEY,
+    help="J8/JP: the contribution returned, "
+    "when it lost value (box 1 is then less than it) [not on the form].",
+)
 @click.option("--died-on", type=DATE, help="Record the person's death (code 4).")
 @click.option("--disabled-on", type=DATE, help="Record the person's disability (code 3).")
 @click.pass_context
-def form_1099r(ctx, household, person, tax_year, dry_run, box1, box2a, box2b, box5, box7,
-               box10, box11, ira_sep_simple, payer, paid_on, roth_ira, converted,
-               converted_amount, received_on, plan, account_value, separate_accounting,
-               to_roth_ira, to_traditional_ira, to_cash, in_plan, into_roth_ira, qualified,
-               exception, disaster, returned_contribution, died_on, disabled_on) -> None:
+def form_1099r(
+    ctx,
+    household,
+    person,
+    tax_year,
+    dry_run,
+    box1,
+    box2a,
+    box2b,
+    box5,
+    box7,
+    box10,
+    box11,
+    ira_sep_simple,
+    payer,
+    paid_on,
+    roth_ira,
+    converted,
+    converted_amount,
+    received_on,
+    plan,
+    account_value,
+    separate_accounting,
+    to_roth_ira,
+    to_traditional_ira,
+    to_cash,
+    in_plan,
+    into_roth_ira,
+    qualified,
+    exception,
+    disaster,
+    returned_contribution,
+    died_on,
+    disabled_on,
+) -> None:
     """Record a Form 1099-R from its boxes; box 7 decides the event.
 
     \b
@@ -226,22 +339,44 @@ def form_1099r(ctx, household, person, tax_year, dry_run, box1, box2a, box2b, bo
     from ledger.intake import Facts1099R, Form1099R, events_from_1099r
 
     known = person_facts(get_store(ctx), household, person)
-    form = Form1099R(tax_year=tax_year, box1_gross=box1, box7_codes=box7, box2a_taxable=box2a,
-                     box2b_not_determined=box2b, box5_employee_contributions=box5,
-                     box10_irr_within_5_years=box10, box11_first_year_designated_roth=box11,
-                     ira_sep_simple=ira_sep_simple, payer=payer)
+    form = Form1099R(
+        tax_year=tax_year,
+        box1_gross=box1,
+        box7_codes=box7,
+        box2a_taxable=box2a,
+        box2b_not_determined=box2b,
+        box5_employee_contributions=box5,
+        box10_irr_within_5_years=box10,
+        box11_first_year_designated_roth=box11,
+        ira_sep_simple=ira_sep_simple,
+        payer=payer,
+    )
     facts = Facts1099R(
-        person=person, date=paid_on, roth_ira=roth_ira, converted=converted,
-        converted_amount=converted_amount, received_on=received_on, plan=plan,
-        account_value=account_value, separate_accounting=separate_accounting,
-        to_roth_ira=to_roth_ira, to_traditional_ira=to_traditional_ira, to_cash=to_cash,
-        in_plan=in_plan, into_roth_ira=into_roth_ira, qualified=qualified,
-        exception=exception, disaster=disaster, returned_contribution=returned_contribution,
-        died_on=died_on, disabled_on=disabled_on,
-        recorded_died_on=known.died_on, recorded_disabled_on=known.disabled_on)
+        person=person,
+        date=paid_on,
+        roth_ira=roth_ira,
+        converted=converted,
+        converted_amount=converted_amount,
+        received_on=received_on,
+        plan=plan,
+        account_value=account_value,
+        separate_accounting=separate_accounting,
+        to_roth_ira=to_roth_ira,
+        to_traditional_ira=to_traditional_ira,
+        to_cash=to_cash,
+        in_plan=in_plan,
+        into_roth_ira=into_roth_ira,
+        qualified=qualified,
+        exception=exception,
+        disaster=disaster,
+        returned_contribution=returned_contribution,
+        died_on=died_on,
+        disabled_on=disabled_on,
+        recorded_died_on=known.died_on,
+        recorded_disabled_on=known.disabled_on,
+    )
     events, notes = events_from_1099r(form, known.born, facts)
     _record(ctx, household, events, notes, dry_run, "record form-1099r")
-
 
 
 def _hidden_underscored_alias(name: str) -> None:

@@ -3,6 +3,7 @@
 A thin layer over :mod:`ledger.app`: parse flags, call one use case, print. Errors are
 raised as ``LedgerError`` and printed by the group in :mod:`cli.main` (never a traceback).
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,19 +32,32 @@ class IsoDate(click.ParamType):
 
 
 DATE = IsoDate()
-KNOWN_ON_HELP = ("Show the ledger as it had been recorded by the end of DATE (UTC): "
-                 "what a preparer saw when filing.")
+KNOWN_ON_HELP = (
+    "Show the ledger as it had been recorded by the end of DATE (UTC): "
+    "what a preparer saw when filing."
+)
 
 
 @cli.command("import")
-@click.argument("files", nargs=-1, required=True, metavar="FILE...",
-                type=click.Path(dir_okay=True, path_type=str))
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    metavar="FILE...",
+    type=click.Path(dir_okay=True, path_type=str),
+)
 @click.option("--dry-run", is_flag=True, help="Validate and report; store nothing.")
-@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
-              help="Processes reading the files; 0: one per core (up to 4) when the files "
-                   "hold 2 MB or more and the ledger is a SQLite file, else 1. The import "
-                   "is one transaction either way; with several processes it holds the "
-                   "ledger's write lock from the start (other writers wait).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(0, 64),
+    default=0,
+    show_default=True,
+    help="Processes reading the files; 0: one per core (up to 4) when the files "
+    "hold 2 MB or more and the ledger is a SQLite file, else 1. The import "
+    "is one transaction either way; with several processes it holds the "
+    "ledger's write lock from the start (other writers wait).",
+)
 @click.pass_context
 def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int) -> None:
     """Import ledger files (YAML, JSON or CSV), each into its household.
@@ -77,30 +91,43 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int) -> None:
     """
     from ledger.app.importing import import_files
 
-    results = import_files(get_store(ctx), list(files), recorded_by(ctx), dry_run=dry_run,
-                           jobs=jobs)
+    results = import_files(
+        get_store(ctx), list(files), recorded_by(ctx), dry_run=dry_run, jobs=jobs
+    )
     verb = "would import" if dry_run else "imported"
     for result in results if len(results) <= 20 else []:
         n = result.added
-        click.echo(f"{'dry run: ' if dry_run else ''}{verb} {n} event{'s' if n != 1 else ''} "
-                   f"({result.skipped} already stored) into household {result.household}"
-                   + ("; nothing was stored" if dry_run else ""))
+        click.echo(
+            f"{'dry run: ' if dry_run else ''}{verb} {n} event{'s' if n != 1 else ''} "
+            f"({result.skipped} already stored) into household {result.household}"
+            + ("; nothing was stored" if dry_run else "")
+        )
     if len(results) > 20:
         added = sum(r.added for r in results)
         skipped = sum(r.skipped for r in results)
-        click.echo(f"{'dry run: ' if dry_run else ''}{verb} {added} events ({skipped} already "
-                   f"stored) into {len(results)} households"
-                   + ("; nothing was stored" if dry_run else ""))
+        click.echo(
+            f"{'dry run: ' if dry_run else ''}{verb} {added} events ({skipped} already "
+            f"stored) into {len(results)} households" + ("; nothing was stored" if dry_run else "")
+        )
     for result in results:
         for warning in result.warnings:
-            click.echo(f"warning: {result.household}: {warning}" if len(results) > 1
-                       else f"warning: {warning}", err=True)
+            click.echo(
+                f"warning: {result.household}: {warning}"
+                if len(results) > 1
+                else f"warning: {warning}",
+                err=True,
+            )
 
 
 @cli.command("export")
 @click.option("--household", "-H", required=True, metavar="H", help="Household id.")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "csv"]), default=None,
-              help="Output format (default: from --output's extension, else yaml).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json", "csv"]),
+    default=None,
+    help="Output format (default: from --output's extension, else yaml).",
+)
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
 @click.option("--as-known-on", type=DATE, default=None, help=KNOWN_ON_HELP)
 @click.pass_context
@@ -131,8 +158,9 @@ def export_cmd(ctx, household, fmt, output, as_known_on) -> None:
             write_export(data, fmt, stream)
     except OSError as exc:
         raise LedgerError(f"cannot write {output}: {exc.strerror or exc}") from None
-    click.echo(f"exported {len(data['events'])} events of household {household} to {output}",
-               err=True)
+    click.echo(
+        f"exported {len(data['events'])} events of household {household} to {output}", err=True
+    )
 
 
 # --- record: one subcommand per kind, generated from events.FIELDS ----------------------
@@ -195,26 +223,34 @@ def _record_callback(kind: str):
 
 
 def _record_command(name: str, kind: str) -> click.Command:
-    household = click.Option(["--household", "-H", "household"], required=True, metavar="H",
-                             help="Household id.")
+    household = click.Option(
+        ["--household", "-H", "household"], required=True, metavar="H", help="Household id."
+    )
     if kind == "person_added":
-        params = [household,
-                  _option("id", "the person's id, e.g. dana [required]"),
-                  _option("name", "full name [text]"),
-                  _option("born", "birth date, YYYY-MM-DD (sets age 59½) [required]")]
+        params = [
+            household,
+            _option("id", "the person's id, e.g. dana [required]"),
+            _option("name", "full name [text]"),
+            _option("born", "birth date, YYYY-MM-DD (sets age 59½) [required]"),
+        ]
     elif kind == "household_named":
         params = [household, _option("name", "the household's display name [required]")]
     else:
         params = [household, _option("id", "event id (optional; generated when absent)")]
         params += [_option(s.name, _describe(s)) for s in ev.FIELDS[kind]]
-        params += [_option("memo", "free-text note"),
-                   _option("source", 'the document it came from, e.g. "1099-R Fidelity 2022"')]
+        params += [
+            _option("memo", "free-text note"),
+            _option("source", 'the document it came from, e.g. "1099-R Fidelity 2022"'),
+        ]
     cls = ev.KINDS[kind]
     example = " ".join(f"--{s.name.replace('_', '-')} ..." for s in ev.FIELDS[kind] if s.required)
-    doc = (f"Record one {kind} event: {cls.doc}.\n\n"
-           f"\b\nExample:\n  roth-ledger record {name} --household rivera {example}")
-    return click.Command(name, params=params, callback=_record_callback(kind), help=doc,
-                         short_help=cls.doc[:70])
+    doc = (
+        f"Record one {kind} event: {cls.doc}.\n\n"
+        f"\b\nExample:\n  roth-ledger record {name} --household rivera {example}"
+    )
+    return click.Command(
+        name, params=params, callback=_record_callback(kind), help=doc, short_help=cls.doc[:70]
+    )
 
 
 record.add_command(_record_command("household", "household_named"))
@@ -230,8 +266,13 @@ for _kind in ev.FILE_KINDS:
 @cli.command("void")
 @click.argument("event_id")
 @click.option("--reason", required=True, help="Why the event is cancelled (kept in history).")
-@click.option("--household", "-H", default=None, metavar="H",
-              help="Household id (needed only when the id exists in several households).")
+@click.option(
+    "--household",
+    "-H",
+    default=None,
+    metavar="H",
+    help="Household id (needed only when the id exists in several households).",
+)
 @click.pass_context
 def void_cmd(ctx, event_id, reason, household) -> None:
     """Cancel an event by recording a `void` that names it; both stay in the history.
@@ -259,19 +300,27 @@ def households_cmd(ctx) -> None:
         click.echo(household)
 
 
-
 # --- events: the household's history --------------------------------------------------
 
 SHORT_KIND = {
-    "household_named": "household", "person_added": "person",
-    "roth_contribution": "roth_contrib", "roth_contribution_return": "contrib_return",
-    "ira_contribution": "ira_contrib", "ira_distribution": "ira_distrib",
-    "ira_year_end_value": "ira_year_end", "roth_conversion": "conversion",
-    "plan_after_tax_contribution": "plan_after_tax", "plan_roth_contribution": "plan_roth",
-    "plan_distribution": "plan_distrib", "in_plan_roth_rollover": "in_plan_roth",
-    "designated_roth_rollover": "droth_rollover", "roth_distribution": "roth_distrib",
-    "roth_year_end_value": "roth_year_end", "person_disabled": "disabled",
-    "person_died": "died", "void": "void",
+    "household_named": "household",
+    "person_added": "person",
+    "roth_contribution": "roth_contrib",
+    "roth_contribution_return": "contrib_return",
+    "ira_contribution": "ira_contrib",
+    "ira_distribution": "ira_distrib",
+    "ira_year_end_value": "ira_year_end",
+    "roth_conversion": "conversion",
+    "plan_after_tax_contribution": "plan_after_tax",
+    "plan_roth_contribution": "plan_roth",
+    "plan_distribution": "plan_distrib",
+    "in_plan_roth_rollover": "in_plan_roth",
+    "designated_roth_rollover": "droth_rollover",
+    "roth_distribution": "roth_distrib",
+    "roth_year_end_value": "roth_year_end",
+    "person_disabled": "disabled",
+    "person_died": "died",
+    "void": "void",
 }
 
 
@@ -293,10 +342,15 @@ def _row(s, voided: dict[str, str]) -> dict[str, object]:
     e = s.event
     day = e.effective_date
     return {
-        "version": s.version, "id": e.id, "kind": e.kind,
-        "date": day.isoformat() if day else "", "person": getattr(e, "person", None) or "",
-        "tax_year": e.effective_tax_year, "summary": _summary(e),
-        "voided_by": voided.get(e.id), "recorded_at": s.recorded_at.isoformat(),
+        "version": s.version,
+        "id": e.id,
+        "kind": e.kind,
+        "date": day.isoformat() if day else "",
+        "person": getattr(e, "person", None) or "",
+        "tax_year": e.effective_tax_year,
+        "summary": _summary(e),
+        "voided_by": voided.get(e.id),
+        "recorded_at": s.recorded_at.isoformat(),
         "recorded_by": s.recorded_by,
         "fields": {k: v for k, v in ev.to_payload(e).items()},
     }
@@ -304,9 +358,15 @@ def _row(s, voided: dict[str, str]) -> dict[str, object]:
 
 def _table(rows: list[dict]) -> None:
     id_w = max([2] + [len(r["id"]) for r in rows])
-    columns = [("VER", 4, ">"), ("ID", min(id_w, 17), "<"), ("KIND", 14, "<"),
-               ("DATE", 10, "<"), ("PERSON", 6, "<"), ("AMOUNT", 12, ">"),
-               ("RECORDED", 10, "<")]
+    columns = [
+        ("VER", 4, ">"),
+        ("ID", min(id_w, 17), "<"),
+        ("KIND", 14, "<"),
+        ("DATE", 10, "<"),
+        ("PERSON", 6, "<"),
+        ("AMOUNT", 12, ">"),
+        ("RECORDED", 10, "<"),
+    ]
     width = sum(w for _, w, _ in columns) + len(columns) - 1
     by_w = 79 - width - 1
     if by_w >= 4:
@@ -317,10 +377,19 @@ def _table(rows: list[dict]) -> None:
 
     click.echo(" ".join(f"{h:{a}{w}}" for h, w, a in columns).rstrip())
     for r in rows:
-        cells = [f"{r['version']}{'x' if r['voided_by'] else ''}", r["id"],
-                 SHORT_KIND.get(r["kind"], r["kind"]), r["date"], r["person"], r["summary"],
-                 r["recorded_at"][:10], r["recorded_by"]]
-        click.echo(" ".join(f"{fit(str(c), w):{a}{w}}" for c, (_, w, a) in zip(cells, columns)).rstrip())
+        cells = [
+            f"{r['version']}{'x' if r['voided_by'] else ''}",
+            r["id"],
+            SHORT_KIND.get(r["kind"], r["kind"]),
+            r["date"],
+            r["person"],
+            r["summary"],
+            r["recorded_at"][:10],
+            r["recorded_by"],
+        ]
+        click.echo(
+            " ".join(f"{fit(str(c), w):{a}{w}}" for c, (_, w, a) in zip(cells, columns)).rstrip()
+        )
     if any(r["voided_by"] for r in rows):
         click.echo("x = voided (see the void event naming it)")
 
@@ -329,10 +398,21 @@ def _table(rows: list[dict]) -> None:
 @click.option("--household", "-H", required=True, metavar="H", help="Household id.")
 @click.option("--person", "-p", default=None, help="Only this person's events.")
 @click.option("--tax-year", type=int, default=None, help="Only events of this tax year.")
-@click.option("--kind", "-k", default=None, type=click.Choice(list(ev.KINDS)), metavar="KIND",
-              help="Only events of this kind (e.g. roth_distribution).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              help="Output format (default table, 80 columns).")
+@click.option(
+    "--kind",
+    "-k",
+    default=None,
+    type=click.Choice(list(ev.KINDS)),
+    metavar="KIND",
+    help="Only events of this kind (e.g. roth_distribution).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    help="Output format (default table, 80 columns).",
+)
 @click.option("--as-known-on", type=DATE, default=None, help=KNOWN_ON_HELP)
 @click.pass_context
 def events_cmd(ctx, household, person, tax_year, kind, fmt, as_known_on) -> None:
@@ -368,8 +448,18 @@ def events_cmd(ctx, household, person, tax_year, kind, fmt, as_known_on) -> None
         click.echo(json.dumps({"household": household, "events": rows}, indent=2))
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        keys = ["version", "id", "kind", "date", "person", "tax_year", "summary",
-                "voided_by", "recorded_at", "recorded_by"]
+        keys = [
+            "version",
+            "id",
+            "kind",
+            "date",
+            "person",
+            "tax_year",
+            "summary",
+            "voided_by",
+            "recorded_at",
+            "recorded_by",
+        ]
         writer.writerow(keys)
         for r in rows:
             writer.writerow(["" if r[k] is None else r[k] for k in keys])

@@ -1,4 +1,5 @@
 """``roth-ledger plan withdrawal`` and ``plan ladder``: what a withdrawal would cost."""
+
 from __future__ import annotations
 
 import click
@@ -31,10 +32,18 @@ def _out(report: dict, fmt: str, table) -> None:
 @plan.command("withdrawal")
 @click.option("--household", "-H", required=True, help="Household id.")
 @click.option("--person", "-p", required=True, help="Person id.")
-@click.option("--date", "on", type=DATE, required=True, metavar="DATE", help="Day of the withdrawal.")
-@click.option("--amount", default=None, metavar="X", help="Amount to withdraw (omit to get the maxima).")
-@click.option("--exception", default=None, metavar="KIND",
-              help="A §72(t) exception that would apply (e.g. first_home) or its Form 5329 number.")
+@click.option(
+    "--date", "on", type=DATE, required=True, metavar="DATE", help="Day of the withdrawal."
+)
+@click.option(
+    "--amount", default=None, metavar="X", help="Amount to withdraw (omit to get the maxima)."
+)
+@click.option(
+    "--exception",
+    default=None,
+    metavar="KIND",
+    help="A §72(t) exception that would apply (e.g. first_home) or its Form 5329 number.",
+)
 @report_format
 @policy_options
 @click.pass_context
@@ -73,7 +82,13 @@ def withdrawal(ctx, household, person, on, amount, exception, fmt, policy):
 @plan.command("ladder")
 @click.option("--household", "-H", required=True, help="Household id.")
 @click.option("--person", "-p", required=True, help="Person id.")
-@click.option("--as-of", type=DATE, default=None, metavar="DATE", help="Start from the ledger as of DATE (default: today).")
+@click.option(
+    "--as-of",
+    type=DATE,
+    default=None,
+    metavar="DATE",
+    help="Start from the ledger as of DATE (default: today).",
+)
 @report_format
 @policy_options
 @click.pass_context

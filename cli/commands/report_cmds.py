@@ -1,4 +1,5 @@
 """``roth-ledger report ...``: the withdrawal, form, year and basis reports."""
+
 from __future__ import annotations
 
 import click
@@ -22,31 +23,69 @@ def report() -> None:
 def _common(f, formats=("table", "json", "csv")):
     f = click.option("--household", "-H", required=True, help="Household id.")(f)
     f = click.option("--person", "-p", required=True, help="Person id.")(f)
-    f = click.option("--as-known-on", type=DATE, default=None, metavar="DATE",
-                     help="Use only events recorded on or before DATE (YYYY-MM-DD).")(f)
-    f = click.option("--explain", is_flag=True, default=False,
-                     help="Trace every figure to its events and the rule applied (JSON key 'explain').")(f)
+    f = click.option(
+        "--as-known-on",
+        type=DATE,
+        default=None,
+        metavar="DATE",
+        help="Use only events recorded on or before DATE (YYYY-MM-DD).",
+    )(f)
+    f = click.option(
+        "--explain",
+        is_flag=True,
+        default=False,
+        help="Trace every figure to its events and the rule applied (JSON key 'explain').",
+    )(f)
     f = report_format(f, formats)
     f = policy_options(f)
     return f
 
 
-def _emit(kind, household, person, fmt, policy, known_on, tax_year=None, as_of=None, explain=False,
-          output=None):
+def _emit(
+    kind,
+    household,
+    person,
+    fmt,
+    policy,
+    known_on,
+    tax_year=None,
+    as_of=None,
+    explain=False,
+    output=None,
+):
     from ledger.app.reporting import run_report
     from ledger.reports.render import render
 
     ctx = click.get_current_context()
     store = get_store(ctx)
-    report = run_report(store, kind, household, person, policy,
-                        tax_year=tax_year, as_of=as_of, known_on=known_on, explain=explain)
+    report = run_report(
+        store,
+        kind,
+        household,
+        person,
+        policy,
+        tax_year=tax_year,
+        as_of=as_of,
+        known_on=known_on,
+        explain=explain,
+    )
     if fmt == "html":  # withdrawals only: the page's chart also needs basis before and after
         import datetime
 
         from ledger.reports.html import withdrawals_html
 
-        before, after = (run_report(store, "basis", household, person, policy, known_on=known_on,
-                                    as_of=datetime.date(y, 12, 31)) for y in (tax_year - 1, tax_year))
+        before, after = (
+            run_report(
+                store,
+                "basis",
+                household,
+                person,
+                policy,
+                known_on=known_on,
+                as_of=datetime.date(y, 12, 31),
+            )
+            for y in (tax_year - 1, tax_year)
+        )
         text = withdrawals_html(report, before, after)
     else:
         text = render(kind, report, fmt)
@@ -57,13 +96,27 @@ def _emit(kind, household, person, fmt, policy, known_on, tax_year=None, as_of=N
 def _year_report(kind: str, doc: str):
     @click.option("--tax-year", "-y", type=int, required=True, help="Tax year.")
     def command(household, person, tax_year, as_known_on, fmt, policy, explain=False, output=None):
-        _emit(kind, household, person, fmt, policy, as_known_on, tax_year=tax_year, output=output,
-              explain=explain)
+        _emit(
+            kind,
+            household,
+            person,
+            fmt,
+            policy,
+            as_known_on,
+            tax_year=tax_year,
+            output=output,
+            explain=explain,
+        )
 
     if kind == "withdrawals":  # a printable page (SPEC 6 plus issue item 4)
-        command = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-                               default=None, metavar="FILE",
-                               help="Write the report to FILE (default: stdout).")(command)
+        command = click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False, writable=True),
+            default=None,
+            metavar="FILE",
+            help="Write the report to FILE (default: stdout).",
+        )(command)
         command = _common(command, ("table", "json", "csv", "html"))
     else:
         command = _common(command)
@@ -71,7 +124,9 @@ def _year_report(kind: str, doc: str):
     report.command(name=kind)(command)
 
 
-_year_report("withdrawals", """Roth IRA withdrawals of a tax year: taxable amount and 10% tax.
+_year_report(
+    "withdrawals",
+    """Roth IRA withdrawals of a tax year: taxable amount and 10% tax.
 
     Applies the ordering rules (regular contributions, then conversions first-in-first-out,
     then earnings) to the year's distributions and shows which basis layer every dollar
@@ -81,29 +136,44 @@ _year_report("withdrawals", """Roth IRA withdrawals of a tax year: taxable amoun
     Example:
       roth-ledger report withdrawals -H rivera -p dana -y 2022 --format json
       roth-ledger report withdrawals -H rivera -p dana -y 2022 --format html -o 2022.html
-    """)
-_year_report("form8606", """Form 8606 Parts I, II and III for a tax year.
+    """,
+)
+_year_report(
+    "form8606",
+    """Form 8606 Parts I, II and III for a tax year.
 
     Part I: traditional IRA basis and the pro-rata rule (line 10 ratio per
     --ratio-precision); Part II: conversions; Part III: Roth IRA distributions.
-    """)
-_year_report("form5329", """Form 5329 Part I: the 10% additional tax on early distributions.
+    """,
+)
+_year_report(
+    "form5329",
+    """Form 5329 Part I: the 10% additional tax on early distributions.
 
     Line 1 includes taxable earnings and recaptured conversion amounts; line 2 the
     exceptions (by kind and by that year's exception number).
-    """)
-_year_report("year", """Everything a tax year adds to income and to basis.
+    """,
+)
+_year_report(
+    "year",
+    """Everything a tax year adds to income and to basis.
 
     Taxable income by source, each plan distribution's Notice 2014-54 split and
     destinations, in-plan Roth rollovers, and the Roth IRA layers added with the date
     their 10% clock ends.
-    """)
+    """,
+)
 
 
 @report.command()
 @_common
-@click.option("--as-of", type=DATE, default=None, metavar="DATE",
-              help="Basis as of this day (default: today).")
+@click.option(
+    "--as-of",
+    type=DATE,
+    default=None,
+    metavar="DATE",
+    help="Basis as of this day (default: today).",
+)
 def basis(household, person, as_of, as_known_on, fmt, policy, explain):
     """What is carried forward as of a date.
 
@@ -113,5 +183,13 @@ def basis(household, person, as_of, as_known_on, fmt, policy, explain):
     """
     import datetime
 
-    _emit("basis", household, person, fmt, policy, as_known_on, as_of=as_of or datetime.date.today(),
-          explain=explain)
+    _emit(
+        "basis",
+        household,
+        person,
+        fmt,
+        policy,
+        as_known_on,
+        as_of=as_of or datetime.date.today(),
+        explain=explain,
+    )

@@ -6,19 +6,24 @@ large ledger the scan is cut into one share per core (:func:`batch_rows`). A per
 figures cannot be computed (a missing fact, an unsupported case) gets a row with the
 error instead of stopping the batch.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Iterator
 
 from ..errors import LedgerError
 from ..events import (
-    DesignatedRothRollover, PlanDistribution, RothContribution, RothContributionReturn,
-    RothConversion, RothDistribution,
+    DesignatedRothRollover,
+    PlanDistribution,
+    RothContribution,
+    RothContributionReturn,
+    RothConversion,
+    RothDistribution,
 )
 from ..money import ZERO, fmt
 from ..projections.facts import PersonFacts, fold
@@ -26,8 +31,19 @@ from ..projections.person import compute_person
 from ..rules.policy import Policy
 from .forking import die_with_parent, fork_context, openable_elsewhere, usable_cpus
 
-COLUMNS = ("household", "person", "distributions", "distribution_count", "taxable_amount",
-           "additional_tax", "qualified", "contributions", "conversions", "warnings", "error")
+COLUMNS = (
+    "household",
+    "person",
+    "distributions",
+    "distribution_count",
+    "taxable_amount",
+    "additional_tax",
+    "qualified",
+    "contributions",
+    "conversions",
+    "warnings",
+    "error",
+)
 
 
 def roth_activity(person: PersonFacts, year: int) -> bool:
@@ -52,14 +68,19 @@ _DATED_ROTH_FLOWS = frozenset({RothConversion, RothDistribution, DesignatedRothR
 def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -> dict:
     row = dict.fromkeys(COLUMNS, "")
     row.update(household=household, person=person.id)
-    contributions = sum((e.amount for e in person.events
-                         if isinstance(e, RothContribution) and e.tax_year == year), ZERO)
-    conversions = sum((e.amount for e in person.events
-                       if isinstance(e, RothConversion) and e.date.year == year), ZERO)
+    contributions = sum(
+        (e.amount for e in person.events if isinstance(e, RothContribution) and e.tax_year == year),
+        ZERO,
+    )
+    conversions = sum(
+        (e.amount for e in person.events if isinstance(e, RothConversion) and e.date.year == year),
+        ZERO,
+    )
     row.update(contributions=fmt(contributions), conversions=fmt(conversions))
     try:
-        yr = compute_person(person, year, policy, report_years=frozenset({year}),
-                            with_snapshot=False).year(year)
+        yr = compute_person(
+            person, year, policy, report_years=frozenset({year}), with_snapshot=False
+        ).year(year)
     except LedgerError as exc:
         row["error"] = str(exc)
         return row
@@ -89,8 +110,9 @@ def auto_jobs(store) -> int:
     return min(cpus, 4)
 
 
-def batch_rows(store, year: int, policy: Policy, known_on: date | None = None,
-               jobs: int = 1) -> Iterator[dict]:
+def batch_rows(
+    store, year: int, policy: Policy, known_on: date | None = None, jobs: int = 1
+) -> Iterator[dict]:
     """Every row, in household order. With ``jobs`` > 1 (a SQL store on a file or a
     server), the ordered households are cut into ``jobs`` shares of about equal size;
     this process computes the first while forked workers (:mod:`.forking`) compute the
@@ -122,16 +144,19 @@ def _parallel(store, year, policy, known_on, cuts: list[str]) -> Iterator[dict]:
         try:
             for i in range(1, len(bounds) - 1):
                 path = os.path.join(tmp, f"share-{i}.jsonl")
-                worker = context.Process(target=_share, args=(
-                    url, year, policy, known_on, bounds[i], bounds[i + 1], path, os.getpid()))
+                worker = context.Process(
+                    target=_share,
+                    args=(url, year, policy, known_on, bounds[i], bounds[i + 1], path, os.getpid()),
+                )
                 worker.start()
                 workers.append((path, worker))
             yield from _rows(store.iter_household_events(known_on, None, cuts[0]), year, policy)
             for path, worker in workers:
                 worker.join()
                 if worker.exitcode != 0:
-                    raise LedgerError(f"batch worker failed (exit {worker.exitcode}): "
-                                      f"{_last_words(path)}")
+                    raise LedgerError(
+                        f"batch worker failed (exit {worker.exitcode}): {_last_words(path)}"
+                    )
                 with open(path, encoding="utf-8") as rows:
                     for line in rows:
                         yield json.loads(line)
@@ -142,8 +167,16 @@ def _parallel(store, year, policy, known_on, cuts: list[str]) -> Iterator[dict]:
                 worker.join()
 
 
-def _share(url: str, year: int, policy: Policy, known_on: date | None, start: str | None,
-           stop: str | None, path: str, parent: int) -> None:
+def _share(
+    url: str,
+    year: int,
+    policy: Policy,
+    known_on: date | None,
+    start: str | None,
+    stop: str | None,
+    path: str,
+    parent: int,
+) -> None:
     """A forked worker: the rows of the households ``start <= id < stop`` into ``path``
     as JSON lines; on failure, the reason into ``path + ".error"`` and exit status 1."""
     die_with_parent(parent)
@@ -175,5 +208,7 @@ def _last_words(path: str) -> str:
 
 
 def totals(rows: list[dict]) -> dict[str, Decimal]:
-    return {k: sum((Decimal(r[k] or 0) for r in rows), ZERO)
-            for k in ("distributions", "taxable_amount", "additional_tax")}
+    return {
+        k: sum((Decimal(r[k] or 0) for r in rows), ZERO)
+        for k in ("distributions", "taxable_amount", "additional_tax")
+    }

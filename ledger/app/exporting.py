@@ -8,6 +8,7 @@ in stored order, each with its ``id``, ``kind``, fields in the order of
 when present. ``write_export`` writes it as YAML, JSON or CSV (the CSV convention of
 :mod:`ledger.ledgerfile`).
 """
+
 from __future__ import annotations
 
 import csv

@@ -10,6 +10,7 @@ interpreter takes about 0.4 s to import the CLI's dependencies, which is what a
 * the parent flushes its own output before forking, so that nothing buffered is written
   twice, and a worker leaves with ``os._exit`` (no second flush, no parent's atexit).
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -53,5 +54,6 @@ def openable_elsewhere(store) -> bool:
     """A SQL ledger another process can open by its URL (a SQLite file or a server; not
     an in-memory database, nor the in-memory store)."""
     url = getattr(store, "url", None)
-    return url is not None and not (url.get_backend_name() == "sqlite"
-                                    and url.database in (None, "", ":memory:"))
+    return url is not None and not (
+        url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    )

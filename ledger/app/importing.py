@@ -6,13 +6,14 @@ events in ONE ``store.append`` at the version it validated against, so an import
 atomic (all or nothing) and a racing writer gets a ConcurrencyConflict, not a mix.
 Idempotent: an event whose id is already stored with the same content is skipped.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import events as ev
@@ -83,8 +84,14 @@ def _plan(store, path: str | Path, existing: set[str] | None = None) -> _Plan:
     new = [e for e in candidates if e.id not in known.events]
     everything = [s.event for s in stored] + new
     warnings = contribution_warnings(_people(everything), everything)
-    return _Plan(ledger.household, version, stored[-1].hash if stored else GENESIS, new,
-                 len(candidates) - len(new), warnings)
+    return _Plan(
+        ledger.household,
+        version,
+        stored[-1].hash if stored else GENESIS,
+        new,
+        len(candidates) - len(new),
+        warnings,
+    )
 
 
 def import_file(store, path: str | Path, recorded_by: str, dry_run: bool = False) -> ImportResult:
@@ -101,15 +108,23 @@ def ledger_files(paths: list[str | Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
             if not found:
-                raise LedgerError(f"{path}: no ledger files (.yaml, .yml, .json, .csv) in this directory")
+                raise LedgerError(
+                    f"{path}: no ledger files (.yaml, .yml, .json, .csv) in this directory"
+                )
             out.extend(found)
         else:
             out.append(path)
     return out
 
 
-def import_files(store, paths: list[str | Path], recorded_by: str, dry_run: bool = False,
-                 jobs: int = 1, recorded_at: datetime | None = None) -> list[ImportResult]:
+def import_files(
+    store,
+    paths: list[str | Path],
+    recorded_by: str,
+    dry_run: bool = False,
+    jobs: int = 1,
+    recorded_at: datetime | None = None,
+) -> list[ImportResult]:
     """Import several files (a directory stands for its ledger files) as ONE transaction.
 
     Every file is validated first and every problem of every file is listed; if any file
@@ -122,11 +137,12 @@ def import_files(store, paths: list[str | Path], recorded_by: str, dry_run: bool
     (:mod:`ledger.app.parallel_import`); the rows stored are the same.
     """
     files = ledger_files(paths)
-    at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
+    at = utc(recorded_at) if recorded_at is not None else datetime.now(UTC)
     jobs = auto_jobs(store, files) if jobs == 0 else jobs
     with _no_cyclic_gc():
         if jobs > 1 and parallel_capable(store) and len(files) > 1:
             from .parallel_import import import_parallel
+
             return import_parallel(store, files, recorded_by, dry_run, jobs, at)
         return _import_files(store, files, recorded_by, dry_run, at)
 
@@ -184,13 +200,28 @@ class Outcome:
     def refused(self, problems: list[Problem]) -> None:
         self.problems.extend(problems)
 
-    def accept(self, path: Path, household: str, added: int, skipped: int,
-               warnings: list[str], dry_run: bool) -> bool:
+    def accept(
+        self,
+        path: Path,
+        household: str,
+        added: int,
+        skipped: int,
+        warnings: list[str],
+        dry_run: bool,
+    ) -> bool:
         """Record a valid file's result; False if its household is already taken."""
         if household in self._owner:
-            self.problems.append(Problem(str(path), None, "household", (
-                f"household {household!r} is also in {self._owner[household]}; "
-                "import the two files one after the other")))
+            self.problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    "household",
+                    (
+                        f"household {household!r} is also in {self._owner[household]}; "
+                        "import the two files one after the other"
+                    ),
+                )
+            )
             return False
         self._owner[household] = path
         self.results.append(ImportResult(household, added, skipped, warnings, dry_run))
@@ -211,13 +242,15 @@ def _import_files(store, files: list[Path], recorded_by, dry_run, at) -> list[Im
         except InvalidInput as exc:
             outcome.refused(exc.problems)
             continue
-        if outcome.accept(path, plan.household, len(plan.new), plan.skipped, plan.warnings,
-                          dry_run):
+        if outcome.accept(
+            path, plan.household, len(plan.new), plan.skipped, plan.warnings, dry_run
+        ):
             plans.append(plan)
     outcome.check()
     if not dry_run:
-        store.append_many([(p.household, p.version, p.new) for p in plans if p.new],
-                          recorded_by, at)
+        store.append_many(
+            [(p.household, p.version, p.new) for p in plans if p.new], recorded_by, at
+        )
     return outcome.results
 
 

@@ -5,9 +5,9 @@ events of one form atomically.
 same ``validate_ledger``), then appends them in ONE ``store.append`` at the version it
 validated against: a form is recorded whole or not at all.
 """
+
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,13 +48,15 @@ def person_facts(store, household: str, person: str) -> PersonFacts:
         elif isinstance(e, ev.IraYearEndValue):
             year_end[e.year] = e
     if born is None:
-        raise LedgerError(f"no person {person!r} in household {household!r}: add them with "
-                          "`record person` first")
+        raise LedgerError(
+            f"no person {person!r} in household {household!r}: add them with `record person` first"
+        )
     return PersonFacts(born, died, disabled, year_end)
 
 
-def build_events(store, household: str, raw_events: list[dict], label: str
-                 ) -> tuple[list[ev.Event], int]:
+def build_events(
+    store, household: str, raw_events: list[dict], label: str
+) -> tuple[list[ev.Event], int]:
     """Validate the raw events against the household; return them with fresh ids, and the
     version they were validated at. Raises InvalidInput listing every problem."""
     if not raw_events:
@@ -68,8 +70,10 @@ def build_events(store, household: str, raw_events: list[dict], label: str
             raise FormRefused([Problem(label, None, "kind", f"cannot record {raw.get('kind')!r}")])
         tree = _record_tree(household, raw["kind"], fields)
         items.extend(tree.value["events"].value)
-    root = Node({"version": Node(1, None), "household": Node(household, None),
-                 "events": Node(items, None)}, None)
+    root = Node(
+        {"version": Node(1, None), "household": Node(household, None), "events": Node(items, None)},
+        None,
+    )
     try:
         ledger = validate_ledger(RawLedger(label, root), known)
     except InvalidInput as exc:  # one line per problem, as the form's own refusals
@@ -84,8 +88,9 @@ def build_events(store, household: str, raw_events: list[dict], label: str
     return out, version
 
 
-def record_events(store, household: str, raw_events: list[dict], recorded_by: str,
-                  label: str = "record form") -> list[StoredEvent]:
+def record_events(
+    store, household: str, raw_events: list[dict], recorded_by: str, label: str = "record form"
+) -> list[StoredEvent]:
     """Validate all, then append all in one ``store.append`` (atomic)."""
     events, version = build_events(store, household, raw_events, label)
     if not events:

@@ -23,6 +23,7 @@ rows, their order (global positions) and the results are those of the one-proces
 never committed; the workers die with this process (``PR_SET_PDEATHSIG`` on Linux); only
 the spool directory may be left behind in the temporary directory.
 """
+
 from __future__ import annotations
 
 import gc
@@ -43,18 +44,22 @@ from .importing import ImportResult, Outcome, _plan
 CHUNK_FILES = 16
 
 
-def import_parallel(store, files: list[Path], recorded_by: str, dry_run: bool, jobs: int,
-                    at: datetime) -> list[ImportResult]:
+def import_parallel(
+    store, files: list[Path], recorded_by: str, dry_run: bool, jobs: int, at: datetime
+) -> list[ImportResult]:
     """Import ``files`` into ``store`` (a SqlStore on a SQLite file) with ``jobs`` workers."""
     existing = set(store.households())
     numbered = list(enumerate(files))
-    chunks = [numbered[i:i + CHUNK_FILES] for i in range(0, len(numbered), CHUNK_FILES)]
+    chunks = [numbered[i : i + CHUNK_FILES] for i in range(0, len(numbered), CHUNK_FILES)]
     url = store.url.render_as_string(hide_password=False)
     outcome = Outcome()
     with tempfile.TemporaryDirectory(prefix="roth-ledger-import-") as spool:
         context = fork_context()
-        with context.Pool(min(jobs, len(chunks)), initializer=_start, initargs=(
-                url, existing, recorded_by, at, spool, os.getpid())) as pool:
+        with context.Pool(
+            min(jobs, len(chunks)),
+            initializer=_start,
+            initargs=(url, existing, recorded_by, at, spool, os.getpid()),
+        ) as pool:
             planned = map(_unspool, pool.imap(_plan_chunk, chunks))
             if dry_run:
                 for chunk in planned:
@@ -97,15 +102,17 @@ def _collect(chunk, files: list[Path], outcome: Outcome, dry_run: bool):
 _WORKER: dict = {}
 
 
-def _start(url: str, existing: set[str], recorded_by: str, at: datetime, spool: str,
-           parent: int) -> None:
+def _start(
+    url: str, existing: set[str], recorded_by: str, at: datetime, spool: str, parent: int
+) -> None:
     """Worker set-up: die with the parent, no cyclic GC (parsing builds no cycles), and
     remember what every file's plan needs. The parent's engine is left untouched: a
     worker that must read a stored household opens its own (:class:`_Reader`)."""
     die_with_parent(parent)
     gc.disable()
-    _WORKER.update(reader=_Reader(url), existing=existing, recorded_by=recorded_by, at=at,
-                   spool=spool)
+    _WORKER.update(
+        reader=_Reader(url), existing=existing, recorded_by=recorded_by, at=at, spool=spool
+    )
 
 
 class _Reader:
@@ -138,15 +145,36 @@ def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:
         except InvalidInput as exc:
             out.append((index, None, exc.problems))
             continue
-        rows = build_sqlite_rows(plan.household, plan.version, plan.prev_hash, plan.new,
-                                 _WORKER["recorded_by"], _WORKER["at"])
-        out.append((index, (plan.household, plan.version, plan.prev_hash, len(plan.new),
-                            plan.skipped, plan.warnings, rows), None))
+        rows = build_sqlite_rows(
+            plan.household,
+            plan.version,
+            plan.prev_hash,
+            plan.new,
+            _WORKER["recorded_by"],
+            _WORKER["at"],
+        )
+        out.append(
+            (
+                index,
+                (
+                    plan.household,
+                    plan.version,
+                    plan.prev_hash,
+                    len(plan.new),
+                    plan.skipped,
+                    plan.warnings,
+                    rows,
+                ),
+                None,
+            )
+        )
     name = os.path.join(_WORKER["spool"], f"chunk-{chunk[0][0]}.pickle")
     try:
         with open(name, "wb") as spooled:
             pickle.dump(out, spooled, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError as exc:  # a full or read-only temporary directory: say so, in one line
-        raise StoreError(f"cannot write the import's spool file {name}: {exc.strerror or exc}; "
-                         "set TMPDIR to a directory with room") from None
+        raise StoreError(
+            f"cannot write the import's spool file {name}: {exc.strerror or exc}; "
+            "set TMPDIR to a directory with room"
+        ) from None
     return name

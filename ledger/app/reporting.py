@@ -1,5 +1,6 @@
 """Report use cases: load a household from the store (as known on a date), fold it, build
 the report. The only place reports meet the store."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,15 +15,27 @@ def load_facts(store, household: str, known_on: date | None = None) -> Household
     stored = store.load_events(household, known_on=known_on)
     if not stored:
         known = store.households()
-        hint = f" (households: {', '.join(known[:10])}{'...' if len(known) > 10 else ''})" if known else ""
+        hint = (
+            f" (households: {', '.join(known[:10])}{'...' if len(known) > 10 else ''})"
+            if known
+            else ""
+        )
         when = f" as known on {known_on}" if known_on else ""
         raise NotFound(f"no household {household!r} in the ledger{when}{hint}")
     return fold(household, stored)
 
 
-def run_report(store, kind: str, household: str, person: str, policy: Policy,
-               tax_year: int | None = None, as_of: date | None = None,
-               known_on: date | None = None, explain: bool = False) -> dict:
+def run_report(
+    store,
+    kind: str,
+    household: str,
+    person: str,
+    policy: Policy,
+    tax_year: int | None = None,
+    as_of: date | None = None,
+    known_on: date | None = None,
+    explain: bool = False,
+) -> dict:
     facts = load_facts(store, household, known_on)
     report = _build(facts, kind, person, policy, tax_year, as_of)
     if known_on is not None:

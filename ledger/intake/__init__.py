@@ -9,9 +9,18 @@ and missing facts raise ``InvalidInput`` naming the box.
 Sources: IRS Instructions for Forms 1099-R and 5498 (box notes and the "Guide to
 Distribution Codes"); RULES.md sections (a), (b), (c), (f), (g) and section 0.
 """
+
 from .form1099r import events_from_1099r
 from .form5498 import events_from_5498
 from .forms import CODES, Facts1099R, Facts5498, Form1099R, Form5498, parse_codes
 
-__all__ = ["CODES", "Facts1099R", "Facts5498", "Form1099R", "Form5498",
-           "events_from_1099r", "events_from_5498", "parse_codes"]
+__all__ = [
+    "CODES",
+    "Facts1099R",
+    "Facts5498",
+    "Form1099R",
+    "Form5498",
+    "events_from_1099r",
+    "events_from_5498",
+    "parse_codes",
+]

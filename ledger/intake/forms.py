@@ -7,6 +7,7 @@ rollover from a designated Roth account to a Roth IRA. Use Code H"; the IRA/SEP/
 box is not checked for a Roth IRA; "use Code J for a distribution from a Roth IRA when
 Code Q or Code T does not apply").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,21 +35,38 @@ CODES: dict[str, str] = {
 }
 # Codes that exist but are not Roth-basis events the intake records.
 OTHER_CODES: dict[str, str] = {
-    "5": "prohibited transaction", "6": "section 1035 exchange",
-    "9": "cost of current life insurance protection", "A": "10-year tax option",
-    "C": "reportable death benefits", "D": "nonqualified annuity payments",
-    "E": "EPCRS distribution", "F": "charitable gift annuity",
-    "K": "IRA assets without a readily available FMV", "L": "loan treated as a distribution",
-    "M": "qualified plan loan offset", "N": "recharacterized IRA contribution (same year)",
-    "R": "recharacterized IRA contribution (prior year)", "U": "ESOP dividend",
+    "5": "prohibited transaction",
+    "6": "section 1035 exchange",
+    "9": "cost of current life insurance protection",
+    "A": "10-year tax option",
+    "C": "reportable death benefits",
+    "D": "nonqualified annuity payments",
+    "E": "EPCRS distribution",
+    "F": "charitable gift annuity",
+    "K": "IRA assets without a readily available FMV",
+    "L": "loan treated as a distribution",
+    "M": "qualified plan loan offset",
+    "N": "recharacterized IRA contribution (same year)",
+    "R": "recharacterized IRA contribution (prior year)",
+    "U": "ESOP dividend",
     "W": "long-term care insurance charges",
 }
 # "Used with code ..." column of the Guide to Distribution Codes (codes above only).
 ALLOWED_WITH: dict[str, frozenset[str]] = {
-    "1": frozenset("8BP"), "2": frozenset("8BP"), "3": frozenset(), "4": frozenset("8BGHP"),
-    "7": frozenset("B"), "8": frozenset("124BJ"), "B": frozenset("12478GP"),
-    "G": frozenset("4B"), "H": frozenset("4"), "J": frozenset("8P"), "P": frozenset("124BJ"),
-    "Q": frozenset(), "S": frozenset(), "T": frozenset(),
+    "1": frozenset("8BP"),
+    "2": frozenset("8BP"),
+    "3": frozenset(),
+    "4": frozenset("8BGHP"),
+    "7": frozenset("B"),
+    "8": frozenset("124BJ"),
+    "B": frozenset("12478GP"),
+    "G": frozenset("4B"),
+    "H": frozenset("4"),
+    "J": frozenset("8P"),
+    "P": frozenset("124BJ"),
+    "Q": frozenset(),
+    "S": frozenset(),
+    "T": frozenset(),
 }
 ROTH_IRA_CODES = frozenset("JQT")
 
@@ -82,18 +100,29 @@ def parse_codes(raw: str) -> tuple[str, ...]:
         raise refuse("1099-R", "box 7", f"{raw!r} repeats a code")
     for code in codes:
         if code in OTHER_CODES:
-            raise refuse("1099-R", "box 7", f"code {code} ({OTHER_CODES[code]}) is not a Roth "
-                         "basis event this intake records; use `roth-ledger record KIND` if it "
-                         "matters to your Roth basis")
+            raise refuse(
+                "1099-R",
+                "box 7",
+                f"code {code} ({OTHER_CODES[code]}) is not a Roth "
+                "basis event this intake records; use `roth-ledger record KIND` if it "
+                "matters to your Roth basis",
+            )
         if code not in CODES:
-            raise refuse("1099-R", "box 7", f"{code!r} is not a distribution code "
-                         f"(known: {', '.join(CODES)})")
+            raise refuse(
+                "1099-R",
+                "box 7",
+                f"{code!r} is not a distribution code (known: {', '.join(CODES)})",
+            )
     if len(codes) == 2:
         a, b = codes
         if b not in ALLOWED_WITH[a]:
             with_a = ", ".join(sorted(ALLOWED_WITH[a])) or "no other code"
-            raise refuse("1099-R", "box 7", f"codes {a} and {b} together are not a valid "
-                         f"combination (Guide to Distribution Codes: {a} is used with {with_a})")
+            raise refuse(
+                "1099-R",
+                "box 7",
+                f"codes {a} and {b} together are not a valid "
+                f"combination (Guide to Distribution Codes: {a} is used with {with_a})",
+            )
     return codes
 
 

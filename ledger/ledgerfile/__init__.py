@@ -27,6 +27,7 @@ CSV convention (one record per row; the first row names the columns):
 
 ``roth-ledger export --format csv`` writes exactly this, so CSV round-trips too.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,11 +4,12 @@ Each check is a small function ``(event, node, ctx) -> None`` that records probl
 the line of the offending field. The table ``KIND_CHECKS`` keys them by event kind.
 Over-limit contributions are not problems here: see :mod:`.limits` (warnings).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Mapping
 
 from .. import events as ev
 from .. import yearly
@@ -53,8 +54,11 @@ def cross_checks(
         if plan is not None:
             owner = owners.setdefault(plan, event.person)
             if owner != event.person:
-                ctx.add(node, "plan", f"plan {plan!r} belongs to {owner!r}; give "
-                        f"{event.person}'s plan its own id")
+                ctx.add(
+                    node,
+                    "plan",
+                    f"plan {plan!r} belongs to {owner!r}; give {event.person}'s plan its own id",
+                )
         check = KIND_CHECKS.get(event.kind)
         if check is not None:
             check(event, node, ctx)
@@ -65,8 +69,12 @@ def _check_stored(event: ev.Event, node: Node, ctx: Ctx) -> None:
     if stored is None:
         return
     if stored.kind != event.kind or ev.to_payload(stored) != ev.to_payload(event):
-        ctx.add(node, "id", f"id {event.id} already stored with different content; "
-                "record a void and a new event instead")
+        ctx.add(
+            node,
+            "id",
+            f"id {event.id} already stored with different content; "
+            "record a void and a new event instead",
+        )
 
 
 def _check_person(event: ev.Event, node: Node, people: Mapping[str, date | None], ctx: Ctx) -> None:
@@ -74,8 +82,11 @@ def _check_person(event: ev.Event, node: Node, people: Mapping[str, date | None]
     if person is None:
         return
     if person not in people:
-        ctx.add(node, "person", f"unknown person {person!r}: add it under people "
-                "(or with `roth-ledger record person`)")
+        ctx.add(
+            node,
+            "person",
+            f"unknown person {person!r}: add it under people (or with `roth-ledger record person`)",
+        )
         return
     day = event.effective_date
     if day is not None and people[person] is not None and day < people[person]:
@@ -101,8 +112,12 @@ def _deadline(event, node: Node, ctx: Ctx) -> None:
         ctx.add(node, "tax_year", reason(exc))
         return
     if event.date > deadline:
-        ctx.add(node, "date", f"{event.date} is after the {event.tax_year} contribution "
-                f"deadline ({deadline}); a later deposit counts for a later tax year")
+        ctx.add(
+            node,
+            "date",
+            f"{event.date} is after the {event.tax_year} contribution "
+            f"deadline ({deadline}); a later deposit counts for a later tax year",
+        )
 
 
 def _return(event: ev.RothContributionReturn, node: Node, ctx: Ctx) -> None:
@@ -113,8 +128,11 @@ def _return(event: ev.RothContributionReturn, node: Node, ctx: Ctx) -> None:
 def _plan_distribution(event: ev.PlanDistribution, node: Node, ctx: Ctx) -> None:
     split = event.to_roth_ira + event.to_traditional_ira + event.to_cash
     if split != event.amount:
-        ctx.add(node, "amount", f"to_roth_ira + to_traditional_ira + to_cash = {split}, "
-                f"but amount is {event.amount}")
+        ctx.add(
+            node,
+            "amount",
+            f"to_roth_ira + to_traditional_ira + to_cash = {split}, but amount is {event.amount}",
+        )
     if event.account_value <= 0:
         ctx.add(node, "account_value", "must be more than zero (the value just before)")
     elif event.amount > event.account_value:
@@ -130,7 +148,9 @@ def _in_plan_rollover(event: ev.InPlanRothRollover, node: Node, ctx: Ctx) -> Non
         if event.account_value <= 0:
             ctx.add(node, "account_value", "must be more than zero")
         elif event.amount > event.account_value:
-            ctx.add(node, "amount", f"{event.amount} is more than account_value {event.account_value}")
+            ctx.add(
+                node, "amount", f"{event.amount} is more than account_value {event.account_value}"
+            )
 
 
 def _designated_roth(event: ev.DesignatedRothRollover, node: Node, ctx: Ctx) -> None:
@@ -145,12 +165,20 @@ def _conversion(event: ev.RothConversion, node: Node, ctx: Ctx) -> None:
     if left is None:
         return
     if left >= event.date:
-        ctx.add(node, "distributed_on", f"{left} must be before date ({event.date}); leave it "
-                "out when the money left and arrived the same day")
+        ctx.add(
+            node,
+            "distributed_on",
+            f"{left} must be before date ({event.date}); leave it "
+            "out when the money left and arrived the same day",
+        )
     elif event.date - left > timedelta(days=MAX_ROLLOVER_DAYS):
-        ctx.add(node, "distributed_on", f"{left} is {(event.date - left).days} days before date "
-                f"({event.date}); a conversion by rollover must arrive within 60 days "
-                "(§408(d)(3)(A))")
+        ctx.add(
+            node,
+            "distributed_on",
+            f"{left} is {(event.date - left).days} days before date "
+            f"({event.date}); a conversion by rollover must arrive within 60 days "
+            "(§408(d)(3)(A))",
+        )
 
 
 def _exception(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
@@ -163,19 +191,31 @@ def _exception(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
             yearly.exception_kind_from_code(value, year)
         except MissingFact as exc:
             why = reason(exc)
-            ctx.add(node, "exception", why if "UNCONFIRMED" in why
-                    else f"{why}; name the exception kind (e.g. first_home)")
+            ctx.add(
+                node,
+                "exception",
+                why
+                if "UNCONFIRMED" in why
+                else f"{why}; name the exception kind (e.g. first_home)",
+            )
         except LookupError as exc:
             ctx.add(node, "exception", f"{exc}; name the exception kind (e.g. first_home)")
         return
     if value not in yearly.EXCEPTION_KINDS:
-        ctx.add(node, "exception", f"unknown exception {value!r} (a kind: "
-                f"{', '.join(yearly.EXCEPTION_KINDS)}; or the Form 5329 line-2 number)")
+        ctx.add(
+            node,
+            "exception",
+            f"unknown exception {value!r} (a kind: "
+            f"{', '.join(yearly.EXCEPTION_KINDS)}; or the Form 5329 line-2 number)",
+        )
         return
     info = yearly.exception_info(value)
     if not info.available_on(event.date):
-        ctx.add(node, "exception", f"{value} applies only to distributions on or after "
-                f"{info.available_from}")
+        ctx.add(
+            node,
+            "exception",
+            f"{value} applies only to distributions on or after {info.available_from}",
+        )
 
 
 KIND_CHECKS: dict[str, Callable] = {

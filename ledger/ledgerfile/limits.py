@@ -11,12 +11,13 @@ refusing it would lose the record. So the importer reports these after storing.
   catch-up at 50+), and after-tax + Roth contributions per plan per year against §415(c)
   (employer money and pretax deferrals are not in the ledger, so this is a floor).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Mapping
 
 from .. import events as ev
 from .. import yearly
@@ -64,35 +65,47 @@ def contribution_warnings(
         try:
             limit = yearly.ira_limit(year, age(person, year))
         except MissingFact:
-            out.append(f"{person}: no {year} IRA contribution limit on file; "
-                       f"{year} contributions ({fmt_table(total)}) not checked")
+            out.append(
+                f"{person}: no {year} IRA contribution limit on file; "
+                f"{year} contributions ({fmt_table(total)}) not checked"
+            )
             continue
         if total > limit:
-            out.append(f"{person}: {year} IRA contributions (traditional + Roth) total "
-                       f"{fmt_table(total)}, over the {fmt_table(limit)} limit "
-                       f"(IRC §219(b)(5), age {age(person, year)} at year end); "
-                       "an excess contribution is taxed on Form 5329 until removed")
+            out.append(
+                f"{person}: {year} IRA contributions (traditional + Roth) total "
+                f"{fmt_table(total)}, over the {fmt_table(limit)} limit "
+                f"(IRC §219(b)(5), age {age(person, year)} at year end); "
+                "an excess contribution is taxed on Form 5329 until removed"
+            )
     for (person, year), total in sorted(roth_deferrals.items()):
         try:
             limits = yearly.plan_limits(year)
         except MissingFact:
-            out.append(f"{person}: no {year} plan limits on file; {year} designated Roth "
-                       "deferrals not checked")
+            out.append(
+                f"{person}: no {year} plan limits on file; {year} designated Roth "
+                "deferrals not checked"
+            )
             continue
         a = age(person, year)
         cap = limits.elective_deferral + (limits.catch_up if a is not None and a >= 50 else 0)
         if total > cap:
-            out.append(f"{person}: {year} designated Roth deferrals total {fmt_table(total)}, "
-                       f"over the {fmt_table(cap)} §402(g) limit (with any §414(v) catch-up)")
+            out.append(
+                f"{person}: {year} designated Roth deferrals total {fmt_table(total)}, "
+                f"over the {fmt_table(cap)} §402(g) limit (with any §414(v) catch-up)"
+            )
     for (person, plan, year), total in sorted(additions.items()):
         try:
             limits = yearly.plan_limits(year)
         except MissingFact:
-            out.append(f"{person}: no {year} plan limits on file; {plan} {year} "
-                       "contributions not checked against §415(c)")
+            out.append(
+                f"{person}: no {year} plan limits on file; {plan} {year} "
+                "contributions not checked against §415(c)"
+            )
             continue
         if total > limits.annual_additions:
-            out.append(f"{person}: {plan} {year} after-tax + Roth contributions total "
-                       f"{fmt_table(total)}, over the {fmt_table(limits.annual_additions)} "
-                       "§415(c) annual-additions limit")
+            out.append(
+                f"{person}: {plan} {year} after-tax + Roth contributions total "
+                f"{fmt_table(total)}, over the {fmt_table(limits.annual_additions)} "
+                "§415(c) annual-additions limit"
+            )
     return out

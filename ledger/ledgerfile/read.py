@@ -20,6 +20,7 @@ its ``ledger:`` section.
 A file that cannot be read at all (missing, a directory, binary, a syntax error, empty,
 not a mapping) raises :class:`~ledger.errors.InvalidInput` with one problem.
 """
+
 from __future__ import annotations
 
 import csv
@@ -117,8 +118,12 @@ def _worked_case_ledger(root: Node) -> Node:
     """A worked-example file (its ledger under ``ledger:`` beside ``expect:``) is read as
     its ``ledger:`` section, so a published case can be imported as it is."""
     ledger = root.value.get("ledger")
-    if (ledger is not None and isinstance(ledger.value, dict) and "household" not in root.value
-            and set(root.value) <= CASE_KEYS):
+    if (
+        ledger is not None
+        and isinstance(ledger.value, dict)
+        and "household" not in root.value
+        and set(root.value) <= CASE_KEYS
+    ):
         return ledger
     return root
 
@@ -215,7 +220,9 @@ def _walk(loader, node, name, problems, done, active, depth) -> Node:
     if isinstance(node, yaml.ScalarNode):
         out = Node(_scalar(loader, node), line)
     elif isinstance(node, yaml.SequenceNode):
-        out = Node([_walk(loader, n, name, problems, done, active, depth + 1) for n in node.value], line)
+        out = Node(
+            [_walk(loader, n, name, problems, done, active, depth + 1) for n in node.value], line
+        )
     else:
         mapping: dict[str, Node] = {}
         for knode, vnode in node.value:
@@ -229,7 +236,9 @@ def _walk(loader, node, name, problems, done, active, depth) -> Node:
                 continue
             value = _walk(loader, vnode, name, problems, done, active, depth + 1)
             # the line of a field is the line of its key
-            mapping[k] = Node(value.value, kline) if not isinstance(value.value, (dict, list)) else value
+            mapping[k] = (
+                Node(value.value, kline) if not isinstance(value.value, (dict, list)) else value
+            )
         out = Node(mapping, line)
     active.discard(key)
     done[key] = out
@@ -250,14 +259,24 @@ def _from_json(text: str, name: str, problems: list[Problem], lines: bool = True
         mapping = {}
         for key, value in items:  # most values are scalars: no call for them
             kind = type(value)
-            mapping[key] = (value if kind is Node else _list_node(value) if kind is list
-                            else _new(Node, (value, None)))
+            mapping[key] = (
+                value
+                if kind is Node
+                else _list_node(value)
+                if kind is list
+                else _new(Node, (value, None))
+            )
         duplicate = duplicate or len(mapping) != len(items)
         return _new(Node, (mapping, None))
 
     try:
-        data = json.loads(text, parse_float=str, parse_int=str, parse_constant=str,
-                          object_pairs_hook=pairs if lines else nodes)
+        data = json.loads(
+            text,
+            parse_float=str,
+            parse_int=str,
+            parse_constant=str,
+            object_pairs_hook=pairs if lines else nodes,
+        )
     except json.JSONDecodeError as exc:
         raise _Fatal(exc.lineno, f"JSON syntax error: {exc.msg}") from None
     except RecursionError:
@@ -280,8 +299,20 @@ _new = tuple.__new__  # Node((value, line)) without the named tuple's Python __n
 
 def _list_node(values: list) -> Node:
     """A JSON array whose objects are Nodes already (``_from_json``'s ``nodes`` hook)."""
-    return _new(Node, ([v if type(v) is Node else _list_node(v) if type(v) is list
-                        else _new(Node, (v, None)) for v in values], None))
+    return _new(
+        Node,
+        (
+            [
+                v
+                if type(v) is Node
+                else _list_node(v)
+                if type(v) is list
+                else _new(Node, (v, None))
+                for v in values
+            ],
+            None,
+        ),
+    )
 
 
 def _plain_node(value: Any, line: int | None, depth: int) -> Node:
@@ -294,8 +325,10 @@ def _plain_node(value: Any, line: int | None, depth: int) -> Node:
         for k, v in value.items():  # most values are scalars: no call for them
             vkind = type(v)
             mapping[k if type(k) is str else str(k)] = (
-                _plain_node(v, line, depth + 1) if vkind is dict or vkind is list
-                else _new(Node, (v, line)))
+                _plain_node(v, line, depth + 1)
+                if vkind is dict or vkind is list
+                else _new(Node, (v, line))
+            )
         return _new(Node, (mapping, line))
     if kind is list:
         return _new(Node, ([_plain_node(v, line, depth + 1) for v in value], line))
@@ -332,13 +365,22 @@ def _from_csv(text: str, name: str, problems: list[Problem]) -> Node:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(columns):
-                problems.append(Problem(name, line, None, f"{len(row)} cells but {len(columns)} columns"))
+                problems.append(
+                    Problem(name, line, None, f"{len(row)} cells but {len(columns)} columns")
+                )
                 continue
             cells = {c: Node(v.strip(), line) for c, v in zip(columns, row) if c and v.strip()}
             kind = cells.get("kind")
             if kind is not None and kind.value == HOUSEHOLD_ROW:
                 if household is not None:
-                    problems.append(Problem(name, line, "kind", f"a second household row (first on line {household_line})"))
+                    problems.append(
+                        Problem(
+                            name,
+                            line,
+                            "kind",
+                            f"a second household row (first on line {household_line})",
+                        )
+                    )
                     continue
                 household, household_line = {k: v for k, v in cells.items() if k != "kind"}, line
             elif kind is not None and kind.value == PERSON_ROW:

@@ -6,15 +6,16 @@ nothing partial. ``known`` carries what the household already holds in the store
 event ids, plan owners), so the same checks serve a fresh file, a re-import and the
 ``record`` command. Pure: no database, no clock unless ``known.today`` is left unset.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable, Mapping
 
 from .. import events as ev
 from ..dates import parse_date
@@ -41,7 +42,7 @@ class Known:
     today: date | None = None
 
     @classmethod
-    def from_events(cls, events: Iterable[ev.Event], today: date | None = None) -> "Known":
+    def from_events(cls, events: Iterable[ev.Event], today: date | None = None) -> Known:
         people: dict[str, date] = {}
         by_id: dict[str, ev.Event] = {}
         owners: dict[str, str] = {}
@@ -70,7 +71,9 @@ class LedgerFile:
     def household_event(self) -> ev.HouseholdNamed | None:
         if self.household_name is None:
             return None
-        return ev.HouseholdNamed(id=household_event_id(self.household_name), name=self.household_name)
+        return ev.HouseholdNamed(
+            id=household_event_id(self.household_name), name=self.household_name
+        )
 
     def all_events(self) -> tuple[ev.Event, ...]:
         """What an import appends: household_named, person_added, then the events."""
@@ -89,9 +92,7 @@ def household_event_id(name: str) -> str:
 def person_event(person: str, name: str | None, born: date) -> ev.PersonAdded:
     """A PersonAdded whose id is a hash of its content: same content, same id."""
     draft = ev.PersonAdded(id="", person=person, name=name, born=born)
-    return dataclasses.replace(
-        draft, id=f"person:{person}:{_digest(ev.payload_json(draft))}"
-    )
+    return dataclasses.replace(draft, id=f"person:{person}:{_digest(ev.payload_json(draft))}")
 
 
 class _Collector:
@@ -120,8 +121,12 @@ def validate_ledger(raw: RawLedger, known: Known | None = None) -> LedgerFile:
     if out.problems:
         raise InvalidInput(sorted(out.problems, key=lambda p: p.line or 0))
     return LedgerFile(
-        raw.file, household or "", household_name, tuple(people),
-        tuple(e for e, _ in built), tuple(n.line for _, n in built),
+        raw.file,
+        household or "",
+        household_name,
+        tuple(people),
+        tuple(e for e, _ in built),
+        tuple(n.line for _, n in built),
     )
 
 
@@ -149,7 +154,9 @@ def _text(node: Node, field_name: str, out: _Collector) -> str | None:
         return None
 
 
-def _household(node: Node | None, line: int | None, out: _Collector) -> tuple[str | None, str | None]:
+def _household(
+    node: Node | None, line: int | None, out: _Collector
+) -> tuple[str | None, str | None]:
     if node is None:
         out.add(line, "household", "missing (write household: {id: ..., name: ...})")
         return None, None
@@ -165,7 +172,11 @@ def _household(node: Node | None, line: int | None, out: _Collector) -> tuple[st
     else:
         hid = _token(fields["id"], "household.id", out)
     name_node = fields.get("name")
-    name = _text(name_node, "household.name", out) if name_node is not None and name_node.value is not None else None
+    name = (
+        _text(name_node, "household.name", out)
+        if name_node is not None and name_node.value is not None
+        else None
+    )
     return hid, name
 
 
@@ -243,8 +254,10 @@ def _events(node: Node | None, out: _Collector) -> list[tuple[ev.Event, Node]]:
 
 
 #: each kind's field names plus the fields every event may have
-_ALLOWED = {kind: frozenset(s.name for s in specs) | frozenset(ev.COMMON_FIELDS)
-            for kind, specs in ev.FIELDS.items()}
+_ALLOWED = {
+    kind: frozenset(s.name for s in specs) | frozenset(ev.COMMON_FIELDS)
+    for kind, specs in ev.FIELDS.items()
+}
 
 
 def build_event(item: Node, out: _Collector, occurrences: Counter | None = None) -> ev.Event | None:
@@ -262,7 +275,9 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
         out.add(kind_node.line, "kind", f"{kind} is internal: use the household/people sections")
         return None
     if kind not in ev.KINDS:
-        out.add(kind_node.line, "kind", f"unknown kind {kind!r} (known: {', '.join(ev.FILE_KINDS)})")
+        out.add(
+            kind_node.line, "kind", f"unknown kind {kind!r} (known: {', '.join(ev.FILE_KINDS)})"
+        )
         return None
     allowed = _ALLOWED[kind]
     before = len(out.problems)
@@ -311,8 +326,10 @@ def field_reader(spec: ev.FieldSpec) -> Callable[[object], object]:
 
     def single(raw: object) -> None:
         if isinstance(raw, (dict, list)):
-            raise ValueError(f"must be a single {spec.type} value, not a "
-                             f"{'list' if isinstance(raw, list) else 'mapping'}")
+            raise ValueError(
+                f"must be a single {spec.type} value, not a "
+                f"{'list' if isinstance(raw, list) else 'mapping'}"
+            )
 
     if spec.type == "money":
         positive = spec.name == "amount"
@@ -320,7 +337,9 @@ def field_reader(spec: ev.FieldSpec) -> Callable[[object], object]:
         def read_money(raw: object) -> object:
             if type(raw) is str:
                 if "e" in raw or "E" in raw:
-                    raise ValueError(f"{raw} is not a plain amount (write it out, e.g. 100000 or 1234.56)")
+                    raise ValueError(
+                        f"{raw} is not a plain amount (write it out, e.g. 100000 or 1234.56)"
+                    )
             else:
                 single(raw)
             value = parse_money(raw)
@@ -345,6 +364,7 @@ def field_reader(spec: ev.FieldSpec) -> Callable[[object], object]:
         value = ev.parse_value(spec, raw)
         if spec.name == "exception":
             from ..yearly import normalize_code
+
             value = normalize_code(value)
         return value
 

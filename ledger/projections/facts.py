@@ -4,11 +4,12 @@ A pure fold (STYLE.md example 2): no validation, no clock, no id generation. ``v
 events cancel their target (a void can itself be voided, which restores the target);
 both stay in the history. ``person_added`` events: the latest record of a person wins.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from ..errors import MissingFact, NotFound
 from ..events import Event, HouseholdNamed, PersonAdded, PersonDied, PersonDisabled, Void

@@ -13,6 +13,7 @@ Each year, in this order (each step a pure rule from :mod:`ledger.rules`):
 
 ``as_of`` restricts the fold to events dated on or before that day (``report basis``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,9 +22,18 @@ from decimal import Decimal
 
 from ..errors import MissingFact
 from ..events import (
-    DesignatedRothRollover, InPlanRothRollover, IraContribution, IraDistribution,
-    IraYearEndValue, PlanAfterTaxContribution, PlanDistribution, PlanRothContribution,
-    RothContribution, RothContributionReturn, RothConversion, RothDistribution,
+    DesignatedRothRollover,
+    InPlanRothRollover,
+    IraContribution,
+    IraDistribution,
+    IraYearEndValue,
+    PlanAfterTaxContribution,
+    PlanDistribution,
+    PlanRothContribution,
+    RothContribution,
+    RothContributionReturn,
+    RothConversion,
+    RothDistribution,
     RothYearEndValue,
 )
 from ..money import ZERO
@@ -165,7 +175,9 @@ def compute_person(
         dists = evs.distributions
         if dists:
             if report_years is None or y in report_years or not plain_withdrawals(person, dists):
-                res.withdrawals = roth_year(person, state, y, dists, policy, roth_ye.get(y - 1), added)
+                res.withdrawals = roth_year(
+                    person, state, y, dists, policy, roth_ye.get(y - 1), added
+                )
             else:
                 consume_year(state, y, dists, policy)
         years[y] = res
@@ -217,15 +229,22 @@ def _plans(state: PersonState, res: YearResult, y: int, evs: list, policy: Polic
         elif isinstance(ev, PlanDistribution):
             p = state.plan(ev.plan)
             split = split_distribution(
-                ev.amount, ev.account_value, p.after_tax_basis, ev.to_traditional_ira,
-                ev.to_roth_ira, ev.to_cash, policy.ratio_precision,
+                ev.amount,
+                ev.account_value,
+                p.after_tax_basis,
+                ev.to_traditional_ira,
+                ev.to_roth_ira,
+                ev.to_cash,
+                policy.ratio_precision,
             )
             p.after_tax_basis = max(p.after_tax_basis - split.after_tax, ZERO)
             res.plan_distributions.append(PlanDistributionOut(ev, split))
             if split.trad_after_tax > 0:
                 state.ira_basis += split.trad_after_tax
             if split.roth_taxable > 0 or split.roth_nontaxable > 0:
-                _add_layer(state, res, y, "plan_rollover", split.roth_taxable, split.roth_nontaxable, ev.id)
+                _add_layer(
+                    state, res, y, "plan_rollover", split.roth_taxable, split.roth_nontaxable, ev.id
+                )
             if split.cash_taxable > 0:
                 res.warnings.append(
                     f"{ev.id}: {split.cash_taxable} of pretax money paid in cash is taxable and may owe "
@@ -233,7 +252,14 @@ def _plans(state: PersonState, res: YearResult, y: int, evs: list, policy: Polic
                 )
         elif isinstance(ev, InPlanRothRollover):
             p = state.plan(ev.plan)
-            s = split_irr(ev.amount, y, p.after_tax_basis, ev.account_value, ev.taxable, policy.ratio_precision)
+            s = split_irr(
+                ev.amount,
+                y,
+                p.after_tax_basis,
+                ev.account_value,
+                ev.taxable,
+                policy.ratio_precision,
+            )
             if s.nontaxable > p.after_tax_basis:
                 res.warnings.append(
                     f"{ev.id}: nontaxable part {s.nontaxable} exceeds the plan's recorded after-tax "
@@ -277,8 +303,14 @@ def _designated_roth_rollover(state, res, y, ev: DesignatedRothRollover, policy:
             left -= take
             if policy.irr_recapture == "carry":
                 state.drr.append(
-                    Bucket("designated_roth_rollover", y, "taxable", layer.year, take,
-                           [ev.id, layer.event_id])
+                    Bucket(
+                        "designated_roth_rollover",
+                        y,
+                        "taxable",
+                        layer.year,
+                        take,
+                        [ev.id, layer.event_id],
+                    )
                 )
             else:
                 left += take  # 'none': the amount is ordinary rollover basis
@@ -304,7 +336,13 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
     if line1 == 0 and dist == 0 and not conversions:
         return
     inp = IraYearIn(
-        person.id, y, line1, line4, state.ira_basis, ye, dist,
+        person.id,
+        y,
+        line1,
+        line4,
+        state.ira_basis,
+        ye,
+        dist,
         tuple(ConversionIn(c.id, c.amount, c.taxable) for c in conversions),
     )
     try:
@@ -334,12 +372,20 @@ def _add_layer(state, res, y, source, taxable, nontaxable, event_id) -> None:
         if la.source == source and la.year == y:
             res.layers_added.remove(la)
             res.layers_added.append(
-                LayerAdded(source, y, la.taxable + taxable, la.nontaxable + nontaxable,
-                           la.clock_ends, la.event_ids + (event_id,))
+                LayerAdded(
+                    source,
+                    y,
+                    la.taxable + taxable,
+                    la.nontaxable + nontaxable,
+                    la.clock_ends,
+                    la.event_ids + (event_id,),
+                )
             )
             break
     else:
-        res.layers_added.append(LayerAdded(source, y, taxable, nontaxable, clock_ends(y), (event_id,)))
+        res.layers_added.append(
+            LayerAdded(source, y, taxable, nontaxable, clock_ends(y), (event_id,))
+        )
     state.start_clock(y)
 
 

@@ -11,6 +11,7 @@ drawn later in the same order), so the largest amount that leaves them unchanged
 well defined. Beyond the basis tiers every dollar is earnings, so the search is bounded by
 the basis remaining; a distribution that would be qualified costs nothing at any amount.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -30,14 +31,23 @@ from .withdrawals import WithdrawalYear
 PLANNED_ID = "planned"
 
 
-def with_planned(person: PersonFacts, on: date, amount: Decimal, exception: str | None = None) -> PersonFacts:
-    planned = RothDistribution(id=PLANNED_ID, person=person.id, date=on, amount=amount,
-                               exception=exception, memo="planned withdrawal (not recorded)")
+def with_planned(
+    person: PersonFacts, on: date, amount: Decimal, exception: str | None = None
+) -> PersonFacts:
+    planned = RothDistribution(
+        id=PLANNED_ID,
+        person=person.id,
+        date=on,
+        amount=amount,
+        exception=exception,
+        memo="planned withdrawal (not recorded)",
+    )
     return replace(person, events=person.events + (planned,))
 
 
-def simulate(person: PersonFacts, on: date, amount: Decimal, policy: Policy,
-             exception: str | None = None) -> WithdrawalYear:
+def simulate(
+    person: PersonFacts, on: date, amount: Decimal, policy: Policy, exception: str | None = None
+) -> WithdrawalYear:
     ledger = compute_person(with_planned(person, on, amount, exception), on.year, policy)
     w = ledger.year(on.year).withdrawals
     assert w is not None
@@ -58,15 +68,24 @@ def basis_available(person: PersonFacts, on: date, policy: Policy) -> Decimal:
     """Basis (regular, rollover, conversion tiers) not yet drawn by the year's recorded
     distributions: the most that can come out before earnings."""
     state = compute_person(person, on.year, policy).final_state  # the year's draws applied
-    return sum((b.remaining for b in state.regular.values()), ZERO) + sum(
-        (b.remaining for b in state.drr), ZERO) + sum((b.remaining for b in state.conv.values()), ZERO)
+    return (
+        sum((b.remaining for b in state.regular.values()), ZERO)
+        + sum((b.remaining for b in state.drr), ZERO)
+        + sum((b.remaining for b in state.conv.values()), ZERO)
+    )
 
 
 def _recorded_after(person: PersonFacts, on: date) -> Decimal:
     """Recorded distributions later in the same year: a planned withdrawal on ``on`` comes
     before them in the order and can push them onto later layers."""
-    return sum((e.amount for e in person.events if isinstance(e, RothDistribution)
-                and e.date.year == on.year and e.date > on), ZERO)
+    return sum(
+        (
+            e.amount
+            for e in person.events
+            if isinstance(e, RothDistribution) and e.date.year == on.year and e.date > on
+        ),
+        ZERO,
+    )
 
 
 def _largest(ok, hi: Decimal) -> Decimal:
@@ -92,15 +111,22 @@ class FreeAmounts:
     note: str
 
 
-def max_free(person: PersonFacts, on: date, policy: Policy, exception: str | None = None) -> FreeAmounts:
+def max_free(
+    person: PersonFacts, on: date, policy: Policy, exception: str | None = None
+) -> FreeAmounts:
     base_tax, base_add = _baseline(person, on, policy)
     avail = basis_available(person, on, policy)
     probe = simulate(person, on, CENT, policy, exception)
     planned = next(r for r in probe.distributions if r.event.id == PLANNED_ID)
     if planned.test.qualified:
-        return FreeAmounts(None, None, True, avail,
-                           f"a distribution on {on} would be qualified ({planned.test.reason}): "
-                           "tax-free and penalty-free at any amount")
+        return FreeAmounts(
+            None,
+            None,
+            True,
+            avail,
+            f"a distribution on {on} would be qualified ({planned.test.reason}): "
+            "tax-free and penalty-free at any amount",
+        )
     hi = avail + _recorded_after(person, on) + CENT
 
     def tax_free(x: Decimal) -> bool:
@@ -114,8 +140,10 @@ def max_free(person: PersonFacts, on: date, policy: Policy, exception: str | Non
 
     t = _largest(tax_free, hi)
     b = _largest(both_free, t)
-    note = (f"not qualified on {on} ({planned.test.reason}); beyond {t} every dollar is earnings, "
-            "taxable" + (" and subject to the 10% additional tax" if planned.early else ""))
+    note = (
+        f"not qualified on {on} ({planned.test.reason}); beyond {t} every dollar is earnings, "
+        "taxable" + (" and subject to the 10% additional tax" if planned.early else "")
+    )
     return FreeAmounts(t, b, False, avail, note)
 
 
@@ -152,8 +180,12 @@ def ladder(person: PersonFacts, as_of: date, policy: Policy) -> Ladder:
             free_from = max(min(ends + timedelta(days=1), age59), as_of)
         else:
             ends, free_from = None, as_of
-        rungs.append(Rung(b.source, b.year or 0, b.portion or "basis", b.remaining, ends, free_from))
-    days = sorted({as_of} | {r.penalty_free_from for r in rungs} | ({age59} if age59 > as_of else set()))
+        rungs.append(
+            Rung(b.source, b.year or 0, b.portion or "basis", b.remaining, ends, free_from)
+        )
+    days = sorted(
+        {as_of} | {r.penalty_free_from for r in rungs} | ({age59} if age59 > as_of else set())
+    )
     schedule = []
     for d in days:
         total = ZERO
@@ -167,5 +199,11 @@ def ladder(person: PersonFacts, as_of: date, policy: Policy) -> Ladder:
 
 def qualified_on(person: PersonFacts, on: date, policy: Policy) -> bool:
     state = compute_person(person, on.year, policy).final_state
-    return qualify(on, state.clock_start, age_59_and_a_half(person.require_born()),
-                   person.died_on, person.disabled_on, False).qualified
+    return qualify(
+        on,
+        state.clock_start,
+        age_59_and_a_half(person.require_born()),
+        person.died_on,
+        person.disabled_on,
+        False,
+    ).qualified

@@ -3,6 +3,7 @@
 Owned and mutated only by :mod:`ledger.projections.person`'s fold; reports see
 :class:`BasisSnapshot`, a frozen copy.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -89,9 +90,7 @@ class BasisSnapshot:
 def snapshot(state: PersonState) -> BasisSnapshot:
     layers: dict[tuple[int, str], dict] = {}
     for (year, source, portion), b in sorted(state.conv.items()):
-        entry = layers.setdefault(
-            (year, source), {"taxable": ZERO, "nontaxable": ZERO, "ids": []}
-        )
+        entry = layers.setdefault((year, source), {"taxable": ZERO, "nontaxable": ZERO, "ids": []})
         entry[portion] += b.remaining
         entry["ids"].extend(i for i in b.event_ids if i not in entry["ids"])
     views = tuple(

@@ -10,6 +10,7 @@ follow their instructions (RULES.md (f)); the recapture amount is the taxable pa
 conversion or plan rollover still inside its 5-year window that the ordering allocates to
 an early distribution (I5329 2016 example: $15,000 + $7,000 = $22,000).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -117,8 +118,9 @@ def consume_year(state: PersonState, year: int, dists: list[RothDistribution], p
     """What :func:`roth_year` does to the state for :func:`plain_withdrawals`, without the
     per-distribution report: the year's total walks the ordered buckets (Reg. 1.408A-6
     A-9: aggregated for the year). For years before the one a batch reports on."""
-    buckets = ordered_buckets(list(state.regular.values()), state.drr, state.conv.values(),
-                              date(year, 12, 31), policy)
+    buckets = ordered_buckets(
+        list(state.regular.values()), state.drr, state.conv.values(), date(year, 12, 31), policy
+    )
     walk(buckets, sum((d.amount for d in dists), ZERO))
 
 
@@ -147,7 +149,9 @@ def roth_year(
             f"({year_end_before}) plus this year's contributions and conversions "
             f"({added_this_year}); check the recorded amounts"
         )
-    buckets = ordered_buckets(regular_tier, state.drr, state.conv.values(), date(year, 12, 31), policy)
+    buckets = ordered_buckets(
+        regular_tier, state.drr, state.conv.values(), date(year, 12, 31), policy
+    )
     takes = walk(buckets, total)
 
     results: list[DistributionResult] = []
@@ -164,7 +168,12 @@ def roth_year(
             kind = "disability"
         disaster = d.disaster or kind == "disaster"
         test = qualify(
-            d.date, state.clock_start, age59, person.died_on, person.disabled_on, kind == "first_home"
+            d.date,
+            state.clock_start,
+            age59,
+            person.died_on,
+            person.disabled_on,
+            kind == "first_home",
         )
         early = d.date < age59
         # take this distribution's share of the walk
@@ -186,19 +195,36 @@ def roth_year(
             if bucket is None:
                 earnings += amt
                 subject = amt if (early and not test.qualified and not disaster) else ZERO
-                draws.append(Draw(d.id, "earnings", None, None, None, amt, subject, (), CITE_EARNINGS))
+                draws.append(
+                    Draw(d.id, "earnings", None, None, None, amt, subject, (), CITE_EARNINGS)
+                )
             else:
-                hot = early and not test.qualified and not disaster and bucket.recapturable_on(d.date)
+                hot = (
+                    early and not test.qualified and not disaster and bucket.recapturable_on(d.date)
+                )
                 subject = amt if hot else ZERO
-                tier = "conversions" if bucket.source in ("conversion", "plan_rollover") else bucket.source
+                tier = (
+                    "conversions"
+                    if bucket.source in ("conversion", "plan_rollover")
+                    else bucket.source
+                )
                 cite = CITES.get(tier, "")
                 if bucket.source == "designated_roth_rollover" and bucket.portion == "taxable":
                     from ..rules.ordering import CITE_DRR_IRR
 
                     cite = CITE_DRR_IRR
                 draws.append(
-                    Draw(d.id, bucket.source, bucket.year, bucket.portion, bucket.clock_year, amt,
-                         subject, tuple(bucket.event_ids), cite)
+                    Draw(
+                        d.id,
+                        bucket.source,
+                        bucket.year,
+                        bucket.portion,
+                        bucket.clock_year,
+                        amt,
+                        subject,
+                        tuple(bucket.event_ids),
+                        cite,
+                    )
                 )
                 if test.qualified:
                     if bucket.source in ("conversion", "plan_rollover"):
@@ -248,8 +274,17 @@ def roth_year(
         taxable = ZERO if test.qualified else earnings
         results.append(
             DistributionResult(
-                d, test, early, kind, code, subject_total, excepted,
-                cents((subject_total - excepted) * TEN_PERCENT), taxable, line20_part, tuple(draws),
+                d,
+                test,
+                early,
+                kind,
+                code,
+                subject_total,
+                excepted,
+                cents((subject_total - excepted) * TEN_PERCENT),
+                taxable,
+                line20_part,
+                tuple(draws),
             )
         )
 
@@ -295,14 +330,26 @@ def roth_year(
         for k, amt in exceptions_used.items()
     )
     qualified = all(r.test.qualified for r in results) if results else None
-    if results and any(r.test.qualified for r in results) and any(
-        r.draws and r.test.qualified and any(x.source != "earnings" for x in r.draws) for r in results
+    if (
+        results
+        and any(r.test.qualified for r in results)
+        and any(
+            r.draws and r.test.qualified and any(x.source != "earnings" for x in r.draws)
+            for r in results
+        )
     ):
         warnings.append(
             f"{year}: qualified distributions used up basis in the usual order (Reg. 1.408A-6 A-4); "
             "the Form 8606 line-22 worksheet would not subtract them"
         )
     return WithdrawalYear(
-        year, tuple(results), form8606, form5329, exceptions, taxable_amount, additional_tax,
-        qualified, tuple(dict.fromkeys(warnings)),
+        year,
+        tuple(results),
+        form8606,
+        form5329,
+        exceptions,
+        taxable_amount,
+        additional_tax,
+        qualified,
+        tuple(dict.fromkeys(warnings)),
     )

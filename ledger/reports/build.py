@@ -4,6 +4,7 @@ Money is a string with two decimals; form lines are keyed as printed ("19", "25a
 line the form would leave blank is absent. Each report carries household, person,
 tax_year (or as_of), policy and warnings.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,13 +31,15 @@ def _header(facts: HouseholdFacts, person: str, policy: Policy, **when) -> dict:
     return out
 
 
-def ledger_for(facts: HouseholdFacts, person: str, through_year: int, policy: Policy,
-               as_of: date | None = None) -> PersonLedger:
+def ledger_for(
+    facts: HouseholdFacts, person: str, through_year: int, policy: Policy, as_of: date | None = None
+) -> PersonLedger:
     """The person's fold through ``through_year``, whose year a report shows: earlier
     years' withdrawals only consume basis (``report_years``; the reported year is the
     same as with every year reported, tests/test_batch_fast_path.py)."""
-    return compute_person(facts.person(person), through_year, policy, as_of,
-                          report_years=frozenset({through_year}))
+    return compute_person(
+        facts.person(person), through_year, policy, as_of, report_years=frozenset({through_year})
+    )
 
 
 def _draw_dict(d) -> dict:
@@ -53,18 +56,32 @@ def _draw_dict(d) -> dict:
     }
 
 
-def withdrawals_report(facts: HouseholdFacts, person: str, tax_year: int, policy: Policy,
-                       ledger: PersonLedger | None = None) -> dict:
+def withdrawals_report(
+    facts: HouseholdFacts,
+    person: str,
+    tax_year: int,
+    policy: Policy,
+    ledger: PersonLedger | None = None,
+) -> dict:
     ledger = ledger or ledger_for(facts, person, tax_year, policy)
     yr = ledger.year(tax_year)
     w = yr.withdrawals
     out = _header(facts, person, policy, tax_year=tax_year)
     if w is None:
-        out.update({
-            "qualified": None, "distributions": [], "draws": [], "form8606": {}, "form5329": {},
-            "exceptions": [], "taxable_amount": "0.00", "additional_tax": "0.00",
-            "warnings": list(yr.warnings) + [f"no Roth IRA distributions recorded for {tax_year}"],
-        })
+        out.update(
+            {
+                "qualified": None,
+                "distributions": [],
+                "draws": [],
+                "form8606": {},
+                "form5329": {},
+                "exceptions": [],
+                "taxable_amount": "0.00",
+                "additional_tax": "0.00",
+                "warnings": list(yr.warnings)
+                + [f"no Roth IRA distributions recorded for {tax_year}"],
+            }
+        )
         return out
     out["qualified"] = w.qualified
     out["distributions"] = [
@@ -89,9 +106,7 @@ def withdrawals_report(facts: HouseholdFacts, person: str, tax_year: int, policy
     out["draws"] = [_draw_dict(d) for d in w.draws]
     out["form8606"] = _money_lines(w.form8606) or {}
     out["form5329"] = _money_lines(w.form5329) or {}
-    out["exceptions"] = [
-        {"kind": k, "code": c, "amount": fmt(a)} for k, c, a in w.exceptions
-    ]
+    out["exceptions"] = [{"kind": k, "code": c, "amount": fmt(a)} for k, c, a in w.exceptions]
     out["taxable_amount"] = fmt(w.taxable_amount)
     out["additional_tax"] = fmt(w.additional_tax)
     out["warnings"] = list(yr.warnings) + list(w.warnings)
@@ -110,7 +125,9 @@ def form8606_report(facts, person, tax_year, policy, ledger=None) -> dict:
         out["part3"] = _money_lines(yr.withdrawals.form8606)
     warnings = list(yr.warnings)
     if not any(k in out for k in ("part1", "part2", "part3")):
-        warnings.append(f"Form 8606 is not required for {person} in {tax_year} by the recorded events")
+        warnings.append(
+            f"Form 8606 is not required for {person} in {tax_year} by the recorded events"
+        )
     out["warnings"] = warnings + (list(yr.withdrawals.warnings) if yr.withdrawals else [])
     return out
 
@@ -143,32 +160,61 @@ def year_report(facts, person, tax_year, policy, ledger=None) -> dict:
             "amount": fmt(p.event.amount),
             "after_tax": fmt(p.split.after_tax),
             "pretax": fmt(p.split.pretax),
-            "to_roth_ira": {"taxable": fmt(p.split.roth_taxable), "nontaxable": fmt(p.split.roth_nontaxable)},
-            "to_traditional_ira": {"pretax": fmt(p.split.trad_pretax), "after_tax": fmt(p.split.trad_after_tax)},
-            "to_cash": {"taxable": fmt(p.split.cash_taxable), "nontaxable": fmt(p.split.cash_nontaxable)},
+            "to_roth_ira": {
+                "taxable": fmt(p.split.roth_taxable),
+                "nontaxable": fmt(p.split.roth_nontaxable),
+            },
+            "to_traditional_ira": {
+                "pretax": fmt(p.split.trad_pretax),
+                "after_tax": fmt(p.split.trad_after_tax),
+            },
+            "to_cash": {
+                "taxable": fmt(p.split.cash_taxable),
+                "nontaxable": fmt(p.split.cash_nontaxable),
+            },
         }
         for p in yr.plan_distributions
     ]
     out["in_plan_roth_rollovers"] = [
-        {"id": i.event.id, "plan": i.event.plan, "date": i.event.date.isoformat(),
-         "amount": fmt(i.event.amount), "taxable": fmt(i.taxable), "nontaxable": fmt(i.nontaxable),
-         "clock_ends": i.clock_ends.isoformat()}
+        {
+            "id": i.event.id,
+            "plan": i.event.plan,
+            "date": i.event.date.isoformat(),
+            "amount": fmt(i.event.amount),
+            "taxable": fmt(i.taxable),
+            "nontaxable": fmt(i.nontaxable),
+            "clock_ends": i.clock_ends.isoformat(),
+        }
         for i in yr.irrs
     ]
     out["designated_roth_rollovers"] = [
-        {"id": ev.id, "plan": ev.plan, "date": ev.date.isoformat(), "amount": fmt(ev.amount),
-         "basis": fmt(basis), "earnings": fmt(ev.amount - basis)}
+        {
+            "id": ev.id,
+            "plan": ev.plan,
+            "date": ev.date.isoformat(),
+            "amount": fmt(ev.amount),
+            "basis": fmt(basis),
+            "earnings": fmt(ev.amount - basis),
+        }
         for ev, basis in yr.drrs
     ]
     out["roth_layers_added"] = [
-        {"source": la.source, "year": la.year, "taxable": fmt(la.taxable),
-         "nontaxable": fmt(la.nontaxable), "clock_ends": la.clock_ends.isoformat(),
-         "events": list(la.event_ids)}
+        {
+            "source": la.source,
+            "year": la.year,
+            "taxable": fmt(la.taxable),
+            "nontaxable": fmt(la.nontaxable),
+            "clock_ends": la.clock_ends.isoformat(),
+            "events": list(la.event_ids),
+        }
         for la in yr.layers_added
     ]
     if yr.ira is not None:
-        out["form8606"] = {k: _money_lines(v) for k, v in
-                           (("part1", yr.ira.part1), ("part2", yr.ira.part2)) if v is not None}
+        out["form8606"] = {
+            k: _money_lines(v)
+            for k, v in (("part1", yr.ira.part1), ("part2", yr.ira.part2))
+            if v is not None
+        }
     if yr.withdrawals is not None:
         out["roth_distributions"] = {
             "total": fmt(sum((r.event.amount for r in yr.withdrawals.distributions), Decimal(0))),
@@ -193,13 +239,20 @@ def basis_report(facts, person, as_of: date, policy) -> dict:
     out["regular_contributions_by_year"] = {str(y): fmt(a) for y, a in snap.regular_by_year}
     out["designated_roth_rollover_basis"] = fmt(snap.designated_roth_rollover_basis)
     out["conversion_layers"] = [
-        {"source": l.source, "year": l.year, "taxable": fmt(l.taxable), "nontaxable": fmt(l.nontaxable),
-         "clock_ends": l.clock_ends.isoformat(), "events": list(l.event_ids)}
-        for l in snap.conversion_layers
+        {
+            "source": layer.source,
+            "year": layer.year,
+            "taxable": fmt(layer.taxable),
+            "nontaxable": fmt(layer.nontaxable),
+            "clock_ends": layer.clock_ends.isoformat(),
+            "events": list(layer.event_ids),
+        }
+        for layer in snap.conversion_layers
     ]
     out["ira_basis"] = fmt(snap.ira_basis)
     out["plans"] = {
-        pid: {"after_tax_basis": fmt(at), "designated_roth_basis": fmt(dr)} for pid, at, dr in snap.plans
+        pid: {"after_tax_basis": fmt(at), "designated_roth_basis": fmt(dr)}
+        for pid, at, dr in snap.plans
     }
     start = qualified_from(snap.clock_start)
     out["qualified_clock_starts"] = f"{snap.clock_start}-01-01" if snap.clock_start else None

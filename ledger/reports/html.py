@@ -8,6 +8,7 @@ inline SVG chart, no script, no external resource; laid out for US letter paper.
 figures carry stable attributes (``data-line="8606-25c"``, ``id="additional-tax"``...)
 so a test can read them back from the rendered page.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -60,7 +61,7 @@ footer { margin-top: 14pt; font-size: 7.5pt; color: #444; border-top: .5pt solid
 
 
 def money(value) -> str:
-    """"48000.00" -> "48,000.00", exactly (string handling, no arithmetic)."""
+    """ "48000.00" -> "48,000.00", exactly (string handling, no arithmetic)."""
     if value is None or value == "":
         return DASH
     s = str(value)
@@ -72,7 +73,7 @@ def money(value) -> str:
 
 
 def cents(value) -> int:
-    """"1234.56" -> 123456: exact integer cents, for sums and bar lengths only."""
+    """ "1234.56" -> 123456: exact integer cents, for sums and bar lengths only."""
     if not value:
         return 0
     s = str(value)
@@ -96,6 +97,7 @@ def _source(d: dict) -> str:
 
 # ---- tables -----------------------------------------------------------------------------
 
+
 def _distributions(r: dict) -> str:
     rows = []
     for d in r.get("distributions", []):
@@ -108,46 +110,58 @@ def _distributions(r: dict) -> str:
             f'<td class="num" data-field="amount">{money(d.get("amount"))}</td><td>{_e(exc)}</td>'
             f'<td>{qual}<div class="note">{_e(d.get("qualified_reason"))}</div></td>'
             f'<td class="num" data-field="taxable_amount">{money(d.get("taxable_amount"))}</td>'
-            f'<td class="num" data-field="additional_tax">{money(d.get("additional_tax"))}</td></tr>')
+            f'<td class="num" data-field="additional_tax">{money(d.get("additional_tax"))}</td></tr>'
+        )
     if not rows:
-        return '<p>No Roth IRA distributions recorded for this year.</p>'
-    return ('<table id="distributions"><thead><tr><th>Event</th><th>Date</th><th class="num">Amount</th>'
-            '<th>Exception</th><th>Qualified</th><th class="num">Taxable</th><th class="num">10% tax</th>'
-            f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        return "<p>No Roth IRA distributions recorded for this year.</p>"
+    return (
+        '<table id="distributions"><thead><tr><th>Event</th><th>Date</th><th class="num">Amount</th>'
+        '<th>Exception</th><th>Qualified</th><th class="num">Taxable</th><th class="num">10% tax</th>'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _draws(r: dict) -> str:
     rows = []
     for i, d in enumerate(r.get("draws", [])):
         events = ", ".join(str(e) for e in d.get("events") or [])
-        note = " \u00b7 ".join(x for x in (f"events {events}" if events else "", str(d.get("rule") or "")) if x)
+        note = " \u00b7 ".join(
+            x for x in (f"events {events}" if events else "", str(d.get("rule") or "")) if x
+        )
         rows.append(
             f'<tr data-draw="{i}"><td>{_e(_source(d))}<div class="note">{_e(note)}</div></td>'
-            f'<td>{_e(d.get("year"))}</td><td>{_e(d.get("portion") or DASH)}</td>'
-            f'<td>{_e(d.get("clock_year") or DASH)}</td>'
+            f"<td>{_e(d.get('year'))}</td><td>{_e(d.get('portion') or DASH)}</td>"
+            f"<td>{_e(d.get('clock_year') or DASH)}</td>"
             f'<td class="num" data-field="amount">{money(d.get("amount"))}</td>'
-            f'<td class="num" data-field="subject_to_additional_tax">{money(d.get("subject_to_additional_tax"))}</td></tr>')
+            f'<td class="num" data-field="subject_to_additional_tax">{money(d.get("subject_to_additional_tax"))}</td></tr>'
+        )
     if not rows:
         return ""
-    return ('<h2>Where each dollar came from</h2><table id="draws"><thead><tr><th>Source</th><th>Year</th>'
-            '<th>Portion</th><th>Clock year</th><th class="num">Amount</th><th class="num">Subject to 10%</th>'
-            f'</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            '<p class="note">Ordering of Reg. 1.408A-6 A-8: regular contributions (with designated Roth '
-            'rollover basis), then conversions and plan rollovers first-in-first-out by year, taxable part '
-            'first, then earnings. "Subject to 10%" is before exceptions.</p>')
+    return (
+        '<h2>Where each dollar came from</h2><table id="draws"><thead><tr><th>Source</th><th>Year</th>'
+        '<th>Portion</th><th>Clock year</th><th class="num">Amount</th><th class="num">Subject to 10%</th>'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        '<p class="note">Ordering of Reg. 1.408A-6 A-8: regular contributions (with designated Roth '
+        "rollover basis), then conversions and plan rollovers first-in-first-out by year, taxable part "
+        'first, then earnings. "Subject to 10%" is before exceptions.</p>'
+    )
 
 
 def _form(title: str, form: str, lines: dict, labels: dict, last: str) -> str:
     rows = "".join(
         f'<tr{" class=total" if k == last else ""}><td class="ln">{_e(k)}</td><td>{_e(labels.get(k, ""))}</td>'
         f'<td class="num" data-line="{form}-{_e(k)}">{money(v)}</td></tr>'
-        for k, v in lines.items())
+        for k, v in lines.items()
+    )
     body = rows or '<tr><td colspan="3">Not required.</td></tr>'
-    return (f'<section><h2>{title}</h2><table id="form{form}"><thead><tr><th>Line</th><th>Description</th>'
-            f'<th class="num">Amount</th></tr></thead><tbody>{body}</tbody></table></section>')
+    return (
+        f'<section><h2>{title}</h2><table id="form{form}"><thead><tr><th>Line</th><th>Description</th>'
+        f'<th class="num">Amount</th></tr></thead><tbody>{body}</tbody></table></section>'
+    )
 
 
 # ---- chart ------------------------------------------------------------------------------
+
 
 def _layers(r: dict, before: dict, after: dict) -> list[dict]:
     """One row per basis layer: cents drawn and remaining by portion, start, clock."""
@@ -155,34 +169,61 @@ def _layers(r: dict, before: dict, after: dict) -> list[dict]:
 
     def row(key, label, start=0, clock_ends=None):
         if key not in rows:
-            rows[key] = {"key": key, "label": label, "start": 0, "clock_ends": None,
-                         "drawn": {}, "left": {}}
+            rows[key] = {
+                "key": key,
+                "label": label,
+                "start": 0,
+                "clock_ends": None,
+                "drawn": {},
+                "left": {},
+            }
         rows[key]["start"] += start
         rows[key]["clock_ends"] = rows[key]["clock_ends"] or clock_ends
         return rows[key]
 
-    row(("regular_contributions",), "Regular contributions", cents(before.get("regular_contribution_basis")))
-    row(("designated_roth_rollover",), "Designated Roth rollover",
-        cents(before.get("designated_roth_rollover_basis")))
+    row(
+        ("regular_contributions",),
+        "Regular contributions",
+        cents(before.get("regular_contribution_basis")),
+    )
+    row(
+        ("designated_roth_rollover",),
+        "Designated Roth rollover",
+        cents(before.get("designated_roth_rollover_basis")),
+    )
     for la in before.get("conversion_layers", []):
-        row((la["source"], la["year"]), f'{SOURCE_NAMES.get(la["source"], la["source"])} {la["year"]}',
-            cents(la.get("taxable")) + cents(la.get("nontaxable")), la.get("clock_ends"))
+        row(
+            (la["source"], la["year"]),
+            f"{SOURCE_NAMES.get(la['source'], la['source'])} {la['year']}",
+            cents(la.get("taxable")) + cents(la.get("nontaxable")),
+            la.get("clock_ends"),
+        )
     left = after.get("regular_contribution_basis")
     row(("regular_contributions",), "")["left"]["basis"] = cents(left)
-    row(("designated_roth_rollover",), "")["left"]["basis"] = cents(after.get("designated_roth_rollover_basis"))
+    row(("designated_roth_rollover",), "")["left"]["basis"] = cents(
+        after.get("designated_roth_rollover_basis")
+    )
     for la in after.get("conversion_layers", []):
-        rw = row((la["source"], la["year"]), f'{SOURCE_NAMES.get(la["source"], la["source"])} {la["year"]}',
-                 clock_ends=la.get("clock_ends"))
+        rw = row(
+            (la["source"], la["year"]),
+            f"{SOURCE_NAMES.get(la['source'], la['source'])} {la['year']}",
+            clock_ends=la.get("clock_ends"),
+        )
         for part in ("taxable", "nontaxable"):
             rw["left"][part] = rw["left"].get(part, 0) + cents(la.get(part))
     for d in r.get("draws", []):
         src = d.get("source")
         key = (src, d.get("year")) if src in ("conversion", "plan_rollover") else (src,)
-        rw = row(key, f'{SOURCE_NAMES.get(src, src)} {d.get("year")}' if len(key) == 2 else SOURCE_NAMES.get(src, str(src)))
+        rw = row(
+            key,
+            f"{SOURCE_NAMES.get(src, src)} {d.get('year')}"
+            if len(key) == 2
+            else SOURCE_NAMES.get(src, str(src)),
+        )
         part = d.get("portion") or "basis"
         rw["drawn"][part] = rw["drawn"].get(part, 0) + cents(d.get("amount"))
         if str(d.get("clock_year")).isdigit() and not rw["clock_ends"] and part == "taxable":
-            rw["clock_ends"] = f'{int(d["clock_year"]) + 4}-12-31'
+            rw["clock_ends"] = f"{int(d['clock_year']) + 4}-12-31"
             rw["clock_from"] = int(d["clock_year"])
     out = []
     for rw in rows.values():
@@ -193,8 +234,14 @@ def _layers(r: dict, before: dict, after: dict) -> list[dict]:
     return out
 
 
-FILLS = {("drawn", "taxable"): "#1a1a1a", ("drawn", "nontaxable"): "#6e6e6e", ("drawn", "basis"): "#6e6e6e",
-         ("left", "taxable"): "#b8b8b8", ("left", "nontaxable"): "#ececec", ("left", "basis"): "#ececec"}
+FILLS = {
+    ("drawn", "taxable"): "#1a1a1a",
+    ("drawn", "nontaxable"): "#6e6e6e",
+    ("drawn", "basis"): "#6e6e6e",
+    ("left", "taxable"): "#b8b8b8",
+    ("left", "nontaxable"): "#ececec",
+    ("left", "basis"): "#ececec",
+}
 
 
 HALO = 'stroke="#fff" stroke-width="3" paint-order="stroke"'
@@ -234,23 +281,36 @@ def _chart(r: dict, before: dict, after: dict) -> str:
         years.append(int(qualified[:4]))
     y0, y1 = min(starts + [year]), max(years) + 1
     H = TOP + RH * len(layers) + 62
-    s = [f'<svg id="layer-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" '
-         f'aria-label="Basis layers drawn in {year} and their 10% clocks">',
-         f'<text x="{BX}" y="13" font-size="11" font-weight="bold">Drawn in {year} vs remaining Dec 31, {year}</text>',
-         f'<text x="{TX}" y="13" font-size="11" font-weight="bold">10% clock (5 taxable years)</text>']
+    s = [
+        f'<svg id="layer-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" '
+        f'aria-label="Basis layers drawn in {year} and their 10% clocks">',
+        f'<text x="{BX}" y="13" font-size="11" font-weight="bold">Drawn in {year} vs remaining Dec 31, {year}</text>',
+        f'<text x="{TX}" y="13" font-size="11" font-weight="bold">10% clock (5 taxable years)</text>',
+    ]
     for yr in range(y0, y1 + 1):
         x = TX + TW * (yr - y0) / (y1 - y0)
-        s.append(f'<line x1="{x:.1f}" y1="{TOP - 6}" x2="{x:.1f}" y2="{H - 38}" stroke="#ddd" stroke-width="0.6"/>')
+        s.append(
+            f'<line x1="{x:.1f}" y1="{TOP - 6}" x2="{x:.1f}" y2="{H - 38}" stroke="#ddd" stroke-width="0.6"/>'
+        )
         if yr < y1:
-            s.append(f'<text x="{x + TW / (y1 - y0) / 2:.1f}" y="{TOP - 9}" font-size="9" text-anchor="middle">{yr}</text>')
+            s.append(
+                f'<text x="{x + TW / (y1 - y0) / 2:.1f}" y="{TOP - 9}" font-size="9" text-anchor="middle">{yr}</text>'
+            )
     for i, la in enumerate(layers):
         y = TOP + i * RH
         key = "-".join(str(k) for k in la["key"])
-        clock = (f'{"recapture" if "clock_from" in la else "10%"} clock ends {la["clock_ends"]}'
-                 if la["clock_ends"] else "no 10% clock")
-        s.append(f'<g data-layer="{_e(key)}" data-drawn="{money(from_cents(la["total_drawn"]))}" '
-                 f'data-remaining="{money(from_cents(la["total_left"]))}" data-clock-ends="{_e(la["clock_ends"] or "")}">')
-        s.append(f'<text x="0" y="{y + 13}" font-size="11" font-weight="bold">{_e(la["label"])}</text>')
+        clock = (
+            f"{'recapture' if 'clock_from' in la else '10%'} clock ends {la['clock_ends']}"
+            if la["clock_ends"]
+            else "no 10% clock"
+        )
+        s.append(
+            f'<g data-layer="{_e(key)}" data-drawn="{money(from_cents(la["total_drawn"]))}" '
+            f'data-remaining="{money(from_cents(la["total_left"]))}" data-clock-ends="{_e(la["clock_ends"] or "")}">'
+        )
+        s.append(
+            f'<text x="0" y="{y + 13}" font-size="11" font-weight="bold">{_e(la["label"])}</text>'
+        )
         s.append(f'<text x="0" y="{y + 27}" font-size="9.5" class="clock-end">{_e(clock)}</text>')
         x = float(BX)
         for state in ("drawn", "left"):
@@ -259,21 +319,31 @@ def _chart(r: dict, before: dict, after: dict) -> str:
                 if amt <= 0:
                     continue
                 w = BW * amt / scale
-                s.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="15" fill="{FILLS[state, part]}" '
-                         f'stroke="#000" stroke-width="0.5"><title>{state} {part}: {money(from_cents(amt))}</title></rect>')
+                s.append(
+                    f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="15" fill="{FILLS[state, part]}" '
+                    f'stroke="#000" stroke-width="0.5"><title>{state} {part}: {money(from_cents(amt))}</title></rect>'
+                )
                 x += w
         if la["start"]:
             sx = BX + BW * la["start"] / scale
-            s.append(f'<line x1="{sx:.1f}" y1="{y}" x2="{sx:.1f}" y2="{y + 21}" stroke="#000" stroke-width="1.2" stroke-dasharray="2,1.5"/>')
-        s.append(f'<text x="{BX}" y="{y + 31}" font-size="9.5">start {money(from_cents(la["start"]))} \u00b7 '
-                 f'drawn {money(from_cents(la["total_drawn"]))} \u00b7 remaining {money(from_cents(la["total_left"]))}</text>')
+            s.append(
+                f'<line x1="{sx:.1f}" y1="{y}" x2="{sx:.1f}" y2="{y + 21}" stroke="#000" stroke-width="1.2" stroke-dasharray="2,1.5"/>'
+            )
+        s.append(
+            f'<text x="{BX}" y="{y + 31}" font-size="9.5">start {money(from_cents(la["start"]))} \u00b7 '
+            f"drawn {money(from_cents(la['total_drawn']))} \u00b7 remaining {money(from_cents(la['total_left']))}</text>"
+        )
         if la["clock_ends"]:
             end = int(la["clock_ends"][:4])
             begin = la.get("clock_from", end - 4)
             x1 = _year_x(f"{begin}-01-01", y0, y1, TX, TW)
             x2 = _year_x(la["clock_ends"], y0, y1, TX, TW) + TW / (y1 - y0) / 366
-            s.append(f'<rect x="{x1:.1f}" y="{y + 5}" width="{x2 - x1:.1f}" height="11" fill="#fff" stroke="#000" stroke-width="0.8"/>')
-            s.append(f'<text x="{x1 + 3:.1f}" y="{y + 29}" font-size="9" {HALO}>ends {_e(la["clock_ends"])}</text>')
+            s.append(
+                f'<rect x="{x1:.1f}" y="{y + 5}" width="{x2 - x1:.1f}" height="11" fill="#fff" stroke="#000" stroke-width="0.8"/>'
+            )
+            s.append(
+                f'<text x="{x1 + 3:.1f}" y="{y + 29}" font-size="9" {HALO}>ends {_e(la["clock_ends"])}</text>'
+            )
         s.append("</g>")
     bottom = TOP + RH * len(layers)
     marks = [(qd, f"withdrawal {qd}", "3,2") for qd in dists]
@@ -283,41 +353,65 @@ def _chart(r: dict, before: dict, after: dict) -> str:
     for j, (day, label, dash) in enumerate(marks):
         x = _year_x(day, y0, y1, TX, TW)
         dasharr = f' stroke-dasharray="{dash}"' if dash else ""
-        s.append(f'<line x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{bottom + 13 + 13 * j}" stroke="#000" stroke-width="1.2"{dasharr}/>')
-        s.append(f'<text x="{x - 3:.1f}" y="{bottom + 13 + 13 * j}" font-size="9" text-anchor="end" {HALO}>{_e(label)}</text>')
+        s.append(
+            f'<line x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{bottom + 13 + 13 * j}" stroke="#000" stroke-width="1.2"{dasharr}/>'
+        )
+        s.append(
+            f'<text x="{x - 3:.1f}" y="{bottom + 13 + 13 * j}" font-size="9" text-anchor="end" {HALO}>{_e(label)}</text>'
+        )
     ly = H - 12
     lx = 0
-    for (state, part), text in ((("drawn", "taxable"), f"drawn {year}: taxable"),
-                                (("drawn", "nontaxable"), f"drawn {year}: nontaxable"),
-                                (("left", "taxable"), "remaining: taxable"),
-                                (("left", "nontaxable"), "remaining: nontaxable")):
-        s.append(f'<rect x="{lx}" y="{ly - 8}" width="10" height="9" fill="{FILLS[state, part]}" stroke="#000" stroke-width="0.5"/>'
-                 f'<text x="{lx + 14}" y="{ly}" font-size="9">{text}</text>')
+    for (state, part), text in (
+        (("drawn", "taxable"), f"drawn {year}: taxable"),
+        (("drawn", "nontaxable"), f"drawn {year}: nontaxable"),
+        (("left", "taxable"), "remaining: taxable"),
+        (("left", "nontaxable"), "remaining: nontaxable"),
+    ):
+        s.append(
+            f'<rect x="{lx}" y="{ly - 8}" width="10" height="9" fill="{FILLS[state, part]}" stroke="#000" stroke-width="0.5"/>'
+            f'<text x="{lx + 14}" y="{ly}" font-size="9">{text}</text>'
+        )
         lx += 140
-    s.append(f'<line x1="{lx}" y1="{ly - 10}" x2="{lx}" y2="{ly + 2}" stroke="#000" stroke-dasharray="2,1.5"/>'
-             f'<text x="{lx + 4}" y="{ly}" font-size="9">start of {year}</text></svg>')
+    s.append(
+        f'<line x1="{lx}" y1="{ly - 10}" x2="{lx}" y2="{ly + 2}" stroke="#000" stroke-dasharray="2,1.5"/>'
+        f'<text x="{lx + 4}" y="{ly}" font-size="9">start of {year}</text></svg>'
+    )
     return "".join(s)
 
 
 # ---- page -------------------------------------------------------------------------------
+
 
 def withdrawals_html(report: dict, basis_before: dict, basis_after: dict) -> str:
     """The printable page for ``report withdrawals --format html``."""
     r = report
     pol = r.get("policy") or {}
     policy = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in pol.items())
-    title = f'Roth IRA withdrawals {r.get("tax_year")} \u2014 {r.get("household")} / {r.get("person")}'
+    title = (
+        f"Roth IRA withdrawals {r.get('tax_year')} \u2014 {r.get('household')} / {r.get('person')}"
+    )
     q = r.get("qualified")
-    known = f' \u00b7 as recorded on {r["as_known_on"]}' if r.get("as_known_on") else ""
+    known = f" \u00b7 as recorded on {r['as_known_on']}" if r.get("as_known_on") else ""
     warnings = "".join(f"<li>{_e(w)}</li>" for w in r.get("warnings") or [])
     exceptions = "".join(
-        f'<li>{_e(x.get("kind"))} (line 2 code {_e(x.get("code") or "see instructions")}): {money(x.get("amount"))}</li>'
-        for x in r.get("exceptions") or [])
+        f"<li>{_e(x.get('kind'))} (line 2 code {_e(x.get('code') or 'see instructions')}): {money(x.get('amount'))}</li>"
+        for x in r.get("exceptions") or []
+    )
     qualified_from = basis_after.get("qualified_from")
-    f8606 = _form(f"Form 8606 Part III {DASH} Distributions from Roth IRAs", "8606",
-                  r.get("form8606") or {}, LINE_LABELS_8606, "25c")
-    f5329 = _form(f"Form 5329 Part I {DASH} Additional tax on early distributions", "5329",
-                  r.get("form5329") or {}, LINE_LABELS_5329, "4")
+    f8606 = _form(
+        f"Form 8606 Part III {DASH} Distributions from Roth IRAs",
+        "8606",
+        r.get("form8606") or {},
+        LINE_LABELS_8606,
+        "25c",
+    )
+    f5329 = _form(
+        f"Form 5329 Part I {DASH} Additional tax on early distributions",
+        "5329",
+        r.get("form5329") or {},
+        LINE_LABELS_5329,
+        "4",
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -1,4 +1,5 @@
 """Planning reports: ``plan withdrawal`` and ``plan ladder`` (nothing is stored)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,29 +13,49 @@ from ..rules.policy import Policy
 from .build import withdrawals_report
 
 
-def withdrawal_plan(facts: HouseholdFacts, person: str, on: date, policy: Policy,
-                    amount: Decimal | None = None, exception: str | None = None) -> dict:
+def withdrawal_plan(
+    facts: HouseholdFacts,
+    person: str,
+    on: date,
+    policy: Policy,
+    amount: Decimal | None = None,
+    exception: str | None = None,
+) -> dict:
     pf = facts.person(person)
-    already = sum((e.amount for e in pf.events if e.kind == "roth_distribution" and e.date.year == on.year), ZERO)
-    head = {"household": facts.id, "person": person, "date": on.isoformat(), "tax_year": on.year,
-            "policy": policy.as_dict(), "already_withdrawn_this_year": fmt(already)}
+    already = sum(
+        (e.amount for e in pf.events if e.kind == "roth_distribution" and e.date.year == on.year),
+        ZERO,
+    )
+    head = {
+        "household": facts.id,
+        "person": person,
+        "date": on.isoformat(),
+        "tax_year": on.year,
+        "policy": policy.as_dict(),
+        "already_withdrawn_this_year": fmt(already),
+    }
     if amount is None:
         free = planner.max_free(pf, on, policy, exception)
-        head.update({
-            "max_tax_free": fmt(free.max_tax_free),
-            "max_tax_and_penalty_free": fmt(free.max_tax_and_penalty_free),
-            "unlimited": free.would_be_qualified,
-            "would_be_qualified": free.would_be_qualified,
-            "basis_available": fmt(free.basis_available),
-            "warnings": [free.note],
-        })
+        head.update(
+            {
+                "max_tax_free": fmt(free.max_tax_free),
+                "max_tax_and_penalty_free": fmt(free.max_tax_and_penalty_free),
+                "unlimited": free.would_be_qualified,
+                "would_be_qualified": free.would_be_qualified,
+                "basis_available": fmt(free.basis_available),
+                "warnings": [free.note],
+            }
+        )
         return head
     base = compute_person(pf, on.year, policy).year(on.year).withdrawals
     base_tax = base.taxable_amount if base else ZERO
     base_add = base.additional_tax if base else ZERO
-    planned_facts = HouseholdFacts(facts.id, facts.name,
-                                   {**facts.people, person: planner.with_planned(pf, on, amount, exception)},
-                                   facts.voided)
+    planned_facts = HouseholdFacts(
+        facts.id,
+        facts.name,
+        {**facts.people, person: planner.with_planned(pf, on, amount, exception)},
+        facts.voided,
+    )
     report = withdrawals_report(planned_facts, person, on.year, policy)
     mine = [d for d in report["distributions"] if d["id"] == planner.PLANNED_ID][0]
     report.update(head)
@@ -55,12 +76,21 @@ def withdrawal_plan(facts: HouseholdFacts, person: str, on: date, policy: Policy
 def ladder_report(facts: HouseholdFacts, person: str, as_of: date, policy: Policy) -> dict:
     lad = planner.ladder(facts.person(person), as_of, policy)
     return {
-        "household": facts.id, "person": person, "as_of": as_of.isoformat(), "policy": policy.as_dict(),
+        "household": facts.id,
+        "person": person,
+        "as_of": as_of.isoformat(),
+        "policy": policy.as_dict(),
         "layers": [
-            {"source": r.source, "year": r.year, "portion": r.portion, "amount": fmt(r.amount),
-             "clock_ends": r.clock_ends.isoformat() if r.clock_ends else None,
-             "penalty_free_from": r.penalty_free_from.isoformat()}
-            for r in lad.rungs if r.amount > 0
+            {
+                "source": r.source,
+                "year": r.year,
+                "portion": r.portion,
+                "amount": fmt(r.amount),
+                "clock_ends": r.clock_ends.isoformat() if r.clock_ends else None,
+                "penalty_free_from": r.penalty_free_from.isoformat(),
+            }
+            for r in lad.rungs
+            if r.amount > 0
         ],
         "schedule": [{"date": d.isoformat(), "max_penalty_free": fmt(a)} for d, a in lad.schedule],
         "qualified_from": lad.qualified_from.isoformat() if lad.qualified_from else None,
@@ -77,36 +107,59 @@ def _m(v) -> str:
 
 
 def table_withdrawal_plan(r: dict) -> str:
-    out = [f"Planned withdrawal - household {r['household']}, person {r['person']}, on {r['date']}",
-           f"already withdrawn in {r['tax_year']}: {_m(r['already_withdrawn_this_year'])}", ""]
+    out = [
+        f"Planned withdrawal - household {r['household']}, person {r['person']}, on {r['date']}",
+        f"already withdrawn in {r['tax_year']}: {_m(r['already_withdrawn_this_year'])}",
+        "",
+    ]
     if "planned" not in r:
         if r["unlimited"]:
-            out.append("Any amount is free of tax and of the 10% additional tax (qualified distribution).")
+            out.append(
+                "Any amount is free of tax and of the 10% additional tax (qualified distribution)."
+            )
         else:
             out.append(f"  most free of income tax:                 {_m(r['max_tax_free']):>14}")
-            out.append(f"  most free of tax AND the 10% additional: {_m(r['max_tax_and_penalty_free']):>14}")
+            out.append(
+                f"  most free of tax AND the 10% additional: {_m(r['max_tax_and_penalty_free']):>14}"
+            )
     else:
         p = r["planned"]
-        out.append(f"Withdrawing {_m(p['amount'])}: taxable {_m(p['incremental_taxable_amount'])}, "
-                   f"additional tax {_m(p['incremental_additional_tax'])}")
+        out.append(
+            f"Withdrawing {_m(p['amount'])}: taxable {_m(p['incremental_taxable_amount'])}, "
+            f"additional tax {_m(p['incremental_additional_tax'])}"
+        )
         out.append("")
-        out.append(f"  {'source':<25} {'year':>4} {'portion':<10} {'clock':>5} {'amount':>12} {'subj. to 10%':>12}")
+        out.append(
+            f"  {'source':<25} {'year':>4} {'portion':<10} {'clock':>5} {'amount':>12} {'subj. to 10%':>12}"
+        )
         for d in p["draws"]:
-            out.append(f"  {d['source']:<25} {d['year'] or '':>4} {d['portion'] or '':<10} "
-                       f"{d['clock_year'] or '':>5} {_m(d['amount']):>12} {_m(d['subject_to_additional_tax']):>12}")
+            out.append(
+                f"  {d['source']:<25} {d['year'] or '':>4} {d['portion'] or '':<10} "
+                f"{d['clock_year'] or '':>5} {_m(d['amount']):>12} {_m(d['subject_to_additional_tax']):>12}"
+            )
         out.append("")
-        out.append(f"Year {r['tax_year']} with it: taxable {_m(r['taxable_amount'])}, additional tax {_m(r['additional_tax'])}")
+        out.append(
+            f"Year {r['tax_year']} with it: taxable {_m(r['taxable_amount'])}, additional tax {_m(r['additional_tax'])}"
+        )
     ws = r.get("warnings") or []
     return "\n".join(out + (["", "Notes:"] + [f"  - {w}" for w in ws] if ws else [])) + "\n"
 
 
 def table_ladder(r: dict) -> str:
-    out = [f"Conversion ladder - household {r['household']}, person {r['person']}, as of {r['as_of']}", "",
-           f"  {'layer':<25} {'year':>4} {'portion':<10} {'amount':>12}  penalty-free from"]
+    out = [
+        f"Conversion ladder - household {r['household']}, person {r['person']}, as of {r['as_of']}",
+        "",
+        f"  {'layer':<25} {'year':>4} {'portion':<10} {'amount':>12}  penalty-free from",
+    ]
     for la in r["layers"]:
-        out.append(f"  {la['source']:<25} {la['year'] or '':>4} {la['portion']:<10} {_m(la['amount']):>12}  {la['penalty_free_from']}")
+        out.append(
+            f"  {la['source']:<25} {la['year'] or '':>4} {la['portion']:<10} {_m(la['amount']):>12}  {la['penalty_free_from']}"
+        )
     out += ["", "  most that can be withdrawn penalty-free on:"]
     for s in r["schedule"]:
         out.append(f"    {s['date']}  {_m(s['max_penalty_free']):>14}")
-    out += ["", f"Qualified (earnings tax-free) from: {r['qualified_from'] or '-'}; age 59 1/2 on {r['age_59_and_a_half_on']}"]
+    out += [
+        "",
+        f"Qualified (earnings tax-free) from: {r['qualified_from'] or '-'}; age 59 1/2 on {r['age_59_and_a_half_on']}",
+    ]
     return "\n".join(out) + "\n"

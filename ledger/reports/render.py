@@ -1,4 +1,5 @@
 """Render report dicts as JSON, CSV or an 80-column table with the forms' line numbers."""
+
 from __future__ import annotations
 
 import csv
@@ -102,7 +103,9 @@ def _m(v) -> str:
 
 
 def _title(report: dict, name: str) -> list[str]:
-    when = f"tax year {report['tax_year']}" if "tax_year" in report else f"as of {report.get('as_of')}"
+    when = (
+        f"tax year {report['tax_year']}" if "tax_year" in report else f"as of {report.get('as_of')}"
+    )
     pol = report.get("policy", {})
     return [
         f"{name} - household {report['household']}, person {report['person']}, {when}",
@@ -127,7 +130,8 @@ def _warnings(report: dict) -> list[str]:
         out += ["", "Explanation (figure = value: rule; events):"]
         for e in report["explain"]:
             evs = ", ".join(
-                f"{x['id']} {x['kind']} {x.get('date', '')}" + (f" [{x['source']}]" if x.get("source") else "")
+                f"{x['id']} {x['kind']} {x.get('date', '')}"
+                + (f" [{x['source']}]" if x.get("source") else "")
                 for x in e["events"]
             )
             out.append(f"  {e['figure']} = {e['value']}: {e['rule']}")
@@ -142,7 +146,9 @@ def table_withdrawals(r: dict) -> str:
     out.append(f"Qualified distribution(s): {'yes' if q else 'no' if q is not None else '-'}")
     out.append("")
     if r["distributions"]:
-        out.append(f"  {'id':<10} {'date':<10} {'amount':>12} {'exception':<12} {'qual':<4} {'taxable':>10} {'10% tax':>10}")
+        out.append(
+            f"  {'id':<10} {'date':<10} {'amount':>12} {'exception':<12} {'qual':<4} {'taxable':>10} {'10% tax':>10}"
+        )
         for d in r["distributions"]:
             out.append(
                 f"  {d['id'][:10]:<10} {d['date']:<10} {_m(d['amount']):>12} {(d['exception'] or '-')[:12]:<12} "
@@ -150,7 +156,9 @@ def table_withdrawals(r: dict) -> str:
             )
         out.append("")
         out.append("Where each dollar came from (Reg. 1.408A-6 A-8 ordering):")
-        out.append(f"  {'source':<25} {'year':>4} {'portion':<10} {'clock':>5} {'amount':>12} {'subj. to 10%':>12}")
+        out.append(
+            f"  {'source':<25} {'year':>4} {'portion':<10} {'clock':>5} {'amount':>12} {'subj. to 10%':>12}"
+        )
         for d in r["draws"]:
             out.append(
                 f"  {d['source']:<25} {d['year'] or '':>4} {d['portion'] or '':<10} {d['clock_year'] or '':>5} "
@@ -162,16 +170,22 @@ def table_withdrawals(r: dict) -> str:
     if r.get("form5329"):
         out += _lines("Form 5329 Part I", r["form5329"], LINE_LABELS_5329)
     for e in r.get("exceptions") or []:
-        out.append(f"  exception {e['kind']} (line 2 code {e['code'] or 'check instructions'}): {_m(e['amount'])}")
-    out.append(f"Taxable amount: {_m(r['taxable_amount'])}    Additional tax: {_m(r['additional_tax'])}")
+        out.append(
+            f"  exception {e['kind']} (line 2 code {e['code'] or 'check instructions'}): {_m(e['amount'])}"
+        )
+    out.append(
+        f"Taxable amount: {_m(r['taxable_amount'])}    Additional tax: {_m(r['additional_tax'])}"
+    )
     return "\n".join(out + _warnings(r)) + "\n"
 
 
 def table_form8606(r: dict) -> str:
     out = _title(r, "Form 8606")
-    for part, title in (("part1", "Part I - Nondeductible contributions to traditional IRAs"),
-                        ("part2", "Part II - Conversions to Roth IRAs"),
-                        ("part3", "Part III - Distributions from Roth IRAs")):
+    for part, title in (
+        ("part1", "Part I - Nondeductible contributions to traditional IRAs"),
+        ("part2", "Part II - Conversions to Roth IRAs"),
+        ("part3", "Part III - Distributions from Roth IRAs"),
+    ):
         if part in r:
             out += _lines(title, r[part], LINE_LABELS_8606)
     return "\n".join(out + _warnings(r)) + "\n"
@@ -180,11 +194,15 @@ def table_form8606(r: dict) -> str:
 def table_form5329(r: dict) -> str:
     out = _title(r, "Form 5329 Part I")
     if r.get("part1"):
-        out += _lines("Part I - Additional tax on early distributions", r["part1"], LINE_LABELS_5329)
+        out += _lines(
+            "Part I - Additional tax on early distributions", r["part1"], LINE_LABELS_5329
+        )
     else:
         out.append("No early Roth IRA distributions: Part I not required.")
     for e in r.get("exceptions") or []:
-        out.append(f"  line 2 exception {e['kind']} (code {e['code'] or 'check instructions'}): {_m(e['amount'])}")
+        out.append(
+            f"  line 2 exception {e['kind']} (code {e['code'] or 'check instructions'}): {_m(e['amount'])}"
+        )
     return "\n".join(out + _warnings(r)) + "\n"
 
 
@@ -197,39 +215,63 @@ def table_year(r: dict) -> str:
     for p in r["plan_distributions"]:
         out.append(f"Plan distribution {p['id']} ({p['plan']}, {p['date']}): {_m(p['amount'])}")
         out.append(f"  after-tax {_m(p['after_tax'])}, pretax {_m(p['pretax'])}")
-        out.append(f"  to Roth IRA: taxable {_m(p['to_roth_ira']['taxable'])}, nontaxable {_m(p['to_roth_ira']['nontaxable'])}")
-        out.append(f"  to trad. IRA: pretax {_m(p['to_traditional_ira']['pretax'])}, after-tax {_m(p['to_traditional_ira']['after_tax'])}")
-        out.append(f"  cash: taxable {_m(p['to_cash']['taxable'])}, nontaxable {_m(p['to_cash']['nontaxable'])}")
+        out.append(
+            f"  to Roth IRA: taxable {_m(p['to_roth_ira']['taxable'])}, nontaxable {_m(p['to_roth_ira']['nontaxable'])}"
+        )
+        out.append(
+            f"  to trad. IRA: pretax {_m(p['to_traditional_ira']['pretax'])}, after-tax {_m(p['to_traditional_ira']['after_tax'])}"
+        )
+        out.append(
+            f"  cash: taxable {_m(p['to_cash']['taxable'])}, nontaxable {_m(p['to_cash']['nontaxable'])}"
+        )
     for i in r["in_plan_roth_rollovers"]:
-        out.append(f"In-plan Roth rollover {i['id']} ({i['plan']}): {_m(i['amount'])}, taxable {_m(i['taxable'])}, clock ends {i['clock_ends']}")
+        out.append(
+            f"In-plan Roth rollover {i['id']} ({i['plan']}): {_m(i['amount'])}, taxable {_m(i['taxable'])}, clock ends {i['clock_ends']}"
+        )
     for d in r.get("designated_roth_rollovers", []):
-        out.append(f"Roth 401(k) rollover {d['id']} ({d['plan']}): {_m(d['amount'])}, basis {_m(d['basis'])}")
+        out.append(
+            f"Roth 401(k) rollover {d['id']} ({d['plan']}): {_m(d['amount'])}, basis {_m(d['basis'])}"
+        )
     if r["roth_layers_added"]:
         out.append("")
         out.append(f"Roth IRA layers added   {'taxable':>12} {'nontaxable':>12}  10% clock ends")
         for la in r["roth_layers_added"]:
-            out.append(f"  {la['source']:<14} {la['year']}  {_m(la['taxable']):>12} {_m(la['nontaxable']):>12}  {la['clock_ends']}")
+            out.append(
+                f"  {la['source']:<14} {la['year']}  {_m(la['taxable']):>12} {_m(la['nontaxable']):>12}  {la['clock_ends']}"
+            )
     out.append("")
     for part in ("part1", "part2"):
         if part in r.get("form8606", {}):
-            out += _lines(f"Form 8606 {part.replace('part', 'Part ')}", r["form8606"][part], LINE_LABELS_8606)
+            out += _lines(
+                f"Form 8606 {part.replace('part', 'Part ')}", r["form8606"][part], LINE_LABELS_8606
+            )
     return "\n".join(out + _warnings(r)) + "\n"
 
 
 def table_basis(r: dict) -> str:
     out = _title(r, "Basis carried forward")
     out.append(f"  {'regular contributions':<40} {_m(r['regular_contribution_basis']):>16}")
-    out.append(f"  {'designated Roth rollover basis':<40} {_m(r['designated_roth_rollover_basis']):>16}")
+    out.append(
+        f"  {'designated Roth rollover basis':<40} {_m(r['designated_roth_rollover_basis']):>16}"
+    )
     out.append(f"  {'traditional IRA basis (8606 line 14)':<40} {_m(r['ira_basis']):>16}")
     out.append("")
     if r["conversion_layers"]:
-        out.append(f"  {'layer':<14} {'year':>4} {'taxable':>12} {'nontaxable':>12}  10% clock ends")
+        out.append(
+            f"  {'layer':<14} {'year':>4} {'taxable':>12} {'nontaxable':>12}  10% clock ends"
+        )
         for la in r["conversion_layers"]:
-            out.append(f"  {la['source']:<14} {la['year']:>4} {_m(la['taxable']):>12} {_m(la['nontaxable']):>12}  {la['clock_ends']}")
+            out.append(
+                f"  {la['source']:<14} {la['year']:>4} {_m(la['taxable']):>12} {_m(la['nontaxable']):>12}  {la['clock_ends']}"
+            )
         out.append("")
     for pid, p in r["plans"].items():
-        out.append(f"  plan {pid}: after-tax basis {_m(p['after_tax_basis'])}, designated Roth basis {_m(p['designated_roth_basis'])}")
-    out.append(f"Qualified clock starts: {r['qualified_clock_starts'] or '-'} (qualified from {r.get('qualified_from') or '-'})")
+        out.append(
+            f"  plan {pid}: after-tax basis {_m(p['after_tax_basis'])}, designated Roth basis {_m(p['designated_roth_basis'])}"
+        )
+    out.append(
+        f"Qualified clock starts: {r['qualified_clock_starts'] or '-'} (qualified from {r.get('qualified_from') or '-'})"
+    )
     out.append(f"Age 59 1/2 on: {r['age_59_and_a_half_on']}")
     return "\n".join(out + _warnings(r)) + "\n"
 

@@ -8,6 +8,7 @@ the children, so it caps per person per year and says so), emergency personal ex
 $1,000 per calendar year after 2023 (§72(t)(2)(I)), domestic abuse $10,000 indexed
 (§72(t)(2)(K)). Age 59½ is not a line-2 exception: such a distribution is not early.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,9 +18,20 @@ from decimal import Decimal
 from ..errors import LedgerError
 
 KINDS = (
-    "first_home", "disability", "death", "medical", "higher_education",
-    "health_insurance_unemployed", "sepp", "levy", "reservist", "birth_adoption",
-    "terminal_illness", "domestic_abuse", "emergency", "disaster",
+    "first_home",
+    "disability",
+    "death",
+    "medical",
+    "higher_education",
+    "health_insurance_unemployed",
+    "sepp",
+    "levy",
+    "reservist",
+    "birth_adoption",
+    "terminal_illness",
+    "domestic_abuse",
+    "emergency",
+    "disaster",
 )
 
 # first day each newer exception is available (SECURE Act 2019; SECURE 2.0 Act 2022)
@@ -68,7 +80,9 @@ def cap_room(kind: str, on: date, usage: CapUsage) -> Decimal | None:
     """Dollars of this exception still available on ``on`` (None = no dollar cap)."""
     start = AVAILABLE_FROM.get(kind)
     if start is not None and on < start:
-        raise LedgerError(f"the {kind} exception is not available before {start} (distribution on {on})")
+        raise LedgerError(
+            f"the {kind} exception is not available before {start} (distribution on {on})"
+        )
     if kind == "first_home":
         return max(FIRST_HOME_LIFETIME - usage.first_home, Decimal("0"))
     if kind == "birth_adoption":

@@ -8,6 +8,7 @@ year. Every dollar rolled becomes investment in the contract of the designated R
 account (the taxable part was taxed, the rest was after-tax). There is no IRA-style
 aggregation across plans (seed 002, Kitces 2015).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

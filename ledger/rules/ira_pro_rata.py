@@ -20,6 +20,7 @@ A conversion whose taxable part is given (``taxable``) keeps it; the rest are co
 When the ratio is needed and the Dec 31 value is not recorded, the figure is missing,
 never guessed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -124,7 +125,9 @@ def form8606_ira(inp: IraYearIn, precision: str) -> IraYearOut:
         if i == len(computed) - 1:
             nontax = left
         else:
-            nontax = cents(computed_nontaxable * c.amount / computed_total) if computed_total else ZERO
+            nontax = (
+                cents(computed_nontaxable * c.amount / computed_total) if computed_total else ZERO
+            )
             left -= nontax
         conversions[c.event_id] = (c.amount - nontax, nontax)
 

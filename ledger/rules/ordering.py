@@ -19,12 +19,13 @@ Example (Form 5329 instructions 2016, recapture example): $4,000 regular, 2012 c
 $20,000 ($15,000 taxable), 2013 conversion $10,000 ($7,000 taxable), $33,000 out in 2016 →
 $4,000 regular, $15,000 + $5,000 (2012), $7,000 + $2,000 (2013).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Iterable
 
 from ..money import ZERO
 from .recapture import in_window
@@ -73,7 +74,9 @@ class Take:
         return self.bucket.source if self.bucket else "earnings"
 
 
-def regular_step(regular: Iterable[Bucket], drr: Iterable[Bucket], conv, on: date, policy) -> list[Bucket]:
+def regular_step(
+    regular: Iterable[Bucket], drr: Iterable[Bucket], conv, on: date, policy
+) -> list[Bucket]:
     return sorted((b for b in regular if b.remaining > 0), key=lambda b: b.year or 0)
 
 
@@ -92,8 +95,12 @@ def designated_roth_step(regular, drr: Iterable[Bucket], conv, on: date, policy)
 
 
 def conversion_step(regular, drr, conv: Iterable[Bucket], on: date, policy) -> list[Bucket]:
-    order = {("conversion", "taxable"): 0, ("plan_rollover", "taxable"): 1,
-             ("conversion", "nontaxable"): 2, ("plan_rollover", "nontaxable"): 3}
+    order = {
+        ("conversion", "taxable"): 0,
+        ("plan_rollover", "taxable"): 1,
+        ("conversion", "nontaxable"): 2,
+        ("plan_rollover", "nontaxable"): 3,
+    }
     live = [b for b in conv if b.remaining > 0]
     return sorted(live, key=lambda b: (b.year or 0, order[(b.source, b.portion)]))
 

@@ -12,6 +12,7 @@
   after-tax part fills what is left (Notice 2014-54 Example 2: $80,000 pretax to a
   traditional IRA and $20,000 after-tax to a Roth IRA, all tax-free).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -10,6 +10,7 @@ its own 5-year 10% recapture clock after the Roth 401(k) is rolled into a Roth I
 (Notice 2010-84 Q&A-12 as read by practitioners; seed 004's $200); ``none`` follows
 Treas. Reg. 1.408A-10 A-3 and Form 8606 line 22 literally: no recapture after the rollover.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

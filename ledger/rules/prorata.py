@@ -6,6 +6,7 @@ by plan distributions and in-plan Roth rollovers (IRC §72(e)(8); Notice 2014-54
 ratio is first rounded to three decimals as printed on the form. The ratio is capped at 1
 (a loss leaves unrecovered basis; RULES.md section 0, "losses").
 """
+
 from __future__ import annotations
 
 from decimal import Decimal

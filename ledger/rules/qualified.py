@@ -12,6 +12,7 @@ into a first Roth IRA starts the clock in the rollover year (Reg. 1.408A-10 A-4)
 Example (Pub 590-B, Justin): conversion 2016 → qualified from 2021-01-01, so a 2020
 distribution at 60 is not qualified.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

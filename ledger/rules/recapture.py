@@ -8,6 +8,7 @@ including age 59½, apply (A-5(b)). Reg. example: distributed 1998-12-31, receiv
 1999-02-25 → clock starts 1999-01-01. In-plan Roth rollovers carry the same window
 (§402A(c)(4)(D)).
 """
+
 from __future__ import annotations
 
 from datetime import date

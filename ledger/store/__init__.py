@@ -4,6 +4,7 @@
 open); ``MemoryStore`` is the in-memory twin for unit tests. The contract is
 :class:`ledger.store.api.EventStore`.
 """
+
 from __future__ import annotations
 
 from .api import (

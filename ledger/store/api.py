@@ -3,11 +3,13 @@
 Every backend (SQLite file, PostgreSQL) implements :class:`EventStore`; one contract test
 module runs against each (STYLE.md, example 7). Domain code sees only these types.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterator, Protocol, Sequence
+from typing import Protocol
 
 from ..events import Event
 
@@ -106,12 +108,17 @@ class EventStore(Protocol):
     def find(self, event_id: str) -> list[StoredEvent]:
         """Every stored event with this id, across households."""
 
-    def iter_households(self, known_on: date | None = None) -> Iterator[tuple[str, list[StoredEvent]]]:
+    def iter_households(
+        self, known_on: date | None = None
+    ) -> Iterator[tuple[str, list[StoredEvent]]]:
         """Stream (household, events) household by household in one ordered scan, with
         memory bounded by one household."""
 
     def iter_household_events(
-        self, known_on: date | None = None, start: str | None = None, stop: str | None = None,
+        self,
+        known_on: date | None = None,
+        start: str | None = None,
+        stop: str | None = None,
     ) -> Iterator[tuple[str, list[Event]]]:
         """As :meth:`iter_households`, the events only (cheaper: a full rebuild's scan);
         ``start``/``stop`` keep the households ``start <= id < stop``."""

@@ -7,10 +7,11 @@ connection carries the execution option ``immediate=True`` (every append), so th
 lock is taken before the household's version is read. (SQLAlchemy docs, "Transactions with
 SQLite and the sqlite3 driver".)
 """
+
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine

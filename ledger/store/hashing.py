@@ -11,12 +11,14 @@ breaks the chain), ``effective_date`` is ISO ``YYYY-MM-DD`` or null and ``record
 UTC ``YYYY-MM-DDTHH:MM:SS.ffffffZ``. The first event's ``prev_hash`` is ``GENESIS``.
 ``verify`` recomputes the chain and names the first broken event of each household.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timezone
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
 
 from ..events import SCHEMA_VERSION, Event, payload_json
 from .api import ChainProblem, DuplicateEventId, StoredEvent
@@ -28,11 +30,11 @@ SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
 def utc(moment: datetime) -> datetime:
     """``moment`` as an aware UTC datetime (naive values are taken to be UTC already)."""
-    if moment.tzinfo is timezone.utc:
+    if moment.tzinfo is UTC:
         return moment
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def iso_utc(moment: datetime) -> str:
@@ -47,15 +49,34 @@ def chain_hash(prev_hash: str, row: dict[str, Any], recorded_at_iso: str | None 
     ``canonical_json(hash_document(row))``, about three times faster (a test checks).
     """
     eff: date | None = row["effective_date"]
-    return _hash(prev_hash, None if eff is None else eff.isoformat(), row["event_id"],
-                 row["household"], row["kind"], row["payload"],
-                 recorded_at_iso or iso_utc(row["recorded_at"]), row["recorded_by"],
-                 row["schema_version"], row["tax_year"], row["version"])
+    return _hash(
+        prev_hash,
+        None if eff is None else eff.isoformat(),
+        row["event_id"],
+        row["household"],
+        row["kind"],
+        row["payload"],
+        recorded_at_iso or iso_utc(row["recorded_at"]),
+        row["recorded_by"],
+        row["schema_version"],
+        row["tax_year"],
+        row["version"],
+    )
 
 
-def _hash(prev_hash: str, effective_date: str | None, event_id: str, household: str,
-          kind: str, payload: str, recorded_at: str, recorded_by: str, schema_version: int,
-          tax_year: int | None, version: int) -> str:
+def _hash(
+    prev_hash: str,
+    effective_date: str | None,
+    event_id: str,
+    household: str,
+    kind: str,
+    payload: str,
+    recorded_at: str,
+    recorded_by: str,
+    schema_version: int,
+    tax_year: int | None,
+    version: int,
+) -> str:
     text = _TEMPLATE % (
         "null" if effective_date is None else f'"{effective_date}"',
         _str(event_id),
@@ -104,8 +125,9 @@ def check_batch_ids(household: str, events: Sequence[Event]) -> None:
         seen.add(event.id)
 
 
-def checked_batches(batches: Sequence[tuple[str, int, Sequence[Event]]]
-                    ) -> list[tuple[str, int, Sequence[Event]]]:
+def checked_batches(
+    batches: Sequence[tuple[str, int, Sequence[Event]]],
+) -> list[tuple[str, int, Sequence[Event]]]:
     """The non-empty batches of an ``append_many``, after refusing one that names a
     household twice (its versions would clash) or repeats an id within a batch."""
     seen: set[str] = set()
@@ -117,51 +139,100 @@ def checked_batches(batches: Sequence[tuple[str, int, Sequence[Event]]]
     return [b for b in batches if b[2]]
 
 
-def _chained(household: str, expected_version: int, prev_hash: str, events: Sequence[Event],
-             recorded_by: str, at_iso: str) -> Iterator[tuple]:
+def _chained(
+    household: str,
+    expected_version: int,
+    prev_hash: str,
+    events: Sequence[Event],
+    recorded_by: str,
+    at_iso: str,
+) -> Iterator[tuple]:
     """Per event, chained after ``prev_hash`` with versions ``expected_version + 1 ...``:
     (version, event, payload, effective_date, tax_year, prev_hash, hash)."""
     for version, event in enumerate(events, start=expected_version + 1):
         eff = event.effective_date
         payload = payload_json(event)
         tax_year = event.effective_tax_year
-        digest = _hash(prev_hash, None if eff is None else eff.isoformat(), event.id,
-                       household, event.kind, payload, at_iso, recorded_by, SCHEMA_VERSION,
-                       tax_year, version)
+        digest = _hash(
+            prev_hash,
+            None if eff is None else eff.isoformat(),
+            event.id,
+            household,
+            event.kind,
+            payload,
+            at_iso,
+            recorded_by,
+            SCHEMA_VERSION,
+            tax_year,
+            version,
+        )
         yield version, event, payload, eff, tax_year, prev_hash, digest
         prev_hash = digest
 
 
-def build_rows(household: str, expected_version: int, prev_hash: str,
-               events: Sequence[Event], recorded_by: str,
-               recorded_at: datetime) -> list[dict[str, Any]]:
+def build_rows(
+    household: str,
+    expected_version: int,
+    prev_hash: str,
+    events: Sequence[Event],
+    recorded_by: str,
+    recorded_at: datetime,
+) -> list[dict[str, Any]]:
     """Insert-ready plain dicts (no ``position``) for ``events``, chained after
     ``prev_hash`` with versions ``expected_version + 1 ...``."""
     at = utc(recorded_at)
     return [
-        {"household": household, "version": version, "event_id": event.id,
-         "kind": event.kind, "schema_version": SCHEMA_VERSION, "payload": payload,
-         "effective_date": eff, "tax_year": tax_year, "recorded_at": at,
-         "recorded_by": recorded_by, "prev_hash": prev, "hash": digest}
-        for version, event, payload, eff, tax_year, prev, digest
-        in _chained(household, expected_version, prev_hash, events, recorded_by, iso_utc(at))
+        {
+            "household": household,
+            "version": version,
+            "event_id": event.id,
+            "kind": event.kind,
+            "schema_version": SCHEMA_VERSION,
+            "payload": payload,
+            "effective_date": eff,
+            "tax_year": tax_year,
+            "recorded_at": at,
+            "recorded_by": recorded_by,
+            "prev_hash": prev,
+            "hash": digest,
+        }
+        for version, event, payload, eff, tax_year, prev, digest in _chained(
+            household, expected_version, prev_hash, events, recorded_by, iso_utc(at)
+        )
     ]
 
 
-def build_sqlite_rows(household: str, expected_version: int, prev_hash: str,
-                      events: Sequence[Event], recorded_by: str,
-                      recorded_at: datetime) -> list[tuple]:
+def build_sqlite_rows(
+    household: str,
+    expected_version: int,
+    prev_hash: str,
+    events: Sequence[Event],
+    recorded_by: str,
+    recorded_at: datetime,
+) -> list[tuple]:
     """``sql.sqlite_rows(build_rows(...))`` without the dicts between (the parallel
     import's workers build a million of these; a test checks the two agree): tuples in
     the insert's column order, dates as SQLite stores them."""
     at = utc(recorded_at)
     at_sqlite = at.strftime(SQLITE_DATETIME)
     return [
-        (household, event.id, version, event.kind, SCHEMA_VERSION, payload,
-         None if eff is None else eff.isoformat(), tax_year, at_sqlite, recorded_by, prev,
-         digest)
-        for version, event, payload, eff, tax_year, prev, digest
-        in _chained(household, expected_version, prev_hash, events, recorded_by, iso_utc(at))
+        (
+            household,
+            event.id,
+            version,
+            event.kind,
+            SCHEMA_VERSION,
+            payload,
+            None if eff is None else eff.isoformat(),
+            tax_year,
+            at_sqlite,
+            recorded_by,
+            prev,
+            digest,
+        )
+        for version, event, payload, eff, tax_year, prev, digest in _chained(
+            household, expected_version, prev_hash, events, recorded_by, iso_utc(at)
+        )
     ]
 
 
@@ -182,10 +253,14 @@ def check_chains(rows: Iterable[dict[str, Any]]) -> Iterator[ChainProblem]:
         expected_version += 1
         reason = None
         if row["version"] != expected_version:
-            reason = (f"version {expected_version} is missing (next stored version is "
-                      f"{row['version']}): a row was removed")
+            reason = (
+                f"version {expected_version} is missing (next stored version is "
+                f"{row['version']}): a row was removed"
+            )
         elif row["prev_hash"] != prev:
-            reason = "prev_hash does not match the previous event's hash: a row was removed or changed"
+            reason = (
+                "prev_hash does not match the previous event's hash: a row was removed or changed"
+            )
         elif chain_hash(prev, row) != row["hash"]:
             reason = "hash mismatch: the row was changed after it was recorded"
         if reason is not None:

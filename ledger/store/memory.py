@@ -3,16 +3,24 @@
 Same contract, same row building and hash-chain code as the SQL store
 (:mod:`ledger.store.hashing`); nothing survives ``close()``.
 """
+
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
 
 from ..events import Event
 from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent
 from .hashing import (
-    GENESIS, build_rows, check_batch_ids, check_chains, checked_batches, stored_event, utc,
+    GENESIS,
+    build_rows,
+    check_batch_ids,
+    check_chains,
+    checked_batches,
+    stored_event,
+    utc,
 )
 
 
@@ -33,7 +41,7 @@ class MemoryStore:
         recorded_by: str,
         recorded_at: datetime | None = None,
     ) -> list[StoredEvent]:
-        at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
+        at = utc(recorded_at) if recorded_at is not None else datetime.now(UTC)
         check_batch_ids(household, events)
         with self._lock:
             prev = self._head(household, expected_version, events)
@@ -63,19 +71,25 @@ class MemoryStore:
         recorded_by: str,
         recorded_at: datetime | None = None,
     ) -> int:
-        at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
+        at = utc(recorded_at) if recorded_at is not None else datetime.now(UTC)
         batches = checked_batches(batches)
         with self._lock:
             planned = []
             for household, expected_version, events in batches:
                 prev = self._head(household, expected_version, events)
-                planned.append((household, events, build_rows(
-                    household, expected_version, prev, events, recorded_by, at)))
+                planned.append(
+                    (
+                        household,
+                        events,
+                        build_rows(household, expected_version, prev, events, recorded_by, at),
+                    )
+                )
             for household, events, new_rows in planned:  # nothing can fail from here on
                 for row, event in zip(new_rows, events):
                     self._position += 1
                     self._stored.setdefault(household, []).append(
-                        stored_event(self._position, row, event))
+                        stored_event(self._position, row, event)
+                    )
                 self._rows.setdefault(household, []).extend(new_rows)
             return sum(len(events) for _, events, _ in planned)
 
@@ -115,7 +129,10 @@ class MemoryStore:
                 yield household, events
 
     def iter_household_events(
-        self, known_on: date | None = None, start: str | None = None, stop: str | None = None,
+        self,
+        known_on: date | None = None,
+        start: str | None = None,
+        stop: str | None = None,
     ) -> Iterator[tuple[str, list[Event]]]:
         for household, stored in self.iter_households(known_on):
             if (start is None or household >= start) and (stop is None or household < stop):
@@ -132,4 +149,3 @@ class MemoryStore:
 
     def close(self) -> None:
         """Nothing to release."""
-

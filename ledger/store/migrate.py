@@ -6,6 +6,7 @@ as fast as ``import sqlmodel``. Upgrades run inside one transaction holding the 
 lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL), so processes
 opening a new database at the same moment migrate it exactly once.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

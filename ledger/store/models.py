@@ -14,12 +14,24 @@ One row per event, append-only (database triggers refuse UPDATE and DELETE):
 * ``payload`` — canonical JSON (``ledger.events.canonical_json``) of the event's fields;
 * ``prev_hash`` / ``hash`` — the per-household hash chain (:mod:`ledger.store.hashing`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, MetaData, String, Table, Text
-from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 #: Alembic revision the code expects (checked cheaply on open; a test ties it to the scripts).
@@ -52,7 +64,9 @@ class EventRow(SQLModel, table=True):
     effective_date: dt.date | None = Field(
         default=None, sa_column=Column("effective_date", Date(), nullable=True)
     )
-    tax_year: int | None = Field(default=None, sa_column=Column("tax_year", Integer(), nullable=True))
+    tax_year: int | None = Field(
+        default=None, sa_column=Column("tax_year", Integer(), nullable=True)
+    )
     recorded_at: dt.datetime = Field(
         sa_column=Column("recorded_at", DateTime(timezone=True), nullable=False)
     )

@@ -1,4 +1,5 @@
 """Entry points: open a store, and the ``roth-ledger db upgrade | current`` functions."""
+
 from __future__ import annotations
 
 from .engine import make_engine, translated

@@ -8,23 +8,31 @@ read the household's head, compare with the expected version, insert the rows wi
 slips past into :class:`ConcurrencyConflict`; ``UNIQUE(household, event_id)`` becomes
 :class:`DuplicateEventId`. Reads rebuild events with ``events.from_payload``.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.engine import Connection, Engine, URL
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from ..events import Event, from_payload
 from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent, StoreError
 from .engine import describe, make_engine, translated
 from .hashing import (
-    GENESIS, SQLITE_DATETIME, build_rows, check_batch_ids, check_chains, checked_batches,
-    stored_event, utc,
+    GENESIS,
+    SQLITE_DATETIME,
+    build_rows,
+    check_batch_ids,
+    check_chains,
+    checked_batches,
+    stored_event,
+    utc,
 )
 from .migrate import PG_LOCK_KEY, ensure_head
 from .models import EVENTS
@@ -52,7 +60,7 @@ class SqlStore:
         recorded_by: str,
         recorded_at: datetime | None = None,
     ) -> list[StoredEvent]:
-        at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
+        at = utc(recorded_at) if recorded_at is not None else datetime.now(UTC)
         check_batch_ids(household, events)
         if not events:
             current = self.version(household)
@@ -81,11 +89,15 @@ class SqlStore:
                     raise ConcurrencyConflict(household, expected_version, current)
                 rows = build_rows(household, expected_version, prev, events, recorded_by, at)
                 _insert(conn, rows)
-                positions = conn.execute(
-                    select(EVENTS.c.position)
-                    .where(EVENTS.c.household == household, EVENTS.c.version > expected_version)
-                    .order_by(EVENTS.c.version)
-                ).scalars().all()
+                positions = (
+                    conn.execute(
+                        select(EVENTS.c.position)
+                        .where(EVENTS.c.household == household, EVENTS.c.version > expected_version)
+                        .order_by(EVENTS.c.version)
+                    )
+                    .scalars()
+                    .all()
+                )
         return [stored_event(p, r, e) for p, r, e in zip(positions, rows, events)]
 
     def append_many(
@@ -94,7 +106,7 @@ class SqlStore:
         recorded_by: str,
         recorded_at: datetime | None = None,
     ) -> int:
-        at = utc(recorded_at) if recorded_at is not None else datetime.now(timezone.utc)
+        at = utc(recorded_at) if recorded_at is not None else datetime.now(UTC)
         batches = checked_batches(batches)
         if not batches:
             return 0
@@ -118,8 +130,9 @@ class SqlStore:
                     current, prev = heads.get(household, (0, GENESIS))
                     if current != expected_version:
                         raise ConcurrencyConflict(household, expected_version, current)
-                    rows.extend(build_rows(household, expected_version, prev, events,
-                                           recorded_by, at))
+                    rows.extend(
+                        build_rows(household, expected_version, prev, events, recorded_by, at)
+                    )
                 _insert(conn, rows)
         return len(rows)
 
@@ -157,8 +170,10 @@ class SqlStore:
             query, params["cutoff"] = _LOAD_EVENTS_KNOWN_ON, _cutoff(known_on)
         loads = _loads
         with translated(self.url, "read"), self.engine.connect() as conn:
-            return [from_payload(kind, event_id, loads(payload)) for event_id, kind, payload
-                    in conn.execute(query, params)]
+            return [
+                from_payload(kind, event_id, loads(payload))
+                for event_id, kind, payload in conn.execute(query, params)
+            ]
 
     def version(self, household: str) -> int:
         query = select(func.max(EVENTS.c.version)).where(EVENTS.c.household == household)
@@ -197,7 +212,10 @@ class SqlStore:
                 yield household, batch
 
     def iter_household_events(
-        self, known_on: date | None = None, start: str | None = None, stop: str | None = None,
+        self,
+        known_on: date | None = None,
+        start: str | None = None,
+        stop: str | None = None,
     ) -> Iterator[tuple[str, list[Event]]]:
         """Like :meth:`iter_households` with the events only: reads four columns, no
         StoredEvent wrappers (the batch report's full rebuild). ``start``/``stop`` limit
@@ -235,8 +253,11 @@ class SqlStore:
         with translated(self.url, "read"), self.engine.connect() as conn:
             for k in range(1, parts):
                 household = conn.execute(
-                    select(EVENTS.c.household).order_by(EVENTS.c.household, EVENTS.c.version)
-                    .offset(total * k // parts).limit(1)).scalar()
+                    select(EVENTS.c.household)
+                    .order_by(EVENTS.c.household, EVENTS.c.version)
+                    .offset(total * k // parts)
+                    .limit(1)
+                ).scalar()
                 if household is not None and (not cuts or household > cuts[-1]):
                     cuts.append(household)
         return cuts
@@ -256,8 +277,9 @@ class SqlStore:
                     try:
                         yield BulkWriter(conn, snapshot)
                     except IntegrityError as exc:  # a race the head checks did not see
-                        raise StoreError(f"conflict: {describe(exc)}; nothing was stored, "
-                                         "run the command again") from None
+                        raise StoreError(
+                            f"conflict: {describe(exc)}; nothing was stored, run the command again"
+                        ) from None
 
     def verify(self) -> list[ChainProblem]:
         query = select(*COLUMNS).order_by(EVENTS.c.household, EVENTS.c.version)
@@ -289,15 +311,15 @@ _RAW_DECODE = json.JSONDecoder().raw_decode
 def _heads(conn: Connection, households: list[str]) -> dict[str, tuple[int, str]]:
     """Each household's (version, hash) head, in chunks of IN (...) queries."""
     heads: dict[str, tuple[int, str]] = {}
-    latest = (
-        select(EVENTS.c.household, func.max(EVENTS.c.version).label("v"))
-        .group_by(EVENTS.c.household)
+    latest = select(EVENTS.c.household, func.max(EVENTS.c.version).label("v")).group_by(
+        EVENTS.c.household
     )
     for start in range(0, len(households), HEAD_CHUNK):
-        chunk = households[start:start + HEAD_CHUNK]
+        chunk = households[start : start + HEAD_CHUNK]
         top = latest.where(EVENTS.c.household.in_(chunk)).subquery()
         query = select(EVENTS.c.household, EVENTS.c.version, EVENTS.c.hash).join(
-            top, (EVENTS.c.household == top.c.household) & (EVENTS.c.version == top.c.v))
+            top, (EVENTS.c.household == top.c.household) & (EVENTS.c.version == top.c.v)
+        )
         for household, version, hash_ in conn.execute(query):
             heads[household] = (version, hash_)
     return heads
@@ -319,9 +341,22 @@ def sqlite_rows(rows: list[dict[str, Any]]) -> list[tuple]:
         if at is None:
             at = when[r["recorded_at"]] = r["recorded_at"].strftime(SQLITE_DATETIME)
         eff = r["effective_date"]
-        out.append((r["household"], r["event_id"], r["version"], r["kind"],
-                    r["schema_version"], r["payload"], None if eff is None else eff.isoformat(),
-                    r["tax_year"], at, r["recorded_by"], r["prev_hash"], r["hash"]))
+        out.append(
+            (
+                r["household"],
+                r["event_id"],
+                r["version"],
+                r["kind"],
+                r["schema_version"],
+                r["payload"],
+                None if eff is None else eff.isoformat(),
+                r["tax_year"],
+                at,
+                r["recorded_by"],
+                r["prev_hash"],
+                r["hash"],
+            )
+        )
     return out
 
 
@@ -387,15 +422,24 @@ class _Stream:
 
 
 #: a report's read, built once (its compiled form and cache key are reused per call)
-_LOAD_EVENTS = (select(EVENTS.c.event_id, EVENTS.c.kind, EVENTS.c.payload)
-                .where(EVENTS.c.household == bindparam("household"))
-                .order_by(EVENTS.c.version))
+_LOAD_EVENTS = (
+    select(EVENTS.c.event_id, EVENTS.c.kind, EVENTS.c.payload)
+    .where(EVENTS.c.household == bindparam("household"))
+    .order_by(EVENTS.c.version)
+)
 _LOAD_EVENTS_KNOWN_ON = _LOAD_EVENTS.where(EVENTS.c.recorded_at < bindparam("cutoff"))
 
 _READ_COLUMNS = (
-    EVENTS.c.position, EVENTS.c.household, EVENTS.c.version, EVENTS.c.event_id,
-    EVENTS.c.kind, EVENTS.c.payload, EVENTS.c.recorded_at, EVENTS.c.recorded_by,
-    EVENTS.c.prev_hash, EVENTS.c.hash,
+    EVENTS.c.position,
+    EVENTS.c.household,
+    EVENTS.c.version,
+    EVENTS.c.event_id,
+    EVENTS.c.kind,
+    EVENTS.c.payload,
+    EVENTS.c.recorded_at,
+    EVENTS.c.recorded_by,
+    EVENTS.c.prev_hash,
+    EVENTS.c.hash,
 )
 
 
@@ -409,7 +453,7 @@ def _select_rows(known_on: date | None):
 
 def _cutoff(known_on: date) -> datetime:
     """The first instant (UTC) after the day ``known_on``."""
-    return datetime.combine(known_on + timedelta(days=1), time(), tzinfo=timezone.utc)
+    return datetime.combine(known_on + timedelta(days=1), time(), tzinfo=UTC)
 
 
 def _to_stored(row: Any) -> StoredEvent:
@@ -421,7 +465,7 @@ def _to_stored(row: Any) -> StoredEvent:
         household=household,
         version=version,
         event=from_payload(kind, event_id, json.loads(payload)),
-        recorded_at=at.replace(tzinfo=timezone.utc) if at.tzinfo is None else utc(at),
+        recorded_at=at.replace(tzinfo=UTC) if at.tzinfo is None else utc(at),
         recorded_by=by,
         prev_hash=prev_hash,
         hash=hash_,

@@ -5,6 +5,7 @@
 ``sqlite:///PATH`` and ``postgresql+psycopg://...`` are taken as they are and
 ``postgresql://`` means psycopg 3. Anything else is a :class:`StoreError` of one line.
 """
+
 from __future__ import annotations
 
 import os

@@ -34,6 +34,7 @@ each timed write.
 It ends with the ratios ``import_vs_raw_insert``, ``rebuild_vs_raw_scan``,
 ``household_report_ms``, ``cli_vs_import_floor`` and ``batch_rss_growth``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,6 @@ import json
 import os
 import platform
 import random
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -90,7 +90,9 @@ def run(cmd: list[str], **kw) -> float:
     done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kw)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        sys.exit(f"benchmark: {' '.join(cmd[:4])}... failed ({done.returncode}): {done.stderr[-2000:]}")
+        sys.exit(
+            f"benchmark: {' '.join(cmd[:4])}... failed ({done.returncode}): {done.stderr[-2000:]}"
+        )
     return elapsed
 
 
@@ -107,9 +109,13 @@ def generate(directory: Path, households: int, events: int) -> list[dict]:
 def raw_insert(ledger_db: Path, raw_db: Path) -> float:
     """The same rows into the same schema (no triggers), one executemany, one commit."""
     src = sqlite3.connect(ledger_db)
-    schema = [sql for (sql,) in src.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name = 'events' AND type IN ('table', 'index') "
-        "AND sql IS NOT NULL ORDER BY type DESC")]
+    schema = [
+        sql
+        for (sql,) in src.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'events' AND type IN ('table', 'index') "
+            "AND sql IS NOT NULL ORDER BY type DESC"
+        )
+    ]
     columns = [r[1] for r in src.execute("PRAGMA table_info(events)") if r[1] != "position"]
     rows = src.execute(f"SELECT {', '.join(columns)} FROM events ORDER BY position").fetchall()
     src.close()
@@ -161,8 +167,11 @@ def withdrawal_targets(ledgers: list[dict], count: int) -> list[tuple[str, str, 
     targets = []
     for ledger in rng.sample(ledgers, min(count, len(ledgers))):
         for person in ledger["people"]:
-            years = [int(e["date"][:4]) for e in ledger["events"]
-                     if e["kind"] == "roth_distribution" and e["person"] == person["id"]]
+            years = [
+                int(e["date"][:4])
+                for e in ledger["events"]
+                if e["kind"] == "roth_distribution" and e["person"] == person["id"]
+            ]
             if years:
                 targets.append((ledger["household"]["id"], person["id"], max(years)))
                 break
@@ -172,7 +181,6 @@ def withdrawal_targets(ledgers: list[dict], count: int) -> list[tuple[str, str, 
 def household_reports(db: Path, targets) -> float:
     from ledger.app.reporting import run_report
     from ledger.rules.policy import Policy
-
     from ledger.store import open_store
 
     store = open_store(str(db))
@@ -204,8 +212,9 @@ def peak_rss_mb(db: Path, year: int) -> float:
         "    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "    print(int(hwm.split()[1]) + workers, file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     if done.returncode != 0:
         sys.exit(f"benchmark: batch child failed: {done.stderr[-2000:]}")
     return int(done.stderr.strip().splitlines()[-1]) / 1024
@@ -220,21 +229,35 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, default=10_000)
     parser.add_argument("--events-per-household", type=int, default=100)
-    parser.add_argument("--tax-year", type=int, default=FIRST_YEAR + YEARS - 1,
-                        help="year of the batch report (default: the last generated year)")
-    parser.add_argument("--repeat", type=int, default=2,
-                        help="runs of the import, raw insert, rebuild and raw scan, alternated; "
-                             "the best of each is compared (default: 2)")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="keep the generated files and ledgers here (default: a temp dir)")
+    parser.add_argument(
+        "--tax-year",
+        type=int,
+        default=FIRST_YEAR + YEARS - 1,
+        help="year of the batch report (default: the last generated year)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="runs of the import, raw insert, rebuild and raw scan, alternated; "
+        "the best of each is compared (default: 2)",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="keep the generated files and ledgers here (default: a temp dir)",
+    )
     args = parser.parse_args(argv)
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="roth-ledger-bench-"))
@@ -303,8 +326,20 @@ def main(argv: list[str] | None = None) -> None:
     report_ms = household_reports(db, targets)
 
     household_id, person, year = targets[0]
-    report = cli + ["--db", str(db), "report", "withdrawals", "--household", household_id,
-                    "--person", person, "--tax-year", str(year), "--format", "json"]
+    report = cli + [
+        "--db",
+        str(db),
+        "report",
+        "withdrawals",
+        "--household",
+        household_id,
+        "--person",
+        person,
+        "--tax-year",
+        str(year),
+        "--format",
+        "json",
+    ]
     floors, clis = [], []
     for _ in range(9):  # alternated, so that both see the machine in the same state
         floors.append(run([sys.executable, "-c", "import sqlmodel"]))

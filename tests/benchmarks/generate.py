@@ -1,6 +1,7 @@
 """Generate a realistic firm ledger: households of one or two people, about 100 events each
 over 20 years — Roth contributions, backdoor conversions with Form 8606 year-end values,
 mega-backdoor plan flows, Roth 401(k) rollovers and withdrawals. Deterministic (seeded)."""
+
 from __future__ import annotations
 
 import random
@@ -10,9 +11,14 @@ from decimal import Decimal
 FIRST_YEAR = 2005
 YEARS = 20
 #: the IRA contribution limit under 50 (IRC §219(b)(5)), so generated clients stay within it
-IRA_LIMIT = {**{y: 4000 for y in range(2005, 2008)}, **{y: 5000 for y in range(2008, 2013)},
-             **{y: 5500 for y in range(2013, 2019)}, **{y: 6000 for y in range(2019, 2023)},
-             2023: 6500, 2024: 7000}
+IRA_LIMIT = {
+    **{y: 4000 for y in range(2005, 2008)},
+    **{y: 5000 for y in range(2008, 2013)},
+    **{y: 5500 for y in range(2013, 2019)},
+    **{y: 6000 for y in range(2019, 2023)},
+    2023: 6500,
+    2024: 7000,
+}
 
 
 def _money(rng: random.Random, lo: int, hi: int) -> str:
@@ -22,9 +28,25 @@ def _money(rng: random.Random, lo: int, hi: int) -> str:
 def household(i: int, events_per_household: int = 100, seed: int = 7) -> dict:
     rng = random.Random(seed * 1_000_003 + i)
     hid = f"hh{i:06d}"
-    people = [{"id": "a", "name": f"Client {i} A", "born": date(rng.randint(1955, 1990), rng.randint(1, 12), rng.randint(1, 28)).isoformat()}]
+    people = [
+        {
+            "id": "a",
+            "name": f"Client {i} A",
+            "born": date(
+                rng.randint(1955, 1990), rng.randint(1, 12), rng.randint(1, 28)
+            ).isoformat(),
+        }
+    ]
     if rng.random() < 0.6:
-        people.append({"id": "b", "name": f"Client {i} B", "born": date(rng.randint(1955, 1990), rng.randint(1, 12), rng.randint(1, 28)).isoformat()})
+        people.append(
+            {
+                "id": "b",
+                "name": f"Client {i} B",
+                "born": date(
+                    rng.randint(1955, 1990), rng.randint(1, 12), rng.randint(1, 28)
+                ).isoformat(),
+            }
+        )
     events: list[dict] = []
     n = 0
 
@@ -50,31 +72,79 @@ def household(i: int, events_per_household: int = 100, seed: int = 7) -> dict:
                 d = date(year, rng.randint(1, 12), rng.randint(1, 28))
                 if rng.random() < 0.3:
                     d = date(year + 1, rng.randint(1, 3), rng.randint(1, 28))
-                add(kind="roth_contribution", person=pid, tax_year=year, date=d.isoformat(),
-                    amount=_money(rng, 1000, limit - 1))
+                add(
+                    kind="roth_contribution",
+                    person=pid,
+                    tax_year=year,
+                    date=d.isoformat(),
+                    amount=_money(rng, 1000, limit - 1),
+                )
                 count += 1
             elif style < 0.8:  # backdoor: nondeductible IRA, conversion, year-end value
-                add(kind="ira_contribution", person=pid, tax_year=year, date=date(year, 1, rng.randint(2, 20)).isoformat(),
-                    amount=f"{limit}.00", deductible=False)
-                add(kind="roth_conversion", person=pid, date=date(year, 2, rng.randint(1, 28)).isoformat(),
-                    amount=_money(rng, limit, limit + 100))
-                add(kind="ira_year_end_value", person=pid, year=year,
-                    value=str(rng.choice([0, 0, 0, rng.randint(1000, 90000)])) + ".00")
+                add(
+                    kind="ira_contribution",
+                    person=pid,
+                    tax_year=year,
+                    date=date(year, 1, rng.randint(2, 20)).isoformat(),
+                    amount=f"{limit}.00",
+                    deductible=False,
+                )
+                add(
+                    kind="roth_conversion",
+                    person=pid,
+                    date=date(year, 2, rng.randint(1, 28)).isoformat(),
+                    amount=_money(rng, limit, limit + 100),
+                )
+                add(
+                    kind="ira_year_end_value",
+                    person=pid,
+                    year=year,
+                    value=str(rng.choice([0, 0, 0, rng.randint(1000, 90000)])) + ".00",
+                )
                 count += 3
             if year >= 2015 and rng.random() < 0.4:  # mega backdoor: after-tax, then a split
                 amt = Decimal(_money(rng, 10000, 30000))
-                add(kind="plan_after_tax_contribution", person=pid, plan=f"k{pid}", date=date(year, 3, 1).isoformat(), amount=str(amt))
+                add(
+                    kind="plan_after_tax_contribution",
+                    person=pid,
+                    plan=f"k{pid}",
+                    date=date(year, 3, 1).isoformat(),
+                    amount=str(amt),
+                )
                 value = amt + Decimal(rng.randint(0, 3000))
                 to_roth = (amt * Decimal("0.8")).quantize(Decimal("0.01"))
-                add(kind="plan_distribution", person=pid, plan=f"k{pid}", date=date(year, 9, 1).isoformat(), amount=str(amt),
-                    account_value=str(value), separate_accounting=True, to_roth_ira=str(to_roth),
-                    to_traditional_ira=str(amt - to_roth), to_cash="0.00")
+                add(
+                    kind="plan_distribution",
+                    person=pid,
+                    plan=f"k{pid}",
+                    date=date(year, 9, 1).isoformat(),
+                    amount=str(amt),
+                    account_value=str(value),
+                    separate_accounting=True,
+                    to_roth_ira=str(to_roth),
+                    to_traditional_ira=str(amt - to_roth),
+                    to_cash="0.00",
+                )
                 count += 2
             if rng.random() < 0.5:
-                add(kind="roth_year_end_value", person=pid, year=year, value=_money(rng, 10000, 400000))
+                add(
+                    kind="roth_year_end_value",
+                    person=pid,
+                    year=year,
+                    value=_money(rng, 10000, 400000),
+                )
                 count += 1
             while count < due:  # withdrawals fill the year
-                add(kind="roth_distribution", person=pid, date=date(year, rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
-                    amount=_money(rng, 100, 2000))
+                add(
+                    kind="roth_distribution",
+                    person=pid,
+                    date=date(year, rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
+                    amount=_money(rng, 100, 2000),
+                )
                 count += 1
-    return {"version": 1, "household": {"id": hid, "name": f"Household {i}"}, "people": people, "events": events}
+    return {
+        "version": 1,
+        "household": {"id": hid, "name": f"Household {i}"},
+        "people": people,
+        "events": events,
+    }

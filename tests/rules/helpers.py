@@ -1,4 +1,5 @@
 """Build a person's facts from compact tuples for rule tests (no store, no files)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,8 +23,17 @@ def facts(born: str, *events: tuple, household: str = "h"):
         for k, v in fields.items():
             if k in ("date", "distributed_on"):
                 v = date.fromisoformat(v)
-            elif k in ("amount", "taxable", "value", "earnings", "basis", "account_value",
-                       "to_roth_ira", "to_traditional_ira", "to_cash"):
+            elif k in (
+                "amount",
+                "taxable",
+                "value",
+                "earnings",
+                "basis",
+                "account_value",
+                "to_roth_ira",
+                "to_traditional_ira",
+                "to_cash",
+            ):
                 v = D(v)
             values[k] = v
         evs.append(KINDS[kind](**values))

@@ -1,4 +1,5 @@
 """Age 59½ (RULES.md section 0), the qualified clock (Reg. 1.408A-6 A-2), recapture windows."""
+
 from datetime import date
 
 from ledger.dates import age_59_and_a_half
@@ -23,8 +24,13 @@ def test_pub_590b_justin_not_qualified_in_2020():
 
 
 def test_disability_and_death_qualify_after_five_years():
-    assert qualify(date(2030, 1, 1), 2020, date(2045, 1, 1), None, date(2029, 5, 1), False).trigger == "disability"
-    assert qualify(date(2030, 1, 1), 2020, date(2045, 1, 1), date(2029, 5, 1), None, False).qualified
+    assert (
+        qualify(date(2030, 1, 1), 2020, date(2045, 1, 1), None, date(2029, 5, 1), False).trigger
+        == "disability"
+    )
+    assert qualify(
+        date(2030, 1, 1), 2020, date(2045, 1, 1), date(2029, 5, 1), None, False
+    ).qualified
 
 
 def test_recapture_window_regulation_example():

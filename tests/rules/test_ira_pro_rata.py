@@ -1,4 +1,5 @@
 """Form 8606 Parts I-II (IRC §408(d)(2); Instructions for Form 8606 line 10)."""
+
 from decimal import Decimal
 
 import pytest
@@ -10,8 +11,19 @@ D = Decimal
 
 
 def year(line1="0", line4="0", prior="0", ye=None, dist="0", convs=()):
-    return IraYearIn("p", 2024, D(line1), D(line4), D(prior), None if ye is None else D(ye), D(dist),
-                     tuple(ConversionIn(f"c{i}", D(a), None if t is None else D(t)) for i, (a, t) in enumerate(convs)))
+    return IraYearIn(
+        "p",
+        2024,
+        D(line1),
+        D(line4),
+        D(prior),
+        None if ye is None else D(ye),
+        D(dist),
+        tuple(
+            ConversionIn(f"c{i}", D(a), None if t is None else D(t))
+            for i, (a, t) in enumerate(convs)
+        ),
+    )
 
 
 def test_seed_004_backdoor_with_pretax_ira_exact_ratio():
@@ -35,7 +47,11 @@ def test_seed_004_backdoor_three_decimal_line_10():
 def test_seed_i_2018_backdoor_with_nothing_left_at_year_end():
     # Seed 004 history: $5,000 nondeductible, $6,000 converted, $0 at Dec 31 -> $1,000 taxable.
     out = form8606_ira(year("5000", ye="0", convs=[("6000", None)]), "exact")
-    assert (out.part1["11"], out.part1["14"], out.part2["18"]) == (D("5000.00"), D("0.00"), D("1000.00"))
+    assert (out.part1["11"], out.part1["14"], out.part2["18"]) == (
+        D("5000.00"),
+        D("0.00"),
+        D("1000.00"),
+    )
     out3 = form8606_ira(year("5000", ye="0", convs=[("6000", None)]), "3")
     assert out3.part2["18"] == D("1002.00")  # 0.833 x 6000 = 4998 nontaxable (RULES.md (k))
 
@@ -51,7 +67,9 @@ def test_loss_caps_ratio_at_one_and_keeps_basis():
 def test_contributions_made_next_year_are_left_out_of_the_ratio():
     # Line 4: a contribution for this year made Jan 1-Apr 15 next year is not basis for
     # this year's conversion (line 5 = 3 - 4) but is carried on line 14.
-    out = form8606_ira(year("7000", line4="7000", prior="0", ye="0", convs=[("1000", None)]), "exact")
+    out = form8606_ira(
+        year("7000", line4="7000", prior="0", ye="0", convs=[("1000", None)]), "exact"
+    )
     assert out.part1["5"] == D("0")
     assert out.part2["18"] == D("1000")
     assert out.basis_carried == D("7000")

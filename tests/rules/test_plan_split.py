@@ -1,4 +1,5 @@
 """Plan distributions: §72(e)(8) pro-rata, §72(d)(2) sub-accounts, Notice 2014-54 allocation."""
+
 from decimal import Decimal
 
 from ledger.rules.in_plan_rollover import split_irr

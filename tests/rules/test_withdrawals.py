@@ -1,4 +1,5 @@
 """One year's Roth IRA distributions: per-distribution attribution, exceptions, forms."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -13,10 +14,12 @@ P = Policy()
 def test_distributions_straddling_59_and_a_half_are_judged_one_by_one():
     # RULES.md section 0: ordering per year, 10% test per distribution, in date order;
     # born 1965-08-31 -> 59½ on 2025-02-28, and a distribution on that date is at 59½.
-    f = facts("1965-08-31",
-              ("roth_conversion", dict(date="2023-03-01", amount="10000", taxable="10000")),
-              ("roth_distribution", dict(date="2025-02-27", amount="4000")),
-              ("roth_distribution", dict(date="2025-02-28", amount="4000")))
+    f = facts(
+        "1965-08-31",
+        ("roth_conversion", dict(date="2023-03-01", amount="10000", taxable="10000")),
+        ("roth_distribution", dict(date="2025-02-27", amount="4000")),
+        ("roth_distribution", dict(date="2025-02-28", amount="4000")),
+    )
     r = withdrawals_report(f, "p", 2025, P)
     assert [d["additional_tax"] for d in r["distributions"]] == ["400.00", "0.00"]
     assert r["form5329"] == {"1": "4000.00", "2": "0.00", "3": "4000.00", "4": "400.00"}
@@ -26,9 +29,11 @@ def test_distributions_straddling_59_and_a_half_are_judged_one_by_one():
 def test_qualified_first_home_distribution_goes_on_lines_19_and_20():
     # Instructions for Form 8606 line 20 (first-time homebuyer, 5-year period met):
     # line 19 includes it, line 20 takes it out; Form 5329 line 1 and line 2 (code 09).
-    f = facts("1980-01-01",
-              ("roth_contribution", dict(tax_year=2015, date="2015-03-01", amount="5000")),
-              ("roth_distribution", dict(date="2022-05-01", amount="8000", exception="first_home")))
+    f = facts(
+        "1980-01-01",
+        ("roth_contribution", dict(tax_year=2015, date="2015-03-01", amount="5000")),
+        ("roth_distribution", dict(date="2022-05-01", amount="8000", exception="first_home")),
+    )
     r = withdrawals_report(f, "p", 2022, P)
     assert r["qualified"] is True
     assert r["form8606"] == {"19": "8000.00", "20": "8000.00", "21": "0.00"}
@@ -40,21 +45,26 @@ def test_qualified_first_home_distribution_goes_on_lines_19_and_20():
 def test_exception_code_in_an_unconfirmed_year_is_refused():
     # RULES.md (g): the 2023-2024 numbering is UNCONFIRMED; a number cannot be trusted there.
     import pytest
+
     from ledger.errors import LedgerError
 
-    f = facts("1985-01-01",
-              ("roth_conversion", dict(date="2020-03-01", amount="20000", taxable="20000")),
-              ("roth_distribution", dict(date="2023-05-01", amount="6000", exception="09")))
+    f = facts(
+        "1985-01-01",
+        ("roth_conversion", dict(date="2020-03-01", amount="20000", taxable="20000")),
+        ("roth_distribution", dict(date="2023-05-01", amount="6000", exception="09")),
+    )
     with pytest.raises(LedgerError, match="UNCONFIRMED"):
         withdrawals_report(f, "p", 2023, P)
 
 
 def test_first_home_exception_capped_at_10000_lifetime():
     # §72(t)(8)(B): $10,000 lifetime; the whole qualifying distribution counts (RULES.md s.0).
-    f = facts("1985-01-01",
-              ("roth_conversion", dict(date="2020-03-01", amount="20000", taxable="20000")),
-              ("roth_distribution", dict(date="2021-05-01", amount="6000", exception="first_home")),
-              ("roth_distribution", dict(date="2022-05-01", amount="6000", exception="09")))
+    f = facts(
+        "1985-01-01",
+        ("roth_conversion", dict(date="2020-03-01", amount="20000", taxable="20000")),
+        ("roth_distribution", dict(date="2021-05-01", amount="6000", exception="first_home")),
+        ("roth_distribution", dict(date="2022-05-01", amount="6000", exception="09")),
+    )
     assert withdrawals_report(f, "p", 2021, P)["additional_tax"] == "0.00"
     r = withdrawals_report(f, "p", 2022, P)  # code 09 = first home in the 2022 numbering
     assert r["form5329"] == {"1": "6000.00", "2": "4000.00", "3": "2000.00", "4": "200.00"}
@@ -62,10 +72,12 @@ def test_first_home_exception_capped_at_10000_lifetime():
 
 def test_disability_excepts_recapture_before_five_years():
     # §72(t)(2)(A)(iii) applies to recapture amounts (Reg. 1.408A-6 A-5(b)); code 03.
-    f = facts("1985-01-01",
-              ("roth_conversion", dict(date="2020-03-01", amount="10000", taxable="10000")),
-              ("person_disabled", dict(date="2021-06-01")),
-              ("roth_distribution", dict(date="2022-05-01", amount="10000")))
+    f = facts(
+        "1985-01-01",
+        ("roth_conversion", dict(date="2020-03-01", amount="10000", taxable="10000")),
+        ("person_disabled", dict(date="2021-06-01")),
+        ("roth_distribution", dict(date="2022-05-01", amount="10000")),
+    )
     r = withdrawals_report(f, "p", 2022, P)
     assert r["form5329"] == {"1": "10000.00", "2": "10000.00", "3": "0.00", "4": "0.00"}
     assert r["distributions"][0]["exception"] == "disability"
@@ -74,32 +86,50 @@ def test_disability_excepts_recapture_before_five_years():
 
 def test_disaster_share_of_line_25a():
     # Instructions for Form 8606 (2006) hurricane example: 25a $20,000 x $10,000/$40,000 = $5,000.
-    f = facts("1960-01-01",
-              *[("roth_contribution", dict(tax_year=y, date=f"{y}-03-01", amount="4000")) for y in range(2000, 2005)],
-              ("roth_distribution", dict(date="2006-03-01", amount="30000")),
-              ("roth_distribution", dict(date="2006-04-01", amount="10000", disaster=True)))
+    f = facts(
+        "1960-01-01",
+        *[
+            ("roth_contribution", dict(tax_year=y, date=f"{y}-03-01", amount="4000"))
+            for y in range(2000, 2005)
+        ],
+        ("roth_distribution", dict(date="2006-03-01", amount="30000")),
+        ("roth_distribution", dict(date="2006-04-01", amount="10000", disaster=True)),
+    )
     r = withdrawals_report(f, "p", 2006, P)
     assert r["form8606"]["22"] == "20000.00"
-    assert (r["form8606"]["25a"], r["form8606"]["25b"], r["form8606"]["25c"]) == ("20000.00", "5000.00", "15000.00")
+    assert (r["form8606"]["25a"], r["form8606"]["25b"], r["form8606"]["25c"]) == (
+        "20000.00",
+        "5000.00",
+        "15000.00",
+    )
 
 
 def test_returned_contribution_is_treated_as_never_made():
     # Reg. 1.408A-6 A-1(d): returned with its net income by the due date -> never made; the
     # income is taxable; it does not start the 5-year clock.
-    f = facts("1985-01-01",
-              ("roth_contribution", dict(tax_year=2021, date="2021-03-01", amount="6000")),
-              ("roth_contribution_return", dict(tax_year=2021, date="2022-03-01", amount="6000", earnings="500")))
+    f = facts(
+        "1985-01-01",
+        ("roth_contribution", dict(tax_year=2021, date="2021-03-01", amount="6000")),
+        (
+            "roth_contribution_return",
+            dict(tax_year=2021, date="2022-03-01", amount="6000", earnings="500"),
+        ),
+    )
     b = basis_report(f, "p", date(2022, 12, 31), P)
     assert b["regular_contribution_basis"] == "0.00"
     assert b["qualified_clock_starts"] is None
-    assert year_report(f, "p", 2021, P)["taxable_income"]["returned_contribution_earnings"] == "500.00"
+    assert (
+        year_report(f, "p", 2021, P)["taxable_income"]["returned_contribution_earnings"] == "500.00"
+    )
 
 
 def test_qualified_distribution_still_uses_up_basis():
     # Reg. 1.408A-6 A-4: prior distributions count "whether or not qualified" (RULES.md s.0).
-    f = facts("1950-01-01",
-              ("roth_contribution", dict(tax_year=2010, date="2010-03-01", amount="5000")),
-              ("roth_distribution", dict(date="2016-03-01", amount="3000")))
+    f = facts(
+        "1950-01-01",
+        ("roth_contribution", dict(tax_year=2010, date="2010-03-01", amount="5000")),
+        ("roth_distribution", dict(date="2016-03-01", amount="3000")),
+    )
     r = withdrawals_report(f, "p", 2016, P)
     assert r["qualified"] is True and r["form8606"] == {}
     assert basis_report(f, "p", date(2016, 12, 31), P)["regular_contribution_basis"] == "2000.00"
@@ -107,10 +137,12 @@ def test_qualified_distribution_still_uses_up_basis():
 
 def test_conversions_of_one_year_form_one_layer_taxable_first():
     # Reg. 1.408A-6 A-9: conversions received in one year are aggregated; taxable part first.
-    f = facts("1985-01-01",
-              ("roth_conversion", dict(date="2020-02-01", amount="5000", taxable="3000")),
-              ("roth_conversion", dict(date="2020-09-01", amount="5000", taxable="2000")),
-              ("roth_distribution", dict(date="2021-05-01", amount="6000")))
+    f = facts(
+        "1985-01-01",
+        ("roth_conversion", dict(date="2020-02-01", amount="5000", taxable="3000")),
+        ("roth_conversion", dict(date="2020-09-01", amount="5000", taxable="2000")),
+        ("roth_distribution", dict(date="2021-05-01", amount="6000")),
+    )
     r = withdrawals_report(f, "p", 2021, P)
     taxable = sum(Decimal(d["amount"]) for d in r["draws"] if d["portion"] == "taxable")
     assert taxable == Decimal("5000") and r["additional_tax"] == "500.00"
@@ -119,9 +151,14 @@ def test_conversions_of_one_year_form_one_layer_taxable_first():
 def test_cross_year_conversion_income_year_and_clock_year():
     # Reg. 1.408A-4 A-7 and 1.408A-6 A-5(c): out of the traditional IRA 2018-12-20 (2018
     # income), into the Roth IRA 2019-01-10 (2019 layer; recapture clock 2019-2023).
-    f = facts("1985-01-01",
-              ("roth_conversion", dict(date="2019-01-10", distributed_on="2018-12-20", amount="8000", taxable="8000")),
-              ("roth_distribution", dict(date="2023-06-01", amount="1000")))
+    f = facts(
+        "1985-01-01",
+        (
+            "roth_conversion",
+            dict(date="2019-01-10", distributed_on="2018-12-20", amount="8000", taxable="8000"),
+        ),
+        ("roth_distribution", dict(date="2023-06-01", amount="1000")),
+    )
     y18 = year_report(f, "p", 2018, P)
     assert y18["taxable_income"]["conversions"] == "8000.00" and y18["roth_layers_added"] == []
     assert year_report(f, "p", 2019, P)["roth_layers_added"][0]["clock_ends"] == "2023-12-31"
@@ -129,19 +166,23 @@ def test_cross_year_conversion_income_year_and_clock_year():
 
 
 def test_voided_distribution_is_ignored():
-    f = facts("1985-01-01",
-              ("roth_conversion", dict(date="2019-01-10", amount="8000", taxable="8000")),
-              ("roth_distribution", dict(id="d1", date="2020-06-01", amount="1000")),
-              ("void", dict(target="d1", reason="typo")),
-              ("roth_distribution", dict(date="2020-06-01", amount="100")))
+    f = facts(
+        "1985-01-01",
+        ("roth_conversion", dict(date="2019-01-10", amount="8000", taxable="8000")),
+        ("roth_distribution", dict(id="d1", date="2020-06-01", amount="1000")),
+        ("void", dict(target="d1", reason="typo")),
+        ("roth_distribution", dict(date="2020-06-01", amount="100")),
+    )
     assert withdrawals_report(f, "p", 2020, P)["additional_tax"] == "10.00"
 
 
 def test_earnings_early_are_taxable_and_penalised():
     # Reg. 1.408A-6 A-8: earnings last; taxable on 8606 line 25c and on 5329 line 1.
-    f = facts("1985-01-01",
-              ("roth_contribution", dict(tax_year=2020, date="2020-03-01", amount="6000")),
-              ("roth_distribution", dict(date="2021-05-01", amount="7000")))
+    f = facts(
+        "1985-01-01",
+        ("roth_contribution", dict(tax_year=2020, date="2020-03-01", amount="6000")),
+        ("roth_distribution", dict(date="2021-05-01", amount="7000")),
+    )
     r = withdrawals_report(f, "p", 2021, P)
     assert r["taxable_amount"] == "1000.00" and r["additional_tax"] == "100.00"
     assert r["form8606"]["25c"] == "1000.00"

@@ -6,13 +6,14 @@ skipped with a reason. Set but unreachable: they FAIL (CI must not pass silently
 Each postgres test gets a fresh schema (dropped afterwards; the append-only triggers
 forbid deleting rows, so we never try to clean up row by row).
 """
+
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine

@@ -1,4 +1,5 @@
 """Small builders shared by the store tests (importable by spawned worker processes)."""
+
 from __future__ import annotations
 
 import csv
@@ -43,8 +44,14 @@ def cli_argv(url: str, *args: str) -> list[str]:
 
 
 def run_cli(url: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(cli_argv(url, *args), cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout, env=cli_env())
+    return subprocess.run(
+        cli_argv(url, *args),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=cli_env(),
+    )
 
 
 def cli_env() -> dict[str, str]:
@@ -63,9 +70,18 @@ def write_contributions_csv(path: Path, household: str, prefix: str, n: int) -> 
         writer.writerow(["person", "dana", "Dana Rivera", "1980-07-02", "", "", "", ""])
         for i in range(n):
             year = 2000 + i % 24
-            writer.writerow(["roth_contribution", f"{prefix}{i}", "", "", "dana", year,
-                             f"{year}-{1 + i % 12:02d}-{1 + i % 28:02d}",
-                             f"{1 + i % 500}.{i % 100:02d}"])
+            writer.writerow(
+                [
+                    "roth_contribution",
+                    f"{prefix}{i}",
+                    "",
+                    "",
+                    "dana",
+                    year,
+                    f"{year}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                    f"{1 + i % 500}.{i % 100:02d}",
+                ]
+            )
     return path
 
 
@@ -79,8 +95,12 @@ def ledger_rows(url: str) -> list[tuple[str, int, str, str]]:
     engine = create_engine(resolve(url))
     try:
         with engine.connect() as conn:
-            return [tuple(row) for row in conn.exec_driver_sql(
-                "SELECT household, version, event_id, hash FROM events "
-                "ORDER BY household, version")]
+            return [
+                tuple(row)
+                for row in conn.exec_driver_sql(
+                    "SELECT household, version, event_id, hash FROM events "
+                    "ORDER BY household, version"
+                )
+            ]
     finally:
         engine.dispose()

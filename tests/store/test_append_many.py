@@ -1,6 +1,9 @@
 """``append_many``: several households in one transaction (a multi-file import), on
 memory, SQLite and PostgreSQL — all batches land, or none does."""
+
 from __future__ import annotations
+
+from datetime import UTC
 
 import pytest
 
@@ -11,7 +14,9 @@ from .helpers import contribution, contributions
 
 def test_every_batch_lands_and_chains_continue(store):
     store.append("a", 0, contributions("old", 2), "me")
-    n = store.append_many([("a", 2, contributions("new", 3)), ("b", 0, contributions("x", 4))], "me")
+    n = store.append_many(
+        [("a", 2, contributions("new", 3)), ("b", 0, contributions("x", 4))], "me"
+    )
     assert n == 7
     assert [s.version for s in store.load("a")] == [1, 2, 3, 4, 5]
     assert [s.event.id for s in store.load("b")] == ["x0", "x1", "x2", "x3"]
@@ -46,12 +51,13 @@ def test_empty_batches_are_nothing(store):
 
 
 def test_load_events_is_load_without_the_wrappers(store):
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
-    store.append("a", 0, contributions("x", 3), "me", recorded_at=datetime(2024, 1, 2, tzinfo=timezone.utc))
-    store.append("a", 3, contributions("y", 2), "me", recorded_at=datetime(2024, 5, 2, tzinfo=timezone.utc))
+    store.append("a", 0, contributions("x", 3), "me", recorded_at=datetime(2024, 1, 2, tzinfo=UTC))
+    store.append("a", 3, contributions("y", 2), "me", recorded_at=datetime(2024, 5, 2, tzinfo=UTC))
     assert store.load_events("a") == [s.event for s in store.load("a")]
     assert [e.id for e in store.load_events("a", known_on=date(2024, 3, 1))] == ["x0", "x1", "x2"]
     assert store.load_events("nobody") == []
     assert [(h, [e.id for e in evs]) for h, evs in store.iter_household_events()] == [
-        ("a", ["x0", "x1", "x2", "y0", "y1"])]
+        ("a", ["x0", "x1", "x2", "y0", "y1"])
+    ]

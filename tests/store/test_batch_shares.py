@@ -1,6 +1,7 @@
 """The batch report shared among forked workers (``report batch --jobs N``) reads the same
 rows from every SQL backend: on a SQLite file and on PostgreSQL (each worker opens its own
 connection from the URL), the rows equal the one-process scan, in the same order."""
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@ import left alone succeeds and importing it again adds nothing.
 
 The API-level twin (a 30,000-event ``store.append`` killed) is ``test_crash.py``.
 """
+
 from __future__ import annotations
 
 import random
@@ -31,8 +32,14 @@ SEED = 20240611
 
 
 def _start_import(url: str, path) -> subprocess.Popen:
-    return subprocess.Popen(cli_argv(url, "import", str(path)), cwd=REPO, env=cli_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        cli_argv(url, "import", str(path)),
+        cwd=REPO,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _verify_clean(url: str) -> None:
@@ -68,9 +75,13 @@ def _check_round(url: str, before: list, new_ids: set[str], killed: bool) -> boo
 def test_sigkill_mid_import_leaves_the_ledger_as_it_was(sql_backend, tmp_path):
     url = sql_backend.url
     rng = random.Random(SEED)
-    seed = run_cli(url, "import", str(write_contributions_csv(tmp_path / "seed.csv", "big", "s", 20)))
+    seed = run_cli(
+        url, "import", str(write_contributions_csv(tmp_path / "seed.csv", "big", "s", 20))
+    )
     assert seed.returncode == 0, seed.stderr
-    other = run_cli(url, "import", str(write_contributions_csv(tmp_path / "o.csv", "other", "o", 3)))
+    other = run_cli(
+        url, "import", str(write_contributions_csv(tmp_path / "o.csv", "other", "o", 3))
+    )
     assert other.returncode == 0, other.stderr
 
     # how long the import takes up to its write (parse + validate), to aim the kills
@@ -82,8 +93,11 @@ def test_sigkill_mid_import_leaves_the_ledger_as_it_was(sql_backend, tmp_path):
 
     interrupted = 0
     for r in range(ROUNDS):
-        path = first if r == 0 else write_contributions_csv(
-            tmp_path / f"r{r}.csv", "big", f"r{r}-", EVENTS)
+        path = (
+            first
+            if r == 0
+            else write_contributions_csv(tmp_path / f"r{r}.csv", "big", f"r{r}-", EVENTS)
+        )
         before = ledger_rows(url)
         child = _start_import(url, path)
         time.sleep(rng.uniform(0.05, validate_s * 1.2 + 0.2))
@@ -120,8 +134,11 @@ def _tagged(url: str, tag: str) -> str:
     """The URL with a PostgreSQL application_name, to find the child's session."""
     if resolve(url).get_backend_name() != "postgresql":
         return url
-    return make_url(url).update_query_dict({"application_name": tag}).render_as_string(
-        hide_password=False)
+    return (
+        make_url(url)
+        .update_query_dict({"application_name": tag})
+        .render_as_string(hide_password=False)
+    )
 
 
 def _wait_for_writer(url: str, tag: str, child: subprocess.Popen, timeout: float = 60) -> bool:
@@ -144,8 +161,10 @@ def _wait_for_writer(url: str, tag: str, child: subprocess.Popen, timeout: float
             con.close()
         return False
     engine = create_engine(resolved)
-    query = text("SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                 "WHERE a.application_name = :tag AND l.locktype = 'advisory' AND l.granted")
+    query = text(
+        "SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE a.application_name = :tag AND l.locktype = 'advisory' AND l.granted"
+    )
     try:
         with engine.connect() as conn:
             while time.monotonic() < deadline and child.poll() is None:

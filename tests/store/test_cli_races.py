@@ -6,6 +6,7 @@ on one household can meet: the second gets a ConcurrencyConflict, which the comm
 prints as ONE line on stderr with exit code 4 (``cli.main.LedgerGroup``). The API-level
 race (8 x 100 appends) is ``test_races.py``; here every write is a real process.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -31,9 +32,11 @@ PROCESSES = 8
 COMMANDS = 4  # per process (each a fresh interpreter, ~0.5 s): 3 shared, 1 own household
 OWN_EVERY = 4
 SETUP_EVENTS = 2  # household_named + person_added
-CONFLICT_LINE = ("error: conflict: household {h!r} changed while you were writing "
-                 "(expected version {expected}, it is now at {actual}); nothing was stored, "
-                 "run the command again")
+CONFLICT_LINE = (
+    "error: conflict: household {h!r} changed while you were writing "
+    "(expected version {expected}, it is now at {actual}); nothing was stored, "
+    "run the command again"
+)
 
 
 def _setup(url: str, households: list[str]) -> None:
@@ -41,16 +44,36 @@ def _setup(url: str, households: list[str]) -> None:
     try:
         for h in households:
             record_event(store, h, "household", {"name": f"Household {h}"}, "setup")
-            record_event(store, h, "person", {"id": "dana", "name": "Dana Rivera",
-                                              "born": "1980-07-02"}, "setup")
+            record_event(
+                store,
+                h,
+                "person",
+                {"id": "dana", "name": "Dana Rivera", "born": "1980-07-02"},
+                "setup",
+            )
     finally:
         store.close()
 
 
 def _record_args(household: str, event_id: str, i: int) -> list[str]:
-    return ["record", "roth_contribution", "--household", household, "--person", "dana",
-            "--tax-year", "2020", "--date", "2020-05-01", "--amount", f"{1 + i}.00",
-            "--id", event_id, "--source", "race test"]
+    return [
+        "record",
+        "roth_contribution",
+        "--household",
+        household,
+        "--person",
+        "dana",
+        "--tax-year",
+        "2020",
+        "--date",
+        "2020-05-01",
+        "--amount",
+        f"{1 + i}.00",
+        "--id",
+        event_id,
+        "--source",
+        "race test",
+    ]
 
 
 def _assert_clean(proc: subprocess.CompletedProcess, what: str) -> None:
@@ -61,7 +84,8 @@ def _assert_clean(proc: subprocess.CompletedProcess, what: str) -> None:
     assert proc.returncode == EXIT_CONFLICT, f"{what}: exit {proc.returncode}: {proc.stderr}"
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: conflict: household "), (
-        f"{what}: {proc.stderr!r}")
+        f"{what}: {proc.stderr!r}"
+    )
     assert proc.stdout == "", f"{what}: a conflict printed {proc.stdout!r}"
 
 
@@ -81,9 +105,14 @@ def test_racing_record_commands_lose_nothing(sql_backend):
         for i in range(COMMANDS):
             household = own[w] if i % OWN_EVERY == OWN_EVERY - 1 else "shared"
             event_id = f"w{w}-{i}"
-            proc = subprocess.run(cli_argv(url, *_record_args(household, event_id, i)),
-                                  cwd=REPO, capture_output=True, text=True, timeout=120,
-                                  env=cli_env())
+            proc = subprocess.run(
+                cli_argv(url, *_record_args(household, event_id, i)),
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env=cli_env(),
+            )
             results.append((household, event_id, proc))
 
     threads = [threading.Thread(target=process, args=(w,)) for w in range(PROCESSES)]
@@ -115,18 +144,29 @@ def test_racing_record_commands_lose_nothing(sql_backend):
     verify = run_cli(url, "verify")
     assert verify.returncode == 0, verify.stderr
     assert verify.stdout.strip() == f"ok: {PROCESSES + 1} household chains verified"
-    print(f"\n{sql_backend.name}: {len(landed['shared'])} landed on the shared household, "
-          f"{conflicts} clean conflicts", file=sys.stderr)
+    print(
+        f"\n{sql_backend.name}: {len(landed['shared'])} landed on the shared household, "
+        f"{conflicts} clean conflicts",
+        file=sys.stderr,
+    )
 
 
 # --- the conflict itself, made to happen deterministically --------------------------------
 
 
 def _interleaved(url: str, *argv: str) -> subprocess.CompletedProcess:
-    code = ("import sys; from tests.store.workers import cli_with_interleaved_writer as run; "
-            "run(sys.argv[1], sys.argv[2:])")
-    return subprocess.run([sys.executable, "-c", code, url, *argv], cwd=REPO,
-                          capture_output=True, text=True, timeout=120, env=cli_env())
+    code = (
+        "import sys; from tests.store.workers import cli_with_interleaved_writer as run; "
+        "run(sys.argv[1], sys.argv[2:])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, url, *argv],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=cli_env(),
+    )
 
 
 @pytest.mark.parametrize("command", ["record", "import", "void"])
@@ -136,9 +176,13 @@ def test_a_conflict_is_one_line_and_exit_4(sql_backend, tmp_path, command):
     url = sql_backend.url
     _setup(url, ["h"])
     store = open_store(url)
-    record_event(store, "h", "roth_contribution",
-                 {"id": "c1", "person": "dana", "tax_year": "2020", "date": "2020-05-01",
-                  "amount": "100"}, "setup")
+    record_event(
+        store,
+        "h",
+        "roth_contribution",
+        {"id": "c1", "person": "dana", "tax_year": "2020", "date": "2020-05-01", "amount": "100"},
+        "setup",
+    )
     store.close()
     before = ledger_rows(url)
     argv = {

@@ -1,7 +1,8 @@
 """The EventStore contract, one module run on memory, SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -10,7 +11,7 @@ from ledger.store.hashing import GENESIS
 
 from .helpers import contribution, contributions, void
 
-T0 = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def test_append_and_load_round_trip(store):
@@ -30,11 +31,11 @@ def test_append_and_load_round_trip(store):
 
 
 def test_appends_continue_the_chain_and_default_the_clock(store):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     store.append("h", 0, [contribution("a")], "me")
     [second] = store.append("h", 1, [contribution("b")], "me")
     assert second.version == 2 and second.prev_hash == store.load("h")[0].hash
-    assert before - timedelta(seconds=1) <= second.recorded_at <= datetime.now(timezone.utc)
+    assert before - timedelta(seconds=1) <= second.recorded_at <= datetime.now(UTC)
     assert store.verify() == []
 
 
@@ -75,9 +76,15 @@ def test_duplicate_id_refuses_the_whole_batch(store):
 
 
 def test_known_on_shows_the_ledger_as_recorded_by_that_day(store):
-    store.append("h", 0, [contribution("a")], "me", recorded_at=datetime(2023, 4, 10, 23, 59, 59, 999999, tzinfo=timezone.utc))
-    store.append("h", 1, [contribution("b")], "me", recorded_at=datetime(2023, 4, 11, tzinfo=timezone.utc))
-    store.append("h", 2, [void("v", "a")], "me", recorded_at=datetime(2024, 1, 2, tzinfo=timezone.utc))
+    store.append(
+        "h",
+        0,
+        [contribution("a")],
+        "me",
+        recorded_at=datetime(2023, 4, 10, 23, 59, 59, 999999, tzinfo=UTC),
+    )
+    store.append("h", 1, [contribution("b")], "me", recorded_at=datetime(2023, 4, 11, tzinfo=UTC))
+    store.append("h", 2, [void("v", "a")], "me", recorded_at=datetime(2024, 1, 2, tzinfo=UTC))
     assert [s.event.id for s in store.load("h", known_on=date(2023, 4, 9))] == []
     assert [s.event.id for s in store.load("h", known_on=date(2023, 4, 10))] == ["a"]
     assert [s.event.id for s in store.load("h", known_on=date(2023, 12, 31))] == ["a", "b"]
@@ -87,9 +94,11 @@ def test_known_on_shows_the_ledger_as_recorded_by_that_day(store):
 
 def test_recorded_at_in_another_zone_is_stored_as_utc(store):
     plus_two = timezone(timedelta(hours=2))
-    store.append("h", 0, [contribution("a")], "me", recorded_at=datetime(2024, 1, 1, 1, 0, tzinfo=plus_two))
+    store.append(
+        "h", 0, [contribution("a")], "me", recorded_at=datetime(2024, 1, 1, 1, 0, tzinfo=plus_two)
+    )
     [stored] = store.load("h")
-    assert stored.recorded_at == datetime(2023, 12, 31, 23, 0, tzinfo=timezone.utc)
+    assert stored.recorded_at == datetime(2023, 12, 31, 23, 0, tzinfo=UTC)
     assert [s.event.id for s in store.load("h", known_on=date(2023, 12, 31))] == ["a"]
     assert store.verify() == []
 

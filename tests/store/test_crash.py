@@ -1,4 +1,5 @@
 """A process killed mid-append leaves the ledger exactly as it was (SQLite, PostgreSQL)."""
+
 from __future__ import annotations
 
 import multiprocessing

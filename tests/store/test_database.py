@@ -1,4 +1,5 @@
 """What only a real database shows: triggers, tampering, files, migrations, URLs."""
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,7 @@ def untriggered(backend, *statements: str) -> None:
     if backend.name == "sqlite":
         con = sqlite3.connect(backend.path)
         con.executescript(
-            "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;"
-            + ";".join(statements)
+            "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;" + ";".join(statements)
         )
         con.close()
     else:
@@ -55,12 +55,15 @@ def populated(backend):
     return store
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE events SET payload = '{}' WHERE version = 1",
-    "UPDATE events SET recorded_by = 'mallory'",
-    "DELETE FROM events WHERE version = 2",
-    "DELETE FROM events",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE events SET payload = '{}' WHERE version = 1",
+        "UPDATE events SET recorded_by = 'mallory'",
+        "DELETE FROM events WHERE version = 2",
+        "DELETE FROM events",
+    ],
+)
 def test_update_and_delete_are_refused_by_the_database(sql_backend, statement):
     store = populated(sql_backend)
     with pytest.raises(DBAPIError, match="append-only"):
@@ -92,8 +95,11 @@ def test_sqlite3_module_cannot_change_rows_either(tmp_path):
 
 def test_verify_names_an_edited_payload(sql_backend):
     store = populated(sql_backend)
-    untriggered(sql_backend, """UPDATE events SET payload = replace(payload, '100.00', '900.00')
-                                WHERE household = 'b' AND version = 2""")
+    untriggered(
+        sql_backend,
+        """UPDATE events SET payload = replace(payload, '100.00', '900.00')
+                                WHERE household = 'b' AND version = 2""",
+    )
     [problem] = store.verify()
     assert (problem.household, problem.version, problem.event_id) == ("b", 2, "b1")
     assert "hash mismatch" in problem.reason and "'b1'" in str(problem)
@@ -110,20 +116,35 @@ def test_verify_names_the_event_after_a_deleted_row(sql_backend):
 def test_verify_catches_a_rehashed_row_at_the_next_link(sql_backend):
     store = populated(sql_backend)
     row = store.load("b")[1]  # version 2, re-hashed by a careful forger
-    forged = {"household": "b", "version": 2, "event_id": "b1", "kind": "roth_contribution",
-              "schema_version": 1, "payload": '{"amount":"1.00"}', "effective_date": None,
-              "tax_year": None, "recorded_at": row.recorded_at, "recorded_by": "me"}
+    forged = {
+        "household": "b",
+        "version": 2,
+        "event_id": "b1",
+        "kind": "roth_contribution",
+        "schema_version": 1,
+        "payload": '{"amount":"1.00"}',
+        "effective_date": None,
+        "tax_year": None,
+        "recorded_at": row.recorded_at,
+        "recorded_by": "me",
+    }
     new_hash = chain_hash(row.prev_hash, forged)
-    untriggered(sql_backend, f"""UPDATE events SET payload = '{forged["payload"]}',
+    untriggered(
+        sql_backend,
+        f"""UPDATE events SET payload = '{forged["payload"]}',
         effective_date = NULL, tax_year = NULL, hash = '{new_hash}'
-        WHERE household = 'b' AND version = 2""")
+        WHERE household = 'b' AND version = 2""",
+    )
     [problem] = store.verify()
     assert (problem.version, problem.event_id) == (3, "b2") and "prev_hash" in problem.reason
 
 
 def test_verify_reports_the_recorder_changed(sql_backend):
     store = populated(sql_backend)
-    untriggered(sql_backend, "UPDATE events SET recorded_by = 'mallory' WHERE household = 'a' AND version = 1")
+    untriggered(
+        sql_backend,
+        "UPDATE events SET recorded_by = 'mallory' WHERE household = 'a' AND version = 1",
+    )
     assert [(p.household, p.version) for p in store.verify()] == [("a", 1)]
 
 
@@ -167,8 +188,11 @@ def test_upgrading_a_populated_database_keeps_every_row(sql_backend):
 
     from ledger.store.migrate import alembic_config
 
-    older = [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()
-             if r.revision != HEAD_REVISION]
+    older = [
+        r.revision
+        for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+        if r.revision != HEAD_REVISION
+    ]
     for revision in older:  # none yet while 0001 is the only revision
         engine = create_engine(resolve(sql_backend.url))
         with engine.begin() as conn:
@@ -183,11 +207,14 @@ def test_upgrading_a_populated_database_keeps_every_row(sql_backend):
     after.close()
 
 
-@pytest.mark.parametrize("url, message", [
-    ("mysql://root@localhost/x", "unsupported database URL"),
-    ("postgresql+asyncpg://u@h/db", "unsupported PostgreSQL driver"),
-    ("postgresql://u:secret@127.0.0.1:1/db", "cannot open ledger database"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("mysql://root@localhost/x", "unsupported database URL"),
+        ("postgresql+asyncpg://u@h/db", "unsupported PostgreSQL driver"),
+        ("postgresql://u:secret@127.0.0.1:1/db", "cannot open ledger database"),
+    ],
+)
 def test_bad_urls_are_one_line_errors(url, message):
     with pytest.raises(StoreError) as info:
         open_store(url)
@@ -225,7 +252,9 @@ def test_url_resolution(monkeypatch, tmp_path):
 def test_opening_a_migrated_database_does_not_import_alembic(tmp_path):
     path = tmp_path / "l.db"
     open_store(str(path)).close()
-    code = ("import sys; from ledger.store import open_store; "
-            f"s = open_store({str(path)!r}); s.version('x'); s.close(); "
-            "sys.exit('alembic' in sys.modules)")
+    code = (
+        "import sys; from ledger.store import open_store; "
+        f"s = open_store({str(path)!r}); s.version('x'); s.close(); "
+        "sys.exit('alembic' in sys.modules)"
+    )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

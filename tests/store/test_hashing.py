@@ -1,8 +1,9 @@
 """The hash chain's canonical document: the fast writer equals the reference form."""
+
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,29 +17,50 @@ text = st.text(st.characters(codec="utf-8"), max_size=40)
 
 
 @given(
-    household=text, event_id=text, kind=text, payload=text, recorded_by=text,
-    version=st.integers(1, 10**9), tax_year=st.none() | st.integers(1975, 2100),
-    effective=st.none() | st.dates(), at=st.datetimes(timezones=st.just(timezone.utc)),
+    household=text,
+    event_id=text,
+    kind=text,
+    payload=text,
+    recorded_by=text,
+    version=st.integers(1, 10**9),
+    tax_year=st.none() | st.integers(1975, 2100),
+    effective=st.none() | st.dates(),
+    at=st.datetimes(timezones=st.just(UTC)),
 )
 def test_chain_hash_is_sha256_of_the_canonical_document(
     household, event_id, kind, payload, recorded_by, version, tax_year, effective, at
 ):
-    row = {"household": household, "version": version, "event_id": event_id, "kind": kind,
-           "schema_version": 1, "payload": payload, "effective_date": effective,
-           "tax_year": tax_year, "recorded_at": at, "recorded_by": recorded_by}
+    row = {
+        "household": household,
+        "version": version,
+        "event_id": event_id,
+        "kind": kind,
+        "schema_version": 1,
+        "payload": payload,
+        "effective_date": effective,
+        "tax_year": tax_year,
+        "recorded_at": at,
+        "recorded_by": recorded_by,
+    }
     expected = hashlib.sha256(f"{GENESIS}\n{canonical_json(hash_document(row))}".encode())
     assert chain_hash(GENESIS, row) == expected.hexdigest()
     assert chain_hash(GENESIS, row, iso_utc(at)) == expected.hexdigest()
 
 
 def test_rows_chain_from_genesis_and_carry_the_payload_as_canonical_json():
-    at = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    at = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     rows = build_rows("h", 0, GENESIS, [contribution("a"), void("v", "a")], "me", at)
     assert [r["version"] for r in rows] == [1, 2]
     assert rows[0]["prev_hash"] == GENESIS and rows[1]["prev_hash"] == rows[0]["hash"]
     assert rows[0]["payload"] == canonical_json(
-        {"amount": "100.00", "date": "2020-05-01", "person": "dana",
-         "source": "Form 5498 box 10, test", "tax_year": 2020})
+        {
+            "amount": "100.00",
+            "date": "2020-05-01",
+            "person": "dana",
+            "source": "Form 5498 box 10, test",
+            "tax_year": 2020,
+        }
+    )
     assert rows[0]["effective_date"] == date(2020, 5, 1) and rows[0]["tax_year"] == 2020
     assert rows[1]["effective_date"] is None and rows[1]["tax_year"] is None
     assert iso_utc(at) == "2024-01-02T03:04:05.000000Z"

@@ -1,4 +1,5 @@
 """Racing writers lose nothing: 8 processes append at once (SQLite file, PostgreSQL)."""
+
 from __future__ import annotations
 
 import multiprocessing

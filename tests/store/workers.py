@@ -1,4 +1,5 @@
 """Child-process bodies for the race and crash tests (spawned, so importable)."""
+
 from __future__ import annotations
 
 import random
@@ -19,11 +20,15 @@ def race(url: str, household: str, worker: int, appends: int) -> tuple[int, int]
         for i in range(appends):
             while True:
                 try:
-                    store.append(household, expected, [contribution(f"w{worker}-{i}")], f"w{worker}")
+                    store.append(
+                        household, expected, [contribution(f"w{worker}-{i}")], f"w{worker}"
+                    )
                 except ConcurrencyConflict as conflict:
                     conflicts += 1
                     time.sleep(random.uniform(0, 0.003))
-                    expected = conflict.actual if conflict.actual is not None else store.version(household)
+                    expected = (
+                        conflict.actual if conflict.actual is not None else store.version(household)
+                    )
                     continue
                 expected += 1
                 done += 1
