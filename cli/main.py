@@ -11,7 +11,7 @@ import sys
 import click
 
 EXIT_USAGE = 2
-EXIT_CONFLICT = 4
+EXIT_CONFLICT = 4  # ledger.app.session.EXIT_CONFLICT (tests/test_layers.py checks they agree)
 EXIT_STORE = 5
 EXIT_VERIFY = 6
 
@@ -31,20 +31,16 @@ class LedgerGroup(click.Group):
         return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context):  # noqa: D401
-        from ledger.errors import LedgerError
-        from ledger.store.api import ConcurrencyConflict, StoreError
+        from ledger.app.session import error_exit_code
 
         try:
             return super().invoke(ctx)
-        except ConcurrencyConflict as exc:
+        except Exception as exc:
+            code = error_exit_code(exc)
+            if code is None:  # click's own exceptions, and bugs
+                raise
             click.echo(f"error: {exc}", err=True)
-            ctx.exit(EXIT_CONFLICT)
-        except LedgerError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except StoreError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(EXIT_STORE)
+            ctx.exit(code)
 
 
 @click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -56,8 +56,8 @@ def policy_options(f):
 
     @functools.wraps(f)
     def wrapper(*args, ratio_precision, irr_recapture, **kwargs):
-        from ledger.rules.policy import Policy
+        from ledger.app.session import policy
 
-        return f(*args, policy=Policy(ratio_precision, irr_recapture), **kwargs)
+        return f(*args, policy=policy(ratio_precision, irr_recapture), **kwargs)
 
     return wrapper

@@ -55,10 +55,10 @@ def batch(ctx, tax_year, fmt, as_known_on, jobs, policy):
     Example:
       roth-ledger report batch --tax-year 2024 --format csv > 2024.csv
     """
-    from ledger.app.batch import COLUMNS, auto_jobs, batch_rows
+    from ledger.app.batch import COLUMNS
+    from ledger.app.reporting import batch_report
 
-    store = get_store(ctx)
-    rows = batch_rows(store, tax_year, policy, as_known_on, jobs or auto_jobs(store))
+    rows = batch_report(get_store(ctx), tax_year, policy, as_known_on, jobs)
     out = sys.stdout
     if fmt == "csv":
         w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")

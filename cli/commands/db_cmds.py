@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..context import db_url, get_store
 from ..main import EXIT_VERIFY, cli
 
 
@@ -20,9 +21,9 @@ def db() -> None:
 @click.pass_context
 def upgrade(ctx) -> None:
     """Upgrade the ledger database to the latest schema revision."""
-    from ledger.store.open import upgrade as do_upgrade
+    from ledger.app.admin import upgrade_schema
 
-    rev = do_upgrade(ctx.find_root().obj.get("db"))
+    rev = upgrade_schema(db_url(ctx))
     click.echo(f"ledger schema at revision {rev}")
 
 
@@ -30,9 +31,9 @@ def upgrade(ctx) -> None:
 @click.pass_context
 def current(ctx) -> None:
     """Print the ledger database's schema revision."""
-    from ledger.store.open import current as get_current
+    from ledger.app.admin import schema_revision
 
-    rev = get_current(ctx.find_root().obj.get("db"))
+    rev = schema_revision(db_url(ctx))
     click.echo(rev or "none (empty database)")
 
 
@@ -45,13 +46,12 @@ def verify(ctx) -> None:
     changed or removed behind the program's back (for example with the sqlite3 shell after
     dropping the append-only triggers) breaks the chain from that event on.
     """
-    from ..context import get_store
+    from ledger.app.admin import verify_ledger
 
-    store = get_store(ctx)
-    problems = store.verify()
-    if problems:
-        for p in problems:
+    result = verify_ledger(get_store(ctx))
+    if not result.ok:
+        for p in result.problems:
             click.echo(f"verify: {p}", err=True)
         ctx.exit(EXIT_VERIFY)
-    n = len(store.households())
+    n = result.households
     click.echo(f"ok: {n} household chain{'s' if n != 1 else ''} verified")

@@ -58,22 +58,18 @@ def _show(event) -> str:
     return f"{event.kind} {fields}"
 
 
-def _record(ctx, household, raw_events, notes, dry_run, label) -> None:
-    from ledger.app.intake import build_events, record_events
-
-    store = get_store(ctx)
-    if dry_run:
-        events, _ = build_events(store, household, raw_events, label)
-        for event in events:
+def _print(outcome) -> None:
+    """What a form became (a :class:`ledger.app.intake.FormOutcome`)."""
+    for event in outcome.events:
+        if outcome.dry_run:
             click.echo(f"would record {_show(event)}")
-    elif raw_events:
-        for stored in record_events(store, household, raw_events, recorded_by(ctx), label):
-            click.echo(f"recorded {stored.event.id}  {_show(stored.event)}")
-    if not raw_events:
+        else:
+            click.echo(f"recorded {event.id}  {_show(event)}")
+    if not outcome.events:
         click.echo("nothing to record")
-    for note in notes:
+    for note in outcome.notes:
         click.echo(f"note: {note}")
-    if dry_run:
+    if outcome.dry_run:
         click.echo("dry run: nothing was stored")
 
 
@@ -114,27 +110,7 @@ def _record(ctx, household, raw_events, notes, dry_run, label) -> None:
 )
 @click.option("--no-year-end", is_flag=True, help="Do not record box 5.")
 @click.pass_context
-def form_5498(
-    ctx,
-    household,
-    person,
-    tax_year,
-    dry_run,
-    account,
-    box1,
-    box2,
-    box3,
-    box5,
-    box10,
-    box11,
-    trustee,
-    deposit,
-    deductible,
-    record_conversion,
-    conversion_date,
-    year_end_total,
-    no_year_end,
-) -> None:
+def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     """Record a Form 5498 (IRA Contribution Information) from its boxes.
 
     \b
@@ -162,39 +138,12 @@ def form_5498(
       roth-ledger record form-5498 -H rivera -p dana --tax-year 2024 \\
           --account ira --box1 7000 --nondeductible --date 2024-02-01 --box5 0
     """
-    from ledger.app.intake import person_facts
-    from ledger.intake import Facts5498, Form5498, events_from_5498
+    from ledger.app.intake import record_form_5498
 
-    known = person_facts(get_store(ctx), household, person)
-    form = Form5498(
-        tax_year=tax_year,
-        account=account.upper(),
-        box1_ira_contributions=box1,
-        box2_rollover=box2,
-        box3_roth_conversion=box3,
-        box5_fmv=box5,
-        box10_roth_contributions=box10,
-        box11_rmd_next_year=box11,
-        trustee=trustee,
+    outcome = record_form_5498(
+        get_store(ctx), household, person, tax_year, recorded_by(ctx), dry_run=dry_run, **boxes
     )
-    facts = Facts5498(
-        person=person,
-        date=deposit,
-        deductible=deductible,
-        record_conversion=record_conversion,
-        conversion_date=conversion_date,
-        year_end_total=year_end_total,
-        skip_year_end=no_year_end,
-    )
-    events, notes = events_from_5498(form, facts)
-    prior = known.ira_year_end.get(tax_year)
-    if prior is not None and any(e["kind"] == "ira_year_end_value" for e in events):
-        notes.append(
-            f"an ira_year_end_value for {tax_year} is already recorded ({prior.id}, "
-            f"{prior.value}); this one replaces it: use --year-end-total with the sum "
-            "of all accounts, or --no-year-end"
-        )
-    _record(ctx, household, events, notes, dry_run, "record form-5498")
+    _print(outcome)
 
 
 @record.command("form-1099r")
@@ -261,41 +210,7 @@ def form_5498(
 @click.option("--died-on", type=DATE, help="Record the person's death (code 4).")
 @click.option("--disabled-on", type=DATE, help="Record the person's disability (code 3).")
 @click.pass_context
-def form_1099r(
-    ctx,
-    household,
-    person,
-    tax_year,
-    dry_run,
-    box1,
-    box2a,
-    box2b,
-    box5,
-    box7,
-    box10,
-    box11,
-    ira_sep_simple,
-    payer,
-    paid_on,
-    roth_ira,
-    converted,
-    converted_amount,
-    received_on,
-    plan,
-    account_value,
-    separate_accounting,
-    to_roth_ira,
-    to_traditional_ira,
-    to_cash,
-    in_plan,
-    into_roth_ira,
-    qualified,
-    exception,
-    disaster,
-    returned_contribution,
-    died_on,
-    disabled_on,
-) -> None:
+def form_1099r(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     """Record a Form 1099-R from its boxes; box 7 decides the event.
 
     \b
@@ -335,48 +250,12 @@ def form_1099r(
       roth-ledger record form-1099r -H rivera -p dana --tax-year 2024 \\
           --box1 30000 --box5 21000 --box7 H --box11 2016 --plan k401 --date 2024-05-01
     """
-    from ledger.app.intake import person_facts
-    from ledger.intake import Facts1099R, Form1099R, events_from_1099r
+    from ledger.app.intake import record_form_1099r
 
-    known = person_facts(get_store(ctx), household, person)
-    form = Form1099R(
-        tax_year=tax_year,
-        box1_gross=box1,
-        box7_codes=box7,
-        box2a_taxable=box2a,
-        box2b_not_determined=box2b,
-        box5_employee_contributions=box5,
-        box10_irr_within_5_years=box10,
-        box11_first_year_designated_roth=box11,
-        ira_sep_simple=ira_sep_simple,
-        payer=payer,
+    outcome = record_form_1099r(
+        get_store(ctx), household, person, tax_year, recorded_by(ctx), dry_run=dry_run, **boxes
     )
-    facts = Facts1099R(
-        person=person,
-        date=paid_on,
-        roth_ira=roth_ira,
-        converted=converted,
-        converted_amount=converted_amount,
-        received_on=received_on,
-        plan=plan,
-        account_value=account_value,
-        separate_accounting=separate_accounting,
-        to_roth_ira=to_roth_ira,
-        to_traditional_ira=to_traditional_ira,
-        to_cash=to_cash,
-        in_plan=in_plan,
-        into_roth_ira=into_roth_ira,
-        qualified=qualified,
-        exception=exception,
-        disaster=disaster,
-        returned_contribution=returned_contribution,
-        died_on=died_on,
-        disabled_on=disabled_on,
-        recorded_died_on=known.died_on,
-        recorded_disabled_on=known.disabled_on,
-    )
-    events, notes = events_from_1099r(form, known.born, facts)
-    _record(ctx, household, events, notes, dry_run, "record form-1099r")
+    _print(outcome)
 
 
 def _hidden_underscored_alias(name: str) -> None:

@@ -143,24 +143,11 @@ def export_cmd(ctx, household, fmt, output, as_known_on) -> None:
       roth-ledger export --household rivera --format csv -o rivera.csv
       roth-ledger export --household rivera --as-known-on 2023-04-15
     """
-    from ledger.app.exporting import export_household, write_export
-    from ledger.errors import LedgerError
+    from ledger.app.exporting import export_to
 
-    if fmt is None:
-        ext = (output or "").rsplit(".", 1)[-1].lower() if output and "." in output else ""
-        fmt = {"yml": "yaml", "yaml": "yaml", "json": "json", "csv": "csv"}.get(ext, "yaml")
-    data = export_household(get_store(ctx), household, as_known_on)
-    if output is None:
-        write_export(data, fmt, sys.stdout)
-        return
-    try:
-        with open(output, "w", encoding="utf-8", newline="") as stream:
-            write_export(data, fmt, stream)
-    except OSError as exc:
-        raise LedgerError(f"cannot write {output}: {exc.strerror or exc}") from None
-    click.echo(
-        f"exported {len(data['events'])} events of household {household} to {output}", err=True
-    )
+    n = export_to(get_store(ctx), household, sys.stdout, fmt, output, as_known_on)
+    if output is not None:
+        click.echo(f"exported {n} events of household {household} to {output}", err=True)
 
 
 # --- record: one subcommand per kind, generated from events.FIELDS ----------------------
@@ -296,7 +283,9 @@ def households_cmd(ctx) -> None:
     Example:
       roth-ledger households
     """
-    for household in get_store(ctx).households():
+    from ledger.app.history import list_households
+
+    for household in list_households(get_store(ctx)):
         click.echo(household)
 
 
@@ -322,38 +311,6 @@ SHORT_KIND = {
     "person_died": "died",
     "void": "void",
 }
-
-
-def _summary(e: ev.Event) -> str:
-    from ledger.money import fmt_table
-
-    if isinstance(e, ev.Void):
-        return f"-> {e.target}"
-    if isinstance(e, ev.PersonAdded):
-        return e.born.isoformat()
-    for name in ("amount", "value"):
-        value = getattr(e, name, None)
-        if value is not None:
-            return fmt_table(value)
-    return ""
-
-
-def _row(s, voided: dict[str, str]) -> dict[str, object]:
-    e = s.event
-    day = e.effective_date
-    return {
-        "version": s.version,
-        "id": e.id,
-        "kind": e.kind,
-        "date": day.isoformat() if day else "",
-        "person": getattr(e, "person", None) or "",
-        "tax_year": e.effective_tax_year,
-        "summary": _summary(e),
-        "voided_by": voided.get(e.id),
-        "recorded_at": s.recorded_at.isoformat(),
-        "recorded_by": s.recorded_by,
-        "fields": {k: v for k, v in ev.to_payload(e).items()},
-    }
 
 
 def _table(rows: list[dict]) -> None:
@@ -428,22 +385,9 @@ def events_cmd(ctx, household, person, tax_year, kind, fmt, as_known_on) -> None
       roth-ledger events --household rivera --person dana --tax-year 2022
       roth-ledger events --household rivera --kind void --format json
     """
-    from ledger.errors import NotFound
+    from ledger.app.history import event_history
 
-    stored = get_store(ctx).load(household, as_known_on)
-    if not stored:
-        raise NotFound(f"no household {household!r}")
-    voided = {s.event.target: s.event.id for s in stored if isinstance(s.event, ev.Void)}
-    rows = []
-    for s in stored:
-        e = s.event
-        if person is not None and getattr(e, "person", None) != person:
-            continue
-        if tax_year is not None and e.effective_tax_year != tax_year:
-            continue
-        if kind is not None and e.kind != kind:
-            continue
-        rows.append(_row(s, voided))
+    rows = event_history(get_store(ctx), household, person, tax_year, kind, as_known_on)
     if fmt == "json":
         click.echo(json.dumps({"household": household, "events": rows}, indent=2))
     elif fmt == "csv":

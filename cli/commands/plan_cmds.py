@@ -18,17 +18,6 @@ def plan() -> None:
     """
 
 
-def _out(report: dict, fmt: str, table) -> None:
-    from ledger.reports.render import to_csv, to_json
-
-    if fmt == "json":
-        click.echo(to_json(report), nl=False)
-    elif fmt == "csv":
-        click.echo(to_csv(report), nl=False)
-    else:
-        click.echo(table(report), nl=False)
-
-
 @plan.command("withdrawal")
 @click.option("--household", "-H", required=True, help="Household id.")
 @click.option("--person", "-p", required=True, help="Person id.")
@@ -62,21 +51,12 @@ def withdrawal(ctx, household, person, on, amount, exception, fmt, policy):
       roth-ledger plan withdrawal -H astra -p p --date 2023-03-01
       roth-ledger plan withdrawal -H astra -p p --date 2023-03-01 --amount 10000 --format json
     """
-    from ledger.app.reporting import load_facts
-    from ledger.errors import LedgerError
-    from ledger.money import MoneyError, parse_money
-    from ledger.reports.plan import table_withdrawal_plan, withdrawal_plan
+    from ledger.app.planning import withdrawal_plan_text
 
-    value = None
-    if amount is not None:
-        try:
-            value = parse_money(amount)
-        except MoneyError as e:
-            raise LedgerError(f"--amount: {e}") from None
-        if value == 0:
-            raise LedgerError("--amount: must be more than 0")
-    facts = load_facts(get_store(ctx), household)
-    _out(withdrawal_plan(facts, person, on, policy, value, exception), fmt, table_withdrawal_plan)
+    text = withdrawal_plan_text(
+        get_store(ctx), household, person, on, policy, amount, exception, fmt
+    )
+    click.echo(text, nl=False)
 
 
 @plan.command("ladder")
@@ -102,8 +82,9 @@ def ladder(ctx, household, person, as_of, fmt, policy):
     """
     import datetime
 
-    from ledger.app.reporting import load_facts
-    from ledger.reports.plan import ladder_report, table_ladder
+    from ledger.app.planning import ladder_text
 
-    facts = load_facts(get_store(ctx), household)
-    _out(ladder_report(facts, person, as_of or datetime.date.today(), policy), fmt, table_ladder)
+    text = ladder_text(
+        get_store(ctx), household, person, as_of or datetime.date.today(), policy, fmt
+    )
+    click.echo(text, nl=False)

@@ -53,42 +53,21 @@ def _emit(
     explain=False,
     output=None,
 ):
-    from ledger.app.reporting import run_report
-    from ledger.reports.render import render
+    from ledger.app.reporting import report_text
 
     ctx = click.get_current_context()
-    store = get_store(ctx)
-    report = run_report(
-        store,
+    text = report_text(
+        get_store(ctx),
         kind,
         household,
         person,
         policy,
+        fmt,
         tax_year=tax_year,
         as_of=as_of,
         known_on=known_on,
         explain=explain,
     )
-    if fmt == "html":  # withdrawals only: the page's chart also needs basis before and after
-        import datetime
-
-        from ledger.reports.html import withdrawals_html
-
-        before, after = (
-            run_report(
-                store,
-                "basis",
-                household,
-                person,
-                policy,
-                known_on=known_on,
-                as_of=datetime.date(y, 12, 31),
-            )
-            for y in (tax_year - 1, tax_year)
-        )
-        text = withdrawals_html(report, before, after)
-    else:
-        text = render(kind, report, fmt)
     with click.open_file(output or "-", "w", encoding="utf-8") as out:
         out.write(text)
 

@@ -22,6 +22,7 @@ import yaml
 from .. import events as ev
 from ..errors import LedgerError, NotFound
 from ..money import fmt
+from ..store.api import EventStore
 
 FORMATS = ("yaml", "json", "csv")
 
@@ -47,7 +48,9 @@ def event_record(event: ev.Event) -> dict[str, Any]:
     return out
 
 
-def export_household(store, household: str, known_on: date | None = None) -> dict[str, Any]:
+def export_household(
+    store: EventStore, household: str, known_on: date | None = None
+) -> dict[str, Any]:
     """The household as a ledger file (as recorded by ``known_on`` when given)."""
     stored = store.load(household, known_on)
     if not stored:
@@ -114,3 +117,32 @@ def write_export(data: dict[str, Any], fmt: str, stream: TextIO) -> None:
             writer.writerow([_cell(record.get(c)) for c in columns])
     else:
         raise LedgerError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
+
+
+def format_for(output: str | None) -> str:
+    """The export format an output file's extension names (yaml when it names none)."""
+    ext = output.rsplit(".", 1)[-1].lower() if output and "." in output else ""
+    return {"yml": "yaml", "yaml": "yaml", "json": "json", "csv": "csv"}.get(ext, "yaml")
+
+
+def export_to(
+    store: EventStore,
+    household: str,
+    stdout: TextIO,
+    fmt: str | None = None,
+    output: str | None = None,
+    known_on: date | None = None,
+) -> int:
+    """Export the household as ``fmt`` (default: from ``output``'s extension) to the file
+    ``output``, or to ``stdout``; the number of events written."""
+    data = export_household(store, household, known_on)
+    fmt = fmt or format_for(output)
+    if output is None:
+        write_export(data, fmt, stdout)
+    else:
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as stream:
+                write_export(data, fmt, stream)
+        except OSError as exc:
+            raise LedgerError(f"cannot write {output}: {exc.strerror or exc}") from None
+    return len(data["events"])

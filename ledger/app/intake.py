@@ -1,6 +1,10 @@
 """Use cases for form intake: what the ledger knows about a person, and recording all the
 events of one form atomically.
 
+``record_form_5498`` and ``record_form_1099r`` take a form's boxes as printed (and the
+facts the form cannot tell), map them to events (:mod:`ledger.intake`, pure) and record
+them, or with ``dry_run`` only say what they would record.
+
 ``record_events`` validates every event exactly as ``record_event`` does (same raw tree,
 same ``validate_ledger``), then appends them in ONE ``store.append`` at the version it
 validated against: a form is recorded whole or not at all.
@@ -10,13 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from .. import events as ev
 from ..errors import InvalidInput, LedgerError, Problem
 from ..intake.forms import FormRefused
 from ..ledgerfile import Known, validate_ledger
 from ..ledgerfile.read import Node, RawLedger
-from ..store.api import StoredEvent
+from ..store.api import EventStore, StoredEvent
 from .importing import _fresh_id, _load, _record_tree
 
 
@@ -25,10 +30,10 @@ class PersonFacts:
     born: date
     died_on: date | None
     disabled_on: date | None
-    ira_year_end: dict[int, ev.Event]
+    ira_year_end: dict[int, ev.IraYearEndValue]
 
 
-def person_facts(store, household: str, person: str) -> PersonFacts:
+def person_facts(store: EventStore, household: str, person: str) -> PersonFacts:
     """Birth, death and disability dates (not voided) the household holds for a person."""
     stored = [s.event for s in store.load(household)]
     if not stored:
@@ -37,7 +42,7 @@ def person_facts(store, household: str, person: str) -> PersonFacts:
     live = [e for e in stored if e.id not in voided and getattr(e, "person", None) == person]
     born = None
     died = disabled = None
-    year_end: dict[int, ev.Event] = {}
+    year_end: dict[int, ev.IraYearEndValue] = {}
     for e in live:
         if isinstance(e, ev.PersonAdded):
             born = e.born
@@ -55,7 +60,7 @@ def person_facts(store, household: str, person: str) -> PersonFacts:
 
 
 def build_events(
-    store, household: str, raw_events: list[dict], label: str
+    store: EventStore, household: str, raw_events: list[dict], label: str
 ) -> tuple[list[ev.Event], int]:
     """Validate the raw events against the household; return them with fresh ids, and the
     version they were validated at. Raises InvalidInput listing every problem."""
@@ -89,10 +94,184 @@ def build_events(
 
 
 def record_events(
-    store, household: str, raw_events: list[dict], recorded_by: str, label: str = "record form"
+    store: EventStore,
+    household: str,
+    raw_events: list[dict],
+    recorded_by: str,
+    label: str = "record form",
 ) -> list[StoredEvent]:
     """Validate all, then append all in one ``store.append`` (atomic)."""
     events, version = build_events(store, household, raw_events, label)
     if not events:
         return []
     return store.append(household, version, events, recorded_by)
+
+
+@dataclass(frozen=True, slots=True)
+class FormOutcome:
+    """What a form became: its events (recorded, or with ``dry_run`` only validated) and
+    notes on the boxes that record nothing."""
+
+    events: list[ev.Event]
+    notes: list[str]
+    dry_run: bool
+
+
+def _record_form(
+    store: EventStore,
+    household: str,
+    raw_events: list[dict],
+    notes: list[str],
+    recorded_by: str,
+    dry_run: bool,
+    label: str,
+) -> FormOutcome:
+    if dry_run:
+        events, _ = build_events(store, household, raw_events, label)
+    elif raw_events:
+        stored = record_events(store, household, raw_events, recorded_by, label)
+        events = [s.event for s in stored]
+    else:
+        events = []
+    return FormOutcome(events, notes, dry_run)
+
+
+def record_form_5498(
+    store: EventStore,
+    household: str,
+    person: str,
+    tax_year: int,
+    recorded_by: str,
+    *,
+    account: str,
+    dry_run: bool = False,
+    box1: Decimal | None = None,
+    box2: Decimal | None = None,
+    box3: Decimal | None = None,
+    box5: Decimal | None = None,
+    box10: Decimal | None = None,
+    box11: bool = False,
+    trustee: str | None = None,
+    deposit: date | None = None,
+    deductible: bool | None = None,
+    record_conversion: bool = False,
+    conversion_date: date | None = None,
+    year_end_total: Decimal | None = None,
+    no_year_end: bool = False,
+) -> FormOutcome:
+    """Record a Form 5498 from its boxes (``account``: the box 7 checkbox, IRA, SEP, SIMPLE
+    or ROTH; ``deposit``: the day box 1 / box 10 was deposited)."""
+    from ..intake import Facts5498, Form5498, events_from_5498
+
+    known = person_facts(store, household, person)
+    form = Form5498(
+        tax_year=tax_year,
+        account=account.upper(),
+        box1_ira_contributions=box1,
+        box2_rollover=box2,
+        box3_roth_conversion=box3,
+        box5_fmv=box5,
+        box10_roth_contributions=box10,
+        box11_rmd_next_year=box11,
+        trustee=trustee,
+    )
+    facts = Facts5498(
+        person=person,
+        date=deposit,
+        deductible=deductible,
+        record_conversion=record_conversion,
+        conversion_date=conversion_date,
+        year_end_total=year_end_total,
+        skip_year_end=no_year_end,
+    )
+    events, notes = events_from_5498(form, facts)
+    prior = known.ira_year_end.get(tax_year)
+    if prior is not None and any(e["kind"] == "ira_year_end_value" for e in events):
+        notes.append(
+            f"an ira_year_end_value for {tax_year} is already recorded ({prior.id}, "
+            f"{prior.value}); this one replaces it: use --year-end-total with the sum "
+            "of all accounts, or --no-year-end"
+        )
+    return _record_form(store, household, events, notes, recorded_by, dry_run, "record form-5498")
+
+
+def record_form_1099r(
+    store: EventStore,
+    household: str,
+    person: str,
+    tax_year: int,
+    recorded_by: str,
+    *,
+    box1: Decimal,
+    box7: str,
+    dry_run: bool = False,
+    box2a: Decimal | None = None,
+    box2b: bool = False,
+    box5: Decimal | None = None,
+    box10: Decimal | None = None,
+    box11: int | None = None,
+    ira_sep_simple: bool = False,
+    payer: str | None = None,
+    paid_on: date | None = None,
+    roth_ira: bool = False,
+    converted: bool = False,
+    converted_amount: Decimal | None = None,
+    received_on: date | None = None,
+    plan: str | None = None,
+    account_value: Decimal | None = None,
+    separate_accounting: bool = True,
+    to_roth_ira: Decimal | None = None,
+    to_traditional_ira: Decimal | None = None,
+    to_cash: Decimal | None = None,
+    in_plan: bool = False,
+    into_roth_ira: bool = False,
+    qualified: bool | None = None,
+    exception: str | None = None,
+    disaster: bool = False,
+    returned_contribution: Decimal | None = None,
+    died_on: date | None = None,
+    disabled_on: date | None = None,
+) -> FormOutcome:
+    """Record a Form 1099-R from its boxes; box 7's codes decide the events (``paid_on``:
+    the distribution date, which the form does not print)."""
+    from ..intake import Facts1099R, Form1099R, events_from_1099r
+
+    known = person_facts(store, household, person)
+    form = Form1099R(
+        tax_year=tax_year,
+        box1_gross=box1,
+        box7_codes=box7,
+        box2a_taxable=box2a,
+        box2b_not_determined=box2b,
+        box5_employee_contributions=box5,
+        box10_irr_within_5_years=box10,
+        box11_first_year_designated_roth=box11,
+        ira_sep_simple=ira_sep_simple,
+        payer=payer,
+    )
+    facts = Facts1099R(
+        person=person,
+        date=paid_on,
+        roth_ira=roth_ira,
+        converted=converted,
+        converted_amount=converted_amount,
+        received_on=received_on,
+        plan=plan,
+        account_value=account_value,
+        separate_accounting=separate_accounting,
+        to_roth_ira=to_roth_ira,
+        to_traditional_ira=to_traditional_ira,
+        to_cash=to_cash,
+        in_plan=in_plan,
+        into_roth_ira=into_roth_ira,
+        qualified=qualified,
+        exception=exception,
+        disaster=disaster,
+        returned_contribution=returned_contribution,
+        died_on=died_on,
+        disabled_on=disabled_on,
+        recorded_died_on=known.died_on,
+        recorded_disabled_on=known.disabled_on,
+    )
+    events, notes = events_from_1099r(form, known.born, facts)
+    return _record_form(store, household, events, notes, recorded_by, dry_run, "record form-1099r")

@@ -1,17 +1,27 @@
 """Report use cases: load a household from the store (as known on a date), fold it, build
-the report. The only place reports meet the store."""
+the report. The only place reports meet the store.
+
+:func:`run_report` gives a report as data (SPEC section 6); :func:`report_text` renders it
+as a command prints it (table, JSON, CSV, or the printable HTML page of a withdrawals
+report); :func:`batch_report` streams every client's rows for a tax year.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from ..errors import NotFound
 from ..projections.facts import HouseholdFacts, fold
 from ..reports import build
 from ..rules.policy import Policy
+from ..store.api import EventStore
+
+REPORT_KINDS = ("withdrawals", "form8606", "form5329", "year", "basis")
 
 
-def load_facts(store, household: str, known_on: date | None = None) -> HouseholdFacts:
+def load_facts(store: EventStore, household: str, known_on: date | None = None) -> HouseholdFacts:
     stored = store.load_events(household, known_on=known_on)
     if not stored:
         known = store.households()
@@ -26,7 +36,7 @@ def load_facts(store, household: str, known_on: date | None = None) -> Household
 
 
 def run_report(
-    store,
+    store: EventStore,
     kind: str,
     household: str,
     person: str,
@@ -35,7 +45,9 @@ def run_report(
     as_of: date | None = None,
     known_on: date | None = None,
     explain: bool = False,
-) -> dict:
+) -> dict[str, Any]:
+    """One report of ``kind`` (:data:`REPORT_KINDS`) for a person, as data; ``tax_year``
+    for every kind but ``basis``, which is as of ``as_of`` (default today)."""
     facts = load_facts(store, household, known_on)
     report = _build(facts, kind, person, policy, tax_year, as_of)
     if known_on is not None:
@@ -47,7 +59,14 @@ def run_report(
     return report
 
 
-def _build(facts, kind, person, policy, tax_year, as_of) -> dict:
+def _build(
+    facts: HouseholdFacts,
+    kind: str,
+    person: str,
+    policy: Policy,
+    tax_year: int | None,
+    as_of: date | None,
+) -> dict[str, Any]:
     if kind == "basis":
         return build.basis_report(facts, person, as_of or date.today(), policy)
     fn = {
@@ -57,3 +76,50 @@ def _build(facts, kind, person, policy, tax_year, as_of) -> dict:
         "year": build.year_report,
     }[kind]
     return fn(facts, person, tax_year, policy)
+
+
+def report_text(
+    store: EventStore,
+    kind: str,
+    household: str,
+    person: str,
+    policy: Policy,
+    fmt: str = "table",
+    tax_year: int | None = None,
+    as_of: date | None = None,
+    known_on: date | None = None,
+    explain: bool = False,
+) -> str:
+    """The report rendered as ``fmt``: ``table``, ``json``, ``csv``, or (withdrawals only)
+    ``html``, a printable page whose chart also shows the basis before and after the year."""
+    from ..reports.render import render
+
+    report = run_report(store, kind, household, person, policy, tax_year, as_of, known_on, explain)
+    if fmt != "html":
+        return render(kind, report, fmt)
+    if kind != "withdrawals" or tax_year is None:
+        raise ValueError("the html page is a withdrawals report of one tax year")
+    from ..reports.html import withdrawals_html
+
+    before, after = (
+        run_report(
+            store, "basis", household, person, policy, known_on=known_on, as_of=date(y, 12, 31)
+        )
+        for y in (tax_year - 1, tax_year)
+    )
+    return withdrawals_html(report, before, after)
+
+
+def batch_report(
+    store: EventStore,
+    tax_year: int,
+    policy: Policy,
+    known_on: date | None = None,
+    jobs: int = 0,
+) -> Iterator[dict[str, Any]]:
+    """One row (:data:`ledger.app.batch.COLUMNS`) per person with Roth activity in the
+    tax year, household by household, streamed; ``jobs`` processes (0: one per core on a
+    large ledger, else 1)."""
+    from .batch import auto_jobs, batch_rows
+
+    return batch_rows(store, tax_year, policy, known_on, jobs or auto_jobs(store))

@@ -1,0 +1,74 @@
+"""Use cases that list what the ledger holds: its households, and a household's events in
+the order they were recorded (voided ones marked)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .. import events as ev
+from ..errors import NotFound
+from ..money import fmt_table
+from ..store.api import EventStore, StoredEvent
+
+
+def list_households(store: EventStore) -> list[str]:
+    """Every household id, sorted."""
+    return store.households()
+
+
+def _summary(e: ev.Event) -> str:
+    if isinstance(e, ev.Void):
+        return f"-> {e.target}"
+    if isinstance(e, ev.PersonAdded):
+        return e.born.isoformat()
+    for name in ("amount", "value"):
+        value = getattr(e, name, None)
+        if value is not None:
+            return fmt_table(value)
+    return ""
+
+
+def _row(s: StoredEvent, voided: dict[str, str]) -> dict[str, Any]:
+    e = s.event
+    day = e.effective_date
+    return {
+        "version": s.version,
+        "id": e.id,
+        "kind": e.kind,
+        "date": day.isoformat() if day else "",
+        "person": getattr(e, "person", None) or "",
+        "tax_year": e.effective_tax_year,
+        "summary": _summary(e),
+        "voided_by": voided.get(e.id),
+        "recorded_at": s.recorded_at.isoformat(),
+        "recorded_by": s.recorded_by,
+        "fields": dict(ev.to_payload(e).items()),
+    }
+
+
+def event_history(
+    store: EventStore,
+    household: str,
+    person: str | None = None,
+    tax_year: int | None = None,
+    kind: str | None = None,
+    known_on: date | None = None,
+) -> list[dict[str, Any]]:
+    """The household's events in version order (as recorded by ``known_on``), filtered by
+    person, tax year and kind; each row names the void that cancelled it (``voided_by``)."""
+    stored = store.load(household, known_on)
+    if not stored:
+        raise NotFound(f"no household {household!r}")
+    voided = {s.event.target: s.event.id for s in stored if isinstance(s.event, ev.Void)}
+    rows = []
+    for s in stored:
+        e = s.event
+        if person is not None and getattr(e, "person", None) != person:
+            continue
+        if tax_year is not None and e.effective_tax_year != tax_year:
+            continue
+        if kind is not None and e.kind != kind:
+            continue
+        rows.append(_row(s, voided))
+    return rows

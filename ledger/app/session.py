@@ -1,0 +1,55 @@
+"""Opening the ledger a command works on, and what an error a use case raises means.
+
+Every front end (the command line, a web page) opens its store here and hands it to the
+use cases of :mod:`ledger.app`; none of them imports :mod:`ledger.store` itself. The
+store is typed as its protocol, :class:`~ledger.store.api.EventStore`.
+"""
+
+from __future__ import annotations
+
+from ..errors import LedgerError
+from ..rules.policy import IRR_RECAPTURES, RATIO_PRECISIONS, Policy
+from ..store.api import ConcurrencyConflict, EventStore, StoreError
+
+__all__ = [
+    "EXIT_CONFLICT",
+    "EXIT_STORE",
+    "EXIT_VERIFY",
+    "IRR_RECAPTURES",
+    "RATIO_PRECISIONS",
+    "EventStore",
+    "Policy",
+    "error_exit_code",
+    "open_ledger",
+    "policy",
+]
+
+EXIT_CONFLICT = 4  # a concurrent writer got there first: run the command again
+EXIT_STORE = 5  # the database could not be used (bad URL, unreachable server, unreadable file)
+EXIT_VERIFY = 6  # `verify` found a broken hash chain
+
+
+def open_ledger(db: str | None) -> EventStore:
+    """The ledger named by ``db`` (a file path, ``sqlite:///path`` or a PostgreSQL URL;
+    None: ``$ROTH_LEDGER_DB``, else the per-user default file), migrated to head."""
+    from ..store import open_store  # loads SQLAlchemy: only when a command needs the ledger
+
+    return open_store(db)
+
+
+def policy(ratio_precision: str = "exact", irr_recapture: str = "carry") -> Policy:
+    """The policy settings of RULES.md section 0 (choices: :data:`RATIO_PRECISIONS`,
+    :data:`IRR_RECAPTURES`)."""
+    return Policy(ratio_precision, irr_recapture)
+
+
+def error_exit_code(exc: BaseException) -> int | None:
+    """The exit code for an error the user can act on (its message is one line for them),
+    or None for anything else (a bug: let it show its traceback)."""
+    if isinstance(exc, ConcurrencyConflict):
+        return EXIT_CONFLICT
+    if isinstance(exc, LedgerError):
+        return exc.exit_code
+    if isinstance(exc, StoreError):
+        return EXIT_STORE
+    return None
