@@ -264,9 +264,13 @@ for _kind in ev.FILE_KINDS:
 def void_cmd(ctx, event_id, reason, household) -> None:
     """Cancel an event by recording a `void` that names it; both stay in the history.
 
+    Voiding a void restores the event it cancelled (a person, a household name or any
+    other event). An event already cancelled by a void in force is refused.
+
     \b
-    Example:
+    Examples:
       roth-ledger void e3 --reason "1099-R was corrected; see e9"
+      roth-ledger void void-0936e8211ed3 --reason "e3 was right after all"
     """
     from ledger.app.importing import void_event
 
@@ -376,7 +380,8 @@ def events_cmd(ctx, household, person, tax_year, kind, fmt, as_known_on) -> None
     """List a household's events in the order they were recorded.
 
     Voided events stay in the list, marked `x` after their version (json/csv:
-    `voided_by`). The table shows the version, id, kind, date, person, amount (or value,
+    `voided_by`: the void in force that cancels it). A voided void is marked too, and
+    the event it named is in force again. The table shows the version, id, kind, date, person, amount (or value,
     or a void's target) and when and by whom it was recorded.
 
     \b

@@ -1,10 +1,13 @@
 """Export a household as a ledger file (SPEC section 4), so export -> import round-trips.
 
 ``export_household`` returns the SPEC shape as plain data: ``version``, ``household``
-(``id``, ``name`` when one was recorded), ``people`` (the latest record of each person
-wins) and ``events``: every stored event that is not household metadata, INCLUDING voids,
-in stored order, each with its ``id``, ``kind``, fields in the order of
-``events.FIELDS``, money as strings with two decimals, dates ISO, ``memo``/``source``
+(``id``, ``name`` when one was recorded), ``people`` and ``events``: every stored event
+that is not household metadata, INCLUDING voids, in stored order. A file holds one
+household record and one record per person: the latest in force (the one reports use),
+or when every record of a person is voided the latest one, with the voids that cancel
+it; voids of the other (superseded) records are left out, so the imported ledger reports
+the same figures (:mod:`ledger.voids` decides what is in force). Each event is written
+with its ``id``, ``kind``, fields in the order of ``events.FIELDS``, money as strings with two decimals, dates ISO, ``memo``/``source``
 when present. ``write_export`` writes it as YAML, JSON or CSV (the CSV convention of
 :mod:`ledger.ledgerfile`).
 """
@@ -23,6 +26,7 @@ from .. import events as ev
 from ..errors import LedgerError, NotFound
 from ..money import fmt
 from ..store.api import EventStore
+from ..voids import in_force
 
 FORMATS = ("yaml", "json", "csv")
 
@@ -56,26 +60,55 @@ def export_household(
     if not stored:
         when = f" as known on {known_on}" if known_on else ""
         raise NotFound(f"no household {household!r}{when}")
+    all_events = [s.event for s in stored]
+    records = _records(all_events)
+    kept = {e.id for e in records.values()}
+    by_id = {e.id: e for e in all_events}
     name: str | None = None
     people: dict[str, dict[str, Any]] = {}
     events: list[dict[str, Any]] = []
-    for s in stored:
-        e = s.event
+    for e in all_events:
         if isinstance(e, ev.HouseholdNamed):
-            name = e.name
+            if records.get(None) is e:
+                name = e.name
         elif isinstance(e, ev.PersonAdded):
-            person = {"id": e.person}
-            if e.name is not None:
-                person["name"] = e.name
-            person["born"] = e.born.isoformat()
-            people.pop(e.person, None)
-            people[e.person] = person
-        else:
+            if records.get(e.person) is e:
+                person = {"id": e.person}
+                if e.name is not None:
+                    person["name"] = e.name
+                person["born"] = e.born.isoformat()
+                people[e.person] = person
+        elif not isinstance(e, ev.Void) or _of_kept(e, by_id, kept):
             events.append(event_record(e))
     head: dict[str, Any] = {"id": household}
     if name is not None:
         head["name"] = name
     return {"version": 1, "household": head, "people": list(people.values()), "events": events}
+
+
+def _records(events: list[ev.Event]) -> dict[str | None, ev.Event]:
+    """The one household record (key None) and one record per person a file can hold:
+    the latest in force (what the reports use), else the latest (voided, with its voids).
+    """
+    live = {e.id for e in in_force(events)}
+    out: dict[str | None, ev.Event] = {}
+    for e in events:
+        if isinstance(e, ev.HouseholdNamed | ev.PersonAdded):
+            key = e.person if isinstance(e, ev.PersonAdded) else None
+            held = out.get(key)
+            if held is None or e.id in live or held.id not in live:
+                out[key] = e
+    return out
+
+
+def _of_kept(void: ev.Void, by_id: dict[str, ev.Event], kept: set[str]) -> bool:
+    """False for a void (or a void of a void ...) of a record the file does not hold."""
+    seen = {void.id}
+    node = by_id.get(void.target)
+    while isinstance(node, ev.Void) and node.id not in seen:
+        seen.add(node.id)
+        node = by_id.get(node.target)
+    return not isinstance(node, ev.HouseholdNamed | ev.PersonAdded) or node.id in kept
 
 
 def csv_columns(data: dict[str, Any]) -> list[str]:

@@ -10,6 +10,7 @@ from .. import events as ev
 from ..errors import NotFound
 from ..money import fmt_table
 from ..store.api import EventStore, StoredEvent
+from ..voids import cancelled_by
 
 
 def list_households(store: EventStore) -> list[str]:
@@ -56,11 +57,11 @@ def event_history(
     known_on: date | None = None,
 ) -> list[dict[str, Any]]:
     """The household's events in version order (as recorded by ``known_on``), filtered by
-    person, tax year and kind; each row names the void that cancelled it (``voided_by``)."""
+    person, tax year and kind; each row names the void in force that cancels it (``voided_by``; :mod:`ledger.voids`)."""
     stored = store.load(household, known_on)
     if not stored:
         raise NotFound(f"no household {household!r}")
-    voided = {s.event.target: s.event.id for s in stored if isinstance(s.event, ev.Void)}
+    voided = cancelled_by(s.event for s in stored)
     rows = []
     for s in stored:
         e = s.event

@@ -28,6 +28,7 @@ from ..ledgerfile import (
 from ..ledgerfile.read import FORMATS, Node, RawLedger
 from ..store.api import StoredEvent
 from ..store.hashing import GENESIS, utc
+from ..voids import cancelled_by
 from .forking import openable_elsewhere, usable_cpus
 
 RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
@@ -280,7 +281,8 @@ def record_event(
 
     Without an ``id``, an event identical to one already stored is recorded again (two
     identical deposits are two facts); a person or household record identical to the
-    stored one is not repeated (the stored event is returned).
+    stored one is not repeated (the stored event is returned); if it was voided, the
+    voids cancelling it are voided, so it is in force again.
     """
     kind = RECORD_ALIASES.get(kind, kind)
     label = f"record {kind}"
@@ -295,10 +297,30 @@ def record_event(
     event = ledger.all_events()[0] if kind in ev.INTERNAL_KINDS else ledger.events[0]
     by_id = {s.event.id: s for s in stored}
     if event.id in by_id:
-        if kind in ev.INTERNAL_KINDS or raw_fields.get("id"):
+        if kind in ev.INTERNAL_KINDS:
+            _restore(store, household, version, stored, event.id, recorded_by)
+            return by_id[event.id]
+        if raw_fields.get("id"):
             return by_id[event.id]  # same content (checked by validation)
         event = _fresh_id(event, set(by_id))
     return store.append(household, version, [event], recorded_by)[0]
+
+
+def _restore(store, household, version, stored, record_id, recorded_by) -> None:
+    """A person or household record recorded again while voided: void the voids in force
+    that cancel it, so the same record is in force again (an export holds one record)."""
+    events = [s.event for s in stored]
+    out = cancelled_by(events)
+    if record_id not in out:
+        return
+    taken = {e.id for e in events}
+    undo = []
+    for e in events:
+        if isinstance(e, ev.Void) and e.target == record_id and e.id not in out:
+            draft = ev.Void(id="", target=e.id, reason=f"{record_id} recorded again")
+            undo.append(_fresh_id(draft, taken))
+            taken.add(undo[-1].id)
+    store.append(household, version, undo, recorded_by)
 
 
 def _fresh_id(event: ev.Event, taken: set[str]) -> ev.Event:
@@ -330,9 +352,11 @@ def void_event(
         )
     household = households[0]
     stored, version = _load(store, household)
-    for s in stored:
-        if isinstance(s.event, ev.Void) and s.event.target == event_id:
-            raise LedgerError(f"event {event_id!r} is already voided by {s.event.id!r}")
+    by = cancelled_by(s.event for s in stored).get(event_id)
+    if by is not None:
+        raise LedgerError(
+            f"event {event_id!r} is already voided by {by!r} (void {by!r} to restore it)"
+        )
     draft = ev.Void(id="", target=event_id, reason=str(reason).strip())
     void = _fresh_id(draft, {s.event.id for s in stored})
     return store.append(household, version, [void], recorded_by)[0]

@@ -22,6 +22,7 @@ from ..intake.forms import FormRefused
 from ..ledgerfile import Known, validate_ledger
 from ..ledgerfile.read import Node, RawLedger
 from ..store.api import EventStore, StoredEvent
+from ..voids import in_force
 from .importing import _fresh_id, _load, _record_tree
 
 
@@ -38,8 +39,7 @@ def person_facts(store: EventStore, household: str, person: str) -> PersonFacts:
     stored = [s.event for s in store.load(household)]
     if not stored:
         raise LedgerError(f"no household {household!r}: create it with `record household`")
-    voided = {e.target for e in stored if isinstance(e, ev.Void)}
-    live = [e for e in stored if e.id not in voided and getattr(e, "person", None) == person]
+    live = [e for e in in_force(stored) if getattr(e, "person", None) == person]
     born = None
     died = disabled = None
     year_end: dict[int, ev.IraYearEndValue] = {}

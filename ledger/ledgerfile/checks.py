@@ -7,13 +7,14 @@ Over-limit contributions are not problems here: see :mod:`.limits` (warnings).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .. import events as ev
 from .. import yearly
 from ..errors import MissingFact
+from ..voids import void_loops
 from .read import Node
 
 CONTRIBUTION_KINDS = ("roth_contribution", "ira_contribution", "plan_roth_contribution")
@@ -35,10 +36,16 @@ def reason(exc: MissingFact) -> str:
 
 
 def cross_checks(
-    built: list[tuple[ev.Event, Node]], people: Mapping[str, date], known, out
+    built: list[tuple[ev.Event, Node]],
+    people: Mapping[str, date],
+    known,
+    out,
+    record_ids: Iterable[str] = (),
 ) -> None:
+    """``record_ids``: the ids of the file's household and person records (a void may
+    name them: export writes such voids)."""
     ctx = Ctx(out, known)
-    file_ids = {e.id for e, _ in built}
+    file_ids = {e.id for e, _ in built} | set(record_ids)
     seen: dict[str, int | None] = {}
     owners = dict(known.plan_owners)
     for event, node in built:
@@ -62,6 +69,7 @@ def cross_checks(
         check = KIND_CHECKS.get(event.kind)
         if check is not None:
             check(event, node, ctx)
+    _check_void_loops(built, ctx)
 
 
 def _check_stored(event: ev.Event, node: Node, ctx: Ctx) -> None:
@@ -99,6 +107,20 @@ def _check_void(event: ev.Void, node: Node, file_ids: set[str], ctx: Ctx) -> Non
         ctx.add(node, "target", "a void cannot cancel itself")
     elif event.target not in file_ids and event.target not in ctx.known.events:
         ctx.add(node, "target", f"no event {event.target!r} in this file or the household")
+
+
+def _check_void_loops(built: list[tuple[ev.Event, Node]], ctx: Ctx) -> None:
+    """Voids naming each other in a loop cancel nothing consistently (ledger.voids)."""
+    nodes = {e.id: n for e, n in built if isinstance(e, ev.Void)}
+    if not nodes:
+        return
+    stored = [e for e in ctx.known.events.values() if isinstance(e, ev.Void)]
+    for loop in void_loops(stored + [e for e, _ in built if isinstance(e, ev.Void)]):
+        if len(loop) == 1:
+            continue  # a void naming itself: _check_void says so
+        first = next(i for i in loop if i in nodes)
+        chain = " -> ".join([*loop, loop[0]])
+        ctx.add(nodes[first], "target", f"voids cancel each other in a loop ({chain})")
 
 
 def _deadline(event, node: Node, ctx: Ctx) -> None:

@@ -24,18 +24,13 @@ from .. import yearly
 from ..dates import age_on, end_of_year
 from ..errors import MissingFact
 from ..money import fmt_table
+from ..voids import in_force
 
 
 def _births(people: Iterable[ev.PersonAdded] | Mapping[str, date]) -> dict[str, date]:
     if isinstance(people, Mapping):
         return dict(people)
     return {p.person: p.born for p in people}  # later records win
-
-
-def _live(events: Iterable[ev.Event]) -> list[ev.Event]:
-    events = list(events)
-    voided = {e.target for e in events if isinstance(e, ev.Void)}
-    return [e for e in events if e.id not in voided]
 
 
 def contribution_warnings(
@@ -46,7 +41,7 @@ def contribution_warnings(
     ira: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     roth_deferrals: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     additions: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
-    for e in _live(events):
+    for e in in_force(events):
         if isinstance(e, (ev.RothContribution, ev.IraContribution)):
             ira[(e.person, e.tax_year)] += e.amount
         elif isinstance(e, ev.RothContributionReturn):

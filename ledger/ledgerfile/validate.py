@@ -117,7 +117,8 @@ def validate_ledger(raw: RawLedger, known: Known | None = None) -> LedgerFile:
     people = _people(root.get("people"), known, out, listed)
     built = _events(root.get("events"), out)
     # a person listed with a problem still counts as listed (no cascade of errors)
-    cross_checks(built, {**known.people, **listed}, known, out)
+    head = [household_event_id(household_name)] if household_name is not None else []
+    cross_checks(built, {**known.people, **listed}, known, out, head + [p.id for p in people])
     if out.problems:
         raise InvalidInput(sorted(out.problems, key=lambda p: p.line or 0))
     return LedgerFile(

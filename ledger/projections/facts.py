@@ -1,8 +1,8 @@
 """Fold a household's stored events into plain facts: people and their active events.
 
 A pure fold (STYLE.md example 2): no validation, no clock, no id generation. ``void``
-events cancel their target (a void can itself be voided, which restores the target);
-both stay in the history. ``person_added`` events: the latest record of a person wins.
+events cancel their target (a void can itself be voided, which restores the target;
+:mod:`ledger.voids` decides); both stay in the history. ``person_added`` events: the latest record of a person wins.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import date
 
 from ..errors import MissingFact, NotFound
 from ..events import Event, HouseholdNamed, PersonAdded, PersonDied, PersonDisabled, Void
+from ..voids import voided_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +46,6 @@ class HouseholdFacts:
             raise NotFound(
                 f"no person {person_id!r} in household {self.id!r} (people: {known})"
             ) from None
-
-
-def voided_ids(events: list[Event]) -> frozenset[str]:
-    voided: set[str] = set()
-    for ev in reversed(events):
-        if isinstance(ev, Void) and ev.id not in voided:
-            voided.add(ev.target)
-    return frozenset(voided)
 
 
 def fold(household: str, events: Iterable[Event]) -> HouseholdFacts:
