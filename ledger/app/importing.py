@@ -28,7 +28,7 @@ from ..ledgerfile import (
 from ..ledgerfile.read import FORMATS, Node, RawLedger
 from ..store.api import StoredEvent
 from ..store.hashing import GENESIS, utc
-from ..voids import cancelled_by
+from ..voids import cancelled_by, in_force
 from .forking import openable_elsewhere, usable_cpus
 
 RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
@@ -84,7 +84,7 @@ def _plan(store, path: str | Path, existing: set[str] | None = None) -> _Plan:
     candidates = ledger.all_events()
     new = [e for e in candidates if e.id not in known.events]
     everything = [s.event for s in stored] + new
-    warnings = contribution_warnings(_people(everything), everything)
+    warnings = contribution_warnings(_people(in_force(everything)), everything)
     return _Plan(
         ledger.household,
         version,

@@ -21,6 +21,7 @@ from .. import events as ev
 from ..dates import parse_date
 from ..errors import InvalidInput, Problem
 from ..money import parse_money
+from ..voids import voided_ids
 from .checks import cross_checks
 from .read import Node, RawLedger
 
@@ -36,7 +37,7 @@ _BORN = next(s for s in ev.FIELDS["person_added"] if s.name == "born")
 class Known:
     """What the store already holds for the household (empty for a new one)."""
 
-    people: Mapping[str, date] = field(default_factory=dict)  # person -> latest birth date
+    people: Mapping[str, date] = field(default_factory=dict)  # person -> latest birth date in force
     events: Mapping[str, ev.Event] = field(default_factory=dict)  # every stored event by id
     plan_owners: Mapping[str, str] = field(default_factory=dict)  # plan -> person
     today: date | None = None
@@ -46,9 +47,11 @@ class Known:
         people: dict[str, date] = {}
         by_id: dict[str, ev.Event] = {}
         owners: dict[str, str] = {}
+        events = list(events)
+        voided = voided_ids(events)
         for event in events:
             by_id[event.id] = event
-            if isinstance(event, ev.PersonAdded):
+            if isinstance(event, ev.PersonAdded) and event.id not in voided:
                 people[event.person] = event.born
             plan = getattr(event, "plan", None)
             if plan is not None:
