@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULES = ("ledger_cmds", "report_cmds", "db_cmds", "plan_cmds", "forms_cmds", "batch_cmds")
+MODULES = (
+    "ledger_cmds",
+    "report_cmds",
+    "db_cmds",
+    "plan_cmds",
+    "forms_cmds",
+    "batch_cmds",
+    "web_cmds",
+)
 
 #: each top-level command and the modules that define it or add subcommands to it
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
@@ -23,6 +31,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "plan": ("plan_cmds",),
     "db": ("db_cmds",),
     "verify": ("db_cmds",),
+    "serve": ("web_cmds",),
+    "user": ("web_cmds",),
 }
 
 

@@ -212,3 +212,13 @@ def totals(rows: list[dict]) -> dict[str, Decimal]:
         k: sum((Decimal(r[k] or 0) for r in rows), ZERO)
         for k in ("distributions", "taxable_amount", "additional_tax")
     }
+
+
+def write_csv(rows: Iterator[dict], out) -> None:
+    """The batch as CSV (``report batch --format csv`` and the web desk's download)."""
+    import csv
+
+    w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow(r)

@@ -447,3 +447,9 @@ A layer's 10% clock runs five taxable years from January 1 of its year (\u00a740
 <code>roth-ledger report withdrawals --format json</code>; keep with the return's workpapers.</footer>
 </body></html>
 """
+
+
+def layers_chart(report: dict, basis_before: dict, basis_after: dict) -> str:
+    """The page's chart of the basis layers and their clocks (an inline SVG, escaped),
+    for a page that shows it on its own; empty when there are no layers."""
+    return _chart(report, basis_before, basis_after)

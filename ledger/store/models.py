@@ -21,9 +21,12 @@ import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
+    ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -35,7 +38,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 #: Alembic revision the code expects (checked cheaply on open; a test ties it to the scripts).
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 #: Position is BIGINT on servers; on SQLite it must be plain INTEGER to alias the rowid.
 POSITION_TYPE = BigInteger().with_variant(Integer(), "sqlite")
@@ -75,5 +78,47 @@ class EventRow(SQLModel, table=True):
     hash: str = Field(sa_column=Column("hash", String(64), nullable=False))
 
 
+class UserRow(SQLModel, table=True):
+    """Someone who signs in to the web desk (migration 0002): ``role`` is ``preparer``
+    (every household) or ``client`` (``household`` only); ``password_hash`` an argon2id
+    hash; ``failed_logins`` in a row and ``locked_until`` (Unix seconds) for lock-out."""
+
+    __tablename__ = "users"
+    __table_args__ = (PrimaryKeyConstraint("username", name="pk_users"),)
+
+    username: str = Field(sa_column=Column("username", String(), primary_key=True))
+    role: str = Field(sa_column=Column("role", String(), nullable=False))
+    household: str | None = Field(
+        default=None, sa_column=Column("household", String(), nullable=True)
+    )
+    password_hash: str = Field(sa_column=Column("password_hash", String(), nullable=False))
+    disabled: bool = Field(sa_column=Column("disabled", Boolean(), nullable=False))
+    failed_logins: int = Field(sa_column=Column("failed_logins", Integer(), nullable=False))
+    locked_until: int | None = Field(
+        default=None, sa_column=Column("locked_until", BigInteger(), nullable=True)
+    )
+    created_at: int = Field(sa_column=Column("created_at", BigInteger(), nullable=False))
+
+
+class WebSessionRow(SQLModel, table=True):
+    """A signed-in browser (migration 0002): the SHA-256 of its cookie's token, its CSRF
+    token and when it expires (Unix seconds)."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (
+        PrimaryKeyConstraint("token_hash", name="pk_web_sessions"),
+        ForeignKeyConstraint(["username"], ["users.username"], name="fk_web_sessions_username"),
+        Index("ix_web_sessions_username", "username"),
+    )
+
+    token_hash: str = Field(sa_column=Column("token_hash", String(64), primary_key=True))
+    username: str = Field(sa_column=Column("username", String(), nullable=False))
+    csrf_token: str = Field(sa_column=Column("csrf_token", String(), nullable=False))
+    created_at: int = Field(sa_column=Column("created_at", BigInteger(), nullable=False))
+    expires_at: int = Field(sa_column=Column("expires_at", BigInteger(), nullable=False))
+
+
 EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
+USERS: Table = UserRow.__table__  # type: ignore[assignment]
+WEB_SESSIONS: Table = WebSessionRow.__table__  # type: ignore[assignment]
 METADATA: MetaData = SQLModel.metadata

@@ -1,0 +1,65 @@
+"""The ASGI application: routes, and the ledger it serves.
+
+``create_app(db)`` opens the ledger named by ``db`` (as ``--db`` does) once per server
+process; ``app_from_env`` is the factory uvicorn's worker processes call (the ledger
+named by ``$ROTH_LEDGER_DB``, which ``roth-ledger serve`` sets).
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from . import api, desk, household, login
+from .security import view
+
+LIMIT_BODY = 1_000_000  # a form is a few kilobytes; refuse anything near a megabyte
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/", view(login.home)),
+        Route("/login", view(login.login_form, signed_in=False), methods=["GET"]),
+        Route("/login", view(login.login_post, signed_in=False), methods=["POST"]),
+        Route("/logout", view(login.logout), methods=["POST"]),
+        Route("/households/{household}", view(household.overview)),
+        Route("/households/{household}/record", view(household.record), methods=["GET", "POST"]),
+        Route(
+            "/households/{household}/forms/{form}",
+            view(household.tax_form),
+            methods=["GET", "POST"],
+        ),
+        Route(
+            "/households/{household}/events/{event_id}/void",
+            view(household.void),
+            methods=["POST"],
+        ),
+        Route("/households/{household}/people/{person}/basis", view(household.basis)),
+        Route("/households/{household}/people/{person}/plan", view(household.plan)),
+        Route("/households/{household}/people/{person}/reports/{kind}", view(household.report)),
+        Route("/desk", view(desk.clients)),
+        Route("/desk/batch", view(desk.batch)),
+        Route("/desk/batch.csv", view(desk.batch_csv)),
+        Route("/api/households/{household}/reports/{kind}", view(api.report, api=True)),
+    ]
+
+
+def create_app(db: str | None = None, store=None) -> Starlette:
+    """The web desk over the ledger ``db`` (or an already open ``store``)."""
+    from ..app.session import open_ledger
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        app.state.store.close()
+
+    app = Starlette(routes=routes(), lifespan=lifespan)
+    app.state.store = store if store is not None else open_ledger(db)
+    return app
+
+
+def app_from_env() -> Starlette:
+    return create_app(os.environ.get("ROTH_LEDGER_DB"))

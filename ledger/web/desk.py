@@ -1,0 +1,81 @@
+"""The preparer's desk: clients (with search) and what each is missing for a tax year,
+and the batch of a tax year with its CSV. A client asking for any of it gets 404."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from urllib.parse import quote
+
+from starlette.responses import Response
+
+from ..app import desk, reporting
+from ..app.batch import COLUMNS, totals, write_csv
+from . import params
+from .render import page
+from .security import Ctx, Refused
+
+
+def _preparer(ctx: Ctx) -> None:
+    if ctx.user.role != "preparer":
+        raise Refused(404, "not found")
+
+
+def _year(ctx: Ctx) -> int:
+    return params.year(ctx, "tax_year", required=False) or date.today().year - 1
+
+
+def clients(ctx: Ctx):
+    _preparer(ctx)
+    year = _year(ctx)
+    policy = params.policy(ctx)
+    query = ctx.query("q", "")
+    found, matched = desk.find_clients(ctx.store, query, limit=50)
+    status = {c.household: desk.client_status(ctx.store, c.household, year, policy) for c in found}
+    return page(
+        ctx,
+        "desk.html",
+        title="Clients",
+        clients=found,
+        matched=matched,
+        status=status,
+        query=query,
+        year=year,
+        quote=quote,
+    )
+
+
+def _rows(ctx: Ctx, year: int) -> list[dict]:
+    policy = params.policy(ctx)
+    known_on = params.day(ctx, "as_known_on")
+    # one process: forking a threaded server is not safe
+    return list(reporting.batch_report(ctx.store, year, policy, known_on, jobs=1))
+
+
+def batch(ctx: Ctx):
+    _preparer(ctx)
+    year = _year(ctx)
+    rows = _rows(ctx, year) if ctx.query("tax_year") else None
+    return page(
+        ctx,
+        "batch.html",
+        title=f"Batch {year}",
+        year=year,
+        rows=rows,
+        columns=COLUMNS,
+        totals=totals(rows) if rows else None,
+        query=str(ctx.request.query_params),
+        quote=quote,
+    )
+
+
+def batch_csv(ctx: Ctx):
+    _preparer(ctx)
+    year = params.year(ctx, "tax_year")
+    out = io.StringIO()
+    write_csv(_rows(ctx, year), out)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="roth-batch-{year}.csv"'},
+    )

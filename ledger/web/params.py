@@ -1,0 +1,45 @@
+"""Query parameters, read with the command line's own readers; a bad one is a 400 that
+names the parameter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..app import session
+from ..dates import DateError, parse_date
+from .security import Ctx, Refused
+
+
+def year(ctx: Ctx, name: str, required: bool = True) -> int | None:
+    raw = ctx.query(name)
+    if raw is None:
+        if required:
+            raise Refused(400, f"{name}: missing (a tax year, e.g. 2024)")
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Refused(400, f"{name}: {raw!r} is not a year") from None
+    if not 1975 <= value <= 2100:
+        raise Refused(400, f"{name}: {value} is not a plausible tax year")
+    return value
+
+
+def day(ctx: Ctx, name: str) -> date | None:
+    raw = ctx.query(name)
+    if raw is None:
+        return None
+    try:
+        return parse_date(raw)
+    except DateError as exc:
+        raise Refused(400, f"{name}: {exc}") from None
+
+
+def policy(ctx: Ctx):
+    ratio = ctx.query("ratio_precision", "exact")
+    irr = ctx.query("irr_recapture", "carry")
+    if ratio not in session.RATIO_PRECISIONS:
+        raise Refused(400, f"ratio_precision: {ratio!r} is not one of exact, 3")
+    if irr not in session.IRR_RECAPTURES:
+        raise Refused(400, f"irr_recapture: {irr!r} is not one of carry, none")
+    return session.policy(ratio, irr)
