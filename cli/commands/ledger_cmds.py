@@ -179,16 +179,6 @@ def record() -> None:
     """
 
 
-def _describe(spec: ev.FieldSpec) -> str:
-    extra = [spec.type]
-    if spec.required:
-        extra.append("required")
-    elif spec.default is not None:
-        default = spec.default
-        extra.append(f"default {str(default).lower() if isinstance(default, bool) else default}")
-    return f"{spec.help} [{', '.join(extra)}]"
-
-
 def _option(name: str, help_text: str, dest: str | None = None) -> click.Option:
     decls = [f"--{name.replace('_', '-')}"]
     if "_" in name:
@@ -213,22 +203,9 @@ def _record_command(name: str, kind: str) -> click.Command:
     household = click.Option(
         ["--household", "-H", "household"], required=True, metavar="H", help="Household id."
     )
-    if kind == "person_added":
-        params = [
-            household,
-            _option("id", "the person's id, e.g. dana [required]"),
-            _option("name", "full name [text]"),
-            _option("born", "birth date, YYYY-MM-DD (sets age 59½) [required]"),
-        ]
-    elif kind == "household_named":
-        params = [household, _option("name", "the household's display name [required]")]
-    else:
-        params = [household, _option("id", "event id (optional; generated when absent)")]
-        params += [_option(s.name, _describe(s)) for s in ev.FIELDS[kind]]
-        params += [
-            _option("memo", "free-text note"),
-            _option("source", 'the document it came from, e.g. "1099-R Fidelity 2022"'),
-        ]
+    from ledger.app.entry import entry_fields  # the web desk's form offers the same
+
+    params = [household, *(_option(f.name, f.help) for f in entry_fields(kind))]
     cls = ev.KINDS[kind]
     example = " ".join(f"--{s.name.replace('_', '-')} ..." for s in ev.FIELDS[kind] if s.required)
     doc = (

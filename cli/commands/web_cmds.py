@@ -117,16 +117,12 @@ def user_add(ctx, name, role, household) -> None:
 @click.pass_context
 def user_list(ctx) -> None:
     """List the users: name, role, household, state."""
-    import time
+    from ledger.app.accounts import list_users
 
-    from ledger.app.accounts import is_locked, list_users
-
-    now = time.time()
-    users = list_users(get_store(ctx))
     click.echo(f"{'NAME':<20} {'ROLE':<9} {'HOUSEHOLD':<20} STATE")
-    for u in users:
-        state = "disabled" if u.disabled else "locked" if is_locked(u, now) else "active"
-        click.echo(f"{u.username:<20} {u.role:<9} {u.household or '-':<20} {state}")
+    for listed in list_users(get_store(ctx)):
+        u = listed.user
+        click.echo(f"{u.username:<20} {u.role:<9} {u.household or '-':<20} {listed.state}")
 
 
 @user.command("disable")

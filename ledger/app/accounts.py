@@ -127,8 +127,19 @@ def add_user(
     return user, notes
 
 
-def list_users(store) -> list[User]:
-    return rows.list_users(store)
+@dataclass(frozen=True, slots=True)
+class Listed:
+    user: User
+    state: str  # active | locked | disabled
+
+
+def list_users(store, now: float | None = None) -> list[Listed]:
+    """Every user, by name, with their state."""
+    now = time.time() if now is None else now
+    return [
+        Listed(u, "disabled" if u.disabled else "locked" if is_locked(u, now) else "active")
+        for u in rows.list_users(store)
+    ]
 
 
 def disable_user(store, username: str) -> None:

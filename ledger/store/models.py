@@ -1,4 +1,5 @@
-"""The one table of the event store, ``events``, as a SQLModel table class.
+"""The event store's table, ``events``, as a SQLModel table class (and, at the end, the
+web desk's ``users`` and ``web_sessions``).
 
 The schema itself is owned by the Alembic revisions in ``migrations/``; this class is the
 metadata they are checked against (a test proves migrated schema and metadata agree).

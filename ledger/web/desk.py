@@ -31,14 +31,16 @@ def clients(ctx: Ctx):
     policy = params.policy(ctx)
     query = ctx.query("q", "")
     found, matched = desk.find_clients(ctx.store, query, limit=50)
-    status = {c.household: desk.client_status(ctx.store, c.household, year, policy) for c in found}
+    statuses = {
+        c.household: desk.client_status(ctx.store, c.household, year, policy) for c in found
+    }
     return page(
         ctx,
         "desk.html",
         title="Clients",
         clients=found,
         matched=matched,
-        status=status,
+        statuses=statuses,
         query=query,
         year=year,
         quote=quote,
