@@ -8,6 +8,7 @@ named by ``$ROTH_LEDGER_DB``, which ``roth-ledger serve`` sets).
 from __future__ import annotations
 
 import os
+import secrets
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -16,7 +17,7 @@ from starlette.routing import Route
 from . import api, desk, household, login
 from .security import view
 
-LIMIT_BODY = 1_000_000  # a form is a few kilobytes; refuse anything near a megabyte
+SECRET_ENV = "ROTH_LEDGER_WEB_SECRET"
 
 
 def routes() -> list[Route]:
@@ -58,7 +59,20 @@ def create_app(db: str | None = None, store=None) -> Starlette:
 
     app = Starlette(routes=routes(), lifespan=lifespan)
     app.state.store = store if store is not None else open_ledger(db)
+    app.state.secret = _secret()
     return app
+
+
+def _secret() -> bytes:
+    """The key that signs sign-in form tokens: ``$ROTH_LEDGER_WEB_SECRET`` (hex; `serve`
+    makes one for all its workers), else a new one for this process."""
+    given = os.environ.get(SECRET_ENV)
+    if given:
+        try:
+            return bytes.fromhex(given)
+        except ValueError:
+            return given.encode()
+    return secrets.token_bytes(32)
 
 
 def app_from_env() -> Starlette:

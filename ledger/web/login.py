@@ -13,7 +13,7 @@ from .security import (
     Refused,
     clear_session_cookie,
     login_csrf,
-    same,
+    login_csrf_ok,
     set_login_csrf_cookie,
     set_session_cookie,
 )
@@ -47,7 +47,7 @@ def login_form(ctx: Ctx):
 
 
 def login_post(ctx: Ctx):
-    if not same(ctx.form.get("csrf_token"), ctx.request.cookies.get(LOGIN_CSRF_COOKIE)):
+    if not login_csrf_ok(ctx.request, ctx.form.get("csrf_token")):
         raise Refused(403, "refused: missing or wrong CSRF token (reload the sign-in page)")
     username = (ctx.form.get("username") or "").strip()
     try:

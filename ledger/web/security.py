@@ -6,8 +6,10 @@
   and ends with the session's expiry.
 * Every state-changing request (POST) must carry the session's CSRF token as the form
   field ``csrf_token`` (or the header ``X-CSRF-Token``); the sign-in form, before any
-  session, uses a double-submit token: a random cookie that the form must repeat.
-  A missing or wrong token is refused (403) before anything else runs.
+  session, carries a token the server signed (HMAC-SHA256, one hour), which must also
+  equal the sign-in cookie when the browser holds it (double submit). A browser's
+  ``Origin`` must be this site. A missing or wrong token is refused (403) before
+  anything else runs.
 * A household the user may not see is answered exactly as one that does not exist (404).
 * Every response carries a strict Content-Security-Policy (no script at all), no-store
   caching, ``X-Frame-Options: DENY`` and ``nosniff``.
@@ -15,8 +17,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,13 +111,57 @@ def clear_session_cookie(response: Response, secure: bool) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure)
 
 
+LOGIN_TOKEN_SECONDS = 3600
+
+
+def _sign(secret: bytes, stamp: str, nonce: str) -> str:
+    return hmac.new(secret, f"login:{stamp}:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_login_token(secret: bytes, now: float | None = None) -> str:
+    stamp = str(int(time.time() if now is None else now))
+    nonce = secrets.token_urlsafe(16)
+    return f"{stamp}.{nonce}.{_sign(secret, stamp, nonce)}"
+
+
+def login_token_valid(secret: bytes, token: str | None, now: float | None = None) -> bool:
+    """A sign-in form token this server issued within the last hour."""
+    stamp, _, rest = (token or "").partition(".")
+    nonce, _, mac = rest.partition(".")
+    if not (stamp.isdigit() and nonce and mac):
+        return False
+    age = (time.time() if now is None else now) - int(stamp)
+    return 0 <= age <= LOGIN_TOKEN_SECONDS and hmac.compare_digest(mac, _sign(secret, stamp, nonce))
+
+
 def login_csrf(request: Request) -> tuple[str, bool]:
-    """The sign-in form's token: the browser's cookie if it has one, else a new one
-    (True: the cookie must be set)."""
+    """The sign-in form's token: the browser's cookie if it holds a live one, else a new
+    one (True: the cookie must be set)."""
+    secret = request.app.state.secret
     token = request.cookies.get(LOGIN_CSRF_COOKIE)
-    if token and 20 <= len(token) <= 100:
+    if login_token_valid(secret, token, time.time() + 300):  # 5 minutes left at least
         return token, False
-    return secrets.token_urlsafe(32), True
+    return new_login_token(secret), True
+
+
+def login_csrf_ok(request: Request, sent: str | None) -> bool:
+    """The sign-in form's token is one this server signed, recently, and (when the
+    browser holds the sign-in cookie) the cookie's own: a double submit, which a page
+    of another site cannot make."""
+    if not login_token_valid(request.app.state.secret, sent):
+        return False
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
+    return cookie is None or same(cookie, sent)
+
+
+def same_origin(request: Request) -> bool:
+    """A browser's POST names the page it came from in ``Origin``: it must be this site
+    (clients that send no Origin are judged by their CSRF token alone)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    host = request.headers.get("host", "")
+    return origin.split("://", 1)[-1].rstrip("/") == host
 
 
 def set_login_csrf_cookie(response: Response, token: str, secure: bool) -> None:
@@ -145,6 +193,8 @@ def view(
         ctx = Ctx(request, store, secure=is_secure(request))
         try:
             if request.method == "POST":
+                if not same_origin(request):
+                    raise Refused(403, "refused: the form was sent from another site")
                 ctx.form = await _form(request)
             if signed_in:
                 token = request.cookies.get(SESSION_COOKIE)

@@ -16,10 +16,15 @@ def serve(
     """Serve the ledger ``db`` until interrupted. Worker processes open the ledger
     themselves (``$ROTH_LEDGER_DB``); with ``forwarded_allow_ips`` (the TLS proxy's
     address) the proxy's X-Forwarded-Proto/-For are believed, so cookies get ``Secure``."""
+    import secrets
+
     import uvicorn
+
+    from .app import SECRET_ENV
 
     if db:
         os.environ["ROTH_LEDGER_DB"] = db
+    os.environ.setdefault(SECRET_ENV, secrets.token_hex(32))  # one key for every worker
     uvicorn.run(
         "ledger.web.app:app_from_env",
         factory=True,

@@ -4,7 +4,14 @@ a household whose name is markup; a preparer and one client for each household."
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -130,3 +137,46 @@ def ana(app):
 @pytest.fixture(scope="module")
 def bo(app):
     return sign_in(app, "bo")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(tmp: Path):
+    """`roth-ledger serve` (a subprocess, on 127.0.0.1 only) over a fresh ledger
+    (:func:`make_ledger`); yields (base URL, ledger path)."""
+    db = make_ledger(tmp)
+    port = free_port()
+    env = {**os.environ, "ROTH_LEDGER_DB": str(db), "ROTH_LEDGER_USER": "cli"}
+    log = open(db.parent / "server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError((db.parent / "server.log").read_text()) from None
+            time.sleep(0.2)
+    try:
+        yield base, db
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

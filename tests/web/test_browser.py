@@ -13,16 +13,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from .conftest import PASSWORDS, ROOT, cli, make_ledger
+from .conftest import PASSWORDS, ROOT, cli, serving
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -34,6 +28,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("browser")) as running:
+        yield running
 
 
 def _missing(what: str):
@@ -49,46 +49,6 @@ def chromium() -> str:
     if not path:
         _missing("chromium is not installed (apt-get install chromium)")
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`roth-ledger serve` on a fresh ledger; yields (base URL, ledger path)."""
-    db = make_ledger(tmp_path_factory.mktemp("browser"))
-    port = free_port()
-    env = {**os.environ, "ROTH_LEDGER_DB": str(db), "ROTH_LEDGER_USER": "cli"}
-    log = open(db.parent / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError((db.parent / "server.log").read_text()) from None
-            time.sleep(0.2)
-    yield base, db
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +101,9 @@ def test_a_client_enters_a_1099r_and_the_report_agrees_with_the_cli(server, brow
     shot(page, "ana-04-recorded")
     page.goto(base + "/households/astra/people/p/reports/withdrawals?tax_year=2023&explain=1")
     shot(page, "ana-05-withdrawals-2023")
-    printed = cli(db, "report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2023", "--format", "json")
+    printed = cli(
+        db, "report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2023", "--format", "json"
+    )
     report = json.loads(printed.output)
     assert page.inner_text("#taxable-amount") == report["taxable_amount"]
     assert page.inner_text("#additional-tax") == report["additional_tax"]

@@ -301,3 +301,68 @@ def test_every_page_carries_the_security_headers(ana):
     assert page.headers["x-frame-options"] == "DENY"
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["cache-control"] == "no-store"
+
+
+def test_a_client_that_keeps_no_cookies_can_still_sign_in(app):
+    """The form's token is signed by the server, so a client that drops the sign-in
+    cookie (a script with no cookie jar) can sign in; a made-up or stale token cannot."""
+    from ledger.web.security import new_login_token
+
+    token = csrf_of(client(app).get("/login").text)
+    fresh = client(app)  # no cookies at all
+    data = {"username": "ana", "password": PASSWORDS["ana"]}
+    assert fresh.post("/login", data={**data, "csrf_token": token}).status_code == 303
+    stale = new_login_token(app.state.secret, now=1_000)
+    forged = new_login_token(b"another server's key")
+    for bad in (stale, forged, token[:-1] + ("0" if token[-1] != "0" else "1")):
+        assert client(app).post("/login", data={**data, "csrf_token": bad}).status_code == 403
+
+
+def test_with_the_sign_in_cookie_the_token_must_be_the_cookies(app):
+    mine, theirs = client(app), client(app)
+    csrf_of(mine.get("/login").text)
+    other_token = csrf_of(theirs.get("/login").text)
+    data = {"username": "ana", "password": PASSWORDS["ana"], "csrf_token": other_token}
+    assert mine.post("/login", data=data).status_code == 403
+
+
+def test_a_post_from_another_site_is_refused(ana):
+    done = ana.post(
+        "/logout", data={"csrf_token": ana.csrf}, headers={"Origin": "https://evil.example"}
+    )
+    assert done.status_code == 403
+    assert ana.get("/households/astra").status_code == 200
+
+
+# --- the preparer's desk -----------------------------------------------------------------
+
+
+def test_the_desk_lists_and_searches_clients(prep):
+    page = prep.get("/desk?tax_year=2022").text
+    assert "The Other Household" in page and "Astra" in page
+    found = prep.get("/desk?tax_year=2022&q=OTHER").text
+    assert "The Other Household" in found and "/households/astra" not in found
+    assert "1 household." in found
+
+
+def test_the_desk_says_what_is_missing_for_the_tax_year(prep):
+    """Astra's 2022: $200 additional tax (seed 004) with no exception recorded, and no
+    Roth year-end value; Other's 2022 withdrawal of $1,000 comes out of its $6,000 of
+    contributions (Reg. 1.408A-6 A-8): nothing owed, only the year-end value missing."""
+    page = prep.get("/desk?tax_year=2022").text
+    astra = page.split("/households/astra")[1].split("/households/evil")[0]
+    assert "additional tax 200.00 with no exception recorded" in astra
+    assert "no roth_year_end_value for 2022" in astra
+    other = page.split("/households/other")[1]
+    assert "no roth_year_end_value for 2022" in other
+    assert "with no exception recorded" not in other
+
+
+def test_the_desk_batch_csv_is_the_commands(ledger, prep):
+    printed = cli(ledger, "report", "batch", "--tax-year", "2022", "--format", "csv")
+    served = prep.get("/desk/batch.csv?tax_year=2022")
+    assert served.status_code == 200 and served.headers["content-type"].startswith("text/csv")
+    assert "attachment" in served.headers["content-disposition"]
+    assert served.text == printed.output
+    table = prep.get("/desk/batch?tax_year=2022").text
+    assert "48000.00" in table and "Download CSV" in table
