@@ -17,14 +17,26 @@ def db_url(ctx: click.Context) -> str | None:
     return ctx.find_root().obj.get("db")
 
 
-def get_store(ctx: click.Context) -> EventStore:
+def get_store(ctx: click.Context, write: bool = False, missing_ok: bool = False) -> EventStore:
+    """The ledger named by --db, opened once per run: read-only for a reading command
+    (the default), for appending with ``write``; ``missing_ok`` (a dry run): no ledger
+    yet reads as an empty one. Warnings about the ledger go to standard error once."""
     from ledger.app.session import open_ledger
 
     obj = ctx.find_root().obj
-    if obj.get("store") is None:
-        obj["store"] = open_ledger(obj.get("db"))
-        ctx.call_on_close(obj["store"].close)
-    return obj["store"]
+    store = obj.get("store")
+    if store is not None and (obj.get("writable") or not write):
+        return store
+    if store is not None:  # opened for reading, now needed for writing
+        store.close()
+    store = open_ledger(obj.get("db"), write=write, missing_ok=missing_ok)
+    ctx.call_on_close(store.close)
+    obj["store"], obj["writable"] = store, write
+    if not obj.get("noted"):
+        obj["noted"] = True
+        for note in getattr(store, "notes", ()):
+            click.echo(f"warning: {note}", err=True)
+    return store
 
 
 def recorded_by(ctx: click.Context) -> str:

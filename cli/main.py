@@ -35,6 +35,8 @@ class LedgerGroup(click.Group):
 
         try:
             return super().invoke(ctx)
+        except OSError as exc:  # writing standard output: a full disk, a closed pipe
+            ctx.exit(output_failed(exc))
         except Exception as exc:
             code = error_exit_code(exc)
             if code is None:  # click's own exceptions, and bugs
@@ -85,8 +87,37 @@ def register() -> None:
     load()
 
 
+def output_failed(exc: OSError) -> int:
+    """Say in one line that standard output could not be written; the exit code (7).
+    Standard output is pointed at /dev/null so that the interpreter's last flush is
+    quiet (a closed pipe would otherwise print a traceback at exit)."""
+    from ledger.app.output import EXIT_OUTPUT, cannot_write, silence
+
+    silence(sys.stdout)
+    try:
+        click.echo(f"error: {cannot_write('standard output', exc)}", err=True)
+    except OSError:
+        pass
+    return EXIT_OUTPUT
+
+
 def main(argv: list[str] | None = None) -> None:
-    cli.main(args=argv, prog_name="roth-ledger")
+    """The ``roth-ledger`` entry point: the command, then a checked flush of standard
+    output (a report that fills a full disk or a closed pipe ends with one line, exit 7)."""
+    code: int | str | None = 0
+    try:
+        cli.main(args=argv, prog_name="roth-ledger")
+    except SystemExit as exc:
+        code = exc.code
+    except OSError as exc:
+        code = output_failed(exc)
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        code = output_failed(exc)
+    except ValueError:  # stdout closed by the command
+        pass
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

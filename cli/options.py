@@ -61,3 +61,37 @@ def policy_options(f):
         return f(*args, policy=policy(ratio_precision, irr_recapture), **kwargs)
 
     return wrapper
+
+
+def output_options(f):
+    """``-o/--output FILE`` and ``--force`` (every file goes through ledger.app.output:
+    owner-only, never through a symbolic link, an existing file only with --force)."""
+    f = click.option(
+        "--force",
+        is_flag=True,
+        default=False,
+        help="With --output: replace FILE if it exists.",
+    )(f)
+    f = click.option(
+        "--output",
+        "-o",
+        default=None,
+        metavar="FILE",
+        help="Write to FILE (created owner-only; refused if it exists, unless --force) "
+        "instead of standard output.",
+    )(f)
+    return f
+
+
+def write_text(text: str, output: str | None, force: bool) -> None:
+    """Print ``text``, or write it to ``--output`` (ledger.app.output: the one place)."""
+    from ledger.app.output import write_output
+
+    write_output(text, output, force=force)
+
+
+def output_to(output: str | None, force: bool):
+    """A stream for streamed output: standard output or ``--output`` (see write_text)."""
+    from ledger.app.output import output_stream
+
+    return output_stream(output, force=force)

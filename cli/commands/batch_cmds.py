@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 
 import click
 
 from ..context import get_store
-from ..options import DATE, policy_options
+from ..options import DATE, output_options, output_to, policy_options
 from .report_cmds import report
 
 
@@ -39,9 +38,10 @@ from .report_cmds import report
     help="Processes to use; 0: one per core (up to 4) when the ledger holds "
     "20,000 events or more, else 1.",
 )
+@output_options
 @policy_options
 @click.pass_context
-def batch(ctx, tax_year, fmt, as_known_on, jobs, policy):
+def batch(ctx, tax_year, fmt, as_known_on, jobs, output, force, policy):
     """One row per person of every household with Roth activity in the tax year.
 
     Columns: distributions, taxable amount (Form 8606 line 25c), additional tax (Form 5329
@@ -55,11 +55,16 @@ def batch(ctx, tax_year, fmt, as_known_on, jobs, policy):
     Example:
       roth-ledger report batch --tax-year 2024 --format csv > 2024.csv
     """
-    from ledger.app.batch import COLUMNS
     from ledger.app.reporting import batch_report
 
     rows = batch_report(get_store(ctx), tax_year, policy, as_known_on, jobs)
-    out = sys.stdout
+    with output_to(output, force) as out:
+        _write_batch(rows, fmt, tax_year, out)
+
+
+def _write_batch(rows, fmt: str, tax_year: int, out) -> None:
+    from ledger.app.batch import COLUMNS
+
     if fmt == "csv":
         w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()

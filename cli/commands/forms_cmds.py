@@ -140,8 +140,9 @@ def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     """
     from ledger.app.intake import record_form_5498
 
+    store = get_store(ctx, write=not dry_run)
     outcome = record_form_5498(
-        get_store(ctx), household, person, tax_year, recorded_by(ctx), dry_run=dry_run, **boxes
+        store, household, person, tax_year, recorded_by(ctx), dry_run=dry_run, **boxes
     )
     _print(outcome)
 
@@ -252,8 +253,9 @@ def form_1099r(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     """
     from ledger.app.intake import record_form_1099r
 
+    store = get_store(ctx, write=not dry_run)
     outcome = record_form_1099r(
-        get_store(ctx), household, person, tax_year, recorded_by(ctx), dry_run=dry_run, **boxes
+        store, household, person, tax_year, recorded_by(ctx), dry_run=dry_run, **boxes
     )
     _print(outcome)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from datetime import date
 
 import click
@@ -17,6 +16,7 @@ from ledger import events as ev
 
 from ..context import get_store, recorded_by
 from ..main import cli
+from ..options import output_options, output_to
 
 
 class IsoDate(click.ParamType):
@@ -92,7 +92,11 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int) -> None:
     from ledger.app.importing import import_files
 
     results = import_files(
-        get_store(ctx), list(files), recorded_by(ctx), dry_run=dry_run, jobs=jobs
+        get_store(ctx, write=not dry_run, missing_ok=dry_run),
+        list(files),
+        recorded_by(ctx),
+        dry_run=dry_run,
+        jobs=jobs,
     )
     verb = "would import" if dry_run else "imported"
     for result in results if len(results) <= 20 else []:
@@ -128,10 +132,10 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int) -> None:
     default=None,
     help="Output format (default: from --output's extension, else yaml).",
 )
-@click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
+@output_options
 @click.option("--as-known-on", type=DATE, default=None, help=KNOWN_ON_HELP)
 @click.pass_context
-def export_cmd(ctx, household, fmt, output, as_known_on) -> None:
+def export_cmd(ctx, household, fmt, output, force, as_known_on) -> None:
     """Export a household as a ledger file that `import` reads back unchanged.
 
     Every event is written with its id, including voids, so export then import into an
@@ -145,7 +149,7 @@ def export_cmd(ctx, household, fmt, output, as_known_on) -> None:
     """
     from ledger.app.exporting import export_to
 
-    n = export_to(get_store(ctx), household, sys.stdout, fmt, output, as_known_on)
+    n = export_to(get_store(ctx), household, None, fmt, output, as_known_on, force)
     if output is not None:
         click.echo(f"exported {n} events of household {household} to {output}", err=True)
 
@@ -193,7 +197,7 @@ def _record_callback(kind: str):
         from ledger.app.importing import record_event
 
         raw = {k: v for k, v in values.items() if v is not None}
-        stored = record_event(get_store(ctx), household, kind, raw, recorded_by(ctx))
+        stored = record_event(get_store(ctx, write=True), household, kind, raw, recorded_by(ctx))
         click.echo(stored.event.id)
 
     return callback
@@ -251,7 +255,7 @@ def void_cmd(ctx, event_id, reason, household) -> None:
     """
     from ledger.app.importing import void_event
 
-    stored = void_event(get_store(ctx), event_id, reason, recorded_by(ctx), household)
+    stored = void_event(get_store(ctx, write=True), event_id, reason, recorded_by(ctx), household)
     click.echo(f"voided {event_id} in household {stored.household} (void event {stored.event.id})")
 
 
@@ -294,7 +298,7 @@ SHORT_KIND = {
 }
 
 
-def _table(rows: list[dict]) -> None:
+def _table(rows: list[dict], out) -> None:
     id_w = max([2] + [len(r["id"]) for r in rows])
     columns = [
         ("VER", 4, ">"),
@@ -313,7 +317,7 @@ def _table(rows: list[dict]) -> None:
     def fit(text: str, w: int) -> str:
         return text if len(text) <= w else text[: w - 1] + "~"
 
-    click.echo(" ".join(f"{h:{a}{w}}" for h, w, a in columns).rstrip())
+    out.write(" ".join(f"{h:{a}{w}}" for h, w, a in columns).rstrip() + "\n")
     for r in rows:
         cells = [
             f"{r['version']}{'x' if r['voided_by'] else ''}",
@@ -325,11 +329,12 @@ def _table(rows: list[dict]) -> None:
             r["recorded_at"][:10],
             r["recorded_by"],
         ]
-        click.echo(
+        out.write(
             " ".join(f"{fit(str(c), w):{a}{w}}" for c, (_, w, a) in zip(cells, columns)).rstrip()
+            + "\n"
         )
     if any(r["voided_by"] for r in rows):
-        click.echo("x = voided (see the void event naming it)")
+        out.write("x = voided (see the void event naming it)\n")
 
 
 @cli.command("events")
@@ -352,8 +357,9 @@ def _table(rows: list[dict]) -> None:
     help="Output format (default table, 80 columns).",
 )
 @click.option("--as-known-on", type=DATE, default=None, help=KNOWN_ON_HELP)
+@output_options
 @click.pass_context
-def events_cmd(ctx, household, person, tax_year, kind, fmt, as_known_on) -> None:
+def events_cmd(ctx, household, person, tax_year, kind, fmt, as_known_on, output, force) -> None:
     """List a household's events in the order they were recorded.
 
     Voided events stay in the list, marked `x` after their version (json/csv:
@@ -370,10 +376,15 @@ def events_cmd(ctx, household, person, tax_year, kind, fmt, as_known_on) -> None
     from ledger.app.history import event_history
 
     rows = event_history(get_store(ctx), household, person, tax_year, kind, as_known_on)
+    with output_to(output, force) as out:
+        _write_events(household, rows, fmt, out)
+
+
+def _write_events(household: str, rows: list[dict], fmt: str, out) -> None:
     if fmt == "json":
-        click.echo(json.dumps({"household": household, "events": rows}, indent=2))
+        out.write(json.dumps({"household": household, "events": rows}, indent=2) + "\n")
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\n")
         keys = [
             "version",
             "id",
@@ -390,4 +401,4 @@ def events_cmd(ctx, household, person, tax_year, kind, fmt, as_known_on) -> None
         for r in rows:
             writer.writerow(["" if r[k] is None else r[k] for k in keys])
     else:
-        _table(rows)
+        _table(rows, out)

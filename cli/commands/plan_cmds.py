@@ -6,7 +6,7 @@ import click
 
 from ..context import get_store
 from ..main import cli
-from ..options import DATE, policy_options, report_format
+from ..options import DATE, output_options, policy_options, report_format, write_text
 
 
 @cli.group()
@@ -34,9 +34,10 @@ def plan() -> None:
     help="A §72(t) exception that would apply (e.g. first_home) or its Form 5329 number.",
 )
 @report_format
+@output_options
 @policy_options
 @click.pass_context
-def withdrawal(ctx, household, person, on, amount, exception, fmt, policy):
+def withdrawal(ctx, household, person, on, amount, exception, fmt, output, force, policy):
     """What withdrawing X on DATE would cost, or how much is free of tax and penalty.
 
     \b
@@ -56,7 +57,7 @@ def withdrawal(ctx, household, person, on, amount, exception, fmt, policy):
     text = withdrawal_plan_text(
         get_store(ctx), household, person, on, policy, amount, exception, fmt
     )
-    click.echo(text, nl=False)
+    write_text(text, output, force)
 
 
 @plan.command("ladder")
@@ -70,9 +71,10 @@ def withdrawal(ctx, household, person, on, amount, exception, fmt, policy):
     help="Start from the ledger as of DATE (default: today).",
 )
 @report_format
+@output_options
 @policy_options
 @click.pass_context
-def ladder(ctx, household, person, as_of, fmt, policy):
+def ladder(ctx, household, person, as_of, fmt, output, force, policy):
     """The Roth conversion ladder: when each layer becomes penalty-free.
 
     For each conversion (and plan rollover) layer: the date its 5-year 10% clock ends and
@@ -87,4 +89,4 @@ def ladder(ctx, household, person, as_of, fmt, policy):
     text = ladder_text(
         get_store(ctx), household, person, as_of or datetime.date.today(), policy, fmt
     )
-    click.echo(text, nl=False)
+    write_text(text, output, force)

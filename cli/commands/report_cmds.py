@@ -6,7 +6,7 @@ import click
 
 from ..context import get_store
 from ..main import cli
-from ..options import DATE, policy_options, report_format
+from ..options import DATE, output_options, policy_options, report_format, write_text
 
 
 @cli.group()
@@ -37,6 +37,7 @@ def _common(f, formats=("table", "json", "csv")):
         help="Trace every figure to its events and the rule applied (JSON key 'explain').",
     )(f)
     f = report_format(f, formats)
+    f = output_options(f)
     f = policy_options(f)
     return f
 
@@ -52,6 +53,7 @@ def _emit(
     as_of=None,
     explain=False,
     output=None,
+    force=False,
 ):
     from ledger.app.reporting import report_text
 
@@ -68,13 +70,22 @@ def _emit(
         known_on=known_on,
         explain=explain,
     )
-    with click.open_file(output or "-", "w", encoding="utf-8") as out:
-        out.write(text)
+    write_text(text, output, force)
 
 
 def _year_report(kind: str, doc: str):
     @click.option("--tax-year", "-y", type=int, required=True, help="Tax year.")
-    def command(household, person, tax_year, as_known_on, fmt, policy, explain=False, output=None):
+    def command(
+        household,
+        person,
+        tax_year,
+        as_known_on,
+        fmt,
+        policy,
+        explain=False,
+        output=None,
+        force=False,
+    ):
         _emit(
             kind,
             household,
@@ -84,18 +95,11 @@ def _year_report(kind: str, doc: str):
             as_known_on,
             tax_year=tax_year,
             output=output,
+            force=force,
             explain=explain,
         )
 
     if kind == "withdrawals":  # a printable page (SPEC 6 plus issue item 4)
-        command = click.option(
-            "--output",
-            "-o",
-            type=click.Path(dir_okay=False, writable=True),
-            default=None,
-            metavar="FILE",
-            help="Write the report to FILE (default: stdout).",
-        )(command)
         command = _common(command, ("table", "json", "csv", "html"))
     else:
         command = _common(command)
@@ -153,7 +157,7 @@ _year_report(
     metavar="DATE",
     help="Basis as of this day (default: today).",
 )
-def basis(household, person, as_of, as_known_on, fmt, policy, explain):
+def basis(household, person, as_of, as_known_on, fmt, policy, explain, output, force):
     """What is carried forward as of a date.
 
     Regular-contribution basis, designated-Roth rollover basis, each conversion layer with
@@ -171,4 +175,6 @@ def basis(household, person, as_of, as_known_on, fmt, policy, explain):
         as_known_on,
         as_of=as_of or datetime.date.today(),
         explain=explain,
+        output=output,
+        force=force,
     )

@@ -184,7 +184,7 @@ def _share(
     try:
         from ..store import open_store
 
-        store = open_store(url)
+        store = open_store(url, read_only=True)
         try:
             with open(path, "w", encoding="utf-8") as out:
                 for row in _rows(store.iter_household_events(known_on, start, stop), year, policy):

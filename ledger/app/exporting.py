@@ -161,21 +161,21 @@ def format_for(output: str | None) -> str:
 def export_to(
     store: EventStore,
     household: str,
-    stdout: TextIO,
+    stdout: TextIO | None = None,
     fmt: str | None = None,
     output: str | None = None,
     known_on: date | None = None,
+    force: bool = False,
 ) -> int:
     """Export the household as ``fmt`` (default: from ``output``'s extension) to the file
-    ``output``, or to ``stdout``; the number of events written."""
+    ``output`` (written by :mod:`ledger.app.output`: owner-only, replaced only with
+    ``force``), or to ``stdout``; the number of events written."""
+    from .output import check_target, output_stream
+
+    if output is not None:
+        check_target(output, force)
     data = export_household(store, household, known_on)
     fmt = fmt or format_for(output)
-    if output is None:
-        write_export(data, fmt, stdout)
-    else:
-        try:
-            with open(output, "w", encoding="utf-8", newline="") as stream:
-                write_export(data, fmt, stream)
-        except OSError as exc:
-            raise LedgerError(f"cannot write {output}: {exc.strerror or exc}") from None
+    with output_stream(output, stdout, force) as stream:
+        write_export(data, fmt, stream)
     return len(data["events"])

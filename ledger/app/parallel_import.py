@@ -126,7 +126,7 @@ class _Reader:
         if self.store is None:
             from ..store import open_store
 
-            self.store = open_store(self.url)
+            self.store = open_store(self.url, read_only=True)
         return self.store.load(household)
 
 

@@ -29,12 +29,26 @@ EXIT_STORE = 5  # the database could not be used (bad URL, unreachable server, u
 EXIT_VERIFY = 6  # `verify` found a broken hash chain
 
 
-def open_ledger(db: str | None) -> EventStore:
+def open_ledger(db: str | None, write: bool = True, missing_ok: bool = False) -> EventStore:
     """The ledger named by ``db`` (a file path, ``sqlite:///path`` or a PostgreSQL URL;
-    None: ``$ROTH_LEDGER_DB``, else the per-user default file), migrated to head."""
+    None: ``$ROTH_LEDGER_DB``, else the per-user default file).
+
+    ``write``: created and migrated to head as needed. Otherwise (every command that only
+    reads) read-only: nothing is created or migrated, a read-only file works, a missing
+    ledger is ``NotFound`` ("no ledger at ..."); with ``missing_ok`` (a dry run) a
+    missing ledger reads as an empty one. The store's ``notes`` are warnings for the user
+    (a ledger file other users can read)."""
+    from ..errors import NotFound
     from ..store import open_store  # loads SQLAlchemy: only when a command needs the ledger
 
-    return open_store(db)
+    try:
+        return open_store(db, read_only=not write)
+    except NotFound:
+        if not missing_ok:
+            raise
+        from ..store.memory import MemoryStore
+
+        return MemoryStore()
 
 
 def policy(ratio_precision: str = "exact", irr_recapture: str = "carry") -> Policy:

@@ -11,7 +11,9 @@ SQLite and the sqlite3 driver".)
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine
@@ -29,17 +31,58 @@ SQLITE_PRAGMAS = (
 )
 
 
-def make_engine(url: URL) -> Engine:
-    """An engine for a resolved URL (see :func:`ledger.store.urls.resolve`)."""
+def make_engine(url: URL, read_only: bool = False) -> Engine:
+    """An engine for a resolved URL (see :func:`ledger.store.urls.resolve`).
+
+    ``read_only``: the engine cannot write. A SQLite file is opened ``mode=ro`` (never
+    created, its journal mode left alone), and ``immutable=1`` where even that fails
+    because neither the file nor its directory may be written by this user (a ledger on
+    read-only media, or another user's); a PostgreSQL session is
+    ``default_transaction_read_only``.
+    """
     if url.get_backend_name() == "sqlite":
         path = sqlite_file(url)
+        if read_only and path is not None:
+            engine = create_engine(url, creator=lambda: _sqlite_read_only(path))
+            event.listen(engine, "connect", _sqlite_connect_read_only)
+            event.listen(engine, "begin", _sqlite_begin)
+            return engine
         if path is not None:
             prepare_sqlite_file(path)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if read_only:  # keep the URL's own options (a search_path, say)
+        given = url.query.get("options", "")
+        given = " ".join(given) if isinstance(given, tuple) else given
+        options = f"{given} -c default_transaction_read_only=on".strip()
+        return create_engine(
+            url.difference_update_query(["options"]), connect_args={"options": options}
+        )
     return create_engine(url)
+
+
+def _sqlite_read_only(path: Path):
+    import sqlite3
+
+    uri = path.absolute().as_uri() + "?mode=ro"
+    timeout = BUSY_TIMEOUT_MS / 1000
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(path, os.W_OK) or os.access(path.parent, os.W_OK):
+            raise
+    # a WAL ledger nobody here may write: read it as it is on disk
+    return sqlite3.connect(uri + "&immutable=1", uri=True, check_same_thread=False)
+
+
+def _sqlite_connect_read_only(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+    dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

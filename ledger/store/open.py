@@ -2,20 +2,104 @@
 
 from __future__ import annotations
 
-from .engine import make_engine, translated
+from sqlalchemy.engine import URL
+
+from ..errors import NotFound
+from .api import StoreError
+from .engine import make_engine, translated, where
 from .migrate import revision_of, upgrade_engine
+from .models import HEAD_REVISION
 from .sql import SqlStore, open_sql_store
 from .urls import resolve, sqlite_file
 
 
-def open_store(url: str | None = None) -> SqlStore:
+def open_store(url: str | None = None, read_only: bool = False) -> SqlStore:
     """Open the ledger database named by ``url`` (None: ``$ROTH_LEDGER_DB``, else the
     per-user default file), creating and migrating it to head as needed.
+
+    ``read_only`` (every command that only reads): nothing is created or migrated and
+    the connection cannot write, so a read-only ledger file works; a missing file, an
+    empty database or one without the ledger's tables is :class:`NotFound` ("no ledger
+    at ..."), another application's database or an older schema a :class:`StoreError`.
 
     Raises :class:`~ledger.store.api.StoreError` (one line) for a bad URL, an unreachable
     server or an unreadable file.
     """
-    return open_sql_store(resolve(url))
+    resolved = resolve(url)
+    if not read_only:
+        store = open_sql_store(resolved)
+        store.notes = private_notes(resolved)
+        return store
+    return open_read_only(resolved)
+
+
+def open_read_only(url: URL) -> SqlStore:
+    path = sqlite_file(url)
+    where_ = where(url)
+    if path is not None:
+        if path.is_symlink() and not path.exists():
+            raise NotFound(f"no ledger at {where_} (a symbolic link to a missing file)")
+        if path.is_dir():
+            raise StoreError(f"cannot open ledger database {where_}: it is a directory")
+        if not path.exists():
+            raise NotFound(f"no ledger at {where_} (check --db / ROTH_LEDGER_DB)")
+    with translated(url, "read"):
+        engine = make_engine(url, read_only=True)
+        try:
+            with engine.connect() as conn:
+                revision = revision_of(conn)
+                foreign = revision is None and has_tables(conn)
+                conn.rollback()
+        except BaseException:
+            engine.dispose()
+            raise
+    if revision != HEAD_REVISION:
+        engine.dispose()
+        if foreign:
+            raise StoreError(
+                f"{where_} is not a roth-ledger ledger (it holds other tables); "
+                "name the ledger with --db"
+            )
+        if revision is None:
+            raise NotFound(
+                f"no ledger at {where_} (the database is empty: `roth-ledger db upgrade` "
+                "or the first import creates it)"
+            )
+        raise StoreError(
+            f"the ledger at {where_} is at schema revision {revision!r}, not "
+            f"{HEAD_REVISION!r}: run `roth-ledger db upgrade`"
+        )
+    store = SqlStore(engine, url)
+    store.notes = private_notes(url)
+    return store
+
+
+def has_tables(conn) -> bool:
+    """Whether the database holds any table (another application's data)."""
+    if conn.dialect.name == "sqlite":
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1"
+    else:
+        query = (
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() LIMIT 1"
+        )
+    return conn.exec_driver_sql(query).scalar() is not None
+
+
+def private_notes(url: URL) -> list[str]:
+    """Warnings about the ledger file's permissions (its tax data is private)."""
+    path = sqlite_file(url)
+    if path is None:
+        return []
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return []
+    if mode & 0o077:
+        return [
+            f"the ledger {path} can be read by other users (mode {mode & 0o777:o}); "
+            f"make it private with: chmod 600 {path}"
+        ]
+    return []
 
 
 def upgrade(url: str | None = None) -> str | None:

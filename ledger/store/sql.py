@@ -49,6 +49,7 @@ class SqlStore:
         self.engine = engine
         self.url = url
         self.dialect = engine.dialect.name
+        self.notes: list[str] = []  # warnings for the user (a ledger others can read)
 
     # --- writing -----------------------------------------------------------------
 

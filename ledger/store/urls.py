@@ -76,6 +76,11 @@ def prepare_sqlite_file(path: Path) -> None:
     refuse a path that cannot be a ledger file, with one clear line."""
     if path.is_dir():
         raise StoreError(f"cannot open ledger database {path}: it is a directory")
+    if path.is_symlink() and not path.exists():
+        raise StoreError(
+            f"cannot create ledger database {path}: it is a symbolic link to a missing "
+            f"file ({os.readlink(path)}); name the real path with --db"
+        )
     if path.exists():
         if not os.access(path, os.R_OK):
             raise StoreError(f"cannot open ledger database {path}: permission denied")
