@@ -73,8 +73,6 @@ def record(ctx: Ctx):
     if ctx.request.method == "POST" and kind:
         values = {f.name: ctx.form.get(f.name, "").strip() for f in fields}
         raw = {k: v for k, v in values.items() if v}
-        if kind != "household" and kind != "person":
-            raw.setdefault("person", ctx.form.get("person", "").strip() or None)
         try:
             stored = record_event(ctx.store, household, kind, raw, ctx.user.username)
         except InvalidInput as exc:

@@ -51,8 +51,8 @@ def cli(db: Path, *args: str, input: str | None = None):
     return result
 
 
-def make_ledger(tmp: Path) -> Path:
-    db = tmp / "ledger.db"
+def make_ledger(tmp: Path, db: Path | str | None = None) -> Path | str:
+    db = db or tmp / "ledger.db"
     other = tmp / "other.yaml"
     other.write_text(OTHER, encoding="utf-8")
     assert cli(db, "import", EXAMPLE, other).exit_code == 0

@@ -12,11 +12,22 @@ from ledger.app.session import open_ledger
 from .conftest import cli
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = open_ledger(str(tmp_path / "ledger.db"))
-    yield s
-    s.close()
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, tmp_path):
+    """The users' tables on a SQLite file and on PostgreSQL (a fresh schema)."""
+    from tests.store.conftest import PG_SKIP, _fresh_schema, pg_base_url
+
+    if request.param == "sqlite":
+        s = open_ledger(str(tmp_path / "ledger.db"))
+        yield s
+        s.close()
+        return
+    if pg_base_url() is None:
+        pytest.skip(PG_SKIP)
+    for url in _fresh_schema(pg_base_url()):
+        s = open_ledger(url)
+        yield s
+        s.close()
 
 
 def test_passwords_are_stored_as_argon2id_with_the_default_cost(store, quick_hashes):

@@ -321,3 +321,33 @@ def test_a_new_clients_household_starts_from_the_web(app, ledger):
 def test_verify_is_clean_after_the_web_wrote(ledger):
     done = cli(ledger, "verify")
     assert done.exit_code == 0, done.output
+
+
+def test_a_preparer_writes_into_any_household_as_themselves(ledger, prep):
+    done = prep.post(
+        "/households/other/record",
+        data={
+            "csrf_token": prep.csrf,
+            "kind": "roth_year_end_value",
+            "person": "q",
+            "year": "2022",
+            "value": "5200",
+        },
+    )
+    assert done.status_code == 303
+    new = events(ledger, "other")[-1]
+    assert (new["kind"], new["recorded_by"]) == ("roth_year_end_value", "prep")
+    assert (
+        prep.post(
+            "/households/nowhere/record",
+            data={"csrf_token": prep.csrf, "kind": "household", "name": "x"},
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("path,data", POSTS)
+def test_a_client_posting_to_another_household_gets_404_and_nothing_changes(ledger, bo, path, data):
+    before = version(ledger)
+    done = bo.post(path, data={**data, "csrf_token": bo.csrf})
+    assert done.status_code == 404 and version(ledger) == before
