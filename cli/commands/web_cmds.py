@@ -53,7 +53,7 @@ def serve_cmd(ctx, host, port, workers, forwarded_allow_ips) -> None:
         ) from None
     from ledger.app.accounts import list_users
 
-    store = get_store(ctx)  # migrate and check the ledger before the workers start
+    store = get_store(ctx, write=True)  # migrate and check it before the workers start
     if not list_users(store):
         click.echo(
             "note: no users yet: add one with `roth-ledger user add NAME --role ...`", err=True
@@ -106,7 +106,7 @@ def user_add(ctx, name, role, household) -> None:
     """
     from ledger.app.accounts import add_user
 
-    user, notes = add_user(get_store(ctx), name, role, _password(), household)
+    user, notes = add_user(get_store(ctx, write=True), name, role, _password(), household)
     where = f" of household {user.household}" if user.household else ""
     click.echo(f"added user {user.username} ({user.role}{where})")
     for note in notes:
@@ -132,5 +132,5 @@ def user_disable(ctx, name) -> None:
     """Disable a user: they cannot sign in, and their sessions end at once."""
     from ledger.app.accounts import disable_user
 
-    disable_user(get_store(ctx), name)
+    disable_user(get_store(ctx, write=True), name)
     click.echo(f"disabled user {name}")
