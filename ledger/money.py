@@ -8,6 +8,7 @@ happens once, where a form line is produced (RULES section 0, ``ratio_precision`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal("0")
@@ -63,6 +64,23 @@ def parse_money(raw: object, *, allow_negative: bool = False) -> Decimal:
 def cents(value: Decimal) -> Decimal:
     """Round to cents, half-up (the one rounding step of a form line)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Rounding:
+    """How a form line is entered: to cents, or to whole dollars ("you can round off
+    cents to whole dollars"; under 50 cents down, 50 cents and up to the next dollar).
+    A rule rounds each line once, computed from the rounded lines before it."""
+
+    unit: Decimal
+    name: str
+
+    def __call__(self, value: Decimal) -> Decimal:
+        return value.quantize(self.unit, rounding=ROUND_HALF_UP)
+
+
+CENTS = Rounding(CENT, "cents")
+WHOLE_DOLLARS = Rounding(ONE, "whole dollars")
 
 
 def fmt(value: Decimal | None) -> str | None:

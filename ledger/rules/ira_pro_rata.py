@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..errors import MissingFact
-from ..money import ONE, ZERO, cents, clamp_ratio
+from ..money import CENTS, ONE, ZERO, Rounding, clamp_ratio, fmt_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,25 +66,38 @@ def _ratio_text(r: Decimal, precision: str) -> str:
     return f"{r.quantize(Decimal('0.00000001')).normalize():f}" if r != ONE else "1.000"
 
 
-def form8606_ira(inp: IraYearIn, precision: str) -> IraYearOut:
-    """Form 8606 Parts I-II for one person and year (pure)."""
+def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> IraYearOut:
+    """Form 8606 Parts I-II for one person and year (pure).
+
+    ``rounding`` is how a line is entered: to cents, or to whole dollars as the form
+    allows (each line from the rounded lines before it; :class:`ledger.money.Rounding`).
+    """
+    r = rounding
     warnings: list[str] = []
-    line1 = inp.nondeductible_for_year
-    line2 = inp.prior_basis
+    line1 = r(inp.nondeductible_for_year)
+    line2 = r(inp.prior_basis)
     line3 = line1 + line2
-    line4 = inp.nondeductible_made_next_year
+    line4 = r(inp.nondeductible_made_next_year)
     line5 = line3 - line4
-    line7 = inp.distributions
-    line8 = sum((c.amount for c in inp.conversions), ZERO)
+    line7 = r(inp.distributions)
+    conversions_in = [
+        ConversionIn(
+            c.event_id,
+            r(c.amount),
+            None if c.taxable_given is None else r(c.taxable_given),
+        )
+        for c in inp.conversions
+    ]
+    line8 = sum((c.amount for c in conversions_in), ZERO)
 
     if line7 == 0 and line8 == 0:
         part1 = {"1": line1, "2": line2, "3": line3, "14": line3} if line1 > 0 else None
         return IraYearOut(part1, None, {}, line3, ZERO, None, ())
 
-    computed = [c for c in inp.conversions if c.taxable_given is None]
+    computed = [c for c in conversions_in if c.taxable_given is None]
     need_ratio = line5 > 0 and (line7 > 0 or computed)
     ratio: Decimal | None = None
-    line6 = inp.year_end_value
+    line6 = None if inp.year_end_value is None else r(inp.year_end_value)
     line9: Decimal | None = None
     if need_ratio:
         if line6 is None:
@@ -107,32 +120,44 @@ def form8606_ira(inp: IraYearIn, precision: str) -> IraYearOut:
         if ratio >= ONE:
             return amount
         if precision == "exact" and line9:
-            return cents(amount * line5 / line9)
-        return cents(amount * ratio)
+            return r(amount * line5 / line9)
+        return r(amount * ratio)
 
     conversions: dict[str, tuple[Decimal, Decimal]] = {}
     given_nontaxable = ZERO
-    for c in inp.conversions:
+    for c in conversions_in:
         if c.taxable_given is not None:
             nontax = c.amount - c.taxable_given
             given_nontaxable += nontax
             conversions[c.event_id] = (c.taxable_given, nontax)
     computed_total = sum((c.amount for c in computed), ZERO)
     computed_nontaxable = nontaxable_of(computed_total)
+    line12 = nontaxable_of(line7)
+    computed_nontaxable, line12 = _within_basis(
+        inp.year,
+        line5,
+        line9,
+        ratio,
+        precision,
+        given_nontaxable,
+        computed_nontaxable,
+        computed_total,
+        line12,
+        line7,
+        r,
+        warnings,
+    )
     # spread the one rounded line-11 figure over the computed conversions, last takes the rest
     left = computed_nontaxable
     for i, c in enumerate(computed):
         if i == len(computed) - 1:
             nontax = left
         else:
-            nontax = (
-                cents(computed_nontaxable * c.amount / computed_total) if computed_total else ZERO
-            )
+            nontax = r(computed_nontaxable * c.amount / computed_total) if computed_total else ZERO
             left -= nontax
         conversions[c.event_id] = (c.amount - nontax, nontax)
 
     line11 = given_nontaxable + computed_nontaxable
-    line12 = nontaxable_of(line7)
     line13 = line11 + line12
     line14 = line3 - line13
     if line14 < 0:
@@ -162,3 +187,50 @@ def form8606_ira(inp: IraYearIn, precision: str) -> IraYearOut:
         line17 = line11 if part1 is not None else given_nontaxable
         part2 = {"16": line8, "17": line17, "18": line8 - line17}
     return IraYearOut(part1, part2, conversions, line14, line15, ratio, tuple(warnings))
+
+
+def _within_basis(
+    year: int,
+    line5: Decimal,
+    line9: Decimal | None,
+    ratio: Decimal | None,
+    precision: str,
+    given: Decimal,
+    computed11: Decimal,
+    computed8: Decimal,
+    line12: Decimal,
+    line7: Decimal,
+    r: Rounding,
+    warnings: list[str],
+) -> tuple[Decimal, Decimal]:
+    """Lines 11 and 12 recover at most the basis on line 5.
+
+    Line 13 (11 + 12, "the nontaxable portion of all your distributions") can exceed
+    line 5 only by rounding: line 10 rounded up to 3 places (6,000 / 6,000.50 = 0.99992
+    is entered as 1.000), or, with the exact ratio, two lines each rounded up by half a
+    cent. Basis is never negative, so the figures the ratio gives are limited to what
+    line 5 holds (less the nontaxable part of conversions whose taxable part is given),
+    shared between lines 11 and 12 in proportion to lines 8 and 7.
+    """
+    budget = line5 - given
+    if budget < 0 or computed11 + line12 <= budget or line9 is None or ratio is None:
+        return computed11, line12
+    over = computed11 + line12 + given
+    base = computed8 + line7
+    new11 = min(computed11, r(budget * computed8 / base))
+    new12 = min(line12, budget - new11)
+    new11 = min(computed11, budget - new12)  # together exactly line 5
+    exact = line5 / line9 if line9 else ONE
+    why = (
+        f"line 10 is rounded up to {_ratio_text(ratio, precision)} from line 5 "
+        f"{fmt_table(line5)} / line 9 {fmt_table(line9)} = {_ratio_text(exact, 'exact')}"
+        if ratio > exact
+        else f"lines 11 and 12 were each rounded up to {r.name}"
+    )
+    warnings.append(
+        f"{year}: Form 8606 lines 11 + 12 came to {fmt_table(over)}, more than the basis on "
+        f"line 5 ({fmt_table(budget + given)}), because {why}; lines 11 and 12 are limited to "
+        f"line 5 (line 11 {fmt_table(new11 + given)}, line 12 {fmt_table(new12)}), so line 13 "
+        f"is {fmt_table(new11 + new12 + given)} and line 14 is not negative"
+    )
+    return new11, new12
