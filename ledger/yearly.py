@@ -25,24 +25,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from .errors import MissingFact
-
-#: The stable exception kinds a Roth IRA distribution may name (RULES.md section 0).
-EXCEPTION_KINDS = (
-    "first_home",
-    "disability",
-    "death",
-    "medical",
-    "higher_education",
-    "health_insurance_unemployed",
-    "sepp",
-    "levy",
-    "reservist",
-    "birth_adoption",
-    "terminal_illness",
-    "domestic_abuse",
-    "emergency",
-    "disaster",
-)
+from .rules import exceptions
 
 
 class PlanLimits(NamedTuple):
@@ -61,10 +44,14 @@ class ExceptionInfo:
     description: str
     irc: str
     available_from: date | None
+    available_until: date | None
     cap_per: str | None  # lifetime | child | calendar_year | abuse | disaster | None
     cap_amount: Decimal | None
     cap_by_year: tuple[tuple[int, Decimal], ...]
+    counted: str | None  # lifetime | year | not_tracked | None (how the ledger counts it)
+    ledger_note: str | None
     line2: bool
+    claimable: bool
     source: str
 
     def cap(self, year: int) -> Decimal | None:
@@ -79,13 +66,28 @@ class ExceptionInfo:
         return table[year]
 
     def available_on(self, day: date) -> bool:
-        return self.available_from is None or day >= self.available_from
+        if self.available_from is not None and day < self.available_from:
+            return False
+        return self.available_until is None or day <= self.available_until
+
+
+_DATA_DIR: Any = None  # None: the packaged ``ledger/data``; tests may point elsewhere
 
 
 @cache
 def _load(name: str) -> dict[str, Any]:
-    text = resources.files("ledger.data").joinpath(name).read_text(encoding="utf-8")
+    root = _DATA_DIR if _DATA_DIR is not None else resources.files("ledger.data")
+    text = root.joinpath(name).read_text(encoding="utf-8")
     return yaml.safe_load(text)
+
+
+def use_data_dir(path: Any) -> None:
+    """Read the data files from ``path`` (a directory) instead of the packaged ones, or
+    from the packaged ones again with ``None`` (tests: a fixture data year)."""
+    global _DATA_DIR
+    _DATA_DIR = path
+    for fn in (_load, exception_info, exception_law, _stable_codes):
+        fn.cache_clear()
 
 
 def _money(value: object) -> Decimal:
@@ -141,12 +143,18 @@ def plan_limits(year: int) -> PlanLimits:
 
 def normalize_code(code: object) -> str:
     """'9', 9 or '09' -> '09' (line-2 numbers are two digits)."""
-    text = str(code).strip()
-    return text.zfill(2) if text.isdigit() and len(text) < 2 else text
+    return exceptions.normalize_code(code)
 
 
 def is_code(value: object) -> bool:
     return str(value).strip().isdigit()
+
+
+def exception_kinds() -> tuple[str, ...]:
+    """The exception kinds a distribution may name (RULES.md section 0), from the data."""
+    return tuple(
+        k for k, row in _load("exception_codes.yaml")["kinds"].items() if row.get("claimable", True)
+    )
 
 
 def _numbering(tax_year: int) -> dict[str, Any]:
@@ -157,9 +165,23 @@ def _numbering(tax_year: int) -> dict[str, Any]:
     raise MissingFact(f"no {tax_year} Form 5329 exception numbering on file")
 
 
+def _numbering_or_none(tax_year: int) -> dict[str, Any] | None:
+    try:
+        return _numbering(tax_year)
+    except MissingFact:
+        return None
+
+
 def numbering_confirmed(tax_year: int) -> bool:
     """False for years whose line-2 numbering is UNCONFIRMED (2023, 2024)."""
     return _numbering(tax_year)["status"] == "confirmed"
+
+
+def _code_in(entry: dict[str, Any], kind: str) -> str | None:
+    for code, name in entry["codes"].items():
+        if name == kind:
+            return code
+    return entry.get("kind_codes", {}).get(kind)
 
 
 def exception_code(kind: str, tax_year: int) -> str | None:
@@ -173,10 +195,20 @@ def exception_code(kind: str, tax_year: int) -> str | None:
     entry = _numbering(tax_year)
     if entry["status"] != "confirmed" or not info.line2:
         return None
-    for code, name in entry["codes"].items():
-        if name == kind:
-            return code
-    return entry.get("kind_codes", {}).get(kind)
+    return _code_in(entry, kind)
+
+
+@cache
+def _stable_codes() -> dict[str, str]:
+    """Kinds whose number is the same in every confirmed numbering on file: those may be
+    printed for a year whose numbering is not on file."""
+    tables = [e for e in _load("exception_codes.yaml")["numbering"] if e["status"] == "confirmed"]
+    out: dict[str, str] = {}
+    for kind in _load("exception_codes.yaml")["kinds"]:
+        codes = {_code_in(e, kind) for e in tables}
+        if len(codes) == 1 and None not in codes:
+            out[kind] = codes.pop()
+    return out
 
 
 def exception_kind_from_code(code: object, tax_year: int) -> str:
@@ -201,7 +233,7 @@ def exception_info(kind: str) -> ExceptionInfo:
     """Cap data and first available date of an exception kind."""
     row = _load("exception_codes.yaml")["kinds"].get(kind)
     if row is None:
-        raise LookupError(f"{kind!r} is not an exception kind ({', '.join(EXCEPTION_KINDS)})")
+        raise LookupError(f"{kind!r} is not an exception kind ({', '.join(exception_kinds())})")
     cap = row.get("cap") or {}
     by_year = tuple(sorted((int(y), _money(v)) for y, v in cap.get("amount_by_year", {}).items()))
     return ExceptionInfo(
@@ -209,9 +241,69 @@ def exception_info(kind: str) -> ExceptionInfo:
         description=row["description"],
         irc=row["irc"],
         available_from=row.get("available_from"),
+        available_until=row.get("available_until"),
         cap_per=cap.get("per"),
         cap_amount=_money(cap["amount"]) if "amount" in cap else None,
         cap_by_year=by_year,
+        counted=cap.get("counted"),
+        ledger_note=cap.get("ledger_note"),
         line2=row.get("line2", True),
+        claimable=row.get("claimable", True),
         source=row["source"],
     )
+
+
+@cache
+def exception_law(tax_year: int) -> exceptions.ExceptionLaw:
+    """The exceptions as the data file states them for ``tax_year``: the plain value the
+    rules take (:mod:`ledger.rules.exceptions`). A year whose numbering is not on file
+    (or UNCONFIRMED) gets no code table; its kinds carry the numbers that never changed,
+    marked to be checked."""
+    data = _load("exception_codes.yaml")
+    entry = _numbering_or_none(tax_year)
+    confirmed = entry is not None and entry["status"] == "confirmed"
+    stable = _stable_codes()
+    kinds = {}
+    for kind in data["kinds"]:
+        info = exception_info(kind)
+        try:
+            cap, missing = info.cap(tax_year), False
+        except MissingFact:
+            cap, missing = None, True
+        if not info.line2:
+            code, certain = None, True
+        elif confirmed:
+            code, certain = _code_in(entry, kind), True
+        else:
+            code, certain = stable.get(kind), False
+        kinds[kind] = exceptions.ExceptionKind(
+            kind=kind,
+            description=info.description,
+            citation=info.source,
+            available_from=info.available_from,
+            available_until=info.available_until,
+            cap=cap,
+            cap_missing=missing,
+            counted=info.counted,
+            ledger_note=info.ledger_note,
+            line2=info.line2,
+            claimable=info.claimable,
+            code=code,
+            code_certain=certain,
+        )
+    codes = None
+    if confirmed:
+        meanings = data.get("meanings", {})
+        codes = {}
+        for code, name in entry["codes"].items():
+            m = meanings.get(name, {})
+            codes[code] = exceptions.CodeMeaning(
+                code=code,
+                name=name,
+                kind=name if name in data["kinds"] else m.get("kind"),
+                refused=m.get("refused"),
+                ambiguous=m.get("ambiguous"),
+                needs_age="needs_age" in m,
+            )
+    source = entry["source"] if entry else f"no {tax_year} Form 5329 exception numbering on file"
+    return exceptions.ExceptionLaw(tax_year, kinds, codes, source, entry is not None)

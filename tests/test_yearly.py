@@ -159,7 +159,7 @@ def test_exception_kind_from_code():
 
 
 def test_every_kind_has_info_and_a_2025_code_or_none():
-    for kind in yearly.EXCEPTION_KINDS:
+    for kind in yearly.exception_kinds():
         info = yearly.exception_info(kind)
         assert info.source
         code = yearly.exception_code(kind, 2025)

@@ -86,7 +86,7 @@ def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -
         return row
     w = yr.withdrawals
     warnings = list(yr.warnings) + (list(w.warnings) if w else [])
-    total = sum((r.event.amount for r in w.distributions), ZERO) if w else ZERO
+    total = sum((r.withdrawal.amount for r in w.distributions), ZERO) if w else ZERO
     row.update(
         distributions=fmt(total),
         distribution_count=len(w.distributions) if w else 0,

@@ -49,33 +49,27 @@ def run_report(
     """One report of ``kind`` (:data:`REPORT_KINDS`) for a person, as data; ``tax_year``
     for every kind but ``basis``, which is as of ``as_of`` (default today)."""
     facts = load_facts(store, household, known_on)
-    report = _build(facts, kind, person, policy, tax_year, as_of)
+    ledger = None
+    if kind == "basis":
+        report = build.basis_report(facts, person, as_of or date.today(), policy)
+    else:
+        ledger = build.ledger_for(facts, person, tax_year, policy)
+        report = _BUILDERS[kind](facts, person, tax_year, policy, ledger)
     if known_on is not None:
         report["as_known_on"] = known_on.isoformat()
     if explain:
         from ..reports.explain import explain as trace
 
-        report["explain"] = trace(kind, report, facts, person)
+        report["explain"] = trace(kind, report, facts, person, ledger)
     return report
 
 
-def _build(
-    facts: HouseholdFacts,
-    kind: str,
-    person: str,
-    policy: Policy,
-    tax_year: int | None,
-    as_of: date | None,
-) -> dict[str, Any]:
-    if kind == "basis":
-        return build.basis_report(facts, person, as_of or date.today(), policy)
-    fn = {
-        "withdrawals": build.withdrawals_report,
-        "form8606": build.form8606_report,
-        "form5329": build.form5329_report,
-        "year": build.year_report,
-    }[kind]
-    return fn(facts, person, tax_year, policy)
+_BUILDERS = {
+    "withdrawals": build.withdrawals_report,
+    "form8606": build.form8606_report,
+    "form5329": build.form5329_report,
+    "year": build.year_report,
+}
 
 
 def report_text(

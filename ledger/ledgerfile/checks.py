@@ -13,7 +13,9 @@ from datetime import date, timedelta
 
 from .. import events as ev
 from .. import yearly
-from ..errors import MissingFact
+from ..dates import age_59_and_a_half
+from ..errors import LedgerError, MissingFact
+from ..rules import exceptions
 from ..voids import void_loops
 from .read import Node
 
@@ -25,13 +27,14 @@ MAX_ROLLOVER_DAYS = 60  # §408(d)(3)(A): a rollover completed within 60 days
 class Ctx:
     out: object  # validate._Collector
     known: object  # validate.Known
+    people: Mapping[str, date | None] | None = None  # birth dates by person
 
     def add(self, node: Node, field: str | None, message: str) -> None:
         sub = node.value.get(field) if field and isinstance(node.value, dict) else None
         self.out.add(sub.line if sub is not None else node.line, field, message)
 
 
-def reason(exc: MissingFact) -> str:
+def reason(exc: LedgerError) -> str:
     return str(exc).removeprefix("missing: ")
 
 
@@ -44,7 +47,7 @@ def cross_checks(
 ) -> None:
     """``record_ids``: the ids of the file's household and person records (a void may
     name them: export writes such voids)."""
-    ctx = Ctx(out, known)
+    ctx = Ctx(out, known, people)
     file_ids = {e.id for e, _ in built} | set(record_ids)
     seen: dict[str, int | None] = {}
     owners = dict(known.plan_owners)
@@ -204,40 +207,29 @@ def _conversion(event: ev.RothConversion, node: Node, ctx: Ctx) -> None:
 
 
 def _exception(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
+    """The exception a distribution claims must apply to it in its tax year (the law in
+    ``ledger/data/exception_codes.yaml``; :func:`ledger.rules.exceptions.claim`)."""
     value = event.exception
     if value is None:
         return
-    year = event.date.year
-    if yearly.is_code(value):
-        try:
-            yearly.exception_kind_from_code(value, year)
-        except MissingFact as exc:
-            why = reason(exc)
-            ctx.add(
-                node,
-                "exception",
-                why
-                if "UNCONFIRMED" in why
-                else f"{why}; name the exception kind (e.g. first_home)",
-            )
-        except LookupError as exc:
-            ctx.add(node, "exception", f"{exc}; name the exception kind (e.g. first_home)")
-        return
-    if value not in yearly.EXCEPTION_KINDS:
+    if not yearly.is_code(value) and value not in yearly.exception_kinds():
         ctx.add(
             node,
             "exception",
             f"unknown exception {value!r} (a kind: "
-            f"{', '.join(yearly.EXCEPTION_KINDS)}; or the Form 5329 line-2 number)",
+            f"{', '.join(yearly.exception_kinds())}; or the Form 5329 line-2 number)",
         )
         return
-    info = yearly.exception_info(value)
-    if not info.available_on(event.date):
-        ctx.add(
-            node,
-            "exception",
-            f"{value} applies only to distributions on or after {info.available_from}",
+    born = ctx.people.get(event.person) if ctx.people else None
+    try:
+        exceptions.claim(
+            value,
+            event.date,
+            yearly.exception_law(event.date.year),
+            age_59_and_a_half(born) if born else None,
         )
+    except LedgerError as exc:
+        ctx.add(node, "exception", reason(exc))
 
 
 KIND_CHECKS: dict[str, Callable] = {

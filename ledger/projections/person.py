@@ -173,10 +173,13 @@ def compute_person(
         for ev in evs.roth_year_end:
             roth_ye[y] = ev.value
         dists = evs.distributions
-        if dists:
+        returns = [
+            e for e in evs.roth if type(e) is RothContributionReturn and e.earnings > 0
+        ]  # their income may owe the 10% (Form 5329 line 1 of the year)
+        if dists or returns:
             if report_years is None or y in report_years or not plain_withdrawals(person, dists):
                 res.withdrawals = roth_year(
-                    person, state, y, dists, policy, roth_ye.get(y - 1), added
+                    person, state, y, dists, policy, roth_ye.get(y - 1), added, returns
                 )
             else:
                 consume_year(state, y, dists, policy)
@@ -317,7 +320,7 @@ def _designated_roth_rollover(state, res, y, ev: DesignatedRothRollover, policy:
     if left > 0:
         state.drr.append(Bucket("designated_roth_rollover", y, "nontaxable", None, left, [ev.id]))
     p.designated_roth_basis = max(p.designated_roth_basis - basis, ZERO)
-    state.start_clock(y)
+    state.start_clock(y, (ev.id,))
 
 
 def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
@@ -386,7 +389,7 @@ def _add_layer(state, res, y, source, taxable, nontaxable, event_id) -> None:
         res.layers_added.append(
             LayerAdded(source, y, taxable, nontaxable, clock_ends(y), (event_id,))
         )
-    state.start_clock(y)
+    state.start_clock(y, (event_id,))
 
 
 def _roth_inflows(state: PersonState, res: YearResult, y: int, evs: list) -> Decimal:
@@ -418,7 +421,7 @@ def _roth_inflows(state: PersonState, res: YearResult, y: int, evs: list) -> Dec
             added -= ev.amount
     regular = state.regular.get(y)  # the buckets are keyed by their tax year
     if regular is not None and regular.remaining > 0:
-        state.start_clock(y)
+        state.start_clock(y, regular.event_ids)
     for b in state.drr:
         added += b.remaining if b.year == y else ZERO
     for la in res.layers_added:

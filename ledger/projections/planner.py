@@ -117,7 +117,7 @@ def max_free(
     base_tax, base_add = _baseline(person, on, policy)
     avail = basis_available(person, on, policy)
     probe = simulate(person, on, CENT, policy, exception)
-    planned = next(r for r in probe.distributions if r.event.id == PLANNED_ID)
+    planned = next(r for r in probe.distributions if r.withdrawal.id == PLANNED_ID)
     if planned.test.qualified:
         return FreeAmounts(
             None,

@@ -40,15 +40,19 @@ class PersonState:
     conv: dict[tuple[int, str, str], Bucket] = field(default_factory=dict)
     plans: dict[str, PlanState] = field(default_factory=dict)
     clock_start: int | None = None
+    clock_events: list[str] = field(default_factory=list)  # what started the 5-year clock
     caps: CapUsage = field(default_factory=CapUsage)
     conversion_splits: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
     def plan(self, plan_id: str) -> PlanState:
         return self.plans.setdefault(plan_id, PlanState())
 
-    def start_clock(self, year: int) -> None:
+    def start_clock(self, year: int, event_ids=()) -> None:
         if self.clock_start is None or year < self.clock_start:
             self.clock_start = year
+            self.clock_events = list(dict.fromkeys(event_ids))
+        elif year == self.clock_start:
+            self.clock_events.extend(i for i in event_ids if i not in self.clock_events)
 
     def conv_bucket(self, year: int, source: str, portion: str) -> Bucket:
         key = (year, source, portion)

@@ -16,12 +16,17 @@ from ..projections.facts import HouseholdFacts
 from ..projections.person import PersonLedger, compute_person
 from ..rules.policy import Policy
 from ..rules.qualified import qualified_from
+from .forms import form5329_part1, form8606_part3
 
 
 def _money_lines(lines: dict | None) -> dict | None:
     if lines is None:
         return None
-    return {k: (v if isinstance(v, str) else fmt(v)) for k, v in lines.items()}
+    return {k: (v if isinstance(v, str) else fmt(getattr(v, "value", v))) for k, v in lines.items()}
+
+
+def _exceptions(w) -> list[dict]:
+    return [{"kind": e.kind, "code": e.code, "amount": fmt(e.amount)} for e in w.exceptions]
 
 
 def _header(facts: HouseholdFacts, person: str, policy: Policy, **when) -> dict:
@@ -86,12 +91,12 @@ def withdrawals_report(
     out["qualified"] = w.qualified
     out["distributions"] = [
         {
-            "id": r.event.id,
-            "date": r.event.date.isoformat(),
-            "amount": fmt(r.event.amount),
+            "id": r.withdrawal.id,
+            "date": r.withdrawal.date.isoformat(),
+            "amount": fmt(r.withdrawal.amount),
             "exception": r.exception,
             "exception_code": r.exception_code,
-            "disaster": r.event.disaster,
+            "disaster": r.withdrawal.disaster,
             "qualified": r.test.qualified,
             "qualified_reason": r.test.reason,
             "early": r.early,
@@ -99,14 +104,14 @@ def withdrawals_report(
             "subject_to_additional_tax": fmt(r.subject),
             "excepted": fmt(r.excepted),
             "additional_tax": fmt(r.additional_tax),
-            "source": r.event.source,
+            "source": r.withdrawal.source,
         }
         for r in w.distributions
     ]
     out["draws"] = [_draw_dict(d) for d in w.draws]
-    out["form8606"] = _money_lines(w.form8606) or {}
-    out["form5329"] = _money_lines(w.form5329) or {}
-    out["exceptions"] = [{"kind": k, "code": c, "amount": fmt(a)} for k, c, a in w.exceptions]
+    out["form8606"] = _money_lines(form8606_part3(w))
+    out["form5329"] = _money_lines(form5329_part1(w))
+    out["exceptions"] = _exceptions(w)
     out["taxable_amount"] = fmt(w.taxable_amount)
     out["additional_tax"] = fmt(w.additional_tax)
     out["warnings"] = list(yr.warnings) + list(w.warnings)
@@ -121,8 +126,8 @@ def form8606_report(facts, person, tax_year, policy, ledger=None) -> dict:
         out["part1"] = _money_lines(yr.ira.part1)
     if yr.ira is not None and yr.ira.part2 is not None:
         out["part2"] = _money_lines(yr.ira.part2)
-    if yr.withdrawals is not None and yr.withdrawals.form8606:
-        out["part3"] = _money_lines(yr.withdrawals.form8606)
+    if form8606_part3(yr.withdrawals):
+        out["part3"] = _money_lines(form8606_part3(yr.withdrawals))
     warnings = list(yr.warnings)
     if not any(k in out for k in ("part1", "part2", "part3")):
         warnings.append(
@@ -137,11 +142,9 @@ def form5329_report(facts, person, tax_year, policy, ledger=None) -> dict:
     yr = ledger.year(tax_year)
     w = yr.withdrawals
     out = _header(facts, person, policy, tax_year=tax_year)
-    out["part1"] = _money_lines(w.form5329) if w and w.form5329 else {}
+    out["part1"] = _money_lines(form5329_part1(w))
     out.update(out["part1"])  # lines "1".."4" also at the top level
-    out["exceptions"] = (
-        [{"kind": k, "code": c, "amount": fmt(a)} for k, c, a in w.exceptions] if w else []
-    )
+    out["exceptions"] = _exceptions(w) if w else []
     out["additional_tax"] = fmt(w.additional_tax) if w else "0.00"
     out["warnings"] = list(yr.warnings) + (list(w.warnings) if w else [])
     return out
@@ -215,9 +218,11 @@ def year_report(facts, person, tax_year, policy, ledger=None) -> dict:
             for k, v in (("part1", yr.ira.part1), ("part2", yr.ira.part2))
             if v is not None
         }
-    if yr.withdrawals is not None:
+    if yr.withdrawals is not None and yr.withdrawals.distributions:
         out["roth_distributions"] = {
-            "total": fmt(sum((r.event.amount for r in yr.withdrawals.distributions), Decimal(0))),
+            "total": fmt(
+                sum((r.withdrawal.amount for r in yr.withdrawals.distributions), Decimal(0))
+            ),
             "taxable_amount": fmt(yr.withdrawals.taxable_amount),
             "additional_tax": fmt(yr.withdrawals.additional_tax),
         }

@@ -3,30 +3,21 @@
 Each entry names the figure (``form8606.22``, ``draws[3]``), its value, the rule with its
 citation (RULES.md), and the events behind it with their ids, dates, amounts and source
 documents, so a preparer can walk from a number back to the paper it came from.
+
+The Roth IRA distribution figures (the withdrawal report, Form 8606 Part III, Form 5329
+Part I) render the trace the rule itself returned (:class:`ledger.rules.roth_distributions.
+Figure`: its events and its rule); only the form line label is added here.
 """
 
 from __future__ import annotations
 
 from ..events import Event
+from ..money import fmt
 from ..projections.facts import HouseholdFacts
+from ..projections.person import PersonLedger
+from ..rules.roth_distributions import Figure
+from .forms import form5329_part1, form8606_part3
 
-RULES_8606_III = {
-    "19": "Form 8606 line 19: nonqualified Roth IRA distributions, plus qualified first-home ones (Instructions for Form 8606)",
-    "20": "Form 8606 line 20: qualified first-time homebuyer expenses, $10,000 lifetime (IRC §72(t)(8))",
-    "21": "Form 8606 line 21: line 19 minus line 20",
-    "22": "Form 8606 line 22: basis in regular contributions, plus designated Roth rollover investment in the contract (Reg. 1.408A-10 A-3), less earlier distributions (Reg. 1.408A-6 A-4)",
-    "23": "Form 8606 line 23: line 21 minus line 22 (regular contributions come out first, Reg. 1.408A-6 A-8)",
-    "24": "Form 8606 line 24: basis in conversions and plan rollovers to Roth IRAs not yet distributed",
-    "25a": "Form 8606 line 25a: line 23 minus line 24 = earnings distributed",
-    "25b": "Form 8606 line 25b: qualified disaster share of 25a (line 25a x disaster distributions / line 19)",
-    "25c": "Form 8606 line 25c: taxable amount (IRC §408A(d)(1); Reg. 1.408A-6 A-4)",
-}
-RULES_5329 = {
-    "1": "Form 5329 line 1: early taxable earnings plus the taxable part of conversions/rollovers still within their 5 years (IRC §408A(d)(3)(F); Reg. 1.408A-6 A-5; Instructions for Form 5329)",
-    "2": "Form 5329 line 2: the part excepted under IRC §72(t)(2) (exception number per that year's instructions)",
-    "3": "Form 5329 line 3: line 1 minus line 2",
-    "4": "Form 5329 line 4: 10% of line 3 (IRC §72(t)(1))",
-}
 RULES_8606_I = {
     "1": "nondeductible contributions for the year (IRC §408(o))",
     "2": "basis carried from the prior year's line 14",
@@ -87,70 +78,38 @@ def _kinds(idx, *kinds, year=None, by="year") -> list[str]:
     return out
 
 
-def explain(kind: str, report: dict, facts: HouseholdFacts, person: str) -> list[dict]:
+def _figure(figure: str, label: str, fig: Figure, idx) -> dict:
+    entry = _entry(figure, fmt(fig.value), f"{label}: {fig.citation}", fig.events, idx)
+    entry["rule_name"] = fig.rule
+    return entry
+
+
+def _draws(w, idx) -> list[dict]:
+    return [
+        _entry(f"draws[{i}]", fmt(d.amount), d.citation, [d.distribution, *d.event_ids], idx)
+        for i, d in enumerate(w.draws)
+    ]
+
+
+def explain(
+    kind: str, report: dict, facts: HouseholdFacts, person: str, ledger: PersonLedger | None
+) -> list[dict]:
     idx = _index(facts, person)
     year = report.get("tax_year")
+    w = ledger.year(year).withdrawals if ledger is not None and year is not None else None
     out: list[dict] = []
     if kind == "withdrawals":
-        dist_ids = [d["id"] for d in report.get("distributions", [])]
-        out.append(
-            _entry(
-                "qualified",
-                report.get("qualified"),
-                "IRC §408A(d)(2); Reg. 1.408A-6 A-1, A-2: 5-taxable-year period and 59½/death/disability/first home",
-                dist_ids
-                + _kinds(
-                    idx,
-                    "roth_contribution",
-                    "roth_conversion",
-                    "designated_roth_rollover",
-                    "plan_distribution",
-                    "person_died",
-                    "person_disabled",
-                    year=year,
-                ),
-                idx,
-            )
-        )
-        for i, d in enumerate(report.get("draws", [])):
-            out.append(
-                _entry(
-                    f"draws[{i}]",
-                    d["amount"],
-                    d.get("rule") or "",
-                    [d["distribution"], *d.get("events", [])],
-                    idx,
-                )
-            )
-        regular = _kinds(
-            idx,
-            "roth_contribution",
-            "roth_contribution_return",
-            "designated_roth_rollover",
-            year=year,
-            by="tax_year",
-        )
-        conv = _kinds(
-            idx,
-            "roth_conversion",
-            "plan_distribution",
-            "ira_contribution",
-            "ira_year_end_value",
-            year=year,
-        )
-        for line, value in report.get("form8606", {}).items():
-            ids = dist_ids + (regular if line == "22" else conv if line == "24" else [])
-            out.append(_entry(f"form8606.{line}", value, RULES_8606_III.get(line, ""), ids, idx))
-        hot = [
-            i
-            for d in report.get("draws", [])
-            if d["subject_to_additional_tax"] != "0.00"
-            for i in d.get("events", [])
-        ]
-        for line, value in report.get("form5329", {}).items():
-            out.append(
-                _entry(f"form5329.{line}", value, RULES_5329.get(line, ""), dist_ids + hot, idx)
-            )
+        if w is not None and w.qualified_figure is not None:
+            q = w.qualified_figure
+            e = _entry("qualified", report.get("qualified"), q.citation, q.events, idx)
+            e["rule_name"] = q.rule
+            out.append(e)
+        if w is not None:
+            out.extend(_draws(w, idx))
+        for line, fig in form8606_part3(w).items():
+            out.append(_figure(f"form8606.{line}", f"Form 8606 line {line}", fig, idx))
+        for line, fig in form5329_part1(w).items():
+            out.append(_figure(f"form5329.{line}", f"Form 5329 line {line}", fig, idx))
     elif kind == "form8606":
         ira = _kinds(
             idx,
@@ -161,26 +120,15 @@ def explain(kind: str, report: dict, facts: HouseholdFacts, person: str) -> list
             "plan_distribution",
             year=year,
         )
-        for part in ("part1", "part2", "part3"):
+        for part in ("part1", "part2"):
             for line, value in report.get(part, {}).items():
-                rule = (
-                    RULES_8606_III.get(line)
-                    if part == "part3"
-                    else f"Form 8606 line {line}: " + RULES_8606_I.get(line, "see the form")
-                )
-                ids = _kinds(idx, "roth_distribution", year=year) if part == "part3" else ira
-                out.append(_entry(f"{part}.{line}", value, rule, ids, idx))
+                rule = f"Form 8606 line {line}: " + RULES_8606_I.get(line, "see the form")
+                out.append(_entry(f"{part}.{line}", value, rule, ira, idx))
+        for line, fig in form8606_part3(w).items():
+            out.append(_figure(f"part3.{line}", f"Form 8606 line {line}", fig, idx))
     elif kind == "form5329":
-        for line, value in report.get("part1", {}).items():
-            out.append(
-                _entry(
-                    f"part1.{line}",
-                    value,
-                    RULES_5329.get(line, ""),
-                    _kinds(idx, "roth_distribution", year=year),
-                    idx,
-                )
-            )
+        for line, fig in form5329_part1(w).items():
+            out.append(_figure(f"part1.{line}", f"Form 5329 line {line}", fig, idx))
     elif kind == "year":
         for p in report.get("plan_distributions", []):
             out.append(

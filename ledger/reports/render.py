@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 LINE_LABELS_8606 = {
     "1": "Nondeductible contributions for the year",
@@ -98,7 +98,7 @@ def _m(v) -> str:
         return ""
     try:
         return f"{Decimal(v):,.2f}"
-    except Exception:
+    except (InvalidOperation, TypeError, ValueError):  # not an amount: shown as it is
         return str(v)
 
 

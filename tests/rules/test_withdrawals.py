@@ -186,3 +186,88 @@ def test_earnings_early_are_taxable_and_penalised():
     r = withdrawals_report(f, "p", 2021, P)
     assert r["taxable_amount"] == "1000.00" and r["additional_tax"] == "100.00"
     assert r["form8606"]["25c"] == "1000.00"
+
+
+def test_a_data_year_changes_the_report_with_no_code_change(tmp_path):
+    # Issue 9 item 2: the exception law is the data file alone. A fixture copy of
+    # ledger/data that confirms a 2026 numbering (the 2025 one, with first home renumbered
+    # 31 to prove where the number comes from) and a 2027 domestic-abuse cap of $10,800.
+    import shutil
+    from pathlib import Path
+
+    import yaml
+
+    from ledger import yearly
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(yearly.__file__).parent / "data", data)
+    codes = yaml.safe_load((data / "exception_codes.yaml").read_text(encoding="utf-8"))
+    year2025 = next(e for e in codes["numbering"] if e["years"] == [2025, 2025])
+    fixture = {**year2025, "years": [2026, 2027], "source": "test fixture"}
+    fixture["codes"] = {("31" if k == "09" else k): v for k, v in year2025["codes"].items()}
+    codes["numbering"].append(fixture)
+    codes["kinds"]["domestic_abuse"]["cap"]["amount_by_year"][2027] = 10800
+    (data / "exception_codes.yaml").write_text(yaml.safe_dump(codes), encoding="utf-8")
+
+    f = facts(
+        "1980-01-01",
+        ("roth_contribution", dict(tax_year=2015, date="2015-03-01", amount="5000")),
+        ("roth_distribution", dict(date="2026-05-01", amount="3000", exception="first_home")),
+        ("roth_conversion", dict(date="2025-03-01", amount="20000", taxable="20000")),
+        ("roth_distribution", dict(date="2027-05-01", amount="12000", exception="domestic_abuse")),
+    )
+    before = withdrawals_report(f, "p", 2026, P)  # 2026 not on file: 09 printed, to check
+    assert before["exceptions"][0]["code"] == "09"
+    assert any("not confirmed" in w and "check" in w for w in before["warnings"])
+    import pytest
+
+    from ledger.errors import MissingFact
+
+    with pytest.raises(MissingFact, match="no 2027 cap"):
+        withdrawals_report(f, "p", 2027, P)
+    yearly.use_data_dir(data)
+    try:
+        after = withdrawals_report(f, "p", 2026, P)
+        assert after["exceptions"][0]["code"] == "31"
+        assert not any("not confirmed" in w for w in after["warnings"])
+        y27 = withdrawals_report(f, "p", 2027, P)
+        # $12,000 early, $2,000 regular basis left, then the 2025 conversion (in its
+        # window): $10,000 recapture; the $10,800 cap covers it all
+        assert y27["form5329"]["2"] == y27["form5329"]["1"] == "10000.00"
+        assert y27["exceptions"][0]["code"] == "22"
+    finally:
+        yearly.use_data_dir(None)
+    assert withdrawals_report(f, "p", 2026, P)["exceptions"][0]["code"] == "09"
+
+
+def test_a_stored_inapplicable_code_is_refused_by_the_report():
+    # a ledger recorded before the check: the report refuses rather than waive the 10%
+    import pytest
+
+    from ledger.rules.exceptions import ExceptionRefused
+
+    f = facts(
+        "1985-01-01",
+        ("roth_conversion", dict(date="2020-03-01", amount="20000", taxable="20000")),
+        ("roth_distribution", dict(date="2021-05-01", amount="6000", exception="01")),
+    )
+    with pytest.raises(ExceptionRefused, match="exception 01 .* 2021"):
+        withdrawals_report(f, "p", 2021, P)
+
+
+def test_corrective_income_before_2023_is_on_form5329():
+    # Reg. 1.408A-6 A-1(d); I5329 (1999): the $500 of income returned on 2022-03-01 with a
+    # 2021 contribution, owner 37: Form 5329 (2021) line 1 $500, tax $50.
+    f = facts(
+        "1985-01-01",
+        ("roth_contribution", dict(tax_year=2021, date="2021-03-01", amount="6000")),
+        (
+            "roth_contribution_return",
+            dict(tax_year=2021, date="2022-03-01", amount="6000", earnings="500"),
+        ),
+    )
+    from ledger.reports.build import form5329_report
+
+    r = form5329_report(f, "p", 2021, P)
+    assert r["part1"] == {"1": "500.00", "2": "0.00", "3": "500.00", "4": "50.00"}
+    assert r["additional_tax"] == "50.00"

@@ -1,0 +1,673 @@
+"""One year's Roth IRA distributions: how much is taxable, how much owes the 10%
+additional tax, and where each dollar came from.
+
+Pure: plain values in (the distributions, what the year's ordering walk drew from, the
+basis before it, the exception law of the year), a :class:`RothYear` out, whose every
+figure is a :class:`Figure` naming the events it came from and the rule applied with its
+citation. Form line numbers belong to the reports that render the forms
+(:mod:`ledger.reports.forms`); here the figures have their domain names.
+
+Sources (RULES.md (a), (f), (g)):
+
+- Aggregation: all of a year's Roth IRA distributions are one distribution for the
+  ordering rules (Reg. 1.408A-6 A-9); regular contributions, then conversions and
+  rollovers first-in-first-out, taxable part first, then earnings (A-8;
+  :mod:`ledger.rules.ordering`). A year's distributions have no order among themselves,
+  so every distribution takes its share of each layer the year drew from in proportion to
+  its amount -- as Form 8606 line 25b does for qualified disaster distributions
+  (Instructions for Form 8606: 25a x disaster distributions / line 19). The result does
+  not depend on the order the distributions are listed or dated in; age 59½, the 5-year
+  test and the exceptions are still judged distribution by distribution.
+- Taxable amount (Form 8606 Part III): nonqualified distributions plus qualified
+  first-time homebuyer ones, less the qualified first-home expenses (at most the $10,000
+  lifetime amount, §72(t)(8)(B); a distribution above what is left is split: the rest is
+  an ordinary nonqualified distribution), less the regular-contribution basis, less the
+  conversion basis = earnings; less the disaster share = taxable (IRC §408A(d)(1); Reg.
+  1.408A-6 A-4). Qualified distributions still use up basis (A-4: prior distributions
+  count "whether or not qualified").
+- Additional tax (Form 5329 Part I): for a Roth IRA, the taxable earnings of early
+  distributions (the same taxable figure, shared as above, so it agrees with Form 8606),
+  the taxable part of conversions and plan rollovers still inside their 5-year window
+  that the ordering gives an early nonqualified distribution (§408A(d)(3)(F); Reg.
+  1.408A-6 A-5; I5329 2016 recapture example: $15,000 + $7,000 = $22,000), plus the
+  qualified first-home amount, which is then excepted; less the §72(t)(2) exceptions; 10%
+  of the rest (§72(t)(1)). Qualified disaster distributions are not on it (§72(t)(11);
+  Form 8915-F).
+- Corrective distributions: the net income returned with a contribution withdrawn by the
+  due date is taxable for the year the contribution was for (Reg. 1.408A-6 A-1(d);
+  §408(d)(4)); under 59½ it is an early distribution on Form 5329 line 1 of that year
+  (Instructions for Form 5329 (1999) Part IV; Pub 590-A). SECURE 2.0 §333 exempts it
+  from the 10% only for distributions on or after the date the exception data gives
+  (2022-12-29).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..errors import LedgerError, NotSupported
+from . import apportion
+from . import exceptions as exc
+from .qualified import QualifiedTest, qualify
+from .recapture import in_window
+
+ZERO = Decimal("0")
+TEN_PERCENT = Decimal("0.10")
+
+
+def _cents(x: Decimal) -> Decimal:
+    from ..money import cents
+
+    return cents(x)
+
+
+class RuleFailed(LedgerError):
+    """A rule could not produce its figure from the values given (the reason says why)."""
+
+
+# --- inputs -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """One Roth IRA distribution as the rule sees it."""
+
+    id: str
+    date: date
+    amount: Decimal
+    exception: str | None = None  # a kind or the year's line-2 number, as recorded
+    disaster: bool = False
+    source: str | None = None  # the document (e.g. "1099-R box 1, ...")
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectiveReturn:
+    """A contribution returned with its net income by the due date (its income only)."""
+
+    id: str
+    date: date
+    earnings: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    age_59_half_on: date
+    clock_start: int | None  # first year of the 5-taxable-year period
+    clock_events: tuple[str, ...] = ()
+    died_on: date | None = None
+    died_events: tuple[str, ...] = ()
+    disabled_on: date | None = None
+    disabled_events: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One slot the year's ordering walk drew dollars from (``source`` "earnings" for
+    what the basis could not cover)."""
+
+    source: str  # regular_contributions | designated_roth_rollover | conversion | plan_rollover | earnings
+    year: int | None
+    portion: str | None
+    clock_year: int | None
+    amount: Decimal
+    event_ids: tuple[str, ...]
+    citation: str
+
+    @property
+    def regular_tier(self) -> bool:
+        return self.source in ("regular_contributions", "designated_roth_rollover")
+
+    @property
+    def conversion_tier(self) -> bool:
+        return self.source in ("conversion", "plan_rollover")
+
+
+@dataclass(frozen=True, slots=True)
+class BasisBefore:
+    """The basis the ordering had before the year's distributions (Dec 31 ordering)."""
+
+    regular: Decimal  # regular contributions and designated Roth rollover basis
+    regular_events: tuple[str, ...]
+    conversions: Decimal  # conversion and plan-rollover layers
+    conversion_events: tuple[str, ...]
+
+
+# --- results ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A computed amount, the events it came from, and the rule applied with its source."""
+
+    value: Decimal
+    events: tuple[str, ...]
+    rule: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Draw:
+    distribution: str
+    source: str
+    year: int | None
+    portion: str | None
+    clock_year: int | None
+    amount: Decimal
+    subject_to_additional_tax: Decimal
+    event_ids: tuple[str, ...]
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionResult:
+    withdrawal: Withdrawal
+    test: QualifiedTest
+    early: bool
+    exception: str | None  # the kind claimed or applied (death / disability from the facts)
+    exception_code: str | None
+    subject: Decimal  # before exceptions
+    excepted: Decimal
+    additional_tax: Decimal
+    taxable: Decimal
+    first_home_qualified: Decimal  # the part that is a qualified first-home distribution
+    draws: tuple[Draw, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectiveResult:
+    ret: CorrectiveReturn
+    early: bool
+    exception: str | None
+    subject: Decimal
+    excepted: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionUsed:
+    kind: str
+    code: str | None
+    code_certain: bool
+    amount: Decimal
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TaxableAmount:
+    """The year's taxable part of Roth IRA distributions (Form 8606 Part III), each figure
+    present only where the form would be filled that far."""
+
+    nonqualified_distributions: Figure
+    first_home_expenses: Figure
+    after_first_home: Figure
+    regular_contribution_basis: Figure | None = None
+    beyond_regular_basis: Figure | None = None
+    conversion_basis: Figure | None = None
+    earnings: Figure | None = None
+    disaster_earnings: Figure | None = None
+    taxable_earnings: Figure | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdditionalTax:
+    """The 10% additional tax on early distributions (Form 5329 Part I)."""
+
+    early_includible: Figure
+    excepted: Figure
+    subject: Figure
+    tax: Figure
+
+
+@dataclass(frozen=True, slots=True)
+class RothYear:
+    year: int
+    distributions: tuple[DistributionResult, ...]
+    returns: tuple[CorrectiveResult, ...]
+    taxable: TaxableAmount | None
+    additional: AdditionalTax | None
+    exceptions: tuple[ExceptionUsed, ...]
+    taxable_amount: Decimal
+    additional_tax: Decimal
+    qualified: bool | None
+    qualified_figure: Figure | None
+    caps: exc.CapUsage
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def draws(self) -> tuple[Draw, ...]:
+        return tuple(d for r in self.distributions for d in r.draws)
+
+
+# --- rules and their citations ----------------------------------------------------
+
+CITE = {
+    "qualified": "IRC §408A(d)(2); Reg. 1.408A-6 A-1, A-2: 5-taxable-year period and 59½, death, disability or first home",
+    "nonqualified_distributions": "nonqualified Roth IRA distributions plus qualified first-time homebuyer ones; qualified distributions are not taxable (IRC §408A(d)(1); Instructions for Form 8606)",
+    "first_home_expenses": "qualified first-time homebuyer expenses, at most what is left of the $10,000 lifetime amount; the rest of the distribution is nonqualified (IRC §72(t)(8), §408A(d)(5))",
+    "after_first_home": "nonqualified distributions less the qualified first-home expenses",
+    "regular_contribution_basis": "basis in regular contributions, plus a designated Roth rollover's investment in the contract (Reg. 1.408A-10 A-3), less earlier distributions, qualified or not (Reg. 1.408A-6 A-4)",
+    "beyond_regular_basis": "what the distributions take beyond regular contributions, which come out first (Reg. 1.408A-6 A-8)",
+    "conversion_basis": "basis in conversions and plan rollovers to Roth IRAs not yet distributed (Reg. 1.408A-6 A-8, A-9)",
+    "earnings": "earnings distributed: what is left after both kinds of basis (Reg. 1.408A-6 A-8)",
+    "disaster_earnings": "the qualified disaster share of the earnings: earnings x disaster distributions / nonqualified distributions (Instructions for Form 8606, 2006 example; Form 8915-F)",
+    "taxable_earnings": "taxable amount (IRC §408A(d)(1); Reg. 1.408A-6 A-4)",
+    "early_includible": "early distributions includible in income: the taxable earnings of early distributions, the taxable part of conversions/rollovers still within their 5 years (IRC §408A(d)(3)(F); Reg. 1.408A-6 A-5), the qualified first-home amount, and the income on corrective distributions under 59½ (Instructions for Form 5329)",
+    "excepted": "the part excepted under IRC §72(t)(2) (exception number per that year's instructions)",
+    "subject_to_additional_tax": "early distributions less the excepted part",
+    "additional_tax": "10% of the amount subject to the additional tax (IRC §72(t)(1))",
+}
+
+
+def _fig(rule: str, value: Decimal, *event_groups: Iterable[str]) -> Figure:
+    ids: dict[str, None] = {}
+    for group in event_groups:
+        ids.update(dict.fromkeys(group))
+    return Figure(value, tuple(ids), rule, CITE[rule])
+
+
+# --- the year ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A distribution, or the part of one with a single treatment (a first-home
+    distribution above the cap has a qualified part and an ordinary part)."""
+
+    index: int  # into the sorted withdrawals
+    amount: Decimal
+    qualified: bool
+    line20: bool  # the qualified first-home part (on line 19 and 20)
+    early: bool
+    disaster: bool
+    kind: str | None  # exception kind that applies to this part
+    cells: list[Decimal] = field(default_factory=list)  # its share of each slot
+
+
+def roth_year(
+    year: int,
+    owner: Owner,
+    withdrawals: Iterable[Withdrawal],
+    slots: Iterable[Slot],
+    basis: BasisBefore,
+    caps: exc.CapUsage,
+    law: exc.ExceptionLaw,
+    returns: Iterable[CorrectiveReturn] = (),
+) -> RothYear:
+    """The year's Roth IRA distributions taxed (see the module docstring). ``slots`` is
+    what the year's ordering walk drew from (:func:`ledger.rules.ordering.walk` over the
+    year's total); ``caps`` what earlier years used of the capped exceptions."""
+    ws = sorted(withdrawals, key=lambda w: (w.date, w.id))  # canonical: input order is irrelevant
+    slot_list = [s for s in slots if s.amount > 0]
+    total = sum((w.amount for w in ws), ZERO)
+    if sum((s.amount for s in slot_list), ZERO) != total:
+        raise RuleFailed(
+            f"{year}: the ordering walk drew {sum((s.amount for s in slot_list), ZERO)} but the "
+            f"distributions total {total}"
+        )
+    warnings: list[str] = []
+    age59 = owner.age_59_half_on
+
+    # 1. each distribution's exception, qualified test and parts
+    kinds: list[str | None] = []
+    tests: list[QualifiedTest] = []
+    pieces: list[_Piece] = []
+    for i, w in enumerate(ws):
+        claimed = exc.claim(w.exception, w.date, law, age59)
+        kind = claimed.kind if claimed else None
+        if kind is None and owner.died_on is not None and w.date >= owner.died_on:
+            kind = "death"
+        if kind is None and owner.disabled_on is not None and w.date >= owner.disabled_on:
+            kind = "disability"
+        disaster = w.disaster or kind == "disaster"
+        test = qualify(
+            w.date, owner.clock_start, age59, owner.died_on, owner.disabled_on, kind == "first_home"
+        )
+        early = w.date < age59
+        kinds.append(kind)
+        tests.append(test)
+        if kind == "first_home" and test.qualified:
+            info = law.info("first_home")
+            room = exc.cap_room(info, w.date, caps)
+            part = w.amount if room is None else min(w.amount, room)
+            caps = exc.use_cap(info, w.date, part, caps)
+            if part > 0:
+                pieces.append(_Piece(i, part, True, True, early, False, "first_home"))
+            if part < w.amount:
+                warnings.append(
+                    f"{w.id}: {part} of this first-home distribution is qualified (what is left "
+                    f"of the $10,000 lifetime amount); the other {w.amount - part} is an "
+                    "ordinary nonqualified distribution (§72(t)(8)(B))"
+                )
+                pieces.append(_Piece(i, w.amount - part, False, False, early, disaster, None))
+        else:
+            pieces.append(_Piece(i, w.amount, test.qualified, False, early, disaster, kind))
+
+    # 2. every part takes its share of each slot; earnings follow the form's figures
+    columns = [s.amount for s in slot_list]
+    earn_j = [j for j, s in enumerate(slot_list) if s.source == "earnings"]
+    qual = [p for p in pieces if p.qualified]
+    nonq = [p for p in pieces if not p.qualified]
+    t_q = sum((p.amount for p in qual), ZERO)
+    t_n = sum((p.amount for p in nonq), ZERO)
+    q_col, n_col = apportion.table(columns, [t_q, t_n])
+    q_reg = sum((c for c, s in zip(q_col, slot_list) if s.regular_tier), ZERO)
+    q_conv = sum((c for c, s in zip(q_col, slot_list) if s.conversion_tier), ZERO)
+    on19 = sorted({p.index for p in pieces if p.line20 or not p.qualified})
+    line19 = sum((ws[i].amount for i in on19), ZERO)
+    line20 = sum((p.amount for p in pieces if p.line20), ZERO)
+    line21 = line19 - line20
+    disaster_total = sum((ws[i].amount for i in on19 if _disaster(pieces, i)), ZERO)
+
+    ids19 = [ws[i].id for i in on19]
+    ids20 = [ws[p.index].id for p in pieces if p.line20]
+    q_reg_ids = [ws[p.index].id for p in qual if q_reg > 0]
+    q_conv_ids = [ws[p.index].id for p in qual if q_conv > 0]
+    taxable = None
+    earnings = disaster_earnings = taxable_earnings = ZERO
+    if line19 > 0:
+        f19 = _fig("nonqualified_distributions", line19, ids19)
+        f20 = _fig("first_home_expenses", line20, ids20)
+        f21 = _fig("after_first_home", line21, ids19)
+        taxable = TaxableAmount(f19, f20, f21)
+        if line21 > 0:
+            line22 = basis.regular - q_reg
+            line23 = max(line21 - line22, ZERO)
+            f22 = _fig("regular_contribution_basis", line22, basis.regular_events, q_reg_ids)
+            f23 = _fig("beyond_regular_basis", line23, ids19, f22.events)
+            taxable = TaxableAmount(f19, f20, f21, f22, f23)
+            if line23 > 0:
+                line24 = basis.conversions - q_conv
+                earnings = max(line23 - line24, ZERO)
+                if disaster_total:
+                    disaster_earnings = _cents(earnings * disaster_total / line19)
+                taxable_earnings = earnings - disaster_earnings
+                f24 = _fig("conversion_basis", line24, basis.conversion_events, q_conv_ids)
+                f25a = _fig("earnings", earnings, f23.events, f24.events)
+                dis_ids = [ws[i].id for i in on19 if _disaster(pieces, i)]
+                f25b = _fig("disaster_earnings", disaster_earnings, dis_ids, f25a.events)
+                f25c = _fig("taxable_earnings", taxable_earnings, f25a.events)
+                taxable = TaxableAmount(f19, f20, f21, f22, f23, f24, f25a, f25b, f25c)
+    walked = sum((n_col[j] for j in earn_j), ZERO)
+    if walked != earnings:  # the two stages agree by construction (tests/rules)
+        raise RuleFailed(
+            f"{year}: the earnings of nonqualified distributions ({walked}) differ from the "
+            f"taxable figures' earnings ({earnings})"
+        )
+    _fill(qual, q_col)
+    disaster_pieces = [p for p in nonq if p.disaster]
+    ordinary = [p for p in nonq if not p.disaster]
+    t_d = sum((p.amount for p in disaster_pieces), ZERO)
+    t_o = sum((p.amount for p in ordinary), ZERO)
+    if disaster_earnings > t_d or taxable_earnings > t_o:
+        raise NotSupported(
+            f"{year}: a qualified first-home distribution with disaster and other nonqualified "
+            "distributions in one year (Form 8606 line 25b's share exceeds the distributions)"
+        )
+    _fill_nonqualified(
+        disaster_pieces, ordinary, n_col, earn_j, disaster_earnings, taxable_earnings
+    )
+
+    # 3. per distribution: draws, the amount subject to the 10%, exceptions
+    results: list[DistributionResult] = []
+    used: dict[str, tuple[Decimal, list[str]]] = {}
+    for i, w in enumerate(ws):
+        kind, test = kinds[i], tests[i]
+        mine = [p for p in pieces if p.index == i]
+        draws: list[Draw] = []
+        subject = taxable_i = line20_part = ZERO
+        for p in mine:
+            for s, amt in zip(slot_list, p.cells):
+                if amt <= 0:
+                    continue
+                if s.source == "earnings":
+                    hot = p.early and not p.qualified and not p.disaster
+                    if not p.qualified:
+                        taxable_i += amt
+                else:
+                    hot = (
+                        p.early
+                        and not p.qualified
+                        and not p.disaster
+                        and s.portion == "taxable"
+                        and in_window(s.clock_year, w.date)
+                    )
+                sub = amt if hot else ZERO
+                subject += sub
+                draws.append(
+                    Draw(
+                        w.id,
+                        s.source,
+                        s.year,
+                        s.portion,
+                        s.clock_year,
+                        amt,
+                        sub,
+                        s.event_ids,
+                        s.citation,
+                    )
+                )
+            if p.line20:
+                line20_part += p.amount
+        excepted = ZERO
+        applied = kind
+        if kind is not None and kind not in ("disaster", "age_59_and_a_half"):
+            info = law.info(kind)
+            if kind == "first_home" and test.qualified:
+                excepted = ZERO  # the qualified part is on line 20, the rest has no room
+            else:
+                room = exc.cap_room(info, w.date, caps)
+                if room is None:
+                    excepted = subject
+                else:
+                    part = min(w.amount, room)
+                    caps = exc.use_cap(info, w.date, part, caps)
+                    excepted = min(subject, part)
+                    if part < w.amount:
+                        warnings.append(f"{w.id}: the {kind} exception is capped at {part} here")
+                if info.ledger_note:
+                    warnings.append(f"{w.id}: {info.ledger_note}")
+            if excepted > 0 or line20_part > 0:
+                amount, evs = used.get(kind, (ZERO, []))
+                evs = evs + [w.id] + list(_fact_events(owner, kind))
+                used[kind] = (amount + excepted + line20_part, evs)
+        elif kind == "disaster":
+            info = law.info("disaster")
+            cap = info.cap
+            if cap is not None and w.amount > cap and info.ledger_note:
+                warnings.append(f"{w.id}: {info.ledger_note}")
+        code = _code(law, applied, warnings) if applied else None
+        results.append(
+            DistributionResult(
+                w,
+                test,
+                w.date < age59,
+                applied,
+                code,
+                subject,
+                excepted,
+                _cents((subject - excepted) * TEN_PERCENT),
+                taxable_i,
+                line20_part,
+                tuple(draws),
+            )
+        )
+
+    # 4. corrective distributions' income (the year the contribution was for)
+    corrective: list[CorrectiveResult] = []
+    for r in sorted(returns, key=lambda r: (r.date, r.id)):
+        if r.earnings <= 0:
+            continue
+        early = r.date < age59
+        kind = None
+        if early and owner.died_on is not None and r.date >= owner.died_on:
+            kind = "death"
+        elif early and owner.disabled_on is not None and r.date >= owner.disabled_on:
+            kind = "disability"
+        elif early and law.info("excess_contribution_income").available_on(r.date):
+            kind = "excess_contribution_income"
+        subject = r.earnings if early else ZERO
+        excepted = subject if kind else ZERO
+        corrective.append(CorrectiveResult(r, early, kind, subject, excepted))
+        if kind and excepted > 0:
+            amount, evs = used.get(kind, (ZERO, []))
+            used[kind] = (amount + excepted, evs + [r.id] + list(_fact_events(owner, kind)))
+        if early and kind is None:
+            warnings.append(
+                f"{r.id}: the {r.earnings} of income returned on {r.date} with the contribution "
+                "owes the 10% additional tax (under 59½, before SECURE 2.0 §333)"
+            )
+
+    # 5. the additional tax
+    subject = sum((r.subject for r in results), ZERO) + sum((c.subject for c in corrective), ZERO)
+    excepted = sum((r.excepted for r in results), ZERO) + sum(
+        (c.excepted for c in corrective), ZERO
+    )
+    additional = None
+    additional_tax = ZERO
+    if line19 > 0 or subject > 0 or corrective:
+        line1 = subject + line20
+        line2 = excepted + line20
+        line3 = line1 - line2
+        additional_tax = _cents(line3 * TEN_PERCENT)
+        early_ids = [
+            r.withdrawal.id for r in results if r.subject > 0 or r.first_home_qualified > 0
+        ]
+        hot_ids = [
+            e
+            for r in results
+            for d in r.draws
+            if d.subject_to_additional_tax > 0
+            for e in d.event_ids
+        ]
+        ret_ids = [c.ret.id for c in corrective if c.subject > 0]
+        f1 = _fig("early_includible", line1, early_ids, hot_ids, ret_ids)
+        f2 = _fig("excepted", line2, *(evs for _a, evs in used.values()))
+        f3 = _fig("subject_to_additional_tax", line3, f1.events, f2.events)
+        f4 = _fig("additional_tax", additional_tax, f3.events)
+        additional = AdditionalTax(f1, f2, f3, f4)
+
+    if any(r.withdrawal.disaster for r in results):
+        warnings.append(
+            f"{year}: qualified disaster distributions are reported on Form 8915-F; the income "
+            "may be spread over 3 years there"
+        )
+    if any(r.test.qualified and any(d.source != "earnings" for d in r.draws) for r in results):
+        warnings.append(
+            f"{year}: qualified distributions used up basis in the usual order (Reg. 1.408A-6 A-4); "
+            "the Form 8606 line-22 worksheet would not subtract them"
+        )
+    exceptions_used = tuple(
+        ExceptionUsed(
+            k,
+            law.info(k).code,
+            law.info(k).code_certain,
+            amount,
+            tuple(dict.fromkeys(evs)),
+        )
+        for k, (amount, evs) in used.items()
+    )
+    for e in exceptions_used:
+        if law.info(e.kind).line2:
+            _code(law, e.kind, warnings)
+    qualified = all(r.test.qualified for r in results) if results else None
+    qfig = None
+    if results:
+        qfig = Figure(
+            ZERO,
+            tuple(
+                dict.fromkeys(
+                    [w.id for w in ws]
+                    + list(owner.clock_events)
+                    + list(owner.died_events)
+                    + list(owner.disabled_events)
+                )
+            ),
+            "qualified",
+            CITE["qualified"],
+        )
+    return RothYear(
+        year,
+        tuple(results),
+        tuple(corrective),
+        taxable,
+        additional,
+        exceptions_used,
+        taxable_earnings,
+        additional_tax,
+        qualified,
+        qfig,
+        caps,
+        tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _disaster(pieces: list[_Piece], index: int) -> bool:
+    return any(p.disaster for p in pieces if p.index == index and not p.qualified)
+
+
+def _fill(group: list[_Piece], column: list[Decimal]) -> None:
+    """Share a group's column of each slot among its parts in proportion to their amounts."""
+    if not group:
+        return
+    rows = apportion.table(column, [p.amount for p in group])
+    for p, row in zip(group, rows):
+        p.cells = row
+
+
+def _fill_nonqualified(
+    disaster: list[_Piece],
+    ordinary: list[_Piece],
+    column: list[Decimal],
+    earn_j: list[int],
+    disaster_earnings: Decimal,
+    taxable_earnings: Decimal,
+) -> None:
+    """Nonqualified parts: the disaster parts share the disaster earnings, the others the
+    taxable earnings (each in proportion to amount); then all share the basis slots."""
+    parts = disaster + ordinary
+    if not parts:
+        return
+    earn = apportion.shares(disaster_earnings, [p.amount for p in disaster]) + apportion.shares(
+        taxable_earnings, [p.amount for p in ordinary]
+    )
+    basis_cols = [ZERO if j in earn_j else c for j, c in enumerate(column)]
+    rows = apportion.table(basis_cols, [p.amount - e for p, e in zip(parts, earn)])
+    for p, row, e in zip(parts, rows, earn):
+        for j in earn_j[:1]:  # the walk has one earnings slot, at the end
+            row[j] = e
+        p.cells = row
+
+
+def _fact_events(owner: Owner, kind: str) -> tuple[str, ...]:
+    if kind == "death":
+        return owner.died_events
+    if kind == "disability":
+        return owner.disabled_events
+    return ()
+
+
+def _code(law: exc.ExceptionLaw, kind: str, warnings: list[str]) -> str | None:
+    """The line-2 number of ``kind`` for the year; says so when it must be checked."""
+    info = law.info(kind) if kind in law.kinds else None
+    if info is None or not info.line2:
+        return None
+    year = law.tax_year
+    if info.code is None and law.codes is not None:
+        warnings.append(
+            f"no {year} Form 5329 line-2 number on file for '{kind}': enter it from that "
+            "year's instructions"
+        )
+    elif info.code is None:
+        warnings.append(
+            f"Form 5329 line-2 exception numbers for {year} are not confirmed: enter the number "
+            f"for '{kind}' from that year's instructions"
+        )
+    elif not info.code_certain:
+        warnings.append(
+            f"Form 5329 line-2 exception numbers for {year} are not confirmed: {info.code} for "
+            f"'{kind}' is its number in every year on file; check it against that year's "
+            "instructions"
+        )
+    return info.code
