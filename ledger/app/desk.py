@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import events as ev
-from ..projections.facts import HouseholdFacts
+from ..projections.facts import HouseholdFacts, fold
 from ..rules.policy import Policy
 from .batch import person_row, roth_activity
 from .reporting import load_facts
@@ -37,17 +37,23 @@ class PersonStatus:
 
 def find_clients(store, query: str | None = None, limit: int = 100) -> tuple[list[Client], int]:
     """Households whose id or display name contains ``query`` (any case), at most
-    ``limit`` of them, and how many matched."""
+    ``limit`` of them, and how many matched. Without a query only the households shown
+    are read; a query reads every household's events once, streamed."""
     wanted = (query or "").strip().lower()
+    if not wanted:
+        ids = store.households()
+        return [Client(h, _name(h, store.load_events(h))) for h in ids[:limit]], len(ids)
     found = []
     for household, events in store.iter_household_events():
-        name = None
-        for e in events:
-            if isinstance(e, ev.HouseholdNamed):
-                name = e.name
-        if not wanted or wanted in household.lower() or wanted in (name or "").lower():
+        name = _name(household, events)
+        if wanted in household.lower() or wanted in (name or "").lower():
             found.append(Client(household, name))
     return found[:limit], len(found)
+
+
+def _name(household: str, events) -> str | None:
+    """The household's display name in force (voids and renames applied by the fold)."""
+    return fold(household, events).name
 
 
 def client_status(store, household: str, year: int, policy: Policy) -> list[PersonStatus]:

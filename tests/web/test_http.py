@@ -3,6 +3,8 @@ escaping, and that the pages and the API give the command line's own figures."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .conftest import MARKUP, PASSWORDS, cli, client, csrf_of, sign_in
@@ -366,3 +368,43 @@ def test_the_desk_batch_csv_is_the_commands(ledger, prep):
     assert served.text == printed.output
     table = prep.get("/desk/batch?tax_year=2022").text
     assert "48000.00" in table and "Download CSV" in table
+
+
+# --- basis and planner pages -------------------------------------------------------------
+
+
+def test_the_basis_page_shows_the_layers_their_clocks_and_the_chart(ana):
+    """Astra's 2017 conversion (seed 004, $15,000) has its 10% clock end on 2021-12-31:
+    five taxable years from January 1, 2017 (IRC §408A(d)(3)(F))."""
+    page = ana.get(f"{H}/astra/people/p/basis?as_of=2021-12-31&tax_year=2022").text
+    layers = page.split('id="layers"')[1].split("</table>")[0]
+    assert "conversion 2017" in layers and "15,000.00" in layers and "2021-12-31" in layers
+    assert "<svg" in page  # the printable report's chart of the layers
+
+
+def test_the_planner_answers_what_the_plan_command_does(ledger, ana):
+    printed = cli(
+        ledger,
+        "plan",
+        "withdrawal",
+        "-H",
+        "astra",
+        "-p",
+        "p",
+        "--date",
+        "2022-03-01",
+        "--format",
+        "json",
+    )
+    plan = json.loads(printed.output)
+    page = ana.get(f"{H}/astra/people/p/plan?date=2022-03-01").text
+    assert f'id="max-tax-and-penalty-free">{money(plan["max_tax_and_penalty_free"])}<' in page
+    assert f'id="max-tax-free">{money(plan["max_tax_free"])}<' in page
+    refused = ana.get(f"{H}/astra/people/p/plan?date=2022-03-01&amount=abc")
+    assert refused.status_code == 400 and "is not a number" in refused.text
+
+
+def money(text: str) -> str:
+    from decimal import Decimal
+
+    return f"{Decimal(text):,.2f}"
