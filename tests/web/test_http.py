@@ -383,19 +383,7 @@ def test_the_basis_page_shows_the_layers_their_clocks_and_the_chart(ana):
 
 
 def test_the_planner_answers_what_the_plan_command_does(ledger, ana):
-    printed = cli(
-        ledger,
-        "plan",
-        "withdrawal",
-        "-H",
-        "astra",
-        "-p",
-        "p",
-        "--date",
-        "2022-03-01",
-        "--format",
-        "json",
-    )
+    printed = cli(ledger, *"plan withdrawal -H astra -p p --date 2022-03-01 --format json".split())
     plan = json.loads(printed.output)
     page = ana.get(f"{H}/astra/people/p/plan?date=2022-03-01").text
     assert f'id="max-tax-and-penalty-free">{money(plan["max_tax_and_penalty_free"])}<' in page
