@@ -25,6 +25,7 @@ def routes() -> list[Route]:
         Route("/", view(login.home)),
         Route("/login", view(login.login_form, signed_in=False), methods=["GET"]),
         Route("/login", view(login.login_post, signed_in=False), methods=["POST"]),
+        Route("/logout", view(login.logout_form), methods=["GET"]),
         Route("/logout", view(login.logout), methods=["POST"]),
         Route("/households/{household}", view(household.overview)),
         Route("/households/{household}/record", view(household.record), methods=["GET", "POST"]),

@@ -63,6 +63,11 @@ def login_post(ctx: Ctx):
     return response
 
 
+def logout_form(ctx: Ctx):
+    """Signing out changes state, so it is a POST with the CSRF token: this page asks."""
+    return page(ctx, "logout.html", title="Sign out")
+
+
 def logout(ctx: Ctx):
     accounts.end_session(ctx.store, ctx.request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)

@@ -108,6 +108,8 @@ def test_signing_out_ends_the_session_on_the_server(app):
 def test_logout_needs_the_csrf_token(app):
     c = sign_in(app, "bo")
     assert c.post("/logout").status_code == 403
+    asked = c.get("/logout")  # a link or a GET only asks: it changes nothing
+    assert asked.status_code == 200 and 'action="/logout"' in asked.text
     assert c.get(f"{H}/other").status_code == 200  # still signed in
 
 
