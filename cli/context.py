@@ -45,5 +45,5 @@ def recorded_by(ctx: click.Context) -> str:
         return user
     try:
         return getpass.getuser()
-    except Exception:  # no login name in some containers
+    except (KeyError, OSError):  # no login name in some containers
         return "unknown"

@@ -51,3 +51,40 @@ def test_withdrawal_figures_trace_to_events_and_rules(tmp_path):
         ["--db", db, "report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022", "--explain"],
     )
     assert "Explanation" in table.output and "Reg. 1.408A-6 A-8" in table.output
+
+
+def test_form8606_part2_traces_to_the_conversion_and_year_end_value(tmp_path):
+    # seed iv (RULES.md (k)): the nondeductible contribution, Dec 31 value and conversion make
+    # line 18; the trace names those events, not every IRA event of the person
+    seed = Path(__file__).parent / "examples" / "seed-iv-backdoor-with-pretax-ira.yaml"
+    doc = yaml.safe_load(seed.read_text())
+    f = tmp_path / "l.yaml"
+    f.write_text(yaml.safe_dump(doc["ledger"]))
+    db = str(tmp_path / "l.db")
+    assert CliRunner().invoke(cli, ["--db", db, "import", str(f)]).exit_code == 0
+    exp = next(e for e in doc["expect"] if e["report"] == "form8606")
+    h = doc["ledger"]["household"]["id"]
+    r = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            db,
+            "report",
+            "form8606",
+            "-H",
+            h,
+            "-p",
+            exp["person"],
+            "-y",
+            str(exp["tax_year"]),
+            "--format",
+            "json",
+            "--explain",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    ex = {e["figure"]: e for e in json.loads(r.output)["explain"]}
+    kinds18 = {e["kind"] for e in ex["part2.18"]["events"]}
+    assert "roth_conversion" in kinds18
+    assert {e["kind"] for e in ex["part1.1"]["events"]} == {"ira_contribution"}
+    assert all(e["rule"] and "see the form" not in e["rule"] for e in ex.values())

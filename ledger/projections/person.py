@@ -76,6 +76,10 @@ class LayerAdded:
 class YearResult:
     year: int
     ira: IraYearOut | None = None
+    #: the events behind Form 8606 Parts I-II, by what they are (``reports.forms`` maps
+    #: them to the lines): contributions, late_contributions, prior_basis,
+    #: year_end_value, distributions, conversions
+    ira_events: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plan_distributions: list[PlanDistributionOut] = field(default_factory=list)
     irrs: list[IrrOut] = field(default_factory=list)
     drrs: list[tuple[DesignatedRothRollover, Decimal]] = field(default_factory=list)
@@ -244,6 +248,7 @@ def _plans(state: PersonState, res: YearResult, y: int, evs: list, policy: Polic
             res.plan_distributions.append(PlanDistributionOut(ev, split))
             if split.trad_after_tax > 0:
                 state.ira_basis += split.trad_after_tax
+                state.ira_basis_events.append(ev.id)
             if split.roth_taxable > 0 or split.roth_nontaxable > 0:
                 _add_layer(
                     state, res, y, "plan_rollover", split.roth_taxable, split.roth_nontaxable, ev.id
@@ -327,15 +332,22 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
     line1 = line4 = ZERO
     dist = ZERO
     ye = None
+    ids: dict[str, list[str]] = {
+        k: [] for k in ("contributions", "late_contributions", "distributions", "year_end_value")
+    }
     for ev in evs:
         if isinstance(ev, IraContribution) and not ev.deductible:
             line1 += ev.amount
+            ids["contributions"].append(ev.id)
             if ev.date.year > y:
                 line4 += ev.amount
+                ids["late_contributions"].append(ev.id)
         elif isinstance(ev, IraDistribution):
             dist += ev.amount
+            ids["distributions"].append(ev.id)
         elif isinstance(ev, IraYearEndValue):
             ye = ev.value
+            ids["year_end_value"] = [ev.id]
     if line1 == 0 and dist == 0 and not conversions:
         return
     inp = IraYearIn(
@@ -359,8 +371,18 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
             return
         raise
     res.ira = out
+    res.ira_events = {
+        **{k: tuple(v) for k, v in ids.items()},
+        "prior_basis": tuple(state.ira_basis_events),
+        "conversions": tuple(c.id for c in conversions),
+    }
     res.warnings.extend(out.warnings)
     state.ira_basis = out.basis_carried
+    state.ira_basis_events = (
+        list(dict.fromkeys(state.ira_basis_events + ids["contributions"]))
+        if out.basis_carried > 0
+        else []
+    )
     state.conversion_splits.update(out.conversions)
 
 

@@ -35,6 +35,7 @@ class PlanState:
 @dataclass(slots=True)
 class PersonState:
     ira_basis: Decimal = ZERO
+    ira_basis_events: list[str] = field(default_factory=list)  # what the IRA basis came from
     regular: dict[int, Bucket] = field(default_factory=dict)
     drr: list[Bucket] = field(default_factory=list)
     conv: dict[tuple[int, str, str], Bucket] = field(default_factory=dict)

@@ -16,17 +16,26 @@ from ..money import fmt
 from ..projections.facts import HouseholdFacts
 from ..projections.person import PersonLedger
 from ..rules.roth_distributions import Figure
-from .forms import form5329_part1, form8606_part3
+from .forms import form5329_part1, form8606_ira_events, form8606_part3
 
-RULES_8606_I = {
+RULES_8606_I = {  # Instructions for Form 8606, Parts I-II
     "1": "nondeductible contributions for the year (IRC §408(o))",
     "2": "basis carried from the prior year's line 14",
+    "3": "total basis: line 1 + line 2",
+    "4": "contributions for the year made from Jan 1 to the due date of the next year's return",
+    "5": "line 3 - line 4",
     "6": "Dec 31 value of all traditional/SEP/SIMPLE IRAs (IRC §408(d)(2))",
     "7": "distributions not converted or rolled over",
     "8": "net amount converted (Reg. 1.408A-4 A-7)",
     "10": "line 5 / line 9, at most 1.000 (ratio_precision policy)",
+    "9": "line 6 + line 7 + line 8",
     "11": "nontaxable part of the conversions (line 8 x line 10)",
+    "12": "nontaxable part of the distributions (line 7 x line 10)",
+    "13": "line 11 + line 12: basis recovered this year (IRC §72(e)(8), §408(d)(2))",
     "14": "basis carried forward (line 3 - line 13)",
+    "15a": "line 7 - line 12",
+    "15b": "the qualified disaster part of line 15a (Form 8915-F)",
+    "15c": "taxable distributions (line 15a - line 15b)",
     "16": "amount converted",
     "17": "basis in the amount converted",
     "18": "taxable conversions (line 16 - line 17)",
@@ -111,19 +120,12 @@ def explain(
         for line, fig in form5329_part1(w).items():
             out.append(_figure(f"form5329.{line}", f"Form 5329 line {line}", fig, idx))
     elif kind == "form8606":
-        ira = _kinds(
-            idx,
-            "ira_contribution",
-            "ira_distribution",
-            "ira_year_end_value",
-            "roth_conversion",
-            "plan_distribution",
-            year=year,
-        )
+        events = ledger.year(year).ira_events if ledger is not None else {}
         for part in ("part1", "part2"):
             for line, value in report.get(part, {}).items():
                 rule = f"Form 8606 line {line}: " + RULES_8606_I.get(line, "see the form")
-                out.append(_entry(f"{part}.{line}", value, rule, ira, idx))
+                ids = form8606_ira_events(line, events)
+                out.append(_entry(f"{part}.{line}", value, rule, ids, idx))
         for line, fig in form8606_part3(w).items():
             out.append(_figure(f"part3.{line}", f"Form 8606 line {line}", fig, idx))
     elif kind == "form5329":

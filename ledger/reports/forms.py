@@ -44,3 +44,25 @@ def form5329_part1(w: RothYear | None) -> dict[str, Figure]:
     if w is None or w.additional is None:
         return {}
     return {line: getattr(w.additional, name) for line, name in FORM5329_PART1}
+
+
+_IRA_ALL = ("contributions", "prior_basis", "year_end_value", "distributions", "conversions")
+#: Form 8606 Parts I-II: line -> the kinds of events behind it (``YearResult.ira_events``)
+FORM8606_IRA_EVENTS: dict[str, tuple[str, ...]] = {
+    "1": ("contributions",),
+    "2": ("prior_basis",),
+    "3": ("contributions", "prior_basis"),
+    "4": ("late_contributions",),
+    "5": ("contributions", "prior_basis"),
+    "6": ("year_end_value",),
+    "7": ("distributions",),
+    "8": ("conversions",),
+    "9": ("year_end_value", "distributions", "conversions"),
+    "16": ("conversions",),
+}
+
+
+def form8606_ira_events(line: str, events: dict[str, tuple[str, ...]]) -> list[str]:
+    """The events behind a Part I-II line (lines 10-15 and 17-18 use them all)."""
+    groups = FORM8606_IRA_EVENTS.get(line, _IRA_ALL)
+    return [i for g in groups for i in events.get(g, ())]

@@ -311,11 +311,13 @@ def roth_year(
 
     # 1. each distribution's exception, qualified test and parts
     kinds: list[str | None] = []
+    named_codes: list[str | None] = []  # the line-2 number a distribution was recorded with
     tests: list[QualifiedTest] = []
     pieces: list[_Piece] = []
     for i, w in enumerate(ws):
         claimed = exc.claim(w.exception, w.date, law, age59)
         kind = claimed.kind if claimed else None
+        named_codes.append(claimed.named_as if claimed and claimed.named_as.isdigit() else None)
         if kind is None and owner.died_on is not None and w.date >= owner.died_on:
             kind = "death"
         if kind is None and owner.disabled_on is not None and w.date >= owner.disabled_on:
@@ -478,6 +480,7 @@ def roth_year(
             if cap is not None and w.amount > cap and info.ledger_note:
                 warnings.append(f"{w.id}: {info.ledger_note}")
         code = _code(law, applied, warnings) if applied else None
+        code = code or named_codes[i]
         results.append(
             DistributionResult(
                 w,
