@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -214,7 +214,7 @@ def totals(rows: list[dict]) -> dict[str, Decimal]:
     }
 
 
-def write_csv(rows: Iterator[dict], out) -> None:
+def write_csv(rows: Iterable[dict], out) -> None:
     """The batch as CSV (``report batch --format csv`` and the web desk's download)."""
     import csv
 

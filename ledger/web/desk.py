@@ -73,7 +73,7 @@ def batch(ctx: Ctx):
 
 def batch_csv(ctx: Ctx):
     _preparer(ctx)
-    year = params.year(ctx, "tax_year")
+    year = params.tax_year(ctx)
     out = io.StringIO()
     write_csv(_rows(ctx, year), out)
     return Response(

@@ -72,7 +72,7 @@ def record(ctx: Ctx):
     status = 200
     if ctx.request.method == "POST" and kind:
         values = {f.name: ctx.form.get(f.name, "").strip() for f in fields}
-        raw = {k: v for k, v in values.items() if v}
+        raw: dict[str, object] = {k: v for k, v in values.items() if v}
         try:
             stored = record_event(ctx.store, household, kind, raw, ctx.user.username)
         except InvalidInput as exc:
@@ -240,7 +240,7 @@ def report(ctx: Ctx):
     if kind not in YEAR_KINDS:
         raise Refused(404, "not found")
     policy = params.policy(ctx)
-    year = params.year(ctx, "tax_year")
+    year = params.tax_year(ctx)
     known_on = params.day(ctx, "as_known_on")
     if printable:
         text = reporting.report_text(

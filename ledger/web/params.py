@@ -10,6 +10,13 @@ from ..dates import DateError, parse_date
 from .security import Ctx, Refused
 
 
+def tax_year(ctx: Ctx, name: str = "tax_year") -> int:
+    """A required year."""
+    value = year(ctx, name, required=True)
+    assert value is not None
+    return value
+
+
 def year(ctx: Ctx, name: str, required: bool = True) -> int | None:
     raw = ctx.query(name)
     if raw is None:

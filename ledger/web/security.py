@@ -139,8 +139,8 @@ def login_csrf(request: Request) -> tuple[str, bool]:
     one (True: the cookie must be set)."""
     secret = request.app.state.secret
     token = request.cookies.get(LOGIN_CSRF_COOKIE)
-    if login_token_valid(secret, token, time.time() + 300):  # 5 minutes left at least
-        return token, False
+    if token is not None and login_token_valid(secret, token, time.time() + 300):
+        return token, False  # it has five minutes left at least
     return new_login_token(secret), True
 
 
@@ -213,7 +213,8 @@ def view(
         except Refused as exc:
             response = error_response(ctx, exc.status, exc.message, api)
         except Exception as exc:
-            status = HTTP_STATUS.get(session.error_exit_code(exc))
+            code = session.error_exit_code(exc)
+            status = HTTP_STATUS.get(code) if code is not None else None
             if status is None:
                 raise  # a bug: let the server log it
             message = str(exc).split(" (households:")[0]  # never the ledger's households
