@@ -398,3 +398,12 @@ def money(text: str) -> str:
     from decimal import Decimal
 
     return f"{Decimal(text):,.2f}"
+
+
+def test_the_desk_flags_an_unconfirmed_exception_number(ledger, prep):
+    """2024's Form 5329 line-2 numbering is UNCONFIRMED (ledger/data/exception_codes.yaml):
+    a first-home exception claimed in 2024 is a question for the preparer."""
+    args = "record roth_distribution -H other --person q --date 2024-05-01 --amount 500"
+    assert cli(ledger, *args.split(), "--exception", "first_home").exit_code == 0
+    page = prep.get("/desk?tax_year=2024&q=other").text
+    assert "exception numbers for 2024 are not confirmed" in page
