@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from . import api, desk, household, login
 from .security import view
+from .throttle import Throttle
 
 SECRET_ENV = "ROTH_LEDGER_WEB_SECRET"
 
@@ -61,6 +62,7 @@ def create_app(db: str | None = None, store=None) -> Starlette:
     app = Starlette(routes=routes(), lifespan=lifespan)
     app.state.store = store if store is not None else open_ledger(db)
     app.state.secret = _secret()
+    app.state.throttle = Throttle()
     return app
 
 

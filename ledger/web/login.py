@@ -50,10 +50,16 @@ def login_post(ctx: Ctx):
     if not login_csrf_ok(ctx.request, ctx.form.get("csrf_token")):
         raise Refused(403, "refused: missing or wrong CSRF token (reload the sign-in page)")
     username = (ctx.form.get("username") or "").strip()
+    throttle, address = ctx.request.app.state.throttle, _address(ctx)
+    if throttle.blocked(address):
+        raise Refused(429, "too many failed sign-ins from this address: try again later")
     try:
         user = accounts.authenticate(ctx.store, username, ctx.form.get("password") or "")
     except accounts.SignInRefused as exc:
-        return _form(ctx, str(exc), username, status=401)
+        throttle.failed(address)
+        response = _form(ctx, str(exc), username, status=401)
+        response.delay = throttle.delay(address)  # waited out by the view, asynchronously
+        return response
     old = ctx.request.cookies.get(SESSION_COOKIE)
     accounts.end_session(ctx.store, old)  # a new session id at every sign-in
     token, _ = accounts.start_session(ctx.store, user)
@@ -61,6 +67,11 @@ def login_post(ctx: Ctx):
     set_session_cookie(response, token, ctx.secure)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
+
+
+def _address(ctx: Ctx) -> str:
+    client = ctx.request.client
+    return client.host if client else "?"
 
 
 def logout_form(ctx: Ctx):

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -210,6 +211,9 @@ def view(
                     if not same(sent, ctx.csrf):
                         raise Refused(403, "refused: missing or wrong CSRF token")
             response = await run_in_threadpool(fn, ctx)
+            delay = getattr(response, "delay", 0)
+            if delay:
+                await asyncio.sleep(delay)
         except Refused as exc:
             response = error_response(ctx, exc.status, exc.message, api)
         except Exception as exc:

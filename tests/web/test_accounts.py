@@ -136,3 +136,60 @@ def test_a_password_is_never_an_argument(tmp_path):
     done = cli(db, "user", "add", "lee", "--role", "preparer", "--password", "x", input="y\n")
     assert done.exit_code == 2 and "No such option" in done.output
     assert cli(db, "user", "add", "lee", "--role", "preparer", input="\n").exit_code == 2
+
+
+def test_failed_sign_ins_slow_their_address_then_block_it():
+    from ledger.web import throttle as t
+
+    th = t.Throttle()
+    assert th.delay("a", 0) == 0
+    for i in range(t.FREE):
+        th.failed("a", i)
+    assert th.delay("a", 10) == 0  # the first few are free
+    th.failed("a", 11)
+    assert th.delay("a", 12) == t.STEP and th.delay("b", 12) == 0
+    for i in range(t.BLOCK_AFTER):
+        th.failed("a", 20 + i)
+    assert th.delay("a", 60) == t.MAX_DELAY and th.blocked("a", 60)
+    assert not th.blocked("a", 60 + t.WINDOW)  # a quiet quarter of an hour forgives
+
+
+def test_a_blocked_address_gets_429_before_any_hash(ledger, monkeypatch):
+    from ledger.web import throttle as t
+    from ledger.web.app import create_app
+
+    from .conftest import client, csrf_of
+
+    app = create_app(str(ledger))
+    try:
+        for _ in range(t.BLOCK_AFTER):
+            app.state.throttle.failed("testclient")
+        c = client(app)
+        token = csrf_of(c.get("/login").text)
+        monkeypatch.setattr(accounts, "authenticate", lambda *a: pytest.fail("hashed"))
+        done = c.post("/login", data={"username": "ana", "password": "x", "csrf_token": token})
+        assert done.status_code == 429
+    finally:
+        app.state.store.close()
+
+
+def test_repeated_failures_are_answered_more_slowly(ledger):
+    import time
+
+    from ledger.web import throttle as t
+    from ledger.web.app import create_app
+
+    from .conftest import client, csrf_of
+
+    app = create_app(str(ledger))
+    try:
+        c = client(app)
+        token = csrf_of(c.get("/login").text)
+        data = {"username": "nobody", "password": "x", "csrf_token": token}
+        for _ in range(t.FREE + 1):
+            assert c.post("/login", data=data).status_code == 401
+        start = time.monotonic()
+        assert c.post("/login", data=data).status_code == 401
+        assert time.monotonic() - start >= 2 * t.STEP  # the fifth failure waits 1 s
+    finally:
+        app.state.store.close()
