@@ -82,7 +82,8 @@ def test_split_households_cuts_at_household_starts(tmp_path):
     store = open_store(str(tmp_path / "l.db"))
     for h, n in (("a", 10), ("b", 10), ("c", 10), ("d", 10)):
         store.append(h, 0, contributions(h, n), "me")
-    assert store.split_households(2) == ["c"]
-    assert store.split_households(4) == ["b", "c", "d"]
+    assert store.household_shares(2) == [(None, "c"), ("c", None)]
+    assert store.household_shares(4) == [(None, "b"), ("b", "c"), ("c", "d"), ("d", None)]
+    assert store.household_shares(1) == [(None, None)]
     assert [h for h, _ in store.iter_household_events(start="b", stop="d")] == ["b", "c"]
     store.close()

@@ -21,7 +21,6 @@ from ledger.errors import InvalidInput
 from ledger.store import open_store
 from ledger.store.api import ConcurrencyConflict
 from ledger.store.hashing import GENESIS
-from ledger.store.sql import _ROW_KEYS, sqlite_rows
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from generate import household  # noqa: E402
@@ -115,40 +114,24 @@ def test_dry_run_stores_nothing(tmp_path):
     assert rows_one == rows_two == [] and two == one and all(r.dry_run for r in two)
 
 
-def test_a_household_created_since_the_snapshot_is_a_conflict(tmp_path):
+def test_a_household_created_since_the_workers_read_it_is_a_conflict(tmp_path):
+    from tests.store.helpers import contributions
+
     store = open_store(str(tmp_path / "l.db"))
     try:
         import_files(store, write_households(tmp_path / "a", 0, 1, 5), "tester")
         version = store.version("hh000000")
+        encode = store.row_encoder("tester", AT)
+        new = contributions("x", 2)
         with pytest.raises(ConcurrencyConflict):
-            with store.bulk_writer(snapshot=set()) as writer:  # workers saw no hh000000
-                writer.insert([("hh000000", 0, GENESIS)], [])
+            with store.bulk_import() as bulk:  # workers saw no hh000000
+                bulk.write([encode("hh000000", 0, GENESIS, new)])
         with pytest.raises(ConcurrencyConflict):  # saw it at an older head
-            with store.bulk_writer(snapshot={"hh000000"}) as writer:
-                writer.insert([("hh000000", version - 1, GENESIS)], [])
+            with store.bulk_import() as bulk:
+                bulk.write([encode("hh000000", version - 1, GENESIS, new)])
         assert store.version("hh000000") == version and store.verify() == []
     finally:
         store.close()
-
-
-def test_sqlite_rows_follow_the_insert_columns():
-    row = {
-        "household": "h",
-        "event_id": "e",
-        "version": 3,
-        "kind": "k",
-        "schema_version": 1,
-        "payload": "{}",
-        "effective_date": None,
-        "tax_year": 2020,
-        "recorded_at": AT,
-        "recorded_by": "me",
-        "prev_hash": "p",
-        "hash": "x",
-    }
-    [values] = sqlite_rows([row])
-    expected = {**row, "recorded_at": "2026-11-23 12:00:00.000000"}
-    assert dict(zip(_ROW_KEYS, values)) == expected
 
 
 def test_auto_jobs_only_for_large_imports_into_a_sqlite_file(tmp_path, monkeypatch):
@@ -262,17 +245,3 @@ def test_a_spool_file_that_cannot_be_written_is_one_clear_error(tmp_path, monkey
         assert store.households() == []
     finally:
         store.close()
-
-
-def test_worker_rows_are_the_stored_rows(tmp_path):
-    # the workers' direct tuples (hashing.build_sqlite_rows) against the reference path:
-    # hashing.build_rows, whose chain the store's verify checks, then sql.sqlite_rows
-    from ledger.ledgerfile import Known, read_ledger_file, validate_ledger
-    from ledger.store.hashing import build_rows, build_sqlite_rows
-
-    for path in write_households(tmp_path / "files", 0, 6):
-        events = validate_ledger(read_ledger_file(path), Known()).all_events()
-        for head in ((0, GENESIS), (7, "ab" * 32)):
-            assert build_sqlite_rows("hh", *head, events, "tester", AT) == sqlite_rows(
-                build_rows("hh", *head, events, "tester", AT)
-            )

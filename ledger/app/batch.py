@@ -29,7 +29,8 @@ from ..money import ZERO, fmt
 from ..projections.facts import PersonFacts, fold
 from ..projections.person import compute_person
 from ..rules.policy import Policy
-from .forking import die_with_parent, fork_context, openable_elsewhere, usable_cpus
+from ..store.api import EventStore
+from .forking import die_with_parent, fork_context, usable_cpus
 
 COLUMNS = (
     "household",
@@ -102,26 +103,28 @@ def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -
 PARALLEL_FROM = 20_000
 
 
-def auto_jobs(store) -> int:
-    """Processes for a batch: one per core (at most 4) on a large SQL ledger, else 1."""
+def auto_jobs(store: EventStore) -> int:
+    """Processes for a batch: one per core (at most 4) on a large ledger that forked
+    workers can reopen, else 1."""
     cpus = usable_cpus()
-    if cpus < 2 or not openable_elsewhere(store) or store.size() < PARALLEL_FROM:
+    if cpus < 2 or not store.capabilities.reopen_in_fork or store.size() < PARALLEL_FROM:
         return 1
     return min(cpus, 4)
 
 
 def batch_rows(
-    store, year: int, policy: Policy, known_on: date | None = None, jobs: int = 1
+    store: EventStore, year: int, policy: Policy, known_on: date | None = None, jobs: int = 1
 ) -> Iterator[dict]:
-    """Every row, in household order. With ``jobs`` > 1 (a SQL store on a file or a
-    server), the ordered households are cut into ``jobs`` shares of about equal size;
-    this process computes the first while forked workers (:mod:`.forking`) compute the
-    others into temporary files, which are then streamed in order: the same rows, every
-    core used, memory still bounded by one household per process."""
-    if jobs > 1 and openable_elsewhere(store):
-        cuts = store.split_households(jobs)
-        if cuts:
-            yield from _parallel(store, year, policy, known_on, cuts)
+    """Every row, in household order. With ``jobs`` > 1 (a store forked workers can
+    reopen), the ordered households are cut into ``jobs`` shares of about equal size
+    (``store.household_shares``); this process computes the first while forked workers
+    (:mod:`.forking`) compute the others into temporary files, which are then streamed in
+    order: the same rows, every core used, memory still bounded by one household per
+    process."""
+    if jobs > 1 and store.capabilities.reopen_in_fork:
+        shares = store.household_shares(jobs)
+        if len(shares) > 1:
+            yield from _parallel(store, year, policy, known_on, shares)
             return
     yield from _rows(store.iter_household_events(known_on=known_on), year, policy)
 
@@ -135,22 +138,25 @@ def _rows(households, year: int, policy: Policy) -> Iterator[dict]:
                 yield person_row(household, person, year, policy)
 
 
-def _parallel(store, year, policy, known_on, cuts: list[str]) -> Iterator[dict]:
-    url = store.url.render_as_string(hide_password=False)
-    bounds = [None, *cuts, None]
+def _parallel(
+    store: EventStore, year, policy, known_on, shares: list[tuple[str | None, str | None]]
+) -> Iterator[dict]:
     with tempfile.TemporaryDirectory(prefix="roth-ledger-batch-") as tmp:
         context = fork_context()
         workers = []
         try:
-            for i in range(1, len(bounds) - 1):
+            for i, (start, stop) in enumerate(shares[1:], start=1):
                 path = os.path.join(tmp, f"share-{i}.jsonl")
-                worker = context.Process(
+                worker = context.Process(  # forked: the store object is inherited, not sent
                     target=_share,
-                    args=(url, year, policy, known_on, bounds[i], bounds[i + 1], path, os.getpid()),
+                    args=(store, year, policy, known_on, start, stop, path, os.getpid()),
                 )
                 worker.start()
                 workers.append((path, worker))
-            yield from _rows(store.iter_household_events(known_on, None, cuts[0]), year, policy)
+            first_start, first_stop = shares[0]
+            yield from _rows(
+                store.iter_household_events(known_on, first_start, first_stop), year, policy
+            )
             for path, worker in workers:
                 worker.join()
                 if worker.exitcode != 0:
@@ -168,7 +174,7 @@ def _parallel(store, year, policy, known_on, cuts: list[str]) -> Iterator[dict]:
 
 
 def _share(
-    url: str,
+    parent_store: EventStore,
     year: int,
     policy: Policy,
     known_on: date | None,
@@ -182,9 +188,7 @@ def _share(
     die_with_parent(parent)
     code = 0
     try:
-        from ..store import open_store
-
-        store = open_store(url, read_only=True)
+        store = parent_store.reopen()
         try:
             with open(path, "w", encoding="utf-8") as out:
                 for row in _rows(store.iter_household_events(known_on, start, stop), year, policy):

@@ -4,7 +4,9 @@ A forked worker starts in milliseconds with every module already loaded (a fresh
 interpreter takes about 0.4 s to import the CLI's dependencies, which is what a
 ``python -m`` worker cost). Rules every worker here follows:
 
-* it never touches the parent's database engine: it opens its own from the URL;
+* it never touches the parent's database connections: it reopens the store it inherited
+  (``store.reopen()``, from the store's own configuration -- no URL or password is
+  rendered or passed to it), and only stores whose ``capabilities`` say so are shared;
 * it dies with its parent (``PR_SET_PDEATHSIG`` on Linux), so a killed import or report
   leaves no orphan behind;
 * the parent flushes its own output before forking, so that nothing buffered is written
@@ -48,12 +50,3 @@ def usable_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def openable_elsewhere(store) -> bool:
-    """A SQL ledger another process can open by its URL (a SQLite file or a server; not
-    an in-memory database, nor the in-memory store)."""
-    url = getattr(store, "url", None)
-    return url is not None and not (
-        url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-    )

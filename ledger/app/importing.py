@@ -26,10 +26,11 @@ from ..ledgerfile import (
     validate_ledger,
 )
 from ..ledgerfile.read import FORMATS, Node, RawLedger
-from ..store.api import StoredEvent
+from ..store.api import EventStore, StoredEvent
 from ..store.hashing import GENESIS, utc
 from ..voids import cancelled_by, in_force
-from .forking import openable_elsewhere, usable_cpus
+from .forking import usable_cpus
+from .parallel_import import import_parallel
 
 RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
 
@@ -133,8 +134,9 @@ def import_files(
     one ``store.append_many``: the whole import lands or none of it does. Two files of
     the same household in one import are refused (import them one after the other).
 
-    ``jobs`` > 1 (or 0: :func:`auto_jobs`) on a SQLite ledger file validates the files
-    in that many worker processes while this one inserts, still in one transaction
+    ``jobs`` > 1 (or 0: :func:`auto_jobs`) on a store that can take it (a SQLite file,
+    PostgreSQL: ``capabilities.concurrent_import``) validates and encodes the files in
+    that many worker processes while this one writes, still in one transaction
     (:mod:`ledger.app.parallel_import`); the rows stored are the same.
     """
     files = ledger_files(paths)
@@ -142,9 +144,9 @@ def import_files(
     jobs = auto_jobs(store, files) if jobs == 0 else jobs
     with _no_cyclic_gc():
         if jobs > 1 and parallel_capable(store) and len(files) > 1:
-            from .parallel_import import import_parallel
-
-            return import_parallel(store, files, recorded_by, dry_run, jobs, at)
+            outcome = Outcome()
+            import_parallel(store, files, _plan, outcome, recorded_by, dry_run, jobs, at)
+            return outcome.results
         return _import_files(store, files, recorded_by, dry_run, at)
 
 
@@ -152,14 +154,15 @@ def import_files(
 PARALLEL_BYTES = 2_000_000
 
 
-def parallel_capable(store) -> bool:
-    """A SQLite ledger file: workers read it while this process holds the write lock."""
-    return openable_elsewhere(store) and store.url.get_backend_name() == "sqlite"
+def parallel_capable(store: EventStore) -> bool:
+    """Workers may read the store and encode rows while this process holds the write
+    transaction (the store says so: a SQLite file or PostgreSQL)."""
+    return store.capabilities.concurrent_import
 
 
-def auto_jobs(store, files: list[Path]) -> int:
+def auto_jobs(store: EventStore, files: list[Path]) -> int:
     """Worker processes for an import: one per core (at most 4) when the files are
-    large (PARALLEL_BYTES) and the ledger is a SQLite file, else 1 (this process)."""
+    large (PARALLEL_BYTES) and the store can take a parallel import, else 1."""
     cpus = usable_cpus()
     if cpus < 2 or len(files) < 2 or not parallel_capable(store):
         return 1

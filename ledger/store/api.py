@@ -1,15 +1,20 @@
 """The event store contract (the only layer that touches SQLModel / SQLAlchemy).
 
-Every backend (SQLite file, PostgreSQL) implements :class:`EventStore`; one contract test
-module runs against each (STYLE.md, example 7). Domain code sees only these types.
+Every backend (memory, SQLite file, PostgreSQL) implements :class:`EventStore`; one
+contract test module runs against each (STYLE.md, example 7). Domain code sees only these
+types. Everything the rest of the code asks of a store is declared here -- appending, the
+bulk import (the store encodes the rows, chains the hashes and owns the write path),
+reading one household, streaming households in shares -- and what a store can do beyond
+the minimum is said by its :class:`Capabilities`, never guessed from its URL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..events import Event
 
@@ -67,7 +72,51 @@ class ChainProblem:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a store can do beyond the contract's minimum (the app layer asks, it never
+    inspects a URL).
+
+    ``reopen_in_fork``: a forked child process can open the same ledger with
+    :meth:`EventStore.reopen` (from the store's own configuration, inherited by the fork:
+    nothing is rendered or passed in clear) -- the batch report's shares use it.
+    ``concurrent_import``: while :meth:`EventStore.bulk_import` holds the write
+    transaction, worker processes may read the ledger (through :meth:`EventStore.reopen`)
+    and encode rows with :meth:`EventStore.row_encoder` -- the parallel import uses it.
+    """
+
+    reopen_in_fork: bool = False
+    concurrent_import: bool = False
+
+
+#: One household's rows as its store encodes them: ``(household, expected_version,
+#: prev_hash, rows)`` -- the head the rows were chained after, and the rows in the store's
+#: own format (opaque to the caller; plain data, so a worker process can hand it over).
+EncodedBatch = tuple[str, int, str, Any]
+
+
+class RowEncoder(Protocol):
+    """Encodes and hash-chains a household's new events for one import (fixed
+    ``recorded_by`` and ``recorded_at``); pure, so it may run in a worker process."""
+
+    def __call__(
+        self, household: str, expected_version: int, prev_hash: str, events: Sequence[Event]
+    ) -> EncodedBatch: ...
+
+
+class BulkImport(Protocol):
+    """One open write transaction (see :meth:`EventStore.bulk_import`)."""
+
+    def write(self, batches: Sequence[EncodedBatch]) -> int:
+        """Check each household is still at the head its rows were chained after (else
+        :class:`ConcurrencyConflict`), then write the rows; returns how many."""
+        ...
+
+
 class EventStore(Protocol):
+    #: what this store can do beyond the minimum (see :class:`Capabilities`)
+    capabilities: Capabilities
+
     def append(
         self,
         household: str,
@@ -89,6 +138,16 @@ class EventStore(Protocol):
         ONE transaction (a multi-file import): every batch lands or none does. Raises as
         :meth:`append` for the first batch that cannot land. Returns the number of events
         appended."""
+
+    def row_encoder(self, recorded_by: str, recorded_at: datetime) -> RowEncoder:
+        """This store's row builder for one import (see :class:`RowEncoder`)."""
+        ...
+
+    def bulk_import(self) -> AbstractContextManager[BulkImport]:
+        """ONE write transaction for a large import, fed :class:`EncodedBatch` es from
+        :meth:`row_encoder` (in this process or in workers): committed when the block ends
+        normally, rolled back -- nothing stored -- when it raises. Other writers wait."""
+        ...
 
     def load(self, household: str, known_on: date | None = None) -> list[StoredEvent]:
         """The household's events in version order; with ``known_on``, only those recorded
@@ -122,6 +181,17 @@ class EventStore(Protocol):
     ) -> Iterator[tuple[str, list[Event]]]:
         """As :meth:`iter_households`, the events only (cheaper: a full rebuild's scan);
         ``start``/``stop`` keep the households ``start <= id < stop``."""
+
+    def household_shares(self, parts: int) -> list[tuple[str | None, str | None]]:
+        """At most ``parts`` ranges ``(start, stop)`` of household ids (None: open end)
+        that cut the ordered event stream into shares of about equal size, for
+        :meth:`iter_household_events`; together they cover every household."""
+        ...
+
+    def reopen(self) -> EventStore:
+        """The same ledger opened afresh in a forked child process (only when
+        ``capabilities.reopen_in_fork``); the parent's connections are left untouched."""
+        ...
 
     def size(self) -> int:
         """About how many events are stored (cheap)."""

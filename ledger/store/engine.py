@@ -108,13 +108,16 @@ def describe(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def translated(url: URL, doing: str = "use") -> Iterator[None]:
-    """Turn infrastructure errors into one-line :class:`StoreError` messages."""
+def translated(
+    url: URL, doing: str = "use", driver_errors: tuple[type[Exception], ...] = ()
+) -> Iterator[None]:
+    """Turn infrastructure errors -- SQLAlchemy's, the OS's, and ``driver_errors`` (the
+    driver's own, raised on its cursor) -- into one-line :class:`StoreError` messages."""
     try:
         yield
     except StoreError:
         raise
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, *driver_errors) as exc:
         raise StoreError(f"cannot {doing} ledger database {where(url)}: {describe(exc)}") from None
     except OSError as exc:
         raise StoreError(f"cannot {doing} ledger database {where(url)}: {exc}") from None

@@ -1,4 +1,8 @@
-"""Rows and the per-household hash chain, shared by every backend (memory, SQL).
+"""The per-household hash chain, shared by every backend (memory, SQLite, PostgreSQL).
+
+:func:`chained` walks a household's new events once -- version, canonical payload, hash --
+and each store builds its own rows from it, in its own format (:func:`build_rows` is the
+memory store's).
 
 Each event's ``hash`` is the SHA-256 (hex) of ``prev_hash + "\\n" + canonical JSON`` of
 the row's meaningful columns::
@@ -24,8 +28,6 @@ from ..events import SCHEMA_VERSION, Event, payload_json
 from .api import ChainProblem, DuplicateEventId, StoredEvent
 
 GENESIS = "0" * 64
-#: how a ``DateTime`` column is stored on SQLite (SQLAlchemy's format; UTC, no offset)
-SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def utc(moment: datetime) -> datetime:
@@ -139,7 +141,7 @@ def checked_batches(
     return [b for b in batches if b[2]]
 
 
-def _chained(
+def chained(
     household: str,
     expected_version: int,
     prev_hash: str,
@@ -178,8 +180,9 @@ def build_rows(
     recorded_by: str,
     recorded_at: datetime,
 ) -> list[dict[str, Any]]:
-    """Insert-ready plain dicts (no ``position``) for ``events``, chained after
-    ``prev_hash`` with versions ``expected_version + 1 ...``."""
+    """Plain dicts (every column but ``position``) for ``events``, chained after
+    ``prev_hash`` with versions ``expected_version + 1 ...`` (the memory store's rows, and
+    the reference form the SQL stores' rows are tested against)."""
     at = utc(recorded_at)
     return [
         {
@@ -196,41 +199,7 @@ def build_rows(
             "prev_hash": prev,
             "hash": digest,
         }
-        for version, event, payload, eff, tax_year, prev, digest in _chained(
-            household, expected_version, prev_hash, events, recorded_by, iso_utc(at)
-        )
-    ]
-
-
-def build_sqlite_rows(
-    household: str,
-    expected_version: int,
-    prev_hash: str,
-    events: Sequence[Event],
-    recorded_by: str,
-    recorded_at: datetime,
-) -> list[tuple]:
-    """``sql.sqlite_rows(build_rows(...))`` without the dicts between (the parallel
-    import's workers build a million of these; a test checks the two agree): tuples in
-    the insert's column order, dates as SQLite stores them."""
-    at = utc(recorded_at)
-    at_sqlite = at.strftime(SQLITE_DATETIME)
-    return [
-        (
-            household,
-            event.id,
-            version,
-            event.kind,
-            SCHEMA_VERSION,
-            payload,
-            None if eff is None else eff.isoformat(),
-            tax_year,
-            at_sqlite,
-            recorded_by,
-            prev,
-            digest,
-        )
-        for version, event, payload, eff, tax_year, prev, digest in _chained(
+        for version, event, payload, eff, tax_year, prev, digest in chained(
             household, expected_version, prev_hash, events, recorded_by, iso_utc(at)
         )
     ]

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 from ..events import Event
-from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent
+from .api import (
+    Capabilities,
+    ChainProblem,
+    ConcurrencyConflict,
+    DuplicateEventId,
+    EncodedBatch,
+    EventStore,
+    StoredEvent,
+    StoreError,
+)
 from .hashing import (
     GENESIS,
     build_rows,
@@ -25,7 +35,10 @@ from .hashing import (
 
 
 class MemoryStore:
-    """Events kept in dicts; a lock makes ``append`` atomic across threads."""
+    """Events kept in dicts; a lock makes ``append`` atomic across threads. Nothing
+    another process can see (no capabilities)."""
+
+    capabilities = Capabilities()
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -93,6 +106,45 @@ class MemoryStore:
                 self._rows.setdefault(household, []).extend(new_rows)
             return sum(len(events) for _, events, _ in planned)
 
+    def row_encoder(self, recorded_by: str, recorded_at: datetime):
+        at = utc(recorded_at)
+
+        def encode(
+            household: str, expected_version: int, prev_hash: str, events: Sequence[Event]
+        ) -> EncodedBatch:
+            rows = build_rows(household, expected_version, prev_hash, events, recorded_by, at)
+            return household, expected_version, prev_hash, list(zip(rows, events))
+
+        return encode
+
+    @contextmanager
+    def bulk_import(self) -> Iterator[_BulkImport]:
+        """Writes are staged and applied when the block ends normally (lock held)."""
+        with self._lock:
+            bulk = _BulkImport(self)
+            yield bulk
+            for household, _, _, pairs in bulk.staged:
+                for row, event in pairs:
+                    self._position += 1
+                    self._stored.setdefault(household, []).append(
+                        stored_event(self._position, row, event)
+                    )
+                self._rows.setdefault(household, []).extend(row for row, _ in pairs)
+
+    def household_shares(self, parts: int) -> list[tuple[str | None, str | None]]:
+        with self._lock:
+            sizes = [(h, len(rows)) for h, rows in sorted(self._rows.items())]
+        total, seen, cuts = sum(n for _, n in sizes), 0, []
+        for household, n in sizes:
+            if seen >= total * (len(cuts) + 1) // max(parts, 1) and seen and len(cuts) < parts - 1:
+                cuts.append(household)
+            seen += n
+        bounds: list[str | None] = [None, *cuts, None]
+        return list(zip(bounds[:-1], bounds[1:]))
+
+    def reopen(self) -> EventStore:
+        raise StoreError("an in-memory store cannot be opened by another process")
+
     def load(self, household: str, known_on: date | None = None) -> list[StoredEvent]:
         with self._lock:
             events = list(self._stored.get(household, ()))
@@ -149,3 +201,29 @@ class MemoryStore:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+class _BulkImport:
+    """A memory store's bulk import: batches checked against the heads and staged."""
+
+    def __init__(self, store: MemoryStore):
+        self.store = store
+        self.staged: list[EncodedBatch] = []
+        self.heads: dict[str, tuple[int, str]] = {}
+
+    def write(self, batches: Sequence[EncodedBatch]) -> int:
+        for household, version, prev_hash, pairs in batches:
+            rows = self.store._rows.get(household, [])
+            head = self.heads.get(household) or (len(rows), rows[-1]["hash"] if rows else GENESIS)
+            if head != (version, prev_hash):
+                raise ConcurrencyConflict(household, version, head[0])
+            taken = {r["event_id"] for r in rows}
+            for _, event in pairs:
+                if event.id in taken:
+                    raise DuplicateEventId(household, event.id)
+        for batch in batches:
+            pairs = batch[3]
+            if pairs:
+                self.heads[batch[0]] = (pairs[-1][0]["version"], pairs[-1][0]["hash"])
+        self.staged.extend(batches)
+        return sum(len(b[3]) for b in batches)

@@ -9,7 +9,7 @@ from .api import StoreError
 from .engine import make_engine, translated, where
 from .migrate import revision_of, upgrade_engine
 from .models import HEAD_REVISION
-from .sql import SqlStore, open_sql_store
+from .sql import SqlStore, open_sql_store, store_on
 from .urls import resolve, sqlite_file
 
 
@@ -69,7 +69,7 @@ def open_read_only(url: URL) -> SqlStore:
             f"the ledger at {where_} is at schema revision {revision!r}, not "
             f"{HEAD_REVISION!r}: run `roth-ledger db upgrade`"
         )
-    store = SqlStore(engine, url)
+    store = store_on(engine, url)
     store.notes = private_notes(url)
     return store
 

@@ -1,55 +1,117 @@
-"""The SQL event store (SQLite file or PostgreSQL) over SQLAlchemy Core.
+"""The SQL event stores: :class:`SqliteStore` (a file) and :class:`PostgresStore`.
 
-Appends are one transaction: take the writer lock (``BEGIN IMMEDIATE`` on SQLite,
-``pg_advisory_xact_lock`` on PostgreSQL, so global positions become visible in order),
-read the household's head, compare with the expected version, insert the rows with one
-``executemany`` of plain dicts (on SQLite straight through the driver, see
-:func:`_insert`). ``UNIQUE(household, version)`` still turns any race that
-slips past into :class:`ConcurrencyConflict`; ``UNIQUE(household, event_id)`` becomes
-:class:`DuplicateEventId`. Reads rebuild events with ``events.from_payload``.
+SQLAlchemy provides the engine, the pool and the transactions; the statements themselves
+are a handful of plain SQL strings run on the driver's cursor, one read path and one row
+builder per store:
+
+* **writing** -- every write is one transaction: take the writer lock (``BEGIN
+  IMMEDIATE`` on SQLite, ``pg_advisory_xact_lock`` on PostgreSQL, so global positions
+  become visible in order), read the households' heads, compare with the expected
+  versions, then write the rows the store's :meth:`~SqlStore.row_encoder` built: one
+  ``executemany`` on SQLite, one ``COPY ... FROM STDIN`` on PostgreSQL (psycopg 3; the
+  rows are already COPY text, so the writing process only forwards them).
+  ``UNIQUE(household, version)`` still turns any race that slips past into
+  :class:`ConcurrencyConflict`; ``UNIQUE(household, event_id)`` becomes
+  :class:`DuplicateEventId`. :meth:`~SqlStore.bulk_import` holds that transaction open
+  for a large import whose rows are encoded elsewhere (worker processes).
+* **reading** -- :meth:`SqlStore._reading` runs one SELECT on the driver's cursor (a
+  server-side cursor when streaming on PostgreSQL) and every read decodes its rows with
+  the same functions (:func:`_event`, :meth:`SqlStore._stored`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from itertools import chain
+from typing import Any, ClassVar
 
-from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from ..events import Event, from_payload
-from .api import ChainProblem, ConcurrencyConflict, DuplicateEventId, StoredEvent, StoreError
-from .engine import describe, make_engine, translated
-from .hashing import (
-    GENESIS,
-    SQLITE_DATETIME,
-    build_rows,
-    check_batch_ids,
-    check_chains,
-    checked_batches,
-    stored_event,
-    utc,
+from ..events import SCHEMA_VERSION, Event, from_payload
+from .api import (
+    Capabilities,
+    ChainProblem,
+    ConcurrencyConflict,
+    DuplicateEventId,
+    EncodedBatch,
+    EventStore,
+    StoredEvent,
+    StoreError,
 )
+from .engine import describe, make_engine, translated
+from .hashing import GENESIS, chained, check_batch_ids, check_chains, checked_batches, utc
 from .migrate import PG_LOCK_KEY, ensure_head
-from .models import EVENTS
+from .urls import sqlite_file
 
-COLUMNS = tuple(c for c in EVENTS.c if c.name != "position")
-_ROW_KEYS = tuple(c.name for c in COLUMNS)
+#: the columns written, in the order every row builder produces them (all but position)
+ROW_COLUMNS = (
+    "household",
+    "event_id",
+    "version",
+    "kind",
+    "schema_version",
+    "payload",
+    "effective_date",
+    "tax_year",
+    "recorded_at",
+    "recorded_by",
+    "prev_hash",
+    "hash",
+)
+_ROW_LIST = ", ".join(ROW_COLUMNS)
+#: the columns :meth:`SqlStore._stored` unpacks
+_STORED = "position, household, version, event_id, kind, payload, recorded_at, recorded_by, prev_hash, hash"
 STREAM_BATCH = 2000
+HEAD_CHUNK = 500
 
 
 class SqlStore:
-    """An :class:`~ledger.store.api.EventStore` on one database (see module docstring)."""
+    """An :class:`~ledger.store.api.EventStore` on one database (see module docstring);
+    the dialect's part is in :class:`SqliteStore` and :class:`PostgresStore`."""
+
+    #: the driver's placeholder
+    PARAM: ClassVar[str] = "?"
+    capabilities: Capabilities
 
     def __init__(self, engine: Engine, url: URL):
         self.engine = engine
         self.url = url
-        self.dialect = engine.dialect.name
         self.notes: list[str] = []  # warnings for the user (a ledger others can read)
+        dbapi: Any = engine.dialect.dbapi
+        self._errors = (dbapi.Error,)
+        self._integrity_error = (dbapi.IntegrityError, IntegrityError)
+
+    # --- the dialect's part ---------------------------------------------------------
+
+    def row_encoder(self, recorded_by: str, recorded_at: datetime):
+        raise NotImplementedError
+
+    def _lock(self, conn: Connection) -> None:
+        """Take the writer lock inside the open transaction (SQLite: BEGIN IMMEDIATE did)."""
+
+    def _write(self, conn: Connection, batches: Sequence[EncodedBatch]) -> None:
+        raise NotImplementedError
+
+    def _count(self, batch: EncodedBatch) -> int:
+        """How many rows an encoded batch holds."""
+        return len(batch[3])
+
+    def _cursor(self, dbapi, stream: bool):
+        return dbapi.cursor()
+
+    def _cutoff(self, known_on: date) -> Any:
+        return _cutoff(known_on)
+
+    def _datetime(self, value: Any) -> datetime:
+        return utc(value)
+
+    def _date(self, value: Any) -> date | None:
+        return value
 
     # --- writing -----------------------------------------------------------------
 
@@ -68,38 +130,21 @@ class SqlStore:
             if current != expected_version:
                 raise ConcurrencyConflict(household, expected_version, current)
             return []
-        with translated(self.url, "write to"):
+        with translated(self.url, "write to", self._errors):
             try:
-                return self._append(household, expected_version, events, recorded_by, at)
-            except IntegrityError as exc:
-                raise self._integrity(household, expected_version, events, exc) from None
-
-    def _append(self, household, expected_version, events, recorded_by, at):
-        with self.engine.connect().execution_options(immediate=True) as conn:
-            with conn.begin():
-                if self.dialect == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
-                head = conn.execute(
-                    select(EVENTS.c.version, EVENTS.c.hash)
-                    .where(EVENTS.c.household == household)
-                    .order_by(EVENTS.c.version.desc())
-                    .limit(1)
-                ).first()
-                current, prev = (head[0], head[1]) if head else (0, GENESIS)
-                if current != expected_version:
-                    raise ConcurrencyConflict(household, expected_version, current)
-                rows = build_rows(household, expected_version, prev, events, recorded_by, at)
-                _insert(conn, rows)
-                positions = (
-                    conn.execute(
-                        select(EVENTS.c.position)
-                        .where(EVENTS.c.household == household, EVENTS.c.version > expected_version)
-                        .order_by(EVENTS.c.version)
+                with self._transaction() as conn:
+                    self._append_checked(
+                        conn, [(household, expected_version, events)], by=recorded_by, at=at
                     )
-                    .scalars()
-                    .all()
-                )
-        return [stored_event(p, r, e) for p, r, e in zip(positions, rows, events)]
+                    sql, params = self._select(_STORED, household=household, after=expected_version)
+                    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                    try:
+                        cursor.execute(sql, params)
+                        return [self._stored(row) for row in cursor]
+                    finally:
+                        cursor.close()
+            except self._integrity_error as exc:
+                raise self._integrity(household, expected_version, events, exc) from None
 
     def append_many(
         self,
@@ -111,42 +156,59 @@ class SqlStore:
         batches = checked_batches(batches)
         if not batches:
             return 0
-        with translated(self.url, "write to"):
+        with translated(self.url, "write to", self._errors):
             try:
-                return self._append_many(batches, recorded_by, at)
-            except IntegrityError as exc:
+                with self._transaction() as conn:
+                    return self._append_checked(conn, batches, by=recorded_by, at=at)
+            except self._integrity_error as exc:
                 household, expected, events = batches[0]
                 if len(batches) == 1:
                     raise self._integrity(household, expected, events, exc) from None
                 raise self._integrity_many(batches, exc) from None
 
-    def _append_many(self, batches, recorded_by, at) -> int:
-        rows: list[dict[str, Any]] = []
+    def _append_checked(self, conn: Connection, batches, *, by: str, at: datetime) -> int:
+        """Chain each batch after its household's head (read under the lock) and write."""
+        heads = _heads(conn, [household for household, _, _ in batches], self.PARAM)
+        encode = self.row_encoder(by, at)
+        encoded = []
+        for household, expected_version, events in batches:
+            current, prev = heads.get(household, (0, GENESIS))
+            if current != expected_version:
+                raise ConcurrencyConflict(household, expected_version, current)
+            encoded.append(encode(household, expected_version, prev, events))
+        self._write(conn, encoded)
+        return sum(len(events) for _, _, events in batches)
+
+    @contextmanager
+    def bulk_import(self) -> Iterator[_BulkImport]:
+        """See :meth:`ledger.store.api.EventStore.bulk_import`."""
+        with translated(self.url, "write to", self._errors):
+            try:
+                with self._transaction() as conn:
+                    yield _BulkImport(self, conn)
+            except self._integrity_error as exc:  # a race the head checks did not see
+                raise StoreError(
+                    f"conflict: {describe(exc)}; nothing was stored, run the command again"
+                ) from None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
         with self.engine.connect().execution_options(immediate=True) as conn:
             with conn.begin():
-                if self.dialect == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
-                heads = _heads(conn, [household for household, _, _ in batches])
-                for household, expected_version, events in batches:
-                    current, prev = heads.get(household, (0, GENESIS))
-                    if current != expected_version:
-                        raise ConcurrencyConflict(household, expected_version, current)
-                    rows.extend(
-                        build_rows(household, expected_version, prev, events, recorded_by, at)
-                    )
-                _insert(conn, rows)
-        return len(rows)
+                self._lock(conn)
+                yield conn
 
-    def _integrity_many(self, batches, exc: IntegrityError):
+    def _integrity_many(self, batches, exc):
         for household, expected, events in batches:
             problem = self._integrity(household, expected, events, exc)
             if isinstance(problem, DuplicateEventId) and problem.event_id != "?":
                 return problem
         return ConcurrencyConflict(batches[0][0], batches[0][1], self.version(batches[0][0]))
 
-    def _integrity(self, household, expected_version, events, exc: IntegrityError):
-        message = str(exc.orig)
-        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or ""
+    def _integrity(self, household, expected_version, events, exc):
+        exc = getattr(exc, "orig", None) or exc  # the driver's error under SQLAlchemy's
+        message = str(exc)
+        constraint = getattr(getattr(exc, "diag", None), "constraint_name", None) or ""
         if "event_id" in constraint or "events.event_id" in message:
             taken = self.event_ids(household)
             for event in events:
@@ -155,60 +217,117 @@ class SqlStore:
             return DuplicateEventId(household, "?")
         return ConcurrencyConflict(household, expected_version, self.version(household))
 
-    # --- reading -----------------------------------------------------------------
+    # --- reading: one path -----------------------------------------------------------
+
+    def _select(
+        self,
+        columns: str,
+        *,
+        household: str | None = None,
+        event_id: str | None = None,
+        known_on: date | None = None,
+        after: int | None = None,
+        start: str | None = None,
+        stop: str | None = None,
+        order: str = "household, version",
+    ) -> tuple[str, list[Any]]:
+        """One SELECT on ``events`` with the filters given, and its parameters."""
+        p = self.PARAM
+        where: list[str] = []
+        params: list[Any] = []
+        for condition, value in (
+            (f"household = {p}", household),
+            (f"event_id = {p}", event_id),
+            (f"version > {p}", after),
+            (f"household >= {p}", start),
+            (f"household < {p}", stop),
+            (f"recorded_at < {p}", None if known_on is None else self._cutoff(known_on)),
+        ):
+            if value is not None:
+                where.append(condition)
+                params.append(value)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return f"SELECT {columns} FROM events{clause} ORDER BY {order}", params
+
+    @contextmanager
+    def _reading(self, sql: str, params: Sequence[Any] = (), stream: bool = False):
+        """The rows of one SELECT, from the driver's cursor (streamed: a server-side cursor
+        on PostgreSQL; SQLite's cursor steps through the statement as it is read). The
+        statement sees one snapshot of the ledger throughout."""
+        with translated(self.url, "read", self._errors), self.engine.connect() as conn:
+            cursor = self._cursor(conn.connection.driver_connection, stream)
+            try:
+                cursor.execute(sql, params)
+                yield cursor
+            finally:
+                cursor.close()
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._reading(sql, params) as rows:
+            row = rows.fetchone()
+        return None if row is None else row[0]
+
+    def _stored(self, row: Sequence[Any]) -> StoredEvent:
+        """A row of the ``_STORED`` columns as a StoredEvent."""
+        position, household, version, event_id, kind, payload, at, by, prev_hash, hash_ = row
+        return StoredEvent(
+            position=position,
+            household=household,
+            version=version,
+            event=_event(kind, event_id, payload),
+            recorded_at=self._datetime(at),
+            recorded_by=by,
+            prev_hash=prev_hash,
+            hash=hash_,
+        )
 
     def load(self, household: str, known_on: date | None = None) -> list[StoredEvent]:
-        query = _select_rows(known_on).where(EVENTS.c.household == household)
-        with translated(self.url, "read"), self.engine.connect() as conn:
-            return [_to_stored(row) for row in conn.execute(query.order_by(EVENTS.c.version))]
+        sql, params = self._select(_STORED, household=household, known_on=known_on)
+        with self._reading(sql, params) as rows:
+            return [self._stored(row) for row in rows]
 
     def load_events(self, household: str, known_on: date | None = None) -> list[Event]:
         """The household's events only, in version order (a report's read: three columns,
         no StoredEvent wrappers)."""
-        params: dict[str, object] = {"household": household}
-        query = _LOAD_EVENTS
-        if known_on is not None:
-            query, params["cutoff"] = _LOAD_EVENTS_KNOWN_ON, _cutoff(known_on)
-        loads = _loads
-        with translated(self.url, "read"), self.engine.connect() as conn:
-            return [
-                from_payload(kind, event_id, loads(payload))
-                for event_id, kind, payload in conn.execute(query, params)
-            ]
+        sql, params = self._select(
+            "event_id, kind, payload", household=household, known_on=known_on, order="version"
+        )
+        with self._reading(sql, params) as rows:
+            return [_event(kind, event_id, payload) for event_id, kind, payload in rows]
 
     def version(self, household: str) -> int:
-        query = select(func.max(EVENTS.c.version)).where(EVENTS.c.household == household)
-        with translated(self.url, "read"), self.engine.connect() as conn:
-            return conn.execute(query).scalar() or 0
+        p = self.PARAM
+        return self._one(f"SELECT max(version) FROM events WHERE household = {p}", [household]) or 0
 
     def households(self) -> list[str]:
-        query = select(EVENTS.c.household).distinct().order_by(EVENTS.c.household)
-        with translated(self.url, "read"), self.engine.connect() as conn:
-            return list(conn.execute(query).scalars())
+        with self._reading("SELECT DISTINCT household FROM events ORDER BY household") as rows:
+            return [household for (household,) in rows]
 
     def event_ids(self, household: str) -> set[str]:
-        query = select(EVENTS.c.event_id).where(EVENTS.c.household == household)
-        with translated(self.url, "read"), self.engine.connect() as conn:
-            return set(conn.execute(query).scalars())
+        p = self.PARAM
+        with self._reading(
+            f"SELECT event_id FROM events WHERE household = {p}", [household]
+        ) as rows:
+            return {event_id for (event_id,) in rows}
 
     def find(self, event_id: str) -> list[StoredEvent]:
-        query = _select_rows(None).where(EVENTS.c.event_id == event_id)
-        with translated(self.url, "read"), self.engine.connect() as conn:
-            return [_to_stored(row) for row in conn.execute(query.order_by(EVENTS.c.position))]
+        sql, params = self._select(_STORED, event_id=event_id, order="position")
+        with self._reading(sql, params) as rows:
+            return [self._stored(row) for row in rows]
 
     def iter_households(
         self, known_on: date | None = None
     ) -> Iterator[tuple[str, list[StoredEvent]]]:
         """One ordered scan, streamed; memory bounded by one household."""
-        query = _select_rows(known_on).order_by(EVENTS.c.household, EVENTS.c.version)
-        with translated(self.url, "read"), self._stream(query) as rows:
+        sql, params = self._select(_STORED, known_on=known_on)
+        with self._reading(sql, params, stream=True) as rows:
             household, batch = None, []
             for row in rows:
                 if row[1] != household:
                     if batch:
                         yield household, batch
                     household, batch = row[1], []
-                batch.append(_to_stored(row))
+                batch.append(self._stored(row))
             if batch:
                 yield household, batch
 
@@ -218,83 +337,240 @@ class SqlStore:
         start: str | None = None,
         stop: str | None = None,
     ) -> Iterator[tuple[str, list[Event]]]:
-        """Like :meth:`iter_households` with the events only: reads four columns, no
+        """Like :meth:`iter_households` with the events only: four columns, no
         StoredEvent wrappers (the batch report's full rebuild). ``start``/``stop`` limit
         it to the households ``start <= id < stop`` (a share of a parallel batch)."""
-        query = select(EVENTS.c.household, EVENTS.c.event_id, EVENTS.c.kind, EVENTS.c.payload)
-        if known_on is not None:
-            query = query.where(EVENTS.c.recorded_at < _cutoff(known_on))
-        if start is not None:
-            query = query.where(EVENTS.c.household >= start)
-        if stop is not None:
-            query = query.where(EVENTS.c.household < stop)
-        query = query.order_by(EVENTS.c.household, EVENTS.c.version)
-        loads = _loads
-        with translated(self.url, "read"), self._stream(query) as rows:
+        sql, params = self._select(
+            "household, event_id, kind, payload", known_on=known_on, start=start, stop=stop
+        )
+        decode, loads = from_payload, _loads
+        with self._reading(sql, params, stream=True) as rows:
             household, batch = None, []
             for row_household, event_id, kind, payload in rows:
                 if row_household != household:
                     if batch:
                         yield household, batch
                     household, batch = row_household, []
-                batch.append(from_payload(kind, event_id, loads(payload)))
+                batch.append(decode(kind, event_id, loads(payload)))
             if batch:
                 yield household, batch
 
     def size(self) -> int:
         """About how many events the ledger holds (the last global position: instant)."""
-        with translated(self.url, "read"), self.engine.connect() as conn:
-            return conn.execute(select(func.max(EVENTS.c.position))).scalar() or 0
+        return self._one("SELECT max(position) FROM events") or 0
 
-    def split_households(self, parts: int) -> list[str]:
-        """``parts - 1`` household ids cutting the ordered event stream into parts of about
-        equal size (each cut starts a household; fewer if households are few)."""
+    def household_shares(self, parts: int) -> list[tuple[str | None, str | None]]:
+        """Cut at the households found at ``k/parts`` of the ordered event stream (each
+        cut starts a household; fewer shares if households are few)."""
         total = self.size()
         cuts: list[str] = []
-        with translated(self.url, "read"), self.engine.connect() as conn:
-            for k in range(1, parts):
-                household = conn.execute(
-                    select(EVENTS.c.household)
-                    .order_by(EVENTS.c.household, EVENTS.c.version)
-                    .offset(total * k // parts)
-                    .limit(1)
-                ).scalar()
-                if household is not None and (not cuts or household > cuts[-1]):
-                    cuts.append(household)
-        return cuts
-
-    @contextmanager
-    def bulk_writer(self, snapshot: set[str]) -> Iterator[BulkWriter]:
-        """A :class:`BulkWriter` inside one ``BEGIN IMMEDIATE`` transaction on a SQLite
-        ledger: committed when the block ends normally, rolled back (nothing stored) when
-        it raises. ``snapshot`` is the set of households the rows' builders saw; a
-        household created or extended since then is a :class:`ConcurrencyConflict`. Other
-        writers wait (busy timeout) while the block runs."""
-        if self.dialect != "sqlite":
-            raise NotImplementedError("bulk_writer is for SQLite ledgers")
-        with translated(self.url, "write to"):
-            with self.engine.connect().execution_options(immediate=True) as conn:
-                with conn.begin():
-                    try:
-                        yield BulkWriter(conn, snapshot)
-                    except IntegrityError as exc:  # a race the head checks did not see
-                        raise StoreError(
-                            f"conflict: {describe(exc)}; nothing was stored, run the command again"
-                        ) from None
+        sql = (
+            f"SELECT household FROM events ORDER BY household, version LIMIT 1 OFFSET {self.PARAM}"
+        )
+        for k in range(1, max(parts, 1)):
+            household = self._one(sql, [total * k // parts])
+            if household is not None and (not cuts or household > cuts[-1]):
+                cuts.append(household)
+        bounds: list[str | None] = [None, *cuts, None]
+        return list(zip(bounds[:-1], bounds[1:]))
 
     def verify(self) -> list[ChainProblem]:
-        query = select(*COLUMNS).order_by(EVENTS.c.household, EVENTS.c.version)
-        with translated(self.url, "verify"), self._stream(query) as rows:
-            return list(check_chains(row._mapping for row in rows))
+        sql, params = self._select(_ROW_LIST)
+        to_date, to_datetime = self._date, self._datetime
+        with translated(self.url, "verify", self._errors):
+            with self._reading(sql, params, stream=True) as rows:
+                return list(
+                    check_chains(
+                        {
+                            **dict(zip(ROW_COLUMNS, row)),
+                            "effective_date": to_date(row[6]),
+                            "recorded_at": to_datetime(row[8]),
+                        }
+                        for row in rows
+                    )
+                )
 
-    def _stream(self, query):
-        return _Stream(self.engine, query)
+    def reopen(self) -> EventStore:
+        """This ledger opened afresh for reading (a forked worker): a new read-only engine
+        from the store's own URL object -- inherited by the fork, never rendered -- and no
+        migration check."""
+        return type(self)(make_engine(self.url, read_only=True), self.url)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-HEAD_CHUNK = 500
+class _BulkImport:
+    """The open transaction of :meth:`SqlStore.bulk_import`."""
+
+    def __init__(self, store: SqlStore, conn: Connection):
+        self.store, self.conn = store, conn
+
+    def write(self, batches: Sequence[EncodedBatch]) -> int:
+        if not batches:
+            return 0
+        found = _heads(self.conn, [b[0] for b in batches], self.store.PARAM)
+        for household, version, prev_hash, _ in batches:
+            current, head = found.get(household, (0, GENESIS))
+            if (current, head) != (version, prev_hash):
+                raise ConcurrencyConflict(household, version, current)
+        self.store._write(self.conn, batches)
+        return sum(self.store._count(b) for b in batches)
+
+
+# --- SQLite ---------------------------------------------------------------------------
+
+#: how a ``DateTime`` column is stored on SQLite (SQLAlchemy's format; UTC, no offset)
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+_SQLITE_INSERT = f"INSERT INTO events ({_ROW_LIST}) VALUES ({', '.join('?' * len(ROW_COLUMNS))})"
+
+
+class SqliteStore(SqlStore):
+    """A SQLite ledger (a file, or an in-memory database this process alone sees).
+
+    Rows are tuples in :data:`ROW_COLUMNS` order with dates as SQLite stores them
+    (``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM:SS.ffffff`` UTC), written by one ``executemany``."""
+
+    def __init__(self, engine: Engine, url: URL):
+        super().__init__(engine, url)
+        on_file = sqlite_file(url) is not None
+        self.capabilities = Capabilities(reopen_in_fork=on_file, concurrent_import=on_file)
+
+    def row_encoder(self, recorded_by: str, recorded_at: datetime) -> _SqliteEncoder:
+        return _SqliteEncoder(recorded_by, recorded_at)
+
+    def _write(self, conn: Connection, batches: Sequence[EncodedBatch]) -> None:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(_SQLITE_INSERT, chain.from_iterable(b[3] for b in batches))
+        finally:
+            cursor.close()
+
+    def _cutoff(self, known_on: date) -> str:
+        return _cutoff(known_on).strftime(SQLITE_DATETIME)
+
+    def _datetime(self, value: Any) -> datetime:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+    def _date(self, value: Any) -> date | None:
+        return None if value is None else date.fromisoformat(value)
+
+
+class _SqliteEncoder:
+    """SQLite's row builder (see :class:`SqliteStore`); plain data, so it can be forked."""
+
+    def __init__(self, recorded_by: str, recorded_at: datetime):
+        self.by = recorded_by
+        self.at = utc(recorded_at)
+        self.at_sqlite = self.at.strftime(SQLITE_DATETIME)
+        self.at_iso = self.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def __call__(
+        self, household: str, expected_version: int, prev_hash: str, events: Sequence[Event]
+    ) -> EncodedBatch:
+        at, by = self.at_sqlite, self.by
+        rows = [
+            (
+                household,
+                event.id,
+                version,
+                event.kind,
+                SCHEMA_VERSION,
+                payload,
+                None if eff is None else eff.isoformat(),
+                tax_year,
+                at,
+                by,
+                prev,
+                digest,
+            )
+            for version, event, payload, eff, tax_year, prev, digest in chained(
+                household, expected_version, prev_hash, events, by, self.at_iso
+            )
+        ]
+        return household, expected_version, prev_hash, rows
+
+
+# --- PostgreSQL -----------------------------------------------------------------------
+
+_PG_COPY = f"COPY events ({_ROW_LIST}) FROM STDIN"
+_COPY_NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    """``value`` as a field of COPY's text format (backslash, tab, newline, CR escaped)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
+
+
+class PostgresStore(SqlStore):
+    """A PostgreSQL ledger (psycopg 3).
+
+    Rows are COPY text (one string per household, lines in :data:`ROW_COLUMNS` order),
+    written with one ``COPY events FROM STDIN`` per write; a streamed read is a
+    server-side cursor fetching :data:`STREAM_BATCH` rows at a time."""
+
+    PARAM = "%s"
+
+    def __init__(self, engine: Engine, url: URL):
+        super().__init__(engine, url)
+        self.capabilities = Capabilities(reopen_in_fork=True, concurrent_import=True)
+
+    def row_encoder(self, recorded_by: str, recorded_at: datetime) -> _PostgresEncoder:
+        return _PostgresEncoder(recorded_by, recorded_at)
+
+    def _count(self, batch: EncodedBatch) -> int:
+        return batch[3].count("\n")  # one line per row (newlines in values are escaped)
+
+    def _lock(self, conn: Connection) -> None:
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+
+    def _write(self, conn: Connection, batches: Sequence[EncodedBatch]) -> None:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with cursor.copy(_PG_COPY) as copy:
+                for batch in batches:
+                    copy.write(batch[3])
+        finally:
+            cursor.close()
+
+    def _cursor(self, dbapi, stream: bool):
+        if not stream:
+            return dbapi.cursor()
+        cursor = dbapi.cursor(name=f"roth_ledger_scan_{os.getpid()}")
+        cursor.itersize = STREAM_BATCH
+        return cursor
+
+
+class _PostgresEncoder:
+    """PostgreSQL's row builder: COPY text lines (see :class:`PostgresStore`)."""
+
+    def __init__(self, recorded_by: str, recorded_at: datetime):
+        self.by = recorded_by
+        self.at = utc(recorded_at)
+        self.at_pg = self.at.strftime("%Y-%m-%d %H:%M:%S.%f+00")
+        self.at_iso = self.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def __call__(
+        self, household: str, expected_version: int, prev_hash: str, events: Sequence[Event]
+    ) -> EncodedBatch:
+        head = f"{_copy_text(household)}\t"
+        tail = f"\t{self.at_pg}\t{_copy_text(self.by)}\t"
+        esc, null = _copy_text, _COPY_NULL
+        lines = [
+            f"{head}{esc(event.id)}\t{version}\t{event.kind}\t{SCHEMA_VERSION}\t{esc(payload)}\t"
+            f"{null if eff is None else eff.isoformat()}\t{null if tax_year is None else tax_year}"
+            f"{tail}{prev}\t{digest}\n"
+            for version, event, payload, eff, tax_year, prev, digest in chained(
+                household, expected_version, prev_hash, events, self.by, self.at_iso
+            )
+        ]
+        return household, expected_version, prev_hash, "".join(lines)
+
+
+# --- shared helpers -------------------------------------------------------------------
 
 
 def _loads(text: str) -> Any:
@@ -309,168 +585,36 @@ def _loads(text: str) -> Any:
 _RAW_DECODE = json.JSONDecoder().raw_decode
 
 
-def _heads(conn: Connection, households: list[str]) -> dict[str, tuple[int, str]]:
+def _event(kind: str, event_id: str, payload: str) -> Event:
+    """A stored row's event (every read decodes through here or its inlined twin in
+    :meth:`SqlStore.iter_household_events`)."""
+    return from_payload(kind, event_id, _loads(payload))
+
+
+def _heads(conn: Connection, households: list[str], p: str) -> dict[str, tuple[int, str]]:
     """Each household's (version, hash) head, in chunks of IN (...) queries."""
     heads: dict[str, tuple[int, str]] = {}
-    latest = select(EVENTS.c.household, func.max(EVENTS.c.version).label("v")).group_by(
-        EVENTS.c.household
-    )
-    for start in range(0, len(households), HEAD_CHUNK):
-        chunk = households[start : start + HEAD_CHUNK]
-        top = latest.where(EVENTS.c.household.in_(chunk)).subquery()
-        query = select(EVENTS.c.household, EVENTS.c.version, EVENTS.c.hash).join(
-            top, (EVENTS.c.household == top.c.household) & (EVENTS.c.version == top.c.v)
-        )
-        for household, version, hash_ in conn.execute(query):
-            heads[household] = (version, hash_)
-    return heads
-
-
-_SQLITE_INSERT = "INSERT INTO events ({}) VALUES ({})".format(
-    ", ".join(_ROW_KEYS), ", ".join("?" for _ in _ROW_KEYS)
-)
-
-
-def sqlite_rows(rows: list[dict[str, Any]]) -> list[tuple]:
-    """Rows from ``hashing.build_rows`` as driver-ready tuples in ``_ROW_KEYS`` order, dates
-    written in SQLAlchemy's SQLite storage format (``YYYY-MM-DD`` and ``YYYY-MM-DD
-    HH:MM:SS.ffffff``, which the ``Date``/``DateTime`` columns read back)."""
-    out = []
-    when: dict[datetime, str] = {}  # one recorded_at per append: formatted once
-    for r in rows:
-        at = when.get(r["recorded_at"])
-        if at is None:
-            at = when[r["recorded_at"]] = r["recorded_at"].strftime(SQLITE_DATETIME)
-        eff = r["effective_date"]
-        out.append(
-            (
-                r["household"],
-                r["event_id"],
-                r["version"],
-                r["kind"],
-                r["schema_version"],
-                r["payload"],
-                None if eff is None else eff.isoformat(),
-                r["tax_year"],
-                at,
-                r["recorded_by"],
-                r["prev_hash"],
-                r["hash"],
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for first in range(0, len(households), HEAD_CHUNK):
+            chunk = households[first : first + HEAD_CHUNK]
+            marks = ", ".join([p] * len(chunk))
+            cursor.execute(
+                "SELECT e.household, e.version, e.hash FROM events e JOIN "
+                f"(SELECT household, max(version) AS v FROM events WHERE household IN ({marks}) "
+                "GROUP BY household) t ON e.household = t.household AND e.version = t.v",
+                chunk,
             )
-        )
-    return out
-
-
-def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """One executemany.
-
-    PostgreSQL: SQLAlchemy Core on plain dicts (psycopg "insertmanyvalues" batches).
-    SQLite: :func:`sqlite_rows` handed to ``sqlite3.executemany`` via ``exec_driver_sql``
-    -- this more than halves the insert time of a large import, where Core's per-row
-    parameter processing dominates.
-    """
-    if conn.dialect.name != "sqlite":
-        conn.execute(EVENTS.insert(), rows)
-        return
-    conn.exec_driver_sql(_SQLITE_INSERT, sqlite_rows(rows))
-
-
-class BulkWriter:
-    """One open write transaction on a SQLite ledger, fed rows built elsewhere (the
-    parallel import: worker processes validate files and build chained rows while this
-    process inserts them). See :meth:`SqlStore.bulk_writer`."""
-
-    def __init__(self, conn: Connection, snapshot: set[str]):
-        self.conn = conn
-        # households created by another writer since the workers' snapshot was taken
-        query = select(EVENTS.c.household).distinct()
-        self.appeared = set(conn.execute(query).scalars()) - snapshot
-        self.count = 0
-
-    def insert(self, heads: Sequence[tuple[str, int, str]], rows: list[tuple]) -> None:
-        """Check that each household is still at the (version, hash) its rows were
-        chained to -- else :class:`ConcurrencyConflict` -- then insert ``rows``
-        (``sqlite_rows`` tuples) with one executemany."""
-        stale = [h for h in heads if h[1] or h[0] in self.appeared]
-        if stale:
-            found = _heads(self.conn, [h[0] for h in stale])
-            for household, version, prev_hash in stale:
-                current, head = found.get(household, (0, GENESIS))
-                if (current, head) != (version, prev_hash):
-                    raise ConcurrencyConflict(household, version, current)
-        if rows:
-            self.conn.exec_driver_sql(_SQLITE_INSERT, rows)
-            self.count += len(rows)
-
-
-class _Stream:
-    """A context manager yielding rows from a server-side / batched cursor."""
-
-    def __init__(self, engine: Engine, query):
-        self.engine, self.query = engine, query
-
-    def __enter__(self):
-        self.conn: Connection = self.engine.connect()
-        self.trans = self.conn.begin()
-        options = {"yield_per": STREAM_BATCH, "stream_results": True}
-        return self.conn.execution_options(**options).execute(self.query)
-
-    def __exit__(self, *exc_info):
-        try:
-            self.trans.rollback()
-        finally:
-            self.conn.close()
-
-
-#: a report's read, built once (its compiled form and cache key are reused per call)
-_LOAD_EVENTS = (
-    select(EVENTS.c.event_id, EVENTS.c.kind, EVENTS.c.payload)
-    .where(EVENTS.c.household == bindparam("household"))
-    .order_by(EVENTS.c.version)
-)
-_LOAD_EVENTS_KNOWN_ON = _LOAD_EVENTS.where(EVENTS.c.recorded_at < bindparam("cutoff"))
-
-_READ_COLUMNS = (
-    EVENTS.c.position,
-    EVENTS.c.household,
-    EVENTS.c.version,
-    EVENTS.c.event_id,
-    EVENTS.c.kind,
-    EVENTS.c.payload,
-    EVENTS.c.recorded_at,
-    EVENTS.c.recorded_by,
-    EVENTS.c.prev_hash,
-    EVENTS.c.hash,
-)
-
-
-def _select_rows(known_on: date | None):
-    """The columns :func:`_to_stored` unpacks, optionally as known on a (UTC) day."""
-    query = select(*_READ_COLUMNS)
-    if known_on is not None:
-        query = query.where(EVENTS.c.recorded_at < _cutoff(known_on))
-    return query
+            for household, version, hash_ in cursor:
+                heads[household] = (version, hash_)
+    finally:
+        cursor.close()
+    return heads
 
 
 def _cutoff(known_on: date) -> datetime:
     """The first instant (UTC) after the day ``known_on``."""
     return datetime.combine(known_on + timedelta(days=1), time(), tzinfo=UTC)
-
-
-def _to_stored(row: Any) -> StoredEvent:
-    """A row of :func:`_select_rows` as a StoredEvent (unpacked by position: this runs
-    once per event on a full rebuild)."""
-    position, household, version, event_id, kind, payload, at, by, prev_hash, hash_ = row
-    return StoredEvent(
-        position=position,
-        household=household,
-        version=version,
-        event=from_payload(kind, event_id, json.loads(payload)),
-        recorded_at=at.replace(tzinfo=UTC) if at.tzinfo is None else utc(at),
-        recorded_by=by,
-        prev_hash=prev_hash,
-        hash=hash_,
-    )
 
 
 def open_sql_store(url: URL) -> SqlStore:
@@ -482,4 +626,10 @@ def open_sql_store(url: URL) -> SqlStore:
         except BaseException:
             engine.dispose()
             raise
-    return SqlStore(engine, url)
+    return store_on(engine, url)
+
+
+def store_on(engine: Engine, url: URL) -> SqlStore:
+    """The store for an open engine: :class:`SqliteStore` or :class:`PostgresStore`."""
+    kind = SqliteStore if url.get_backend_name() == "sqlite" else PostgresStore
+    return kind(engine, url)
