@@ -10,6 +10,8 @@ import copy
 
 import click
 
+from ledger.app.boxes import HELP_1099R, HELP_5498
+
 from ..context import get_store, recorded_by
 from ..options import DATE
 from .ledger_cmds import record
@@ -79,36 +81,33 @@ def _print(outcome) -> None:
     "--account",
     required=True,
     type=click.Choice(["IRA", "SEP", "SIMPLE", "ROTH"], case_sensitive=False),
-    help="Box 7 checkbox: IRA, SEP, SIMPLE or Roth IRA.",
+    help=HELP_5498["account"],
 )
-@click.option("--box1", type=MONEY, help="IRA contributions (traditional) -> ira_contribution.")
-@click.option("--box2", type=MONEY, help="Rollover contributions (a note only).")
-@click.option("--box3", type=MONEY, help="Roth IRA conversion amount (see --record-conversion).")
-@click.option("--box5", type=MONEY, help="Fair market value of the account on Dec 31.")
-@click.option("--box10", type=MONEY, help="Roth IRA contributions -> roth_contribution.")
-@click.option("--box11/--no-box11", default=False, help="RMD for next year (a note only).")
-@click.option("--trustee", help="Trustee's name, kept in each event's source.")
-@click.option(
-    "--date", "deposit", type=DATE, help="Day box 1/box 10 was deposited [not on the form]."
-)
+@click.option("--box1", type=MONEY, help=HELP_5498["box1"])
+@click.option("--box2", type=MONEY, help=HELP_5498["box2"])
+@click.option("--box3", type=MONEY, help=HELP_5498["box3"])
+@click.option("--box5", type=MONEY, help=HELP_5498["box5"])
+@click.option("--box10", type=MONEY, help=HELP_5498["box10"])
+@click.option("--box11/--no-box11", default=False, help=HELP_5498["box11"])
+@click.option("--trustee", help=HELP_5498["trustee"])
+@click.option("--date", "deposit", type=DATE, help=HELP_5498["deposit"])
 @click.option(
     "--deductible/--nondeductible",
     default=None,
-    help="Was box 1 deducted? [not on the form; required with box 1]",
+    help=HELP_5498["deductible"],
 )
 @click.option(
     "--record-conversion",
     is_flag=True,
-    help="Record box 3 as a roth_conversion (only if its 1099-R is not entered with --converted).",
+    help=HELP_5498["record_conversion"],
 )
-@click.option("--conversion-date", type=DATE, help="Day the Roth IRA received box 3.")
+@click.option("--conversion-date", type=DATE, help=HELP_5498["conversion_date"])
 @click.option(
     "--year-end-total",
     type=MONEY,
-    help="Sum of box 5 over ALL the person's "
-    "traditional/SEP/SIMPLE IRAs (or all Roth IRAs), recorded instead of box 5.",
+    help=HELP_5498["year_end_total"],
 )
-@click.option("--no-year-end", is_flag=True, help="Do not record box 5.")
+@click.option("--no-year-end", is_flag=True, help=HELP_5498["no_year_end"])
 @click.pass_context
 def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     """Record a Form 5498 (IRA Contribution Information) from its boxes.
@@ -149,67 +148,63 @@ def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
 
 @record.command("form-1099r")
 @common
-@click.option("--box1", required=True, type=MONEY, help="Gross distribution.")
-@click.option("--box2a", type=MONEY, help="Taxable amount (earnings for J8/JP; H: 0).")
-@click.option("--box2b", is_flag=True, help="Taxable amount not determined (checked).")
+@click.option("--box1", required=True, type=MONEY, help=HELP_1099R["box1"])
+@click.option("--box2a", type=MONEY, help=HELP_1099R["box2a"])
+@click.option("--box2b", is_flag=True, help=HELP_1099R["box2b"])
 @click.option(
     "--box5",
     type=MONEY,
-    help="Employee contributions / designated Roth "
-    "contributions (basis; H: becomes the rollover's basis).",
+    help=HELP_1099R["box5"],
 )
 @click.option(
     "--box7",
     required=True,
     metavar="CODES",
-    help="Distribution code(s), e.g. J, J8, JP, Q, T, 1, 2, 7, G, H, 4, 3.",
+    help=HELP_1099R["box7"],
 )
-@click.option("--box10", type=MONEY, help="Amount allocable to IRR within 5 years (plans).")
+@click.option("--box10", type=MONEY, help=HELP_1099R["box10"])
 @click.option(
     "--box11",
     type=click.IntRange(1975, 2100),
-    help="1st year of designated Roth contributions (plans).",
+    help=HELP_1099R["box11"],
 )
 @click.option(
     "--ira-sep-simple/--no-ira-sep-simple",
     default=False,
-    help="The IRA/SEP/SIMPLE box next to box 7 is checked.",
+    help=HELP_1099R["ira_sep_simple"],
 )
-@click.option("--payer", help="Payer's name, kept in each event's source.")
-@click.option("--date", "paid_on", type=DATE, help="Distribution date [not on the form; required].")
-@click.option(
-    "--roth-ira", is_flag=True, help="It came from a Roth IRA (for codes 2/3/4, which do not say)."
-)
-@click.option("--converted", is_flag=True, help="The IRA distribution went into a Roth IRA.")
-@click.option("--converted-amount", type=MONEY, help="Part of box 1 converted (default all).")
-@click.option("--received-on", type=DATE, help="Day the Roth IRA received a conversion.")
-@click.option("--plan", help="Plan id (codes G, H, B+G and plan distributions).")
-@click.option("--account-value", type=MONEY, help="Plan: value just before the distribution.")
+@click.option("--payer", help=HELP_1099R["payer"])
+@click.option("--date", "paid_on", type=DATE, help=HELP_1099R["paid_on"])
+@click.option("--roth-ira", is_flag=True, help=HELP_1099R["roth_ira"])
+@click.option("--converted", is_flag=True, help=HELP_1099R["converted"])
+@click.option("--converted-amount", type=MONEY, help=HELP_1099R["converted_amount"])
+@click.option("--received-on", type=DATE, help=HELP_1099R["received_on"])
+@click.option("--plan", help=HELP_1099R["plan"])
+@click.option("--account-value", type=MONEY, help=HELP_1099R["account_value"])
 @click.option(
     "--separate-accounting/--no-separate-accounting",
     default=True,
-    help="Plan keeps after-tax money as a separate account (default yes).",
+    help=HELP_1099R["separate_accounting"],
 )
-@click.option("--to-roth-ira", type=MONEY, help="Plan: amount directly rolled to a Roth IRA.")
-@click.option("--to-traditional-ira", type=MONEY, help="Plan: amount rolled to a traditional IRA.")
-@click.option("--to-cash", type=MONEY, help="Plan: amount paid in cash (its own 1099-R).")
-@click.option("--in-plan", is_flag=True, help="Code G was an in-plan Roth rollover (IRR).")
-@click.option("--into-roth-ira", is_flag=True, help="B+G that went to a Roth IRA (should be H).")
+@click.option("--to-roth-ira", type=MONEY, help=HELP_1099R["to_roth_ira"])
+@click.option("--to-traditional-ira", type=MONEY, help=HELP_1099R["to_traditional_ira"])
+@click.option("--to-cash", type=MONEY, help=HELP_1099R["to_cash"])
+@click.option("--in-plan", is_flag=True, help=HELP_1099R["in_plan"])
+@click.option("--into-roth-ira", is_flag=True, help=HELP_1099R["into_roth_ira"])
 @click.option(
     "--qualified/--nonqualified",
     default=None,
-    help="Designated Roth rollover: qualified? (asked when the form cannot tell).",
+    help=HELP_1099R["qualified"],
 )
-@click.option("--exception", help="Roth IRA: a §72(t) exception kind (e.g. first_home).")
-@click.option("--disaster", is_flag=True, help="A qualified disaster distribution.")
+@click.option("--exception", help=HELP_1099R["exception"])
+@click.option("--disaster", is_flag=True, help=HELP_1099R["disaster"])
 @click.option(
     "--returned-contribution",
     type=MONEY,
-    help="J8/JP: the contribution returned, "
-    "when it lost value (box 1 is then less than it) [not on the form].",
+    help=HELP_1099R["returned_contribution"],
 )
-@click.option("--died-on", type=DATE, help="Record the person's death (code 4).")
-@click.option("--disabled-on", type=DATE, help="Record the person's disability (code 3).")
+@click.option("--died-on", type=DATE, help=HELP_1099R["died_on"])
+@click.option("--disabled-on", type=DATE, help=HELP_1099R["disabled_on"])
 @click.pass_context
 def form_1099r(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     """Record a Form 1099-R from its boxes; box 7 decides the event.

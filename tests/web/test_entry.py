@@ -351,3 +351,22 @@ def test_a_client_posting_to_another_household_gets_404_and_nothing_changes(ledg
     before = version(ledger)
     done = bo.post(path, data={**data, "csrf_token": bo.csrf})
     assert done.status_code == 404 and version(ledger) == before
+
+
+@pytest.mark.parametrize("slug,command", [("5498", "form-5498"), ("1099r", "form-1099r")])
+def test_the_tax_forms_ask_for_every_box_the_command_takes_in_its_words(ana, slug, command):
+    from markupsafe import escape
+
+    from cli.main import cli as group
+    from cli.main import register
+
+    register()
+    options = {
+        p.name: p.help
+        for p in group.commands["record"].commands[command].params
+        if p.name not in ("household", "person", "tax_year", "dry_run")
+    }
+    page = ana.get(f"{H}/forms/{slug}").text
+    for name, help_text in options.items():
+        assert f'name="{name}"' in page, name
+        assert str(escape(help_text)) in page, name
