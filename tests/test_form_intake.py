@@ -208,12 +208,14 @@ def test_code_j8_returns_a_current_year_contribution(h):
         "50",
         "--box7",
         "J8",
+        "--for-tax-year",
+        "2024",
         "--date",
         "2024-03-01",
     )
     e = only(events, "roth_contribution_return")
     assert (e["tax_year"], money(e["amount"]), money(e["earnings"])) == (2024, 1000, 50)
-    assert "code 8: the contribution was for 2024" in out
+    assert "code 8: the earnings (50.00) are taxable in 2024; the 2024 contribution" in out
 
 
 def test_code_jp_returns_a_prior_year_contribution(h):
@@ -229,6 +231,8 @@ def test_code_jp_returns_a_prior_year_contribution(h):
         "210.40",
         "--box7",
         "PJ",
+        "--for-tax-year",
+        "2023",
         "--date",
         "2024-04-01",
     )
@@ -252,6 +256,8 @@ def test_returned_contribution_after_a_loss(h):
         "0",
         "--box7",
         "J8",
+        "--for-tax-year",
+        "2024",
         "--date",
         "2024-05-01",
         "--returned-contribution",
@@ -273,10 +279,93 @@ def test_returned_contribution_with_box_2a_zero_says_the_form_cannot_tell_a_loss
         "0",
         "--box7",
         "J8",
+        "--for-tax-year",
+        "2024",
         "--date",
         "2024-05-01",
     )
     assert "--returned-contribution" in out
+
+
+def test_code_8_can_return_the_previous_tax_years_contribution(h):
+    # G1099R, code 8: "Excess contributions plus earnings ... taxable in" the form's year;
+    # the code does not say which tax year the contribution was for. A 2017 contribution
+    # made in 2018 and returned in 2018 is reported with code 8 on the 2018 1099-R (IBA
+    # Q&A cq-2018-111, citing the same instructions). --for-tax-year says so and the 2017
+    # contribution is the one removed: the basis left at the end of 2018 is 0.
+    h.f5498(
+        "young", "--tax-year", 2017, "--account", "roth", "--box10", "5000", "--date", "2018-03-01"
+    )
+    events, out = h.f1099r(
+        "young",
+        "--tax-year",
+        2018,
+        "--box1",
+        "5100",
+        "--box2a",
+        "100",
+        "--box7",
+        "J8",
+        "--date",
+        "2018-04-02",
+        "--for-tax-year",
+        "2017",
+    )
+    e = only(events, "roth_contribution_return")
+    assert (e["tax_year"], money(e["amount"]), money(e["earnings"])) == (2017, 5000, 100)
+    assert "the earnings (100.00) are taxable in 2018; the 2017 contribution" in out
+    assert "recorded" in out and "only" not in out  # the 2017 contribution is on file
+    basis = h.report("basis", "-H", "h", "-p", "young", "--as-of", "2018-12-31")
+    assert basis["regular_contribution_basis"] == "0.00"
+
+
+@pytest.mark.parametrize("code", ["J8", "JP"])
+def test_codes_8_and_p_need_the_tax_year_of_the_contribution(h, code):
+    line = h.refused(
+        "form-1099r",
+        "young",
+        *("--tax-year", "2024", "--box1", "1050", "--box2a", "50", "--box7", code),
+        *("--date", "2024-03-01"),
+    )
+    assert line == (
+        f"error: 1099-R: for_tax_year: code {code} returns a contribution but Form 1099-R "
+        "does not say which tax year's: give --for-tax-year YEAR (code 8: the earnings are "
+        "taxable in 2024, the year of the 1099-R; code P: in 2023, the year before) "
+        "(nothing was stored)"
+    )
+
+
+@pytest.mark.parametrize(
+    "code,year,why",
+    [
+        ("JP", "2024", "code P says the earnings are taxable in 2023"),
+        ("J8", "2025", "2025 is after 2024"),
+    ],
+)
+def test_a_tax_year_the_code_rules_out_is_refused(h, code, year, why):
+    line = h.refused(
+        "form-1099r",
+        "young",
+        *("--tax-year", "2024", "--box1", "1050", "--box2a", "50", "--box7", code),
+        *("--date", "2024-03-01", "--for-tax-year", year),
+    )
+    assert why in line
+
+
+def test_a_return_with_no_contribution_on_file_says_so(h):
+    _, out = h.f1099r(
+        "young",
+        *("--tax-year", "2024", "--box1", "1050", "--box2a", "50", "--box7", "JP"),
+        *("--date", "2024-03-01", "--for-tax-year", "2023"),
+    )
+    assert "only 0.00 of Roth IRA contributions for 2023 is recorded" in out
+
+
+def test_help_says_what_codes_8_and_p_mean(run):
+    text = " ".join(run("record", "form-1099r", "--help").output.split())
+    assert "Code 8: excess contributions plus earnings taxable in the year of the 1099-R" in text
+    assert "code P: taxable in the prior year" in text
+    assert "--for-tax-year" in text
 
 
 # --- traditional IRA codes 1, 2, 7, S: distributed or converted ------------------------
@@ -754,7 +843,11 @@ REFUSED_1099R = [
         ["--box1", "100", "--box7", "H", "--date", "2024-06-01", "--nonqualified"],
         "needs --plan",
     ),
-    ("young", ["--box1", "100", "--box7", "J8", "--date", "2024-06-01"], "needs box 2a"),
+    (
+        "young",
+        ["--box1", "100", "--box7", "J8", "--date", "2024-06-01", "--for-tax-year", "2024"],
+        "needs box 2a",
+    ),
     (
         "young",
         ["--box1", "100", "--box7", "4", "--ira-sep-simple", "--converted", "--date", "2024-06-01"],
@@ -1295,6 +1388,8 @@ def test_returned_contribution_leaves_no_basis(h):
         "120",
         "--box7",
         "JP",
+        "--for-tax-year",
+        "2023",
         "--date",
         "2024-04-01",
     )

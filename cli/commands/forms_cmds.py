@@ -203,6 +203,11 @@ def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     type=MONEY,
     help=HELP_1099R["returned_contribution"],
 )
+@click.option(
+    "--for-tax-year",
+    type=click.IntRange(1998, 2100),
+    help=HELP_1099R["for_tax_year"],
+)
 @click.option("--died-on", type=DATE, help=HELP_1099R["died_on"])
 @click.option("--disabled-on", type=DATE, help=HELP_1099R["disabled_on"])
 @click.pass_context
@@ -212,8 +217,11 @@ def form_1099r(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     \b
     Box 7 codes -> events:
       J, Q, T (Roth IRA)       -> roth_distribution (Q, T need 59½/death/disability)
-      J8, JP                   -> roth_contribution_return for the form's year (8)
-                                  or the year before (P), earnings = box 2a
+      J8, JP                   -> roth_contribution_return for --for-tax-year,
+                                  earnings = box 2a. Code 8: the earnings are
+                                  taxable in the year of the 1099-R; code P: in the
+                                  prior year. Neither says which tax year's
+                                  contribution came back: --for-tax-year does
       1, 2, 7, S + IRA box     -> ira_distribution, or roth_conversion with
                                   --converted (--received-on when it arrived later)
       G (from a plan)          -> plan_distribution (--to-roth-ira,
@@ -233,6 +241,7 @@ def form_1099r(ctx, household, person, tax_year, dry_run, **boxes) -> None:
       --converted     whether an IRA distribution went into a Roth IRA
       --plan, --account-value, destinations   for plan money (Notice 2014-54)
       --qualified / --nonqualified   for H when box 11 is empty
+      --for-tax-year  for J8/JP: the tax year of the contribution returned
       --returned-contribution   for J8/JP when the contribution lost value
     Box 2a of an IRA or Roth IRA distribution is NOT recorded: Form 8606 computes
     the taxable part from your basis (`roth-ledger report withdrawals`).

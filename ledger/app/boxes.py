@@ -27,7 +27,9 @@ HELP_1099R = {
     "box2a": "Taxable amount (earnings for J8/JP; H: 0).",
     "box2b": "Taxable amount not determined (checked).",
     "box5": "Employee contributions / designated Roth contributions (basis; H: becomes the rollover's basis).",
-    "box7": "Distribution code(s), e.g. J, J8, JP, Q, T, 1, 2, 7, G, H, 4, 3.",
+    "box7": "Distribution code(s), e.g. J, J8, JP, Q, T, 1, 2, 7, G, H, 4, 3. Code 8: excess "
+    "contributions plus earnings taxable in the year of the 1099-R; code P: taxable in the "
+    "prior year (with J: a Roth IRA contribution returned; give --for-tax-year).",
     "box10": "Amount allocable to IRR within 5 years (plans).",
     "box11": "1st year of designated Roth contributions (plans).",
     "ira_sep_simple": "The IRA/SEP/SIMPLE box next to box 7 is checked.",
@@ -49,6 +51,7 @@ HELP_1099R = {
     "exception": "Roth IRA: a §72(t) exception kind (e.g. first_home).",
     "disaster": "A qualified disaster distribution.",
     "returned_contribution": "J8/JP: the contribution returned, when it lost value (box 1 is then less than it) [not on the form].",
+    "for_tax_year": "J8/JP: the tax year the returned contribution was for [not on the form; required for codes 8 and P].",
     "died_on": "Record the person's death (code 4).",
     "disabled_on": "Record the person's disability (code 3).",
 }

@@ -32,6 +32,7 @@ class PersonFacts:
     died_on: date | None
     disabled_on: date | None
     ira_year_end: dict[int, ev.IraYearEndValue]
+    roth_contributions: dict[int, Decimal]  # by tax year, less contributions returned
 
 
 def person_facts(store: EventStore, household: str, person: str) -> PersonFacts:
@@ -43,6 +44,7 @@ def person_facts(store: EventStore, household: str, person: str) -> PersonFacts:
     born = None
     died = disabled = None
     year_end: dict[int, ev.IraYearEndValue] = {}
+    roth: dict[int, Decimal] = {}
     for e in live:
         if isinstance(e, ev.PersonAdded):
             born = e.born
@@ -52,11 +54,15 @@ def person_facts(store: EventStore, household: str, person: str) -> PersonFacts:
             disabled = min(disabled or e.date, e.date)
         elif isinstance(e, ev.IraYearEndValue):
             year_end[e.year] = e
+        elif isinstance(e, ev.RothContribution):
+            roth[e.tax_year] = roth.get(e.tax_year, Decimal(0)) + e.amount
+        elif isinstance(e, ev.RothContributionReturn):
+            roth[e.tax_year] = roth.get(e.tax_year, Decimal(0)) - e.amount
     if born is None:
         raise LedgerError(
             f"no person {person!r} in household {household!r}: add them with `record person` first"
         )
-    return PersonFacts(born, died, disabled, year_end)
+    return PersonFacts(born, died, disabled, year_end, roth)
 
 
 def build_events(
@@ -229,6 +235,7 @@ def record_form_1099r(
     exception: str | None = None,
     disaster: bool = False,
     returned_contribution: Decimal | None = None,
+    for_tax_year: int | None = None,
     died_on: date | None = None,
     disabled_on: date | None = None,
 ) -> FormOutcome:
@@ -268,10 +275,12 @@ def record_form_1099r(
         exception=exception,
         disaster=disaster,
         returned_contribution=returned_contribution,
+        for_tax_year=for_tax_year,
         died_on=died_on,
         disabled_on=disabled_on,
         recorded_died_on=known.died_on,
         recorded_disabled_on=known.disabled_on,
+        recorded_roth_contributions=known.roth_contributions,
     )
     events, notes = events_from_1099r(form, known.born, facts)
     return _record_form(store, household, events, notes, recorded_by, dry_run, "record form-1099r")

@@ -5,7 +5,11 @@ Mapping (Instructions for Forms 1099-R and 5498, Guide to Distribution Codes):
 
 * Roth IRA codes J, Q, T (never with the IRA/SEP/SIMPLE box) -> ``roth_distribution``;
   J8 / JP (a contribution returned with its earnings) -> ``roth_contribution_return``
-  with earnings = box 2a, for the form's year (8) or the year before (P).
+  with earnings = box 2a. Code 8 means the earnings are taxable in the year of the
+  1099-R, code P in the year before; neither says which tax year's contribution came
+  back (a contribution for 2023 made in March 2024 and returned in 2024 is coded 8 on
+  the 2024 form), so the user gives it (``for_tax_year``) and that year's contribution is
+  removed: not after the form's year, and for P not in it.
   Q and T say the owner is 59½, dead or disabled: refused when the ledger says otherwise.
 * IRA/SEP/SIMPLE box with 1, 2, 7, S, 3, 4 -> ``ira_distribution``, or ``roth_conversion``
   with ``--converted`` (``date`` = the day the Roth IRA received it; ``distributed_on`` =
@@ -239,11 +243,13 @@ def _roth_ira(form, codes, born, facts, notes) -> list[dict]:
 
 
 def _returned_contribution(form, codes, facts, notes) -> dict:
-    """J8 / JP: box 1 = contribution + net income, box 2a = the net income; 8 = taxable in
-    the form's year, P = the year before (the year the contribution was for, §219(f)(3)).
-    After a loss only the user knows the contribution (``returned_contribution``)."""
+    """J8 / JP: box 1 = contribution + net income, box 2a = the net income; 8 = the
+    earnings are taxable in the form's year, P = in the year before (Instructions for
+    Forms 1099-R and 5498, Guide to Distribution Codes). The tax year the contribution was
+    for is not on the form (``for_tax_year``). After a loss only the user knows the
+    contribution (``returned_contribution``)."""
     label = "".join(codes)
-    year = form.tax_year - 1 if "P" in codes else form.tax_year
+    year = _returned_year(form, codes, facts)
     given = facts.returned_contribution
     if given is None:
         if form.box2a_taxable is None:
@@ -292,11 +298,20 @@ def _returned_contribution(form, codes, facts, notes) -> dict:
                 "to tax, the loss is not deductible, and all of the contribution is "
                 "treated as never made"
             )
+    code = "P" if "P" in codes else "8"
+    taxable_in = form.tax_year - 1 if code == "P" else form.tax_year
     notes.append(
-        f"code {'P' if 'P' in codes else '8'}: the contribution was for {year}; its "
-        f"earnings ({earnings}) are taxable for {year} and it is treated "
-        "as never made (RULES (a), corrective distributions)"
+        f"code {code}: the earnings ({earnings}) are taxable in {taxable_in}; the {year} "
+        f"contribution returned ({amount}) is removed from basis and treated as never "
+        "made (RULES (a), corrective distributions)"
     )
+    held = facts.recorded_roth_contributions.get(year, ZERO)
+    if held < amount:
+        notes.append(
+            f"only {held:.2f} of Roth IRA contributions for {year} is recorded for "
+            f"{facts.person}, less than the {amount} returned: record the contribution "
+            f"(Form 5498 box 10 for {year}) or check --for-tax-year"
+        )
     return {
         "kind": "roth_contribution_return",
         "person": facts.person,
@@ -305,6 +320,36 @@ def _returned_contribution(form, codes, facts, notes) -> dict:
         "amount": amount,
         "earnings": earnings,
     }
+
+
+def _returned_year(form, codes, facts) -> int:
+    """The tax year of the returned contribution, as the user gives it, checked against
+    what the code says (8: earnings taxable in the form's year; P: the year before)."""
+    label = "".join(codes)
+    year = facts.for_tax_year
+    y = form.tax_year
+    if year is None:
+        raise refuse(
+            F,
+            "for_tax_year",
+            f"code {label} returns a contribution but Form 1099-R does not say which tax "
+            f"year's: give --for-tax-year YEAR (code 8: the earnings are taxable in {y}, the "
+            f"year of the 1099-R; code P: in {y - 1}, the year before)",
+        )
+    if year > y:
+        raise refuse(
+            F,
+            "for_tax_year",
+            f"{year} is after {y}: a {y} Form 1099-R cannot return a contribution for {year}",
+        )
+    if "P" in codes and year == y:
+        raise refuse(
+            F,
+            "for_tax_year",
+            f"code P says the earnings are taxable in {y - 1}, the year before the 1099-R, "
+            f"so the contribution was made by then and cannot be for {y}",
+        )
+    return year
 
 
 def _designated_roth(form, codes, born, facts, notes) -> list[dict]:

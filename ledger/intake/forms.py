@@ -10,7 +10,8 @@ Code Q or Code T does not apply").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -23,12 +24,12 @@ CODES: dict[str, str] = {
     "3": "disability",
     "4": "death",
     "7": "normal distribution",
-    "8": "excess contributions plus earnings taxable in the current year",
+    "8": "excess contributions plus earnings, taxable in the year of the 1099-R",
     "B": "designated Roth account distribution",
     "G": "direct rollover to a qualified plan or IRA (not from a designated Roth account)",
     "H": "direct rollover of a designated Roth account distribution to a Roth IRA",
     "J": "early distribution from a Roth IRA",
-    "P": "excess contributions plus earnings taxable in the prior year",
+    "P": "excess contributions plus earnings, taxable in the prior year (the year before the 1099-R)",
     "Q": "qualified distribution from a Roth IRA",
     "S": "early distribution from a SIMPLE IRA in the first 2 years",
     "T": "Roth IRA distribution, exception applies",
@@ -193,7 +194,10 @@ class Facts1099R:
     exception: str | None = None
     disaster: bool = False
     returned_contribution: Decimal | None = None  # J8/JP: the contribution itself (a loss)
+    for_tax_year: int | None = None  # J8/JP: the tax year the returned contribution was for
     died_on: date | None = None
     disabled_on: date | None = None
     recorded_died_on: date | None = None
     recorded_disabled_on: date | None = None
+    #: Roth IRA contributions in force, by the tax year they were for, less returns
+    recorded_roth_contributions: Mapping[int, Decimal] = field(default_factory=dict)
