@@ -35,6 +35,11 @@ class LedgerGroup(click.Group):
 
         try:
             return super().invoke(ctx)
+        except click.BadParameter as exc:
+            # a malformed option value is one line naming the option, as a file's
+            # problems name their field (exit 2, like click's own usage errors)
+            click.echo(f"error: {_option_name(exc)}: {exc.message}", err=True)
+            ctx.exit(EXIT_USAGE)
         except OSError as exc:  # writing standard output: a full disk, a closed pipe
             ctx.exit(output_failed(exc))
         except Exception as exc:
@@ -43,6 +48,13 @@ class LedgerGroup(click.Group):
                 raise
             click.echo(f"error: {exc}", err=True)
             ctx.exit(code)
+
+
+def _option_name(exc: click.BadParameter) -> str:
+    param = exc.param
+    if param is not None and getattr(param, "opts", None):
+        return max(param.opts, key=len) if param.param_type_name == "option" else param.name
+    return exc.param_hint if isinstance(exc.param_hint, str) else "value"
 
 
 @click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -5,19 +5,51 @@ from __future__ import annotations
 import click
 
 
-class DateType(click.ParamType):
-    name = "date"
+class _Checked(click.ParamType):
+    """An option read by a ledger function that raises ValueError with the reason (the
+    same function that reads the file field, so both are checked alike)."""
+
+    def __init__(self, name: str, reader: str):
+        self.name = name
+        self._reader = reader  # "module:function", imported on first use (start-up time)
 
     def convert(self, value, param, ctx):
-        from ledger.dates import DateError, parse_date
+        import importlib
 
+        module, _, function = self._reader.partition(":")
         try:
-            return parse_date(value)
-        except DateError as e:
+            return getattr(importlib.import_module(module), function)(value)
+        except ValueError as e:
             self.fail(str(e), param, ctx)
 
 
-DATE = DateType()
+#: YYYY-MM-DD inside the dates a ledger field may hold (ledger.dates.date_problem: 1975 to a few
+#: years ahead)
+DATE = _Checked("date", "ledger.events:checked_date")
+#: an amount read as strictly as a file's (ledger.money.parse_money)
+MONEY = _Checked("AMOUNT", "ledger.money:parse_money")
+
+
+class YearType(click.ParamType):
+    """A year option (:func:`ledger.app.session.read_year`). ``report=True``: a report's
+    tax year, one the data files cover; else a ledger field's year, as in a file."""
+
+    name = "year"
+
+    def __init__(self, report: bool):
+        self.report = report
+
+    def convert(self, value, param, ctx):
+        from ledger.app.session import read_year
+
+        try:
+            return read_year(value, self.report)
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+TAX_YEAR = YearType(report=True)
+LEDGER_YEAR = YearType(report=False)
 
 
 def report_format(f, choices=("table", "json", "csv")):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from .errors import shown
+
 
 class DateError(ValueError):
     """A date that cannot be read."""
@@ -19,14 +21,57 @@ def parse_date(raw: object) -> date:
     if isinstance(raw, date):
         return raw
     if not isinstance(raw, str):
-        raise DateError(f"{raw!r} is not a date (YYYY-MM-DD)")
+        raise DateError(f"{shown(raw)} is not a date (YYYY-MM-DD)")
     text = raw.strip()
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise DateError(f"{raw!r} is not a date (YYYY-MM-DD)")
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
+        raise DateError(f"{shown(raw)} is not a date (YYYY-MM-DD)")
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise DateError(f"{raw!r} is not a valid date") from None
+
+
+#: the dates the ledger takes (issue 14): from 1975-01-01 (IRAs exist from 1975: ERISA
+#: §2002 added IRC §408) to Dec 31 of the year YEARS_AHEAD after today. A record dated
+#: 9999 is a typing mistake, and a date no calendar arithmetic can pass
+#: (``--as-known-on 9999-12-31``) never reaches the rules. A field's year (``tax_year``,
+#: ``year``) is one of those dates' years.
+EARLIEST_DATE = date(1975, 1, 1)
+YEARS_AHEAD = 3
+
+
+def today() -> date:
+    """The clock the input checks read (one place, so a test can fix it; the rules
+    never read a clock: they are given dates)."""
+    return date.today()
+
+
+def latest_date(on: date | None = None) -> date:
+    return date((on or today()).year + YEARS_AHEAD, 12, 31)
+
+
+def date_problem(day: date, on: date | None = None) -> str | None:
+    """Why ``day`` is outside the dates the ledger takes (None: it is inside)."""
+    if day < EARLIEST_DATE:
+        return f"{day} is before {EARLIEST_DATE} (IRAs exist from 1975)"
+    latest = latest_date(on)
+    if day > latest:
+        return f"{day} is after {latest} (at most {YEARS_AHEAD} years ahead)"
+    return None
+
+
+def year_problem(year: int, on: date | None = None) -> str | None:
+    """Why a ledger field's year is outside the years the ledger takes (None: inside)."""
+    latest = latest_date(on).year
+    if not EARLIEST_DATE.year <= year <= latest:
+        return f"{year_text(year)} is not a plausible tax year ({EARLIEST_DATE.year}-{latest})"
+    return None
+
+
+def year_text(year: int) -> str:
+    """A year for a message, cut short when absurdly long."""
+    text = str(year)
+    return text if len(text) <= 12 else text[:12] + "..."
 
 
 def add_months(day: date, months: int) -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 class LedgerError(Exception):
@@ -54,3 +55,29 @@ class InvalidInput(LedgerError):
             f"{n} problem{'s' if n != 1 else ''} found; nothing was stored\n"
             + "\n".join(str(p) for p in self.problems)
         )
+
+
+def shown(raw: object, limit: int = 40) -> str:
+    """``raw`` for a message, never longer than about ``limit`` characters (an error
+    message never prints, or builds, a whole hostile value)."""
+    if isinstance(raw, (dict, list, tuple)):
+        return "a mapping" if isinstance(raw, dict) else "a list"
+    text = raw if isinstance(raw, str) else None
+    if text is None:
+        try:
+            text = str(raw) if isinstance(raw, (int, Decimal)) and printable_number(raw) else None
+        except (ValueError, ArithmeticError):
+            text = None
+        if text is None:
+            return f"a value of type {type(raw).__name__}"
+        return text
+    if len(text) > limit:
+        return repr(text[:limit]) + f"... ({len(text):,} characters)"
+    return repr(text)
+
+
+def printable_number(value: int | Decimal) -> bool:
+    """A number short enough to print whole."""
+    if isinstance(value, int):
+        return value.bit_length() < 200
+    return value.is_finite() and value.adjusted() < 60 and len(value.as_tuple().digits) < 60

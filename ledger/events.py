@@ -21,10 +21,13 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
-from .dates import end_of_year, parse_date
+from .dates import date_problem, end_of_year, parse_date, year_problem
+from .errors import shown
 from .money import parse_money
 
 SCHEMA_VERSION = 1
+#: the longest text field (memo, source, a name...), in characters
+MAX_TEXT = 2000
 
 
 def _f(help: str, default: object = dataclasses.MISSING) -> typing.Any:
@@ -350,6 +353,16 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {k: _spec_for(c) for k, c in KINDS.it
 COMMON_FIELDS = ("id", "kind", "memo", "source")
 
 
+def checked_date(raw: object) -> date:
+    """A date field or option: read (YYYY-MM-DD) and inside the dates the ledger takes
+    (:func:`ledger.dates.date_problem`)."""
+    day = parse_date(raw)
+    problem = date_problem(day)
+    if problem is not None:
+        raise ValueError(problem)
+    return day
+
+
 def parse_value(spec: FieldSpec, raw: object) -> object:
     """Read one field; raises ValueError with a reason the user can act on."""
     if spec.type == "money":
@@ -357,15 +370,15 @@ def parse_value(spec: FieldSpec, raw: object) -> object:
     if spec.type == "date":
         return parse_date(raw)
     if spec.type == "year":
-        if isinstance(raw, bool):
-            raise ValueError(f"{raw!r} is not a year")
-        try:
-            year = int(str(raw).strip())
-        except ValueError:
-            raise ValueError(f"{raw!r} is not a year") from None
-        if not 1975 <= year <= 2100:
-            raise ValueError(f"{year} is not a plausible tax year")
-        return year
+        if isinstance(raw, (bool, dict, list)) or raw is None:
+            raise ValueError(f"{shown(raw)} is not a year")
+        text = str(raw).strip() if isinstance(raw, (str, int)) else ""
+        if not (0 < len(text) <= 6 and text.isdigit() and text.isascii()):
+            raise ValueError(f"{shown(raw)} is not a year")
+        problem = year_problem(int(text))
+        if problem is not None:
+            raise ValueError(problem)
+        return int(text)
     if spec.type == "bool":
         if isinstance(raw, bool):
             return raw
@@ -382,6 +395,10 @@ def parse_value(spec: FieldSpec, raw: object) -> object:
     text = str(raw).strip()
     if not text:
         raise ValueError("is empty")
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"is {len(text):,} characters long (at most {MAX_TEXT:,})")
+    if "\x00" in text:
+        raise ValueError("contains a NUL character")
     return text
 
 

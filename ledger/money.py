@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from .errors import printable_number, shown
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -17,7 +19,19 @@ ONE = Decimal("1")
 
 
 #: digits with at most two decimals and nothing else: read by :func:`parse_money` at once
-_PLAIN_AMOUNT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,2})?\Z")
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?\Z")
+
+#: the written forms accepted (SPEC section 4, read strictly): an optional sign (only where
+#: negatives are allowed), one optional ``$``, digits either plain or with thousands
+#: separators in groups of three, and at most two decimals. Anything else is refused,
+#: never reinterpreted: "10,50", "1,0,0", "$$5", "1e5", ".5", "5." are not amounts.
+_WRITTEN = re.compile(r"(-)?\$?([0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.([0-9]{1,2}))?\Z")
+
+#: the largest amount the ledger takes (twelve digits before the point): far above any
+#: retirement account, small enough that every sum stays exact in Decimal's 28 digits
+MAX_AMOUNT = Decimal("999999999999.99")
+#: the longest text read as an amount ("$999,999,999,999.99" is 19 characters)
+MAX_AMOUNT_TEXT = 32
 
 
 class MoneyError(ValueError):
@@ -27,38 +41,66 @@ class MoneyError(ValueError):
 def parse_money(raw: object, *, allow_negative: bool = False) -> Decimal:
     """Read an amount from a ledger file or the command line.
 
-    Accepts ints, decimal strings and Decimals; refuses floats that are not exact in cents,
-    booleans, more than two decimals, and negatives (unless allowed).
+    Accepts ints, Decimals and strings in the written forms of ``_WRITTEN``; refuses
+    floats that are not exact in cents, booleans, more than two decimals, negatives
+    (unless allowed) and anything above :data:`MAX_AMOUNT`.
     """
     if type(raw) is str and _PLAIN_AMOUNT.match(raw):  # "1234.56", as files mostly say
         return Decimal(raw).quantize(CENT)
     if isinstance(raw, bool) or raw is None:
         raise MoneyError("is not an amount")
     if isinstance(raw, float):
-        # YAML/JSON numbers such as 27777.78 arrive as floats; take their shortest repr,
-        # which is exactly what was written in the file.
+        # a float from Python code: take its shortest repr, which is what was written
         raw = repr(raw)
     if isinstance(raw, int):
+        if not printable_number(raw):
+            raise MoneyError(f"{shown(raw)} is more than the largest amount ({MAX_AMOUNT:,})")
         value = Decimal(raw)
     elif isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise MoneyError(f"{shown(raw)} is not a finite amount")
+        if not printable_number(raw):
+            raise MoneyError(f"{shown(raw)} is more than the largest amount ({MAX_AMOUNT:,})")
         value = raw
     elif isinstance(raw, str):
-        text = raw.strip().replace(",", "").lstrip("$")
-        if not text:
-            raise MoneyError("is empty")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise MoneyError(f"{raw!r} is not a number") from None
+        value = _read_text(raw, allow_negative)
     else:
-        raise MoneyError(f"{raw!r} is not an amount")
-    if not value.is_finite():
-        raise MoneyError(f"{raw!r} is not a finite amount")
+        raise MoneyError(f"{shown(raw)} is not an amount")
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
         raise MoneyError(f"{raw} has more than two decimals")
     if value < 0 and not allow_negative:
         raise MoneyError(f"{raw} is negative")
+    if abs(value) > MAX_AMOUNT:
+        raise MoneyError(f"{shown(raw)} is more than the largest amount ({MAX_AMOUNT:,})")
     return value.quantize(CENT)
+
+
+def _read_text(raw: str, allow_negative: bool) -> Decimal:
+    text = raw.strip()
+    if not text:
+        raise MoneyError("is empty")
+    if len(text) > MAX_AMOUNT_TEXT:
+        raise MoneyError(f"{shown(raw)} is too long for an amount (the largest is {MAX_AMOUNT:,})")
+    match = _WRITTEN.match(text)
+    if match is None:
+        if "e" in text.lower() and any(c.isdigit() for c in text):
+            raise MoneyError(f"{text} is not a plain amount (write it out, e.g. 100000 or 1234.56)")
+        if text.startswith("-") and _WRITTEN.match(text[1:]) and not allow_negative:
+            raise MoneyError(f"{text} is negative")
+        if "," in text or "$" in text:
+            raise MoneyError(
+                f"{shown(raw)} is not an amount (one optional '$', thousands separators "
+                "only in groups of three, at most two decimals: e.g. $1,234.56)"
+            )
+        if "." in text and re.fullmatch(r"-?[0-9]*\.[0-9]{3,}", text):
+            raise MoneyError(f"{text} has more than two decimals")
+        raise MoneyError(f"{shown(raw)} is not a number")
+    sign, whole, decimals = match.groups()
+    digits = whole.replace(",", "").lstrip("0") or "0"
+    if len(digits) > 12:
+        raise MoneyError(f"{shown(raw)} is more than the largest amount ({MAX_AMOUNT:,})")
+    value = Decimal(digits + ("." + decimals if decimals else ""))
+    return -value if sign else value
 
 
 def cents(value: Decimal) -> Decimal:

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from .dates import year_text
 from .errors import MissingFact
 from .rules import exceptions
 
@@ -109,6 +110,19 @@ def filing_deadline(tax_year: int) -> date:
 def filing_deadline_years() -> range:
     years = sorted(_load("filing_deadlines.yaml")["deadlines"])
     return range(years[0], years[-1] + 1)
+
+
+def report_year_problem(year: int) -> str | None:
+    """Why a report cannot be made for tax ``year`` (None: it can): the year must be one
+    the data files cover -- a year with no deadline, limit or numbering on file has no
+    figure to give (and ``-y 99999999999`` never reaches the rules)."""
+    years = filing_deadline_years()
+    if year not in years:
+        return (
+            f"{year_text(year)} is not a tax year on file "
+            f"(the data files cover {years[0]}-{years[-1]})"
+        )
+    return None
 
 
 # --- IRA and plan limits ------------------------------------------------------------

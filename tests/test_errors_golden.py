@@ -10,6 +10,7 @@ may be stored. Regenerate after an intended wording change with
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,13 @@ FILES = sorted(p for p in BAD.iterdir() if p.suffix != ".expected")
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_error_output_matches_golden_file(path, tmp_path, monkeypatch):
+    import ledger.dates
     from cli.main import cli, register
     from ledger.store import open_store
 
     register()
+    # dates "at most 3 years ahead" of a fixed day, so the golden text does not age
+    monkeypatch.setattr(ledger.dates, "today", lambda: date(2026, 12, 1))
     db = tmp_path / "ledger.db"
     monkeypatch.setenv("ROTH_LEDGER_DB", str(db))
     result = CliRunner().invoke(cli, ["import", str(path)], catch_exceptions=False)

@@ -443,8 +443,8 @@ def test_duplicate_ids_and_keys(tmp_path):
     found = problems(
         events_file(
             tmp_path,
-            "{id: e1, kind: person_died, person: dana, date: 2030-01-01}",
-            "{id: e1, kind: person_disabled, person: dana, date: 2029-01-01, date: 2029-02-01}",
+            "{id: e1, kind: person_died, person: dana, date: 2021-01-01}",
+            "{id: e1, kind: person_disabled, person: dana, date: 2020-01-01, date: 2020-02-01}",
         )
     )
     assert any(":8: id: id 'e1' is already used on line 7" in f for f in found)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 import click
 
 from ..context import get_store
-from ..options import DATE, output_options, output_to, policy_options
+from ..options import DATE, TAX_YEAR, output_options, output_to, policy_options
 from .report_cmds import report
 
 
 @report.command("batch")
-@click.option("--tax-year", "-y", type=int, required=True, help="Tax year.")
+@click.option("--tax-year", "-y", type=TAX_YEAR, required=True, help="Tax year.")
 @click.option(
     "--format",
     "fmt",
@@ -66,10 +65,12 @@ def _write_batch(rows, fmt: str, tax_year: int, out) -> None:
     from ledger.app.batch import COLUMNS
 
     if fmt == "csv":
-        w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-        w.writeheader()
+        from ledger import csvcells
+
+        w = csvcells.writer(out)
+        w.writerow(COLUMNS)
         for r in rows:
-            w.writerow(r)
+            w.writerow([r.get(c, "") for c in COLUMNS])
     elif fmt == "json":
         out.write("[")
         for i, r in enumerate(rows):

@@ -13,30 +13,16 @@ import click
 from ledger.app.boxes import HELP_1099R, HELP_5498
 
 from ..context import get_store, recorded_by
-from ..options import DATE
+from ..options import DATE, LEDGER_YEAR, MONEY
 from .ledger_cmds import record
 
-
-class MoneyType(click.ParamType):
-    name = "AMOUNT"
-
-    def convert(self, value, param, ctx):
-        from ledger.money import MoneyError, parse_money
-
-        try:
-            return parse_money(value)
-        except MoneyError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-MONEY = MoneyType()
 _common = [
     click.option("--household", "-H", required=True, metavar="H", help="Household id."),
     click.option("--person", "-p", required=True, help="The person the form is for."),
     click.option(
         "--tax-year",
         required=True,
-        type=click.IntRange(1975, 2100),
+        type=LEDGER_YEAR,
         help="The year printed on the form.",
     ),
     click.option(
@@ -165,7 +151,7 @@ def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
 @click.option("--box10", type=MONEY, help=HELP_1099R["box10"])
 @click.option(
     "--box11",
-    type=click.IntRange(1975, 2100),
+    type=LEDGER_YEAR,
     help=HELP_1099R["box11"],
 )
 @click.option(

@@ -6,9 +6,7 @@ raised as ``LedgerError`` and printed by the group in :mod:`cli.main` (never a t
 
 from __future__ import annotations
 
-import csv
 import json
-from datetime import date
 
 import click
 
@@ -16,22 +14,8 @@ from ledger import events as ev
 
 from ..context import get_store, recorded_by
 from ..main import cli
-from ..options import output_options, output_to
+from ..options import DATE, LEDGER_YEAR, output_options, output_to
 
-
-class IsoDate(click.ParamType):
-    name = "DATE"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
-
-
-DATE = IsoDate()
 KNOWN_ON_HELP = (
     "Show the ledger as it had been recorded by the end of DATE (UTC): "
     "what a preparer saw when filing."
@@ -340,7 +324,7 @@ def _table(rows: list[dict], out) -> None:
 @cli.command("events")
 @click.option("--household", "-H", required=True, metavar="H", help="Household id.")
 @click.option("--person", "-p", default=None, help="Only this person's events.")
-@click.option("--tax-year", type=int, default=None, help="Only events of this tax year.")
+@click.option("--tax-year", type=LEDGER_YEAR, default=None, help="Only events of this tax year.")
 @click.option(
     "--kind",
     "-k",
@@ -384,7 +368,9 @@ def _write_events(household: str, rows: list[dict], fmt: str, out) -> None:
     if fmt == "json":
         out.write(json.dumps({"household": household, "events": rows}, indent=2) + "\n")
     elif fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+        from ledger import csvcells
+
+        writer = csvcells.writer(out)
         keys = [
             "version",
             "id",

@@ -6,7 +6,7 @@ import click
 
 from ..context import get_store
 from ..main import cli
-from ..options import DATE, output_options, policy_options, report_format, write_text
+from ..options import DATE, MONEY, output_options, policy_options, report_format, write_text
 
 
 @cli.group()
@@ -25,7 +25,11 @@ def plan() -> None:
     "--date", "on", type=DATE, required=True, metavar="DATE", help="Day of the withdrawal."
 )
 @click.option(
-    "--amount", default=None, metavar="X", help="Amount to withdraw (omit to get the maxima)."
+    "--amount",
+    type=MONEY,
+    default=None,
+    metavar="X",
+    help="Amount to withdraw (omit to get the maxima).",
 )
 @click.option(
     "--exception",

@@ -6,7 +6,7 @@ import click
 
 from ..context import get_store
 from ..main import cli
-from ..options import DATE, output_options, policy_options, report_format, write_text
+from ..options import DATE, TAX_YEAR, output_options, policy_options, report_format, write_text
 
 
 @cli.group()
@@ -74,7 +74,7 @@ def _emit(
 
 
 def _year_report(kind: str, doc: str):
-    @click.option("--tax-year", "-y", type=int, required=True, help="Tax year.")
+    @click.option("--tax-year", "-y", type=TAX_YEAR, required=True, help="Tax year.")
     def command(
         household,
         person,

@@ -14,7 +14,6 @@ when present. ``write_export`` writes it as YAML, JSON or CSV (the CSV conventio
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from decimal import Decimal
@@ -22,6 +21,7 @@ from typing import Any, TextIO
 
 import yaml
 
+from .. import csvcells
 from .. import events as ev
 from ..errors import LedgerError, NotFound
 from ..money import fmt
@@ -141,7 +141,7 @@ def write_export(data: dict[str, Any], fmt: str, stream: TextIO) -> None:
         stream.write("\n")
     elif fmt == "csv":
         columns = csv_columns(data)
-        writer = csv.writer(stream, lineterminator="\n")
+        writer = csvcells.writer(stream)
         writer.writerow(columns)
         writer.writerow([_cell({"kind": "household", **data["household"]}.get(c)) for c in columns])
         for person in data["people"]:

@@ -22,6 +22,7 @@ __all__ = [
     "error_exit_code",
     "open_ledger",
     "policy",
+    "read_year",
 ]
 
 EXIT_CONFLICT = 4  # a concurrent writer got there first: run the command again
@@ -49,6 +50,24 @@ def open_ledger(db: str | None, write: bool = True, missing_ok: bool = False) ->
         from ..store.memory import MemoryStore
 
         return MemoryStore()
+
+
+def read_year(raw: object, report: bool) -> int:
+    """A year given as an option, checked as a file's field is. ``report=True``: a
+    report's tax year, one the data files cover; else a ledger field's year (a form's
+    year, an events filter). Raises ValueError with the reason."""
+    from ..dates import year_problem
+    from ..errors import shown
+    from ..yearly import report_year_problem
+
+    text = str(raw).strip()
+    if not (0 < len(text) <= 40 and text.isdigit() and text.isascii()):
+        raise ValueError(f"{shown(raw)} is not a year")
+    year = int(text)
+    problem = report_year_problem(year) if report else year_problem(year)
+    if problem is not None:
+        raise ValueError(problem)
+    return year
 
 
 def policy(ratio_precision: str = "exact", irr_recapture: str = "carry") -> Policy:

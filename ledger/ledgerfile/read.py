@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,10 +34,18 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.constructor import SafeConstructor
 
+from ..csvcells import unescape
 from ..errors import InvalidInput, Problem
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
+#: the largest ledger file read (YAML, about ten times slower to read than JSON, less):
+#: a firm's ledger is one file a household, each far smaller
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_YAML_BYTES = 8 * 1024 * 1024
+#: how deep data may nest (a ledger file needs four levels)
 MAX_DEPTH = 40
+#: how many values the YAML aliases of one file may stand for, each use counted whole
+MAX_ALIAS_EXPANSION = 100_000
 
 
 class Node(NamedTuple):
@@ -86,7 +95,7 @@ def read_ledger_file(path: str | Path, lines: bool = True) -> RawLedger:
             raise _Fatal(None, "is a directory, not a ledger file")
         if fmt is None:
             raise _Fatal(None, "unknown file type: use .yaml, .yml, .json or .csv")
-        text = _read_text(Path(path))
+        text = _read_text(Path(path), MAX_YAML_BYTES if fmt == "yaml" else MAX_FILE_BYTES)
         problems: list[Problem] = []
         exact = True
         if fmt == "csv":
@@ -128,9 +137,10 @@ def _worked_case_ledger(root: Node) -> Node:
     return root
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, limit: int) -> str:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)  # a FIFO or /dev/zero has no size to ask first
     except FileNotFoundError:
         raise _Fatal(None, "no such file") from None
     except IsADirectoryError:
@@ -139,6 +149,12 @@ def _read_text(path: Path) -> str:
         raise _Fatal(None, "permission denied") from None
     except OSError as exc:
         raise _Fatal(None, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise _Fatal(
+            None,
+            f"the file is larger than {limit // (1024 * 1024)} MB (the limit for a "
+            f"{path.suffix.lstrip('.').upper()} ledger file; split it, one household a file)",
+        )
     if b"\x00" in data:
         raise _Fatal(None, "not a text file (binary data)")
     try:
@@ -168,16 +184,81 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     if tag == _TIMESTAMP:
         try:
             value = SafeConstructor.construct_yaml_timestamp(loader, node)
-        except (ValueError, yaml.YAMLError):
-            return node.value
+        except (ValueError, AttributeError, TypeError, OverflowError, yaml.YAMLError):
+            return node.value  # `!!timestamp notadate`: the text, refused as a date later
         # a date with a time of day is not a ledger date: keep the text for the message
         return value if type(value).__name__ == "date" else node.value
-    return node.value  # str, int and float as written: no float ever
+    value = node.value  # str, int and float as written: no float ever
+    if not value.isascii() and _has_surrogate(value):
+        raise _Fatal(node.start_mark.line + 1, "not valid Unicode (a lone surrogate escape)")
+    return value
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader with two budgets: nesting (:data:`MAX_DEPTH`) and what aliases
+    expand to (:data:`MAX_ALIAS_EXPANSION` values in all). The composer shares an
+    aliased node rather than copying it, and the walk below visits each node once; the
+    budget refuses an alias bomb before anything downstream could expand it."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._expanded = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            anchor = self.anchors.get(event.anchor)
+            if anchor is not None:
+                self._expanded += _size(anchor, self._sizes)
+                if self._expanded > MAX_ALIAS_EXPANSION:
+                    raise _Fatal(
+                        event.start_mark.line + 1,
+                        f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION:,} values "
+                        "(an alias bomb?)",
+                    )
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _Fatal(
+                    mark.line + 1, f"the data nests too deeply (more than {MAX_DEPTH} levels)"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values ``node`` stands for when expanded (each shared node counted at
+    every use), memoised per node; a node still being composed counts as one."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    sizes[key] = 1  # a recursive alias meets itself: counted once
+    if isinstance(node, yaml.SequenceNode):
+        total = 1 + sum(_size(n, sizes) for n in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total = 1 + sum(_size(k, sizes) + _size(v, sizes) for k, v in node.value)
+    else:
+        total = 1
+    sizes[key] = min(total, MAX_ALIAS_EXPANSION + 1)
+    return sizes[key]
 
 
 def _from_yaml(text: str, name: str, problems: list[Problem]) -> Node:
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
         raise _reader_error(text, exc) from None
     try:
@@ -215,7 +296,10 @@ def _walk(loader, node, name, problems, done, active, depth) -> Node:
         return done[key]
     line = node.start_mark.line + 1
     if key in active or depth > MAX_DEPTH:
-        raise _Fatal(line, "the data nests too deeply (recursive YAML alias?)")
+        raise _Fatal(
+            line,
+            f"the data nests too deeply (more than {MAX_DEPTH} levels; a recursive YAML alias?)",
+        )
     active.add(key)
     if isinstance(node, yaml.ScalarNode):
         out = Node(_scalar(loader, node), line)
@@ -269,6 +353,11 @@ def _from_json(text: str, name: str, problems: list[Problem], lines: bool = True
         duplicate = duplicate or len(mapping) != len(items)
         return _new(Node, (mapping, None))
 
+    if "\\u" in text:
+        bad = _LONE_SURROGATE.search(text)
+        if bad is not None:
+            line = text.count("\n", 0, bad.start()) + 1
+            raise _Fatal(line, "not valid Unicode (a lone surrogate escape)")
     try:
         data = json.loads(
             text,
@@ -280,7 +369,7 @@ def _from_json(text: str, name: str, problems: list[Problem], lines: bool = True
     except json.JSONDecodeError as exc:
         raise _Fatal(exc.lineno, f"JSON syntax error: {exc.msg}") from None
     except RecursionError:
-        raise _Fatal(None, "the data nests too deeply") from None
+        raise _Fatal(None, f"the data nests too deeply (more than {MAX_DEPTH} levels)") from None
     if not lines:
         if not duplicate:  # else a key given twice is reported with its line (below)
             return data if type(data) is Node else _plain_node(data, None, 0)
@@ -293,6 +382,13 @@ def _from_json(text: str, name: str, problems: list[Problem], lines: bool = True
     except (_Fatal, RecursionError):
         return _plain_node(data, None, 0)
 
+
+#: a JSON \\uD800-\\uDFFF escape that is not half of a pair: Python would read it into a
+#: string no file, database or terminal can take
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 _new = tuple.__new__  # Node((value, line)) without the named tuple's Python __new__
 
@@ -318,7 +414,7 @@ def _list_node(values: list) -> Node:
 def _plain_node(value: Any, line: int | None, depth: int) -> Node:
     """Values from :mod:`json` as Nodes (all with ``line``); the import's hot path."""
     if depth > MAX_DEPTH:
-        raise _Fatal(line, "the data nests too deeply")
+        raise _Fatal(line, f"the data nests too deeply (more than {MAX_DEPTH} levels)")
     kind = type(value)
     if kind is dict:
         mapping = {}
@@ -337,16 +433,26 @@ def _plain_node(value: Any, line: int | None, depth: int) -> Node:
 
 # --- CSV ---------------------------------------------------------------------------
 
+
+def _csv_message(exc: csv.Error) -> str:
+    text = str(exc)
+    if "end of data" in text or "expected after" in text:
+        return f"CSV error: {text} (a quote left open? a quoted cell ends at its closing quote)"
+    return f"CSV error: {text}"
+
+
 HOUSEHOLD_ROW = "household"
 PERSON_ROW = "person"
 
 
 def _from_csv(text: str, name: str, problems: list[Problem]) -> Node:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open (or text after a closing quote) is an error, not a cell
+    # that swallows the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise _Fatal(1, f"CSV error: {exc}") from None
+        raise _Fatal(1, _csv_message(exc)) from None
     if not header or not any(c.strip() for c in header):
         raise _Fatal(1, "the file is empty")
     columns = [c.strip() for c in header]
@@ -356,6 +462,7 @@ def _from_csv(text: str, name: str, problems: list[Problem]) -> Node:
     household_line = None
     people: list[Node] = []
     events: list[Node] = []
+    line = 2
     try:
         while True:
             line = reader.line_num + 1
@@ -369,7 +476,9 @@ def _from_csv(text: str, name: str, problems: list[Problem]) -> Node:
                     Problem(name, line, None, f"{len(row)} cells but {len(columns)} columns")
                 )
                 continue
-            cells = {c: Node(v.strip(), line) for c, v in zip(columns, row) if c and v.strip()}
+            cells = {
+                c: Node(unescape(v.strip()), line) for c, v in zip(columns, row) if c and v.strip()
+            }
             kind = cells.get("kind")
             if kind is not None and kind.value == HOUSEHOLD_ROW:
                 if household is not None:
@@ -388,7 +497,7 @@ def _from_csv(text: str, name: str, problems: list[Problem]) -> Node:
             else:
                 events.append(Node(cells, line))
     except csv.Error as exc:
-        raise _Fatal(reader.line_num, f"CSV error: {exc}") from None
+        raise _Fatal(line, _csv_message(exc)) from None
     root: dict[str, Node] = {"version": Node("1", 1)}
     if household is not None:
         root["household"] = Node(household, household_line)

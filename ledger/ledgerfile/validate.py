@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .. import events as ev
-from ..dates import parse_date
-from ..errors import InvalidInput, Problem
+from ..errors import InvalidInput, Problem, shown
 from ..money import parse_money
 from ..voids import voided_ids
 from .checks import cross_checks
@@ -137,15 +136,14 @@ def validate_ledger(raw: RawLedger, known: Known | None = None) -> LedgerFile:
 def _check_version(node: Node | None, line: int | None, out: _Collector) -> None:
     if node is None:
         out.add(line, "version", "missing (write version: 1)")
-    elif str(node.value).strip() != "1":
-        out.add(node.line, "version", f"{node.plain()!r} is not supported (only version 1)")
+    elif isinstance(node.value, (dict, list)) or str(node.value).strip() != "1":
+        out.add(node.line, "version", f"{shown(node.value)} is not supported (only version 1)")
 
 
 def _token(node: Node, field_name: str, out: _Collector) -> str | None:
     value = node.value
     if isinstance(value, (dict, list, bool)) or value is None or not TOKEN.match(str(value)):
-        shown = node.plain()
-        out.add(node.line, field_name, f"{shown!r} is not a valid id ({TOKEN_HELP})")
+        out.add(node.line, field_name, f"{shown(value)} is not a valid id ({TOKEN_HELP})")
         return None
     return str(value)
 
@@ -274,13 +272,18 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
     if kind_node is None or kind_node.value is None:
         out.add(item.line, "kind", "missing (e.g. kind: roth_contribution)")
         return None
-    kind = str(kind_node.plain())
+    kind = kind_node.value if isinstance(kind_node.value, str) else None
+    if kind is None:
+        out.add(kind_node.line, "kind", f"{shown(kind_node.value)} is not an event kind")
+        return None
     if kind in ev.INTERNAL_KINDS:
         out.add(kind_node.line, "kind", f"{kind} is internal: use the household/people sections")
         return None
     if kind not in ev.KINDS:
         out.add(
-            kind_node.line, "kind", f"unknown kind {kind!r} (known: {', '.join(ev.FILE_KINDS)})"
+            kind_node.line,
+            "kind",
+            f"unknown kind {shown(kind)} (known: {', '.join(ev.FILE_KINDS)})",
         )
         return None
     allowed = _ALLOWED[kind]
@@ -339,12 +342,7 @@ def field_reader(spec: ev.FieldSpec) -> Callable[[object], object]:
         positive = spec.name == "amount"
 
         def read_money(raw: object) -> object:
-            if type(raw) is str:
-                if "e" in raw or "E" in raw:
-                    raise ValueError(
-                        f"{raw} is not a plain amount (write it out, e.g. 100000 or 1234.56)"
-                    )
-            else:
+            if type(raw) is not str:
                 single(raw)
             value = parse_money(raw)
             if positive and value <= 0:
@@ -359,7 +357,7 @@ def field_reader(spec: ev.FieldSpec) -> Callable[[object], object]:
                 single(raw)
                 if isinstance(raw, bool):
                     raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)")
-            return parse_date(raw)
+            return ev.checked_date(raw)
 
         return read_date
 

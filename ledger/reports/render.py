@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from decimal import Decimal, InvalidOperation
+
+from .. import csvcells
 
 LINE_LABELS_8606 = {
     "1": "Nondeductible contributions for the year",
@@ -72,7 +73,7 @@ def _flatten(prefix: str, value, rows: list) -> None:
 def to_csv(report: dict, rows_key: str | None = None) -> str:
     """CSV: with ``rows_key`` one row per entry of that list; else ``field,value`` pairs."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csvcells.writer(buf)
     if rows_key is not None:
         entries = report.get(rows_key) or []
         cols: list[str] = []

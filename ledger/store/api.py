@@ -16,11 +16,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from ..errors import LedgerError
 from ..events import Event
 
 
 class StoreError(Exception):
     """Infrastructure problem the user can act on (bad URL, unreadable file...)."""
+
+
+class BadDatabaseUrl(StoreError, LedgerError):
+    """A database URL that cannot be read: bad input (exit 2), not a database problem."""
 
 
 class ConcurrencyConflict(StoreError):

@@ -3,7 +3,8 @@
 ``None`` → ``$ROTH_LEDGER_DB`` → ``$XDG_DATA_HOME/roth-ledger/ledger.db`` (default
 ``~/.local/share/roth-ledger/ledger.db``). A plain path is a SQLite file;
 ``sqlite:///PATH`` and ``postgresql+psycopg://...`` are taken as they are and
-``postgresql://`` means psycopg 3. Anything else is a :class:`StoreError` of one line.
+``postgresql://`` means psycopg 3. Anything else is a :class:`BadDatabaseUrl` of one line
+(bad input, exit 2; the password never shown).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from .api import StoreError
+from .api import BadDatabaseUrl, StoreError
 
 ENV_VAR = "ROTH_LEDGER_DB"
 
@@ -32,6 +33,16 @@ def safe(url: URL | str) -> str:
     return url
 
 
+def _without_password(raw: str) -> str:
+    """A URL that could not be parsed, for a message: anything between ``://`` and the
+    last ``@`` (user and password) hidden, and never more than 200 characters."""
+    scheme, sep, rest = raw.partition("://")
+    if sep and "@" in rest:
+        rest = "***@" + rest.rsplit("@", 1)[1]
+    text = scheme + sep + rest
+    return repr(text if len(text) <= 200 else text[:200] + "...")
+
+
 def resolve(url: str | None) -> URL:
     """The SQLAlchemy URL for ``url`` (see module docstring)."""
     raw = url if url else os.environ.get(ENV_VAR) or ""
@@ -42,12 +53,13 @@ def resolve(url: str | None) -> URL:
         return URL.create("sqlite", database=str(Path(raw).expanduser()))
     try:
         parsed = make_url(raw)
-    except ArgumentError:
-        raise StoreError(f"cannot read database URL {raw!r}") from None
+        parsed.port  # noqa: B018 -- a malformed port raises here, not at connect time
+    except (ArgumentError, ValueError, TypeError):
+        raise BadDatabaseUrl(f"cannot read database URL {_without_password(raw)}") from None
     backend, _, driver = parsed.drivername.partition("+")
     if backend in ("postgresql", "postgres"):
         if driver not in ("", "psycopg"):
-            raise StoreError(
+            raise BadDatabaseUrl(
                 f"unsupported PostgreSQL driver {driver!r} in {safe(parsed)}: "
                 "use postgresql+psycopg://..."
             )
@@ -56,7 +68,7 @@ def resolve(url: str | None) -> URL:
         if parsed.database and parsed.database != ":memory:":
             return parsed.set(drivername="sqlite", database=str(Path(parsed.database).expanduser()))
         return parsed.set(drivername="sqlite")
-    raise StoreError(
+    raise BadDatabaseUrl(
         f"unsupported database URL {safe(parsed)}: use a file path, sqlite:///PATH "
         "or postgresql+psycopg://USER@HOST/DB"
     )
