@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..app import session
-from ..dates import DateError, parse_date
+from ..events import checked_date
 from .security import Ctx, Refused
 
 
@@ -24,12 +24,9 @@ def year(ctx: Ctx, name: str, required: bool = True) -> int | None:
             raise Refused(400, f"{name}: missing (a tax year, e.g. 2024)")
         return None
     try:
-        value = int(raw)
-    except ValueError:
-        raise Refused(400, f"{name}: {raw!r} is not a year") from None
-    if not 1975 <= value <= 2100:
-        raise Refused(400, f"{name}: {value} is not a plausible tax year")
-    return value
+        return session.read_year(raw, report=True)  # the same check as -y/--tax-year
+    except ValueError as exc:
+        raise Refused(400, f"{name}: {exc}") from None
 
 
 def day(ctx: Ctx, name: str) -> date | None:
@@ -37,8 +34,8 @@ def day(ctx: Ctx, name: str) -> date | None:
     if raw is None:
         return None
     try:
-        return parse_date(raw)
-    except DateError as exc:
+        return checked_date(raw)  # the same check as a DATE option
+    except ValueError as exc:
         raise Refused(400, f"{name}: {exc}") from None
 
 

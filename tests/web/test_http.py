@@ -235,12 +235,12 @@ def test_the_api_as_known_on_matches_the_cli(ledger, ana):
         "-y",
         "2022",
         "--as-known-on",
-        "2100-01-01",
+        "2028-12-31",
         "--format",
         "json",
     )
     served = ana.get(
-        "/api/households/astra/reports/withdrawals?person=p&tax_year=2022&as_known_on=2100-01-01"
+        "/api/households/astra/reports/withdrawals?person=p&tax_year=2022&as_known_on=2028-12-31"
     )
     assert served.text == printed.output
 
