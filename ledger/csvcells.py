@@ -51,6 +51,10 @@ class _Writer:
     def writerow(self, row: Iterable[Any]) -> None:
         self._writer.writerow([escape(v) for v in row])
 
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
 
 def writer(stream: TextIO) -> _Writer:
     """A ``csv.writer`` (lines end in ``\\n``) whose every cell goes through :func:`escape`."""

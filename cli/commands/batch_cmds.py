@@ -62,15 +62,10 @@ def batch(ctx, tax_year, fmt, as_known_on, jobs, output, force, policy):
 
 
 def _write_batch(rows, fmt: str, tax_year: int, out) -> None:
-    from ledger.app.batch import COLUMNS
+    from ledger.app.batch import write_csv
 
     if fmt == "csv":
-        from ledger import csvcells
-
-        w = csvcells.writer(out)
-        w.writerow(COLUMNS)
-        for r in rows:
-            w.writerow([r.get(c, "") for c in COLUMNS])
+        write_csv(rows, out)
     elif fmt == "json":
         out.write("[")
         for i, r in enumerate(rows):

@@ -220,9 +220,9 @@ def totals(rows: list[dict]) -> dict[str, Decimal]:
 
 def write_csv(rows: Iterable[dict], out) -> None:
     """The batch as CSV (``report batch --format csv`` and the web desk's download)."""
-    import csv
+    from .. import csvcells
 
-    w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    w.writeheader()
+    w = csvcells.writer(out)
+    w.writerow(COLUMNS)
     for r in rows:
-        w.writerow(r)
+        w.writerow([r.get(c, "") for c in COLUMNS])
