@@ -329,7 +329,7 @@ def roth_year(
         early = w.date < age59
         kinds.append(kind)
         tests.append(test)
-        if kind == "first_home" and test.qualified:
+        if kind == "first_home" and test.qualified and test.trigger == "first_home":
             info = law.info("first_home")
             room = exc.cap_room(info, w.date, caps)
             part = w.amount if room is None else min(w.amount, room)
@@ -339,7 +339,7 @@ def roth_year(
             if part < w.amount:
                 warnings.append(
                     f"{w.id}: {part} of this first-home distribution is qualified (what is left "
-                    f"of the $10,000 lifetime amount); the other {w.amount - part} is an "
+                    f"of the {info.cap} lifetime amount); the other {w.amount - part} is an "
                     "ordinary nonqualified distribution (§72(t)(8)(B))"
                 )
                 pieces.append(_Piece(i, w.amount - part, False, False, early, disaster, None))
@@ -456,7 +456,7 @@ def roth_year(
         applied = kind
         if kind is not None and kind not in ("disaster", "age_59_and_a_half"):
             info = law.info(kind)
-            if kind == "first_home" and test.qualified:
+            if kind == "first_home" and test.qualified and test.trigger == "first_home":
                 excepted = ZERO  # the qualified part is on line 20, the rest has no room
             else:
                 room = exc.cap_room(info, w.date, caps)

@@ -271,3 +271,60 @@ def test_corrective_income_before_2023_is_on_form5329():
     r = form5329_report(f, "p", 2021, P)
     assert r["part1"] == {"1": "500.00", "2": "0.00", "3": "500.00", "4": "50.00"}
     assert r["additional_tax"] == "50.00"
+
+
+def test_disaster_year_under_59_and_a_half_in_either_order():
+    # Instructions for Form 8606 (2006) example (25a $20,000, 25b $5,000, 25c $15,000) for
+    # an owner of 46: Form 5329 line 1 is the $15,000 of 25c, whichever came first.
+    def report(disaster_first):
+        dates = ("2006-03-01", "2006-09-01")
+        d_date, o_date = dates if disaster_first else dates[::-1]
+        f = facts(
+            "1960-01-01",
+            *[
+                ("roth_contribution", dict(tax_year=y, date=f"{y}-03-01", amount="4000"))
+                for y in range(2000, 2005)
+            ],
+            ("roth_distribution", dict(date=o_date, amount="30000")),
+            ("roth_distribution", dict(date=d_date, amount="10000", disaster=True)),
+        )
+        return withdrawals_report(f, "p", 2006, P)
+
+    for r in (report(True), report(False)):
+        assert r["form8606"]["25c"] == "15000.00"
+        assert r["form5329"] == {"1": "15000.00", "2": "0.00", "3": "15000.00", "4": "1500.00"}
+        assert r["taxable_amount"] == "15000.00" and r["additional_tax"] == "1500.00"
+
+
+def test_first_home_above_the_cap_is_split_not_refused():
+    # §72(t)(8)(B): $6,000 used in 2021 leaves $4,000; the 2022 $9,000 first-home
+    # distribution (5-year period met: contributions since 2015) is $4,000 on line 20 and a
+    # $5,000 ordinary nonqualified distribution. Basis $30,000 covers both years: nothing
+    # taxable; Form 5329 line 1 = line 2 = $4,000.
+    f = facts(
+        "1985-01-01",
+        ("roth_contribution", dict(tax_year=2015, date="2015-03-01", amount="30000")),
+        ("roth_distribution", dict(date="2021-05-01", amount="6000", exception="first_home")),
+        ("roth_distribution", dict(date="2022-05-01", amount="9000", exception="first_home")),
+    )
+    r = withdrawals_report(f, "p", 2022, P)
+    assert (r["form8606"]["19"], r["form8606"]["20"], r["form8606"]["21"]) == (
+        "9000.00",
+        "4000.00",
+        "5000.00",
+    )
+    assert r["form8606"]["23"] == "0.00" and r["taxable_amount"] == "0.00"
+    assert r["form5329"] == {"1": "4000.00", "2": "4000.00", "3": "0.00", "4": "0.00"}
+    assert r["exceptions"] == [{"kind": "first_home", "code": "09", "amount": "4000.00"}]
+
+
+def test_first_home_at_59_and_a_half_is_qualified_by_age_not_on_line_19():
+    # §408A(d)(2)(A)(i): qualified by age; Form 8606 line 19 leaves qualified
+    # distributions out, and the $10,000 first-home amount is not used (§72(t)(8)).
+    f = facts(
+        "1950-01-01",
+        ("roth_contribution", dict(tax_year=2010, date="2010-03-01", amount="5000")),
+        ("roth_distribution", dict(date="2016-03-01", amount="3000", exception="first_home")),
+    )
+    r = withdrawals_report(f, "p", 2016, P)
+    assert r["qualified"] is True and r["form8606"] == {} and r["form5329"] == {}
