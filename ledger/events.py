@@ -13,6 +13,7 @@ sections, so that every fact, including a birth date, is an event with an audit 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 import json
 import typing
@@ -157,7 +158,7 @@ class RothConversion(Event):
     date: date = _f("the day the Roth IRA received it (layer year, 5-year clock)")
     amount: Decimal = _f("amount converted")
     taxable: Decimal | None = _f("taxable part, if known (else computed by Form 8606)", None)
-    distributed_on: date | None = _f(
+    distributed_on: datetime.date | None = _f(
         "the day it left the traditional IRA, if in an earlier year (income year)", None
     )
 
@@ -363,7 +364,7 @@ def checked_date(raw: object) -> date:
     return day
 
 
-def parse_value(spec: FieldSpec, raw: object) -> object:
+def parse_value(spec: FieldSpec, raw: object) -> typing.Any:
     """Read one field; raises ValueError with a reason the user can act on."""
     if spec.type == "money":
         return parse_money(raw)
@@ -447,12 +448,12 @@ def _from_payload_fields(kind: str, event_id: str, payload: dict[str, object]) -
     """The reference decoder: the payload's known fields through the class's __init__
     (unknown keys ignored)."""
     cls = KINDS[kind]
-    values: dict[str, object] = {"id": event_id}
+    values: dict[str, typing.Any] = {"id": event_id}
     for name in ("memo", "source"):
         if payload.get(name) is not None:
             values[name] = payload[name]
     for spec in FIELDS[kind]:
-        raw = payload.get(spec.name)
+        raw: typing.Any = payload.get(spec.name)
         if raw is None:
             continue
         if spec.type == "money":
@@ -464,7 +465,7 @@ def _from_payload_fields(kind: str, event_id: str, payload: dict[str, object]) -
     return cls(**values)
 
 
-def _decoder(cls: type, convert: bool = True) -> typing.Callable[[str, dict], Event]:
+def _decoder(cls: type[Event], convert: bool = True) -> typing.Callable[[str, dict], Event]:
     """``decode(event_id, payload)`` for one kind, the same event as
     :func:`_from_payload_fields` (a test compares them on every kind): one line per
     field, each setting its slot directly, as the generated ``__init__`` of a frozen
@@ -479,7 +480,7 @@ def _decoder(cls: type, convert: bool = True) -> typing.Callable[[str, dict], Ev
         "iso": date.fromisoformat,
     }
     lines = ["def decode(event_id, p):", "    o = new(cls)", "    set_id(o, event_id)"]
-    scope["set_id"] = cls.id.__set__  # the slot (a member descriptor)
+    scope["set_id"] = vars(Event)["id"].__set__  # the slot (a member descriptor)
     for f in dataclasses.fields(cls):
         if f.name == "id":
             continue
@@ -521,7 +522,7 @@ _CONSTRUCTORS: dict[str, typing.Callable[[str, dict], Event]] = _OnFirstUse(
 )
 
 
-def construct(kind: str, event_id: str, values: dict[str, object]) -> Event:
+def construct(kind: str, event_id: str, values: dict[str, typing.Any]) -> Event:
     """``KINDS[kind](id=event_id, **values)`` for values already parsed and checked (the
     ledger-file reader), without the keyword-call overhead; a missing required field
     raises TypeError as the class does."""
@@ -542,7 +543,7 @@ def payload_json(event: Event) -> str:
     return _ENCODERS[type(event)](event)
 
 
-def _encoder(cls: type) -> typing.Callable[[Event], str]:
+def _encoder(cls: type[Event]) -> typing.Callable[[Event], str]:
     """The canonical JSON of one kind's payload without the intermediate dict: the
     fields in sorted order (``sort_keys``), ``None`` left out, money as its string,
     dates as ISO strings, years as numbers, booleans as ``true``/``false``, text

@@ -220,8 +220,9 @@ def _stable_codes() -> dict[str, str]:
     out: dict[str, str] = {}
     for kind in _load("exception_codes.yaml")["kinds"]:
         codes = {_code_in(e, kind) for e in tables}
-        if len(codes) == 1 and None not in codes:
-            out[kind] = codes.pop()
+        code = codes.pop() if len(codes) == 1 else None
+        if code is not None:
+            out[kind] = code
     return out
 
 
@@ -286,7 +287,7 @@ def exception_law(tax_year: int) -> exceptions.ExceptionLaw:
             cap, missing = None, True
         if not info.line2:
             code, certain = None, True
-        elif confirmed:
+        elif confirmed and entry is not None:
             code, certain = _code_in(entry, kind), True
         else:
             code, certain = stable.get(kind), False
@@ -306,7 +307,7 @@ def exception_law(tax_year: int) -> exceptions.ExceptionLaw:
             code_certain=certain,
         )
     codes = None
-    if confirmed:
+    if confirmed and entry is not None:
         meanings = data.get("meanings", {})
         codes = {}
         for code, name in entry["codes"].items():

@@ -120,6 +120,7 @@ def test_record_household_person_and_event(store):
     one = record_event(store, "h", "roth_contribution", raw, "t")
     two = record_event(store, "h", "roth_contribution", raw, "t")
     assert one.event.id != two.event.id  # two identical deposits are two facts
+    assert isinstance(one.event, ev.RothContribution) and isinstance(two.event, ev.RothContribution)
     assert one.event.amount == two.event.amount
     mine = record_event(
         store,
@@ -159,6 +160,7 @@ def test_record_refuses_unknown_person_and_bad_values(store):
 def test_void(store, tmp_path):
     import_file(store, write(tmp_path, SPEC), "t")
     stored = void_event(store, "e3", "typo", "t")
+    assert isinstance(stored.event, ev.Void)
     assert stored.event.target == "e3" and stored.household == "rivera"
     with pytest.raises(LedgerError, match="already voided"):
         void_event(store, "e3", "again", "t")

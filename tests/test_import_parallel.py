@@ -55,7 +55,7 @@ def table(db: Path) -> list[tuple]:
 
 def both(tmp_path: Path, paths, prepare=None, **kw):
     """Import ``paths`` with one process and with two workers into two fresh ledgers."""
-    out = {}
+    out: dict[int, tuple[list, list]] = {}
     for jobs in (1, 2):
         db = tmp_path / f"jobs{jobs}.db"
         store = open_store(str(db))

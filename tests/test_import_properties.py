@@ -14,6 +14,7 @@ import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -130,7 +131,7 @@ def event(draw, person: str):
 @st.composite
 def ledgers(draw):
     people = draw(st.lists(token, min_size=1, max_size=3, unique=True))
-    data = {
+    data: dict[str, Any] = {
         "version": 1,
         "household": {"id": draw(token), "name": draw(text).strip()},
         "people": [
@@ -176,8 +177,8 @@ FORMAT = st.sampled_from(["yaml", "json", "csv"])
 @SETTINGS
 @given(data=ledgers(), fmt=FORMAT, out_fmt=FORMAT)
 def test_export_import_round_trips_and_reimport_adds_nothing(data, fmt, out_fmt):
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
         store = MemoryStore()
         path = write_file(data, fmt, tmp)
         result = import_file(store, path, "prop")

@@ -7,6 +7,7 @@ import textwrap
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -78,7 +79,7 @@ def test_spec_example_parses(tmp_path):
         taxable=Decimal("15000.00"),
     )
     assert lf.lines == (6, 7, 8)
-    assert lf.household_event.id.startswith("household:")
+    assert lf.household_event is not None and lf.household_event.id.startswith("household:")
     assert [e.kind for e in lf.all_events()] == ["household_named", "person_added"] + [
         "roth_conversion",
         "roth_contribution",
@@ -103,6 +104,7 @@ def test_money_is_decimal_from_yaml_float_text(tmp_path):
         )
     )
     event = lf.events[0]
+    assert isinstance(event, ev.PlanDistribution)
     assert event.to_roth_ira == Decimal("27777.78") and isinstance(event.to_roth_ira, Decimal)
     assert event.to_cash == Decimal("0.00")
 
@@ -149,7 +151,7 @@ def test_person_event_ids_follow_content(tmp_path):
 
 
 def test_json_with_line_numbers(tmp_path):
-    data = {
+    data: dict[str, Any] = {
         "version": 1,
         "household": {"id": "h"},
         "people": [{"id": "p", "born": "1970-01-01"}],
@@ -176,9 +178,8 @@ def test_json_with_line_numbers(tmp_path):
     line = int(found[0].split(":")[1])
     assert path.read_text().splitlines()[line - 1].strip().startswith('"amount": 12.345')
     data["events"].pop()
-    assert parse_ledger_file(write(tmp_path, json.dumps(data), "l.json")).events[
-        0
-    ].amount == Decimal("12.50")
+    first = parse_ledger_file(write(tmp_path, json.dumps(data), "l.json")).events[0]
+    assert isinstance(first, ev.IraDistribution) and first.amount == Decimal("12.50")
 
 
 def test_json_without_line_numbers_reads_the_same_values(tmp_path):
@@ -226,6 +227,7 @@ def test_csv_convention(tmp_path):
     )
     lf = parse_ledger_file(path)
     assert lf.household_name == "Dana and Lee Rivera"
+    assert isinstance(lf.events[0], ev.IraContribution)
     assert lf.events[0].deductible is False and lf.events[0].memo == "backdoor, step 1"
     assert lf.lines == (4, 5)
 
@@ -424,6 +426,7 @@ def test_valid_edge_cases_pass(tmp_path):
             "{kind: in_plan_roth_rollover, person: dana, plan: k, date: 2020-06-01, amount: 100, account_value: 1000}",
         )
     )
+    assert isinstance(lf.events[2], ev.RothDistribution)
     assert lf.events[2].exception == "09"  # line-2 numbers are normalized to two digits
 
 

@@ -65,7 +65,7 @@ def _run(argv, stdout) -> tuple[int, str]:
             main(argv)
     finally:
         sys.stdout, sys.stderr = saved
-    return done.value.code, err.getvalue()
+    return int(done.value.code or 0), err.getvalue()
 
 
 @pytest.fixture(scope="module")

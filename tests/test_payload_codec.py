@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -26,7 +27,7 @@ VALUES = {
 
 @st.composite
 def events(draw, kind: str) -> ev.Event:
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "id": draw(st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,10}", fullmatch=True))
     }
     for name in ("memo", "source"):
@@ -70,6 +71,7 @@ def test_optional_fields_absent_from_the_payload_take_their_defaults():
         "r1",
         {"person": "dana", "tax_year": 2021, "date": "2022-03-01", "amount": "100.00"},
     )
+    assert isinstance(event, ev.RothContributionReturn)
     assert event.earnings == Decimal("0.00") and event.memo is None and event.source is None
 
 

@@ -15,6 +15,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -209,7 +210,7 @@ def _round_trip(store, tmp: Path, fmt: str = "yaml") -> MemoryStore:
     return fresh
 
 
-REPORTS = [
+REPORTS: list[tuple[str, dict[str, Any]]] = [
     ("withdrawals", {"tax_year": 2022}),
     ("form8606", {"tax_year": 2018}),
     ("year", {"tax_year": 2021}),
@@ -218,7 +219,7 @@ REPORTS = [
 
 
 def _reports(store) -> list:
-    out = []
+    out: list[object] = []
     for kind, kw in REPORTS:
         try:
             out.append(run_report(store, kind, "astra", "p", Policy(), **kw))

@@ -193,7 +193,10 @@ def _record_command(name: str, kind: str) -> click.Command:
     )
     from ledger.app.entry import entry_fields  # the web desk's form offers the same
 
-    params = [household, *(_option(f.name, f.help) for f in entry_fields(kind))]
+    params: list[click.Parameter] = [
+        household,
+        *(_option(f.name, f.help) for f in entry_fields(kind)),
+    ]
     cls = ev.KINDS[kind]
     example = " ".join(f"--{s.name.replace('_', '-')} ..." for s in ev.FIELDS[kind] if s.required)
     doc = (

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ..errors import LedgerError
 from ..events import (
@@ -50,7 +51,8 @@ COLUMNS = (
 def roth_activity(person: PersonFacts, year: int) -> bool:
     """A Roth contribution (or its return) for ``year``, or a conversion, distribution,
     rollover into a Roth IRA or plan distribution to a Roth IRA dated in ``year``."""
-    for e in person.events:  # event classes are final: dispatch on the type
+    e: Any  # event classes are final: dispatch on the type, which says the fields
+    for e in person.events:
         kind = type(e)
         if kind is RothContribution or kind is RothContributionReturn:
             if e.tax_year == year:
@@ -67,7 +69,7 @@ _DATED_ROTH_FLOWS = frozenset({RothConversion, RothDistribution, DesignatedRothR
 
 
 def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -> dict:
-    row = dict.fromkeys(COLUMNS, "")
+    row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
     row.update(household=household, person=person.id)
     contributions = sum(
         (e.amount for e in person.events if isinstance(e, RothContribution) and e.tax_year == year),

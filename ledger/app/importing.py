@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -71,7 +72,7 @@ def _plan(store, path: str | Path, existing: set[str] | None = None) -> _Plan:
     raw = read_ledger_file(path, lines=False)
     household = household_of(raw)
     if existing is not None and household not in existing:
-        stored, version = [], 0
+        stored, version = list[StoredEvent](), 0
     else:
         stored, version = _load(store, household)
     known = Known.from_events(s.event for s in stored)
@@ -102,7 +103,7 @@ def import_file(store, path: str | Path, recorded_by: str, dry_run: bool = False
     return result
 
 
-def ledger_files(paths: list[str | Path]) -> list[Path]:
+def ledger_files(paths: Sequence[str | Path]) -> list[Path]:
     """The files named, a directory standing for its ledger files (sorted, not recursive)."""
     out: list[Path] = []
     for name in paths:
@@ -121,7 +122,7 @@ def ledger_files(paths: list[str | Path]) -> list[Path]:
 
 def import_files(
     store,
-    paths: list[str | Path],
+    paths: Sequence[str | Path],
     recorded_by: str,
     dry_run: bool = False,
     jobs: int = 1,
@@ -258,7 +259,7 @@ def _import_files(store, files: list[Path], recorded_by, dry_run, at) -> list[Im
     return outcome.results
 
 
-def _record_tree(household: str, kind: str, raw_fields: dict[str, object]) -> Node:
+def _record_tree(household: str, kind: str, raw_fields: Mapping[str, object]) -> Node:
     fields = {k: Node(v, None) for k, v in raw_fields.items() if v is not None}
     root: dict[str, Node] = {"version": Node(1, None)}
     if kind == "household_named":
@@ -275,7 +276,7 @@ def _record_tree(household: str, kind: str, raw_fields: dict[str, object]) -> No
 
 
 def record_event(
-    store, household: str, kind: str, raw_fields: dict[str, object], recorded_by: str
+    store, household: str, kind: str, raw_fields: Mapping[str, object], recorded_by: str
 ) -> StoredEvent:
     """Record one event given as raw field values (from command-line flags), with the
     same validation as a file. ``kind`` may also be ``person``/``person_added`` (fields

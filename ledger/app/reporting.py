@@ -53,6 +53,8 @@ def run_report(
     if kind == "basis":
         report = build.basis_report(facts, person, as_of or date.today(), policy)
     else:
+        if tax_year is None:
+            raise ValueError(f"the {kind} report is of one tax year: give tax_year")
         ledger = build.ledger_for(facts, person, tax_year, policy)
         report = _BUILDERS[kind](facts, person, tax_year, policy, ledger)
     if known_on is not None:

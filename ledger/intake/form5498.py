@@ -17,8 +17,6 @@ Mapping (Instructions for Forms 1099-R and 5498, box 1-11 notes):
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..errors import Problem
 from .forms import Facts5498, Form5498, FormRefused
 
@@ -194,7 +192,8 @@ def _events(form: Form5498, facts: Facts5498, roth: bool) -> tuple[list[dict], l
 
 def _year_end(form: Form5498, facts: Facts5498, roth: bool, notes: list[str]) -> list[dict]:
     kind = "roth_year_end_value" if roth else "ira_year_end_value"
-    value: Decimal = form.box5_fmv if facts.year_end_total is None else facts.year_end_total
+    value = form.box5_fmv if facts.year_end_total is None else facts.year_end_total
+    assert value is not None  # called only when box 5 is on the form
     trustee = f" {form.trustee}" if form.trustee else ""
     event = {
         "kind": kind,

@@ -10,9 +10,9 @@ Code Q or Code T does not apply").
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from ..errors import InvalidInput, Problem
@@ -147,10 +147,10 @@ class Facts5498:
     """What Form 5498 does not say."""
 
     person: str
-    date: date | None = None  # day box 1 / box 10 was deposited
+    date: datetime.date | None = None  # day box 1 / box 10 was deposited
     deductible: bool | None = None  # box 1 deducted on the return?
     record_conversion: bool = False  # box 3 not already recorded from the 1099-R
-    conversion_date: date | None = None
+    conversion_date: datetime.date | None = None
     year_end_total: Decimal | None = None  # line 6: all traditional/SEP/SIMPLE IRAs summed
     skip_year_end: bool = False
 
@@ -177,11 +177,11 @@ class Facts1099R:
     disability dates already in the ledger (``recorded_*``)."""
 
     person: str
-    date: date | None = None  # the distribution date (not on the form)
+    date: datetime.date | None = None  # the distribution date (not on the form)
     roth_ira: bool = False  # the paying account is a Roth IRA (codes 2/3/4 do not say)
     converted: bool = False  # an IRA distribution that went into a Roth IRA
     converted_amount: Decimal | None = None  # default: all of box 1
-    received_on: date | None = None  # day the Roth IRA received the conversion
+    received_on: datetime.date | None = None  # day the Roth IRA received the conversion
     plan: str | None = None
     account_value: Decimal | None = None
     separate_accounting: bool = True
@@ -195,9 +195,9 @@ class Facts1099R:
     disaster: bool = False
     returned_contribution: Decimal | None = None  # J8/JP: the contribution itself (a loss)
     for_tax_year: int | None = None  # J8/JP: the tax year the returned contribution was for
-    died_on: date | None = None
-    disabled_on: date | None = None
-    recorded_died_on: date | None = None
-    recorded_disabled_on: date | None = None
+    died_on: datetime.date | None = None
+    disabled_on: datetime.date | None = None
+    recorded_died_on: datetime.date | None = None
+    recorded_disabled_on: datetime.date | None = None
     #: Roth IRA contributions in force, by the tax year they were for, less returns
     recorded_roth_contributions: Mapping[int, Decimal] = field(default_factory=dict)

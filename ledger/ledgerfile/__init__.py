@@ -71,7 +71,8 @@ def household_of(raw: RawLedger) -> str | None:
         return None
     value = node.value
     if isinstance(value, dict):
-        value = value.get("id").value if value.get("id") is not None else None
+        id_node = value.get("id")
+        value = id_node.value if id_node is not None else None
     if isinstance(value, str) and TOKEN.match(value):
         return value
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from .. import events as ev
 from .. import yearly
@@ -19,14 +20,17 @@ from ..rules import exceptions
 from ..voids import void_loops
 from .read import Node
 
+if TYPE_CHECKING:
+    from .validate import Known, _Collector
+
 CONTRIBUTION_KINDS = ("roth_contribution", "ira_contribution", "plan_roth_contribution")
 MAX_ROLLOVER_DAYS = 60  # §408(d)(3)(A): a rollover completed within 60 days
 
 
 @dataclass(slots=True)
 class Ctx:
-    out: object  # validate._Collector
-    known: object  # validate.Known
+    out: _Collector
+    known: Known
     people: Mapping[str, date | None] | None = None  # birth dates by person
 
     def add(self, node: Node, field: str | None, message: str) -> None:
@@ -40,9 +44,9 @@ def reason(exc: LedgerError) -> str:
 
 def cross_checks(
     built: list[tuple[ev.Event, Node]],
-    people: Mapping[str, date],
-    known,
-    out,
+    people: Mapping[str, date | None],
+    known: Known,
+    out: _Collector,
     record_ids: Iterable[str] = (),
 ) -> None:
     """``record_ids``: the ids of the file's household and person records (a void may
@@ -60,14 +64,14 @@ def cross_checks(
         _check_person(event, node, people, ctx)
         if isinstance(event, ev.Void):
             _check_void(event, node, file_ids, ctx)
-        plan = getattr(event, "plan", None)
-        if plan is not None:
-            owner = owners.setdefault(plan, event.person)
-            if owner != event.person:
+        plan, person = getattr(event, "plan", None), getattr(event, "person", None)
+        if plan is not None and person is not None:
+            owner = owners.setdefault(plan, person)
+            if owner != person:
                 ctx.add(
                     node,
                     "plan",
-                    f"plan {plan!r} belongs to {owner!r}; give {event.person}'s plan its own id",
+                    f"plan {plan!r} belongs to {owner!r}; give {person}'s plan its own id",
                 )
         check = KIND_CHECKS.get(event.kind)
         if check is not None:
@@ -99,10 +103,10 @@ def _check_person(event: ev.Event, node: Node, people: Mapping[str, date | None]
             f"unknown person {person!r}: add it under people (or with `roth-ledger record person`)",
         )
         return
-    day = event.effective_date
-    if day is not None and people[person] is not None and day < people[person]:
+    day, born = event.effective_date, people[person]
+    if day is not None and born is not None and day < born:
         where = "date" if hasattr(event, "date") else "year"
-        ctx.add(node, where, f"{day} is before {person}'s birth ({people[person]})")
+        ctx.add(node, where, f"{day} is before {person}'s birth ({born})")
 
 
 def _check_void(event: ev.Void, node: Node, file_ids: set[str], ctx: Ctx) -> None:

@@ -52,9 +52,9 @@ class Known:
             by_id[event.id] = event
             if isinstance(event, ev.PersonAdded) and event.id not in voided:
                 people[event.person] = event.born
-            plan = getattr(event, "plan", None)
-            if plan is not None:
-                owners.setdefault(plan, event.person)
+            plan, person = getattr(event, "plan", None), getattr(event, "person", None)
+            if plan is not None and person is not None:
+                owners.setdefault(plan, person)
         return cls(people, by_id, owners, today)
 
 
@@ -297,17 +297,17 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
         if name in fields and fields[name].value is not None:
             values[name] = _text(fields[name], name, out)
     for name, required, read in _READERS[kind]:
-        sub = fields.get(name)
-        raw = None if sub is None else sub.value
+        field_node = fields.get(name)
+        raw = None if field_node is None else field_node.value
         if raw is None or raw == "":
             if required:
-                where = sub.line if sub is not None else item.line
+                where = field_node.line if field_node is not None else item.line
                 out.add(where, name, f"missing (required for {kind})")
             continue
         try:
             values[name] = read(raw)
         except ValueError as exc:
-            out.add(sub.line, name, str(exc))
+            out.add(field_node.line if field_node is not None else item.line, name, str(exc))
     event_id = None
     if "id" in fields and fields["id"].value is not None:
         event_id = _token(fields["id"], "id", out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from ..errors import MissingFact, NotFound
 from ..events import Event, HouseholdNamed, PersonAdded, PersonDied, PersonDisabled, Void
@@ -59,18 +60,21 @@ def fold(household: str, events: Iterable[Event]) -> HouseholdFacts:
         if kind is Void or ev.id in voided:
             continue
         if kind is HouseholdNamed:
-            name = ev.name
+            name = cast(HouseholdNamed, ev).name
         elif kind is PersonAdded:
-            persons.setdefault(ev.person, {}).update(name=ev.name, born=ev.born)
+            added = cast(PersonAdded, ev)
+            persons.setdefault(added.person, {}).update(name=added.name, born=added.born)
         else:
             pid = getattr(ev, "person", None)
             if pid is None:
                 continue
             p = persons.setdefault(pid, {})
             if kind is PersonDied:
-                p["died_on"] = min(p.get("died_on") or ev.date, ev.date)
+                died = cast(PersonDied, ev).date
+                p["died_on"] = min(p.get("died_on") or died, died)
             elif kind is PersonDisabled:
-                p["disabled_on"] = min(p.get("disabled_on") or ev.date, ev.date)
+                disabled = cast(PersonDisabled, ev).date
+                p["disabled_on"] = min(p.get("disabled_on") or disabled, disabled)
             by_person.setdefault(pid, []).append(ev)
     people = {
         pid: PersonFacts(

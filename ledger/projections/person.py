@@ -151,7 +151,8 @@ def compute_person(
                 by_year[d.year] = _YearEvents()
             continue
         which, year_field = place
-        y = ev.date.year if year_field == "date" else getattr(ev, year_field)
+        when = getattr(ev, year_field)  # a date, or a year
+        y = when.year if year_field == "date" else when
         year = by_year.get(y)
         if year is None:
             year = by_year[y] = _YearEvents()

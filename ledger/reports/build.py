@@ -30,7 +30,7 @@ def _exceptions(w) -> list[dict]:
 
 
 def _header(facts: HouseholdFacts, person: str, policy: Policy, **when) -> dict:
-    out = {"household": facts.id, "person": person}
+    out: dict[str, object] = {"household": facts.id, "person": person}
     out.update(when)
     out["policy"] = policy.as_dict()
     return out

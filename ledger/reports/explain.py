@@ -55,8 +55,9 @@ def _event(e: Event) -> dict:
         v = getattr(e, name, None)
         if v is not None:
             out[name] = str(v)
-    if getattr(e, "tax_year", None) is not None:
-        out["tax_year"] = e.tax_year
+    tax_year = getattr(e, "tax_year", None)
+    if tax_year is not None:
+        out["tax_year"] = tax_year
     if e.source:
         out["source"] = e.source
     if e.memo:
@@ -120,7 +121,7 @@ def explain(
         for line, fig in form5329_part1(w).items():
             out.append(_figure(f"form5329.{line}", f"Form 5329 line {line}", fig, idx))
     elif kind == "form8606":
-        events = ledger.year(year).ira_events if ledger is not None else {}
+        events = ledger.year(year).ira_events if ledger is not None and year is not None else {}
         for part in ("part1", "part2"):
             for line, value in report.get(part, {}).items():
                 rule = f"Form 8606 line {line}: " + RULES_8606_I.get(line, "see the form")

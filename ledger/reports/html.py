@@ -92,7 +92,8 @@ def _e(v) -> str:
 
 
 def _source(d: dict) -> str:
-    return SOURCE_NAMES.get(d.get("source"), str(d.get("source")))
+    source = str(d.get("source"))
+    return SOURCE_NAMES.get(source, source)
 
 
 # ---- tables -----------------------------------------------------------------------------
@@ -272,7 +273,7 @@ def _chart(r: dict, before: dict, after: dict) -> str:
         la["clock_ends"] = _iso(la["clock_ends"]) if la["clock_ends"] else None
     clocks = [la for la in layers if la["clock_ends"]]
     qualified = _iso(after.get("qualified_from"))
-    dists = [_iso(d.get("date")) for d in r.get("distributions", []) if _iso(d.get("date"))]
+    dists = [day for d in r.get("distributions", []) if (day := _iso(d.get("date")))]
     years = [int(la["clock_ends"][:4]) for la in clocks] + [year]
     starts = [int(la["clock_ends"][:4]) - 4 for la in clocks]
     if _iso(after.get("qualified_clock_starts")):
@@ -346,7 +347,7 @@ def _chart(r: dict, before: dict, after: dict) -> str:
             )
         s.append("</g>")
     bottom = TOP + RH * len(layers)
-    marks = [(qd, f"withdrawal {qd}", "3,2") for qd in dists]
+    marks: list[tuple[str, str, str | None]] = [(qd, f"withdrawal {qd}", "3,2") for qd in dists]
     if qualified:
         marks.append((qualified, f"qualified from {qualified}", None))
     marks = [m for m in sorted(marks) if y0 <= int(m[0][:4]) < y1]

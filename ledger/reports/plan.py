@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from ..events import RothDistribution
 from ..money import ZERO, fmt
 from ..projections import planner
 from ..projections.facts import HouseholdFacts
@@ -23,7 +24,7 @@ def withdrawal_plan(
 ) -> dict:
     pf = facts.person(person)
     already = sum(
-        (e.amount for e in pf.events if e.kind == "roth_distribution" and e.date.year == on.year),
+        (e.amount for e in pf.events if isinstance(e, RothDistribution) and e.date.year == on.year),
         ZERO,
     )
     head = {

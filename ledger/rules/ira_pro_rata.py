@@ -91,8 +91,8 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
     line8 = sum((c.amount for c in conversions_in), ZERO)
 
     if line7 == 0 and line8 == 0:
-        part1 = {"1": line1, "2": line2, "3": line3, "14": line3} if line1 > 0 else None
-        return IraYearOut(part1, None, {}, line3, ZERO, None, ())
+        lines: dict[str, Decimal | str] = {"1": line1, "2": line2, "3": line3, "14": line3}
+        return IraYearOut(lines if line1 > 0 else None, None, {}, line3, ZERO, None, ())
 
     computed = [c for c in conversions_in if c.taxable_given is None]
     need_ratio = line5 > 0 and (line7 > 0 or computed)

@@ -95,7 +95,7 @@ def designated_roth_step(regular, drr: Iterable[Bucket], conv, on: date, policy)
 
 
 def conversion_step(regular, drr, conv: Iterable[Bucket], on: date, policy) -> list[Bucket]:
-    order = {
+    order: dict[tuple[str, str | None], int] = {
         ("conversion", "taxable"): 0,
         ("plan_rollover", "taxable"): 1,
         ("conversion", "nontaxable"): 2,

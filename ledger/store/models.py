@@ -119,7 +119,7 @@ class WebSessionRow(SQLModel, table=True):
     expires_at: int = Field(sa_column=Column("expires_at", BigInteger(), nullable=False))
 
 
-EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
-USERS: Table = UserRow.__table__  # type: ignore[assignment]
-WEB_SESSIONS: Table = WebSessionRow.__table__  # type: ignore[assignment]
+EVENTS: Table = EventRow.__table__  # type: ignore[attr-defined]
+USERS: Table = UserRow.__table__  # type: ignore[attr-defined]
+WEB_SESSIONS: Table = WebSessionRow.__table__  # type: ignore[attr-defined]
 METADATA: MetaData = SQLModel.metadata

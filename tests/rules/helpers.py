@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ledger.events import KINDS, PersonAdded
+from ledger.events import KINDS, Event, PersonAdded
 from ledger.projections.facts import fold
 
 
@@ -15,7 +15,7 @@ def D(x) -> Decimal:
 
 def facts(born: str, *events: tuple, household: str = "h"):
     """events: (kind, {field: value}) with ids e1, e2, ... in order."""
-    evs = [PersonAdded(id="person:p", person="p", born=date.fromisoformat(born))]
+    evs: list[Event] = [PersonAdded(id="person:p", person="p", born=date.fromisoformat(born))]
     for i, (kind, fields) in enumerate(events, 1):
         values = {"id": fields.pop("id", f"e{i}"), "person": "p"}
         if kind == "void":

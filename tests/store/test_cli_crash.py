@@ -146,7 +146,7 @@ def _wait_for_writer(url: str, tag: str, child: subprocess.Popen, timeout: float
     resolved = resolve(url)
     deadline = time.monotonic() + timeout
     if resolved.get_backend_name() == "sqlite":
-        con = sqlite3.connect(resolved.database, timeout=0, isolation_level=None)
+        con = sqlite3.connect(resolved.database or "", timeout=0, isolation_level=None)
         try:
             while time.monotonic() < deadline and child.poll() is None:
                 try:

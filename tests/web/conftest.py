@@ -35,7 +35,7 @@ events:
 """
 
 
-def cli(db: Path, *args: str, input: str | None = None):
+def cli(db: Path | str, *args: str | Path, input: str | None = None):
     from cli.main import cli as group
     from cli.main import register
 
@@ -88,7 +88,7 @@ def quick_hashes():
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory) -> Path:
-    return make_ledger(tmp_path_factory.mktemp("web"))
+    return Path(make_ledger(tmp_path_factory.mktemp("web")))
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +149,7 @@ def free_port() -> int:
 def serving(tmp: Path):
     """`roth-ledger serve` (a subprocess, on 127.0.0.1 only) over a fresh ledger
     (:func:`make_ledger`); yields (base URL, ledger path)."""
-    db = make_ledger(tmp)
+    db = Path(make_ledger(tmp))
     port = free_port()
     env = {**os.environ, "ROTH_LEDGER_DB": str(db), "ROTH_LEDGER_USER": "cli"}
     log = open(db.parent / "server.log", "w")

@@ -46,6 +46,7 @@ def test_add_user_keeps_only_the_hash(store):
 
     accounts.add_user(store, "dana", "client", "s3cret-passphrase", "rivera")
     row = get_user(store, "dana")
+    assert row is not None
     assert row.password_hash.startswith("$argon2id$")
     assert "s3cret-passphrase" not in row.password_hash
     assert accounts.authenticate(store, "dana", "s3cret-passphrase").username == "dana"
@@ -99,7 +100,8 @@ def test_four_failures_then_a_success_start_the_count_again(store):
 def test_sessions_expire_and_end(store):
     user, _ = accounts.add_user(store, "lee", "preparer", "the-right-one")
     token, session = accounts.start_session(store, user, now=100)
-    assert accounts.session_user(store, token, now=101).user.username == "lee"
+    signed_in = accounts.session_user(store, token, now=101)
+    assert signed_in is not None and signed_in.user.username == "lee"
     assert accounts.session_user(store, token + "x", now=101) is None
     assert accounts.session_user(store, token, now=100 + accounts.SESSION_SECONDS) is None
     token, _ = accounts.start_session(store, user, now=200)

@@ -45,14 +45,18 @@ class Browser:
 
     def sign_in(self, name: str) -> str:
         _, page, _ = self.request("/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert found, page
+        token = found.group(1)
         status, _, headers = self.request(
             "/login", {"username": name, "password": PASSWORDS[name], "csrf_token": token}
         )
         assert status == 303, status
         while status == 303:  # / sends a client to their household, a preparer to the desk
             status, home, headers = self.request(headers.get("location", "/"))
-        return re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', home)
+        assert found, home
+        return found.group(1)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
