@@ -43,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, Problem
 from ..store.api import EventStore, RowEncoder, StoreError
 from .forking import die_with_parent, fork_context
 
@@ -154,7 +154,7 @@ def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:
     A file, not the pool's pipe: a chunk's rows are megabytes, and a worker sending them
     through a 64 KiB pipe would wait on the inserting process's result thread, which
     shares that process's GIL with the inserts."""
-    out = []
+    out: list[tuple[int, tuple | None, list[Problem] | None]] = []
     plan, encode = _WORKER["plan"], _WORKER["encode"]
     for index, path in chunk:
         try:

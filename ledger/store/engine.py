@@ -113,11 +113,12 @@ def translated(
 ) -> Iterator[None]:
     """Turn infrastructure errors -- SQLAlchemy's, the OS's, and ``driver_errors`` (the
     driver's own, raised on its cursor) -- into one-line :class:`StoreError` messages."""
+    errors: tuple[type[Exception], ...] = (SQLAlchemyError, *driver_errors)
     try:
         yield
     except StoreError:
         raise
-    except (SQLAlchemyError, *driver_errors) as exc:
+    except errors as exc:
         raise StoreError(f"cannot {doing} ledger database {where(url)}: {describe(exc)}") from None
     except OSError as exc:
         raise StoreError(f"cannot {doing} ledger database {where(url)}: {exc}") from None

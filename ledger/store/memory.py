@@ -134,7 +134,7 @@ class MemoryStore:
     def household_shares(self, parts: int) -> list[tuple[str | None, str | None]]:
         with self._lock:
             sizes = [(h, len(rows)) for h, rows in sorted(self._rows.items())]
-        total, seen, cuts = sum(n for _, n in sizes), 0, []
+        total, seen, cuts = sum(n for _, n in sizes), 0, list[str]()
         for household, n in sizes:
             if seen >= total * (len(cuts) + 1) // max(parts, 1) and seen and len(cuts) < parts - 1:
                 cuts.append(household)

@@ -321,7 +321,7 @@ class SqlStore:
         """One ordered scan, streamed; memory bounded by one household."""
         sql, params = self._select(_STORED, known_on=known_on)
         with self._reading(sql, params, stream=True) as rows:
-            household, batch = None, []
+            household, batch = "", list[StoredEvent]()
             for row in rows:
                 if row[1] != household:
                     if batch:
@@ -345,7 +345,7 @@ class SqlStore:
         )
         decode, loads = from_payload, _loads
         with self._reading(sql, params, stream=True) as rows:
-            household, batch = None, []
+            household, batch = "", list[Event]()
             for row_household, event_id, kind, payload in rows:
                 if row_household != household:
                     if batch:
