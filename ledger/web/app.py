@@ -44,6 +44,7 @@ def routes() -> list[Route]:
         Route("/households/{household}/people/{person}/plan", view(household.plan)),
         Route("/households/{household}/people/{person}/reports/{kind}", view(household.report)),
         Route("/desk", view(desk.clients)),
+        Route("/desk/households", view(desk.new_household), methods=["POST"]),
         Route("/desk/batch", view(desk.batch)),
         Route("/desk/batch.csv", view(desk.batch_csv)),
         Route("/api/households/{household}/reports/{kind}", view(api.report, api=True)),

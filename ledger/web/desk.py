@@ -7,10 +7,11 @@ import io
 from datetime import date
 from urllib.parse import quote
 
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from ..app import desk, reporting
 from ..app.batch import COLUMNS, totals, write_csv
+from ..app.importing import record_event
 from . import params
 from .render import page
 from .security import Ctx, Refused
@@ -45,6 +46,20 @@ def clients(ctx: Ctx):
         year=year,
         quote=quote,
     )
+
+
+def new_household(ctx: Ctx):
+    """A new client: record the household's name (then its people on its own page)."""
+    _preparer(ctx)
+    household = (ctx.form.get("household") or "").strip()
+    name = (ctx.form.get("name") or "").strip()
+    if not household or ctx.store.version(household):
+        message = "household: missing" if not household else "household: already in the ledger"
+        return page(
+            ctx, "error.html", status=400, title="Not created", message=message, back="/desk"
+        )
+    record_event(ctx.store, household, "household", {"name": name}, ctx.user.username)
+    return RedirectResponse(f"/households/{quote(household, safe='')}", status_code=303)
 
 
 def _rows(ctx: Ctx, year: int) -> list[dict]:

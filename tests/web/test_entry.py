@@ -370,3 +370,24 @@ def test_the_tax_forms_ask_for_every_box_the_command_takes_in_its_words(ana, slu
     for name, help_text in options.items():
         assert f'name="{name}"' in page, name
         assert str(escape(help_text)) in page, name
+
+
+def test_a_preparer_opens_a_new_clients_household(ledger, prep, ana):
+    post = {"csrf_token": prep.csrf, "household": "newco", "name": "New & <Co>"}
+    assert (
+        prep.post(
+            "/desk/households", data={k: v for k, v in post.items() if k != "csrf_token"}
+        ).status_code
+        == 403
+    )
+    done = prep.post("/desk/households", data=post)
+    assert done.status_code == 303 and done.headers["location"] == "/households/newco"
+    assert "New &amp; &lt;Co&gt;" in prep.get("/households/newco").text
+    assert events(ledger, "newco")[0]["recorded_by"] == "prep"
+    assert prep.post("/desk/households", data=post).status_code == 400  # taken
+    assert (
+        ana.post(
+            "/desk/households", data={**post, "household": "x", "csrf_token": ana.csrf}
+        ).status_code
+        == 404
+    )
