@@ -112,6 +112,41 @@ class RothContributionReturn(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RothContributionLimit(Event):
+    kind: ClassVar[str] = "roth_contribution_limit"
+    doc: ClassVar[str] = (
+        "the allowed Roth IRA contribution for tax_year (e.g. Pub 590-A worksheet 2-2 line 11, "
+        "after traditional contributions); wins over a limit computed from income"
+    )
+    person: str = _f("person id")
+    tax_year: int = _f("the tax year it applies to")
+    limit: Decimal = _f("the allowed Roth IRA contribution (0: not eligible)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaxYearIncome(Event):
+    kind: ClassVar[str] = "tax_year_income"
+    doc: ClassVar[str] = (
+        "the year's filing status, modified AGI for Roth IRA purposes and taxable "
+        "compensation: the Roth limit by the MAGI phase-out (§408A(c)(3)) and the §219(b) cap"
+    )
+    person: str = _f("person id")
+    tax_year: int = _f("the tax year of the return")
+    filing_status: str = _f(
+        "single, head_of_household, married_filing_jointly, qualifying_surviving_spouse "
+        "or married_filing_separately"
+    )
+    magi: Decimal = _f("modified AGI for Roth IRA purposes (Pub 590-A worksheet 2-1)")
+    compensation: Decimal | None = _f(
+        "taxable compensation that counts for this person's IRA limit (§219(b)(1), (c))", None
+    )
+    lived_apart: bool = _f(
+        "married filing separately and did not live with the spouse at any time in the year",
+        False,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class IraContribution(Event):
     kind: ClassVar[str] = "ira_contribution"
     doc: ClassVar[str] = (
@@ -291,6 +326,8 @@ ALL_KINDS: tuple[type[Event], ...] = (
     PersonAdded,
     RothContribution,
     RothContributionReturn,
+    RothContributionLimit,
+    TaxYearIncome,
     IraContribution,
     IraDistribution,
     IraYearEndValue,

@@ -140,6 +140,38 @@ def ira_limit(tax_year: int, age_at_year_end: int | None) -> Decimal:
     return limit
 
 
+FILING_STATUSES = (
+    "single",
+    "head_of_household",
+    "married_filing_jointly",
+    "qualifying_surviving_spouse",
+    "married_filing_separately",
+)
+
+
+def roth_phaseout(
+    tax_year: int, filing_status: str, lived_with_spouse: bool
+) -> tuple[Decimal, Decimal]:
+    """(threshold, range) of the Roth IRA MAGI phase-out for ``tax_year`` (§408A(c)(3);
+    Pub 590-A Table 2-1): joint filers and qualifying surviving spouses, a married person
+    filing separately who lived with the spouse, everyone else."""
+    data = _load("roth_phaseout.yaml")
+    row = data["years"].get(tax_year)
+    if row is None:
+        raise MissingFact(f"no {tax_year} Roth IRA income phase-out on file")
+    if filing_status in ("married_filing_jointly", "qualifying_surviving_spouse"):
+        return _money(row["joint"]), _money(data["ranges"]["joint"])
+    if filing_status == "married_filing_separately" and lived_with_spouse:
+        sep = data["separate"]
+        return _money(sep["threshold"]), _money(sep["range"])
+    return _money(row["other"]), _money(data["ranges"]["other"])
+
+
+def roth_phaseout_years() -> range:
+    years = sorted(_load("roth_phaseout.yaml")["years"])
+    return range(years[0], years[-1] + 1)
+
+
 def plan_limits(year: int) -> PlanLimits:
     """(402(g), 414(v) catch-up, 415(c)) for a plan year."""
     row = _load("plan_limits.yaml")["limits"].get(year)

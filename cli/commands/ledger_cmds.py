@@ -178,11 +178,15 @@ def _option(name: str, help_text: str, dest: str | None = None) -> click.Option:
 def _record_callback(kind: str):
     @click.pass_context
     def callback(ctx, household, **values):
-        from ledger.app.importing import record_event
+        from ledger.app.importing import record_event_warned
 
         raw = {k: v for k, v in values.items() if v is not None}
-        stored = record_event(get_store(ctx, write=True), household, kind, raw, recorded_by(ctx))
+        stored, warnings = record_event_warned(
+            get_store(ctx, write=True), household, kind, raw, recorded_by(ctx)
+        )
         click.echo(stored.event.id)
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
 
     return callback
 
@@ -268,6 +272,8 @@ SHORT_KIND = {
     "person_added": "person",
     "roth_contribution": "roth_contrib",
     "roth_contribution_return": "contrib_return",
+    "roth_contribution_limit": "roth_limit",
+    "tax_year_income": "income",
     "ira_contribution": "ira_contrib",
     "ira_distribution": "ira_distrib",
     "ira_year_end_value": "ira_year_end",

@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import LedgerError
 from ..events import (
     DesignatedRothRollover,
+    IraContribution,
     PlanDistribution,
     RothContribution,
     RothContributionReturn,
@@ -29,6 +30,7 @@ from ..events import (
 from ..money import ZERO, fmt
 from ..projections.facts import PersonFacts, fold
 from ..projections.person import compute_person
+from ..reports.build import excess_tax
 from ..rules.policy import Policy
 from ..store.api import EventStore
 from .forking import die_with_parent, fork_context, usable_cpus
@@ -40,6 +42,7 @@ COLUMNS = (
     "distribution_count",
     "taxable_amount",
     "additional_tax",
+    "excess_contributions_tax",
     "qualified",
     "contributions",
     "conversions",
@@ -49,12 +52,12 @@ COLUMNS = (
 
 
 def roth_activity(person: PersonFacts, year: int) -> bool:
-    """A Roth contribution (or its return) for ``year``, or a conversion, distribution,
+    """A Roth or traditional IRA contribution (or its return) for ``year``, or a conversion, distribution,
     rollover into a Roth IRA or plan distribution to a Roth IRA dated in ``year``."""
     e: Any  # event classes are final: dispatch on the type, which says the fields
     for e in person.events:
         kind = type(e)
-        if kind is RothContribution or kind is RothContributionReturn:
+        if kind in _CONTRIBUTION_KINDS:
             if e.tax_year == year:
                 return True
         elif kind in _DATED_ROTH_FLOWS:
@@ -66,6 +69,7 @@ def roth_activity(person: PersonFacts, year: int) -> bool:
 
 
 _DATED_ROTH_FLOWS = frozenset({RothConversion, RothDistribution, DesignatedRothRollover})
+_CONTRIBUTION_KINDS = frozenset({RothContribution, RothContributionReturn, IraContribution})
 
 
 def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -> dict:
@@ -95,6 +99,7 @@ def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -
         distribution_count=len(w.distributions) if w else 0,
         taxable_amount=fmt(w.taxable_amount if w else ZERO),
         additional_tax=fmt(w.additional_tax if w else ZERO),
+        excess_contributions_tax=fmt(excess_tax(yr)),
         qualified=w.qualified if w else None,
         warnings="; ".join(warnings),
     )

@@ -23,7 +23,7 @@ def _summary(e: ev.Event) -> str:
         return f"-> {e.target}"
     if isinstance(e, ev.PersonAdded):
         return e.born.isoformat()
-    for name in ("amount", "value"):
+    for name in ("amount", "value", "limit", "magi"):
         value = getattr(e, name, None)
         if value is not None:
             return fmt_table(value)

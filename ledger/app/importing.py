@@ -278,6 +278,13 @@ def _record_tree(household: str, kind: str, raw_fields: Mapping[str, object]) ->
 def record_event(
     store, household: str, kind: str, raw_fields: Mapping[str, object], recorded_by: str
 ) -> StoredEvent:
+    """:func:`record_event_warned` without the warnings."""
+    return record_event_warned(store, household, kind, raw_fields, recorded_by)[0]
+
+
+def record_event_warned(
+    store, household: str, kind: str, raw_fields: dict[str, object], recorded_by: str
+) -> tuple[StoredEvent, list[str]]:
     """Record one event given as raw field values (from command-line flags), with the
     same validation as a file. ``kind`` may also be ``person``/``person_added`` (fields
     id, name, born) or ``household``/``household_named`` (field name). Other kinds need
@@ -303,11 +310,21 @@ def record_event(
     if event.id in by_id:
         if kind in ev.INTERNAL_KINDS:
             _restore(store, household, version, stored, event.id, recorded_by)
-            return by_id[event.id]
+            return by_id[event.id], []
         if raw_fields.get("id"):
-            return by_id[event.id]  # same content (checked by validation)
+            return by_id[event.id], []  # same content (checked by validation)
         event = _fresh_id(event, set(by_id))
-    return store.append(household, version, [event], recorded_by)[0]
+    saved = store.append(household, version, [event], recorded_by)[0]
+    return saved, _record_warnings([s.event for s in stored] + [event], event)
+
+
+def _record_warnings(everything: list, event: ev.Event) -> list[str]:
+    """The recorded event's person and tax year: its contributions over the limits
+    (the same warnings an import gives; the reports add the carried excess)."""
+    person, year = getattr(event, "person", None), event.effective_tax_year
+    if person is None or year is None or isinstance(event, ev.PersonAdded):
+        return []
+    return contribution_warnings(_people(in_force(everything)), everything, only=(person, year))
 
 
 def _restore(store, household, version, stored, record_id, recorded_by) -> None:

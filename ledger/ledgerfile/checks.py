@@ -236,6 +236,18 @@ def _exception(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
         ctx.add(node, "exception", reason(exc))
 
 
+def _tax_year_income(event: ev.TaxYearIncome, node: Node, ctx: Ctx) -> None:
+    if event.filing_status not in yearly.FILING_STATUSES:
+        ctx.add(
+            node,
+            "filing_status",
+            f"unknown filing status {event.filing_status!r} (one of: "
+            f"{', '.join(yearly.FILING_STATUSES)})",
+        )
+    if event.lived_apart and event.filing_status != "married_filing_separately":
+        ctx.add(node, "lived_apart", "applies only to married_filing_separately")
+
+
 KIND_CHECKS: dict[str, Callable] = {
     **{k: _deadline for k in CONTRIBUTION_KINDS},
     "roth_contribution_return": _return,
@@ -244,4 +256,5 @@ KIND_CHECKS: dict[str, Callable] = {
     "designated_roth_rollover": _designated_roth,
     "roth_conversion": _conversion,
     "roth_distribution": _exception,
+    "tax_year_income": _tax_year_income,
 }

@@ -1,12 +1,14 @@
 """Over-limit contributions: warnings, not errors (the ledger records what happened).
 
-An excess contribution is a fact with its own tax (Form 5329 Parts III/IV, not modelled);
-refusing it would lose the record. So the importer reports these after storing.
+An excess contribution is a fact with its own tax (Form 5329 Parts III/IV, computed year
+after year by the reports: :mod:`ledger.rules.excess`); refusing it would lose the record.
+So the importer and ``record`` report the year's own excess after storing.
 
 * IRAs: traditional + Roth contributions for one tax year, less contributions returned
   before the deadline, against the §219(b)(5) limit, with the 50+ catch-up by age on
-  Dec 31 of the tax year (``ledger.yearly.ira_limit``). Compensation and the Roth MAGI
-  phase-out are not checked.
+  Dec 31 of the tax year (``ledger.yearly.ira_limit``), at most the compensation, and the
+  Roth limit stated (``roth_contribution_limit``) or by the MAGI phase-out
+  (``tax_year_income``) -- the same limits as the reports.
 * Plans: designated Roth deferrals per person per year against §402(g) (+ §414(v)
   catch-up at 50+), and after-tax + Roth contributions per plan per year against §415(c)
   (employer money and pretax deferrals are not in the ledger, so this is a floor).
@@ -23,7 +25,9 @@ from .. import events as ev
 from .. import yearly
 from ..dates import age_on, end_of_year
 from ..errors import MissingFact
-from ..money import fmt_table
+from ..money import ZERO, fmt_table
+from ..projections.excess import contributions_by_year, limits_for
+from ..rules.excess import current_excess
 from ..voids import in_force
 
 
@@ -33,46 +37,80 @@ def _births(people: Iterable[ev.PersonAdded] | Mapping[str, date]) -> dict[str, 
     return {p.person: p.born for p in people}  # later records win
 
 
+def _ira_year(person: str, year: int, c, born: date | None, age: int | None) -> list[str]:
+    """The year's own IRA excess (Form 5329 lines 15 and 23) as warnings, from the same
+    limits the reports use (:func:`ledger.projections.excess.limits_for`)."""
+    total = c.traditional + c.roth
+    if not c.any:
+        return []
+    try:
+        limits = limits_for(born, year, c)
+    except MissingFact as exc:
+        what = str(exc).removeprefix("missing: ")
+        if "IRA contribution limit" in what:
+            what = f"no {year} IRA contribution limit on file"
+        return [f"{person}: {what}; {year} contributions ({fmt_table(total)}) not checked"]
+    trad_x, roth_x = current_excess(limits, max(c.traditional, ZERO), max(c.roth, ZERO))
+    out = []
+    dollar = yearly.ira_limit(year, age)
+    if total > dollar:
+        out.append(
+            f"{person}: {year} IRA contributions (traditional + Roth) total "
+            f"{fmt_table(total)}, over the {fmt_table(dollar)} limit "
+            f"(IRC §219(b)(5), age {age} at year end); "
+            "an excess contribution is taxed on Form 5329 until removed (excess: traditional "
+            f"{fmt_table(trad_x)}, Roth {fmt_table(roth_x)})"
+        )
+    elif trad_x > 0 or roth_x > 0:
+        why = {
+            "stated": "the stated roth_contribution_limit",
+            "income": "the limit after the MAGI phase-out (§408A(c)(3)) and compensation",
+            "assumed": "the limit (at most the compensation, §219(b)(1))",
+        }[limits.roth_basis]
+        out.append(
+            f"{person}: {year} contributions are over {why}: traditional excess "
+            f"{fmt_table(trad_x)}, Roth excess {fmt_table(roth_x)} (Roth limit "
+            f"{fmt_table(limits.roth)}); an excess contribution is taxed 6% a year on "
+            "Form 5329 until removed"
+        )
+    return out
+
+
 def contribution_warnings(
-    people: Iterable[ev.PersonAdded] | Mapping[str, date], events: Iterable[ev.Event]
+    people: Iterable[ev.PersonAdded] | Mapping[str, date],
+    events: Iterable[ev.Event],
+    only: tuple[str, int] | None = None,
 ) -> list[str]:
-    """Warnings for contributions over the yearly limits (voided events ignored)."""
+    """Warnings for contributions over the yearly limits (voided events ignored);
+    ``only`` = (person, tax year): that year's warnings alone (``record``)."""
     born = _births(people)
-    ira: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+
+    def want(person: str, year: int) -> bool:
+        return only is None or only == (person, year)
+
+    by_person: dict[str, list[ev.Event]] = defaultdict(list)
     roth_deferrals: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     additions: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
     for e in in_force(events):
-        if isinstance(e, (ev.RothContribution, ev.IraContribution)):
-            ira[(e.person, e.tax_year)] += e.amount
-        elif isinstance(e, ev.RothContributionReturn):
-            ira[(e.person, e.tax_year)] -= e.amount
-        elif isinstance(e, ev.PlanRothContribution):
+        if isinstance(e, ev.PlanRothContribution):
             roth_deferrals[(e.person, e.tax_year)] += e.amount
             additions[(e.person, e.plan, e.tax_year)] += e.amount
         elif isinstance(e, ev.PlanAfterTaxContribution):
             additions[(e.person, e.plan, e.date.year)] += e.amount
+        elif getattr(e, "tax_year", None) is not None and hasattr(e, "person"):
+            by_person[e.person].append(e)
 
     def age(person: str, year: int) -> int | None:
         return age_on(born[person], end_of_year(year)) if person in born else None
 
     out: list[str] = []
-    for (person, year), total in sorted(ira.items()):
-        try:
-            limit = yearly.ira_limit(year, age(person, year))
-        except MissingFact:
-            out.append(
-                f"{person}: no {year} IRA contribution limit on file; "
-                f"{year} contributions ({fmt_table(total)}) not checked"
-            )
-            continue
-        if total > limit:
-            out.append(
-                f"{person}: {year} IRA contributions (traditional + Roth) total "
-                f"{fmt_table(total)}, over the {fmt_table(limit)} limit "
-                f"(IRC §219(b)(5), age {age(person, year)} at year end); "
-                "an excess contribution is taxed on Form 5329 until removed"
-            )
+    for person in sorted(by_person):
+        for year, c in sorted(contributions_by_year(by_person[person]).items()):
+            if want(person, year):
+                out.extend(_ira_year(person, year, c, born.get(person), age(person, year)))
     for (person, year), total in sorted(roth_deferrals.items()):
+        if not want(person, year):
+            continue
         try:
             limits = yearly.plan_limits(year)
         except MissingFact:
@@ -89,6 +127,8 @@ def contribution_warnings(
                 f"over the {fmt_table(cap)} §402(g) limit (with any §414(v) catch-up)"
             )
     for (person, plan, year), total in sorted(additions.items()):
+        if not want(person, year):
+            continue
         try:
             limits = yearly.plan_limits(year)
         except MissingFact:

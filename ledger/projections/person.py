@@ -31,10 +31,12 @@ from ..events import (
     PlanDistribution,
     PlanRothContribution,
     RothContribution,
+    RothContributionLimit,
     RothContributionReturn,
     RothConversion,
     RothDistribution,
     RothYearEndValue,
+    TaxYearIncome,
 )
 from ..money import ZERO
 from ..rules.in_plan_rollover import split_irr
@@ -43,6 +45,7 @@ from ..rules.ordering import CITE_CONVERSION, Bucket
 from ..rules.plan_split import PlanSplit, split_distribution
 from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
+from .excess import ExcessYear, YearContributions, excess_step
 from .facts import PersonFacts
 from .state import BasisSnapshot, PersonState, snapshot
 from .withdrawals import WithdrawalYear, consume_year, plain_withdrawals, roth_year
@@ -86,6 +89,7 @@ class YearResult:
     layers_added: list[LayerAdded] = field(default_factory=list)
     returned_earnings: Decimal = ZERO
     withdrawals: WithdrawalYear | None = None
+    excess: ExcessYear | None = None
     snapshot: BasisSnapshot | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -188,6 +192,7 @@ def compute_person(
                 )
             else:
                 consume_year(state, y, dists, policy)
+        _excess(person, state, res, y, evs, roth_ye.get(y))
         years[y] = res
     if with_snapshot and through_year in years:  # the carried-forward view: at the end
         years[through_year].snapshot = snapshot(state)
@@ -204,6 +209,7 @@ class _YearEvents:
     roth: list = field(default_factory=list)  # step 3: Roth contributions and conversions
     roth_year_end: list = field(default_factory=list)
     distributions: list = field(default_factory=list)
+    limits: list = field(default_factory=list)  # stated Roth limits, income facts
 
 
 #: each kind of flow: the list of its year it joins, and the field giving that year (the
@@ -222,7 +228,37 @@ _PLACE: dict[type, tuple[str, str]] = {
     RothConversion: ("roth", "date"),
     RothYearEndValue: ("roth_year_end", "year"),
     RothDistribution: ("distributions", "date"),
+    RothContributionLimit: ("limits", "tax_year"),
+    TaxYearIncome: ("limits", "tax_year"),
 }
+
+
+def _excess(person: PersonFacts, state: PersonState, res: YearResult, y: int, evs, roth_ye) -> None:
+    """Form 5329 Parts III-IV for ``y`` (:mod:`.excess`)."""
+    contrib = None
+    if evs.ira or evs.roth or evs.limits:
+        contrib = YearContributions()
+        for group in (evs.ira, evs.roth, evs.limits):
+            for ev in group:
+                contrib.add(ev)
+    if contrib is None and state.excess.traditional <= 0 and state.excess.roth <= 0:
+        return
+    ira_ye = None
+    for ev in evs.ira:
+        if type(ev) is IraYearEndValue:
+            ira_ye = ev.value
+    res.excess = excess_step(
+        person.id,
+        person.born,
+        state.excess,
+        y,
+        contrib,
+        res.ira.taxable_distributions if res.ira else ZERO,
+        sum((d.amount for d in evs.distributions), ZERO),
+        ira_ye,
+        roth_ye,
+        res.warnings,
+    )
 
 
 def _plans(state: PersonState, res: YearResult, y: int, evs: list, policy: Policy) -> None:

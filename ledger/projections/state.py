@@ -14,6 +14,7 @@ from ..money import ZERO
 from ..rules.exceptions import CapUsage
 from ..rules.ordering import Bucket
 from ..rules.recapture import clock_ends
+from .excess import ExcessCarry
 
 
 @dataclass(slots=True)
@@ -44,6 +45,7 @@ class PersonState:
     clock_events: list[str] = field(default_factory=list)  # what started the 5-year clock
     caps: CapUsage = field(default_factory=CapUsage)
     conversion_splits: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    excess: ExcessCarry = field(default_factory=ExcessCarry)
 
     def plan(self, plan_id: str) -> PlanState:
         return self.plans.setdefault(plan_id, PlanState())

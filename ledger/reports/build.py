@@ -137,6 +137,34 @@ def form8606_report(facts, person, tax_year, policy, ledger=None) -> dict:
     return out
 
 
+def excess_parts(yr) -> dict:
+    """Form 5329 Parts III (traditional, lines 9-17) and IV (Roth, 18-25) of the year,
+    each present only when the form requires it (an excess carried or made)."""
+    x = yr.excess
+    if x is None:
+        return {}
+    out = {}
+    for key, part, first in (("part3", x.out.traditional, 9), ("part4", x.out.roth, 18)):
+        if not part.required:
+            continue
+        if first == 9:
+            figures = [part.carried, part.unused_limit, part.distributions, part.prior_distributed]
+        else:
+            figures = [part.carried, part.unused_limit, part.distributions]
+        figures += [part.absorbed, part.carried_left, part.current, part.total, part.tax]
+        lines = {str(first + i): fmt(v) for i, v in enumerate(figures)}
+        if part.carried <= 0:  # "If zero, go to line 15 / 23"
+            for i in range(1, len(figures) - 3):
+                lines.pop(str(first + i))
+        out[key] = lines
+    return out
+
+
+def excess_tax(yr) -> Decimal:
+    x = yr.excess
+    return (x.out.traditional.tax + x.out.roth.tax) if x is not None else Decimal("0.00")
+
+
 def form5329_report(facts, person, tax_year, policy, ledger=None) -> dict:
     ledger = ledger or ledger_for(facts, person, tax_year, policy)
     yr = ledger.year(tax_year)
@@ -146,6 +174,8 @@ def form5329_report(facts, person, tax_year, policy, ledger=None) -> dict:
     out.update(out["part1"])  # lines "1".."4" also at the top level
     out["exceptions"] = _exceptions(w) if w else []
     out["additional_tax"] = fmt(w.additional_tax) if w else "0.00"
+    out.update(excess_parts(yr))
+    out["excess_contributions_tax"] = fmt(excess_tax(yr))
     out["warnings"] = list(yr.warnings) + (list(w.warnings) if w else [])
     return out
 
@@ -226,6 +256,10 @@ def year_report(facts, person, tax_year, policy, ledger=None) -> dict:
             "taxable_amount": fmt(yr.withdrawals.taxable_amount),
             "additional_tax": fmt(yr.withdrawals.additional_tax),
         }
+    parts = excess_parts(yr)
+    if parts:
+        out["form5329"] = parts
+    out["excess_contributions_tax"] = fmt(excess_tax(yr))
     out["warnings"] = list(yr.warnings) + (list(yr.withdrawals.warnings) if yr.withdrawals else [])
     return out
 

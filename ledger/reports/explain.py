@@ -42,6 +42,47 @@ RULES_8606_I = {  # Instructions for Form 8606, Parts I-II
 }
 
 
+RULES_5329_EXCESS = {
+    "9": "Form 5329 line 9: last year's line 16 if last year's line 17 was more than zero",
+    "10": "Form 5329 line 10: the limit (§219(b): dollar limit, at most compensation) less this year's traditional and Roth contributions",
+    "11": "Form 5329 line 11: traditional IRA distributions included in income (Form 8606 line 15c)",
+    "12": "Form 5329 line 12: prior-year excess withdrawn and not included in income (§408(d)(5); not tracked: zero)",
+    "13": "Form 5329 line 13: lines 10 + 11 + 12",
+    "14": "Form 5329 line 14: line 9 minus line 13 (a later year's unused limit absorbs the excess, §219(f)(6))",
+    "15": "Form 5329 line 15: traditional contributions over the limit, less those returned by the due date (§408(d)(4))",
+    "16": "Form 5329 line 16: lines 14 + 15",
+    "17": "Form 5329 line 17: 6% of the smaller of line 16 and the Dec 31 value (IRC §4973(a),(b))",
+    "18": "Form 5329 line 18: last year's line 24 if last year's line 25 was more than zero",
+    "19": "Form 5329 line 19: the Roth limit (§408A(c)(2)-(3): the limit less traditional contributions, reduced by MAGI) less this year's Roth contributions",
+    "20": "Form 5329 line 20: this year's Roth IRA distributions (Form 8606 line 19 plus qualified ones; at least line 18 when every Roth IRA was emptied)",
+    "21": "Form 5329 line 21: lines 19 + 20",
+    "22": "Form 5329 line 22: line 18 minus line 21",
+    "23": "Form 5329 line 23: Roth contributions over the Roth limit, less those returned by the due date (§408(d)(4))",
+    "24": "Form 5329 line 24: lines 22 + 23",
+    "25": "Form 5329 line 25: 6% of the smaller of line 24 and the Dec 31 value of the Roth IRAs (IRC §4973(a),(f))",
+}
+EXCESS_KINDS = (
+    "roth_contribution",
+    "roth_contribution_return",
+    "roth_contribution_limit",
+    "tax_year_income",
+    "ira_contribution",
+    "ira_distribution",
+    "ira_year_end_value",
+    "roth_distribution",
+    "roth_year_end_value",
+)
+
+
+def _excess_entries(prefix: str, parts: dict, idx, year) -> list[dict]:
+    ids = _kinds(idx, *EXCESS_KINDS, year=year, by="tax_year")
+    return [
+        _entry(f"{prefix}{part}.{line}", value, RULES_5329_EXCESS.get(line, ""), ids, idx)
+        for part in ("part3", "part4")
+        for line, value in parts.get(part, {}).items()
+    ]
+
+
 def _index(facts: HouseholdFacts, person: str) -> dict[str, Event]:
     return {e.id: e for e in facts.person(person).events}
 
@@ -51,7 +92,7 @@ def _event(e: Event) -> dict:
     d = e.effective_date
     if d is not None:
         out["date"] = d.isoformat()
-    for name in ("amount", "value", "taxable", "basis"):
+    for name in ("amount", "value", "taxable", "basis", "limit", "magi"):
         v = getattr(e, name, None)
         if v is not None:
             out[name] = str(v)
@@ -132,7 +173,9 @@ def explain(
     elif kind == "form5329":
         for line, fig in form5329_part1(w).items():
             out.append(_figure(f"part1.{line}", f"Form 5329 line {line}", fig, idx))
+        out += _excess_entries("", report, idx, year)
     elif kind == "year":
+        out += _excess_entries("form5329.", report.get("form5329", {}), idx, year)
         for p in report.get("plan_distributions", []):
             out.append(
                 _entry(

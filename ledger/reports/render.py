@@ -44,7 +44,36 @@ LINE_LABELS_5329 = {
     "2": "Part of line 1 excepted",
     "3": "Amount subject to additional tax",
     "4": "Additional tax (10% of line 3)",
+    "9": "Traditional excess from prior year (line 16)",
+    "10": "Unused limit this year",
+    "11": "Traditional distributions in income",
+    "12": "Prior-year excess distributed, not income",
+    "13": "Add lines 10, 11 and 12",
+    "14": "Prior-year excess left (9 minus 13)",
+    "15": "Excess traditional contributions this year",
+    "16": "Total traditional excess",
+    "17": "Additional tax (6% of 16 or Dec 31 value)",
+    "18": "Roth excess from prior year (line 24)",
+    "19": "Unused Roth limit this year",
+    "20": "Roth IRA distributions this year",
+    "21": "Add lines 19 and 20",
+    "22": "Prior-year excess left (18 minus 21)",
+    "23": "Excess Roth contributions this year",
+    "24": "Total Roth excess",
+    "25": "Additional tax (6% of 24 or Dec 31 value)",
 }
+EXCESS_TITLES = (
+    ("part3", "Part III - Excess contributions to traditional IRAs"),
+    ("part4", "Part IV - Excess contributions to Roth IRAs"),
+)
+
+
+def _excess_lines(parts: dict) -> list[str]:
+    out: list[str] = []
+    for key, title in EXCESS_TITLES:
+        if key in parts:
+            out += _lines(title, parts[key], LINE_LABELS_5329)
+    return out
 
 
 def to_json(report: dict) -> str:
@@ -193,7 +222,7 @@ def table_form8606(r: dict) -> str:
 
 
 def table_form5329(r: dict) -> str:
-    out = _title(r, "Form 5329 Part I")
+    out = _title(r, "Form 5329")
     if r.get("part1"):
         out += _lines(
             "Part I - Additional tax on early distributions", r["part1"], LINE_LABELS_5329
@@ -204,6 +233,7 @@ def table_form5329(r: dict) -> str:
         out.append(
             f"  line 2 exception {e['kind']} (code {e['code'] or 'check instructions'}): {_m(e['amount'])}"
         )
+    out += _excess_lines(r)
     return "\n".join(out + _warnings(r)) + "\n"
 
 
@@ -246,6 +276,7 @@ def table_year(r: dict) -> str:
             out += _lines(
                 f"Form 8606 {part.replace('part', 'Part ')}", r["form8606"][part], LINE_LABELS_8606
             )
+    out += _excess_lines(r.get("form5329", {}))
     return "\n".join(out + _warnings(r)) + "\n"
 
 

@@ -1,0 +1,99 @@
+"""Excess contributions through the command line: record warns, every report of the
+year says so, report year and the batch carry Form 5329 Parts III-IV."""
+
+from __future__ import annotations
+
+import json
+
+
+def _setup(run):
+    run("record", "household", "-H", "h", "--name", "H")
+    run("record", "person", "-H", "h", "--id", "p", "--name", "P", "--born", "1978-03-01")
+
+
+def test_record_warns_and_every_report_of_the_year_shows_the_excess(run):
+    _setup(run)
+    # Pub 590-A (2023) example: single, MAGI 143,000, compensation 113,000 -> $4,340.
+    r = run(
+        "record",
+        "tax-year-income",
+        "-H",
+        "h",
+        "--person",
+        "p",
+        "--tax-year",
+        "2023",
+        "--filing-status",
+        "single",
+        "--magi",
+        "143000",
+        "--compensation",
+        "113000",
+    )
+    assert r.exit_code == 0, r.output
+    r = run(
+        "record",
+        "roth_contribution",
+        "-H",
+        "h",
+        "--person",
+        "p",
+        "--tax-year",
+        "2023",
+        "--date",
+        "2023-03-01",
+        "--amount",
+        "6500",
+    )
+    assert r.exit_code == 0
+    assert "Roth excess 2,160.00 (Roth limit 4,340.00)" in r.output  # stderr is mixed in
+    for kind in ("withdrawals", "form8606", "form5329", "year"):
+        out = json.loads(
+            run("report", kind, "-H", "h", "-p", "p", "--tax-year", 2023, "--format", "json").output
+        )
+        assert any("Roth IRA excess contributions 2,160.00" in w for w in out["warnings"]), kind
+    year = json.loads(
+        run("report", "year", "-H", "h", "-p", "p", "--tax-year", 2023, "--format", "json").output
+    )
+    assert year["form5329"]["part4"]["23"] == "2160.00"
+    assert year["excess_contributions_tax"] == "129.60"  # 6% of 2,160 (no Dec 31 value)
+    table = run("report", "form5329", "-H", "h", "-p", "p", "--tax-year", 2023).output
+    assert "Part IV - Excess contributions to Roth IRAs" in table
+    batch = json.loads(run("report", "batch", "--tax-year", 2023, "--format", "json").output)
+    rows = batch if isinstance(batch, list) else batch.get("rows", batch)
+    assert rows[0]["excess_contributions_tax"] == "129.60"
+    # a corrective return before the due date removes it (§408(d)(4))
+    run(
+        "record",
+        "roth_contribution_return",
+        "-H",
+        "h",
+        "--person",
+        "p",
+        "--tax-year",
+        "2023",
+        "--date",
+        "2024-04-01",
+        "--amount",
+        "2160",
+        "--earnings",
+        "100",
+    )
+    out = json.loads(
+        run(
+            "report", "form5329", "-H", "h", "-p", "p", "--tax-year", 2023, "--format", "json"
+        ).output
+    )
+    assert "part4" not in out and out["excess_contributions_tax"] == "0.00"
+
+
+def test_stated_limit_wins_and_bad_filing_status_is_refused(run):
+    _setup(run)
+    common = ["-H", "h", "--person", "p", "--tax-year", "2024"]
+    run("record", "tax_year_income", *common, "--filing-status", "single", "--magi", "50000")
+    run("record", "roth_contribution_limit", *common, "--limit", "1000")
+    r = run("record", "roth_contribution", *common, "--date", "2024-05-01", "--amount", "3000")
+    assert "Roth excess 2,000.00" in r.output
+    r = run("record", "tax_year_income", *common, "--filing-status", "joint", "--magi", "1")
+    assert r.exit_code == 2 and "filing_status: unknown filing status 'joint'" in r.output
+    assert "--filing-status" in run("record", "tax-year-income", "--help").output
