@@ -14,7 +14,8 @@ import yaml
 
 from ledger import events as ev
 from ledger.errors import InvalidInput
-from ledger.ledgerfile import Known, contribution_warnings, parse_ledger_file
+from ledger.ledgerfile import Known, parse_ledger_file
+from ledger.projections.limits import contribution_warnings
 
 EXAMPLES = Path(__file__).parent / "examples"
 HEAD = """\

@@ -29,7 +29,7 @@ from ledger.app.importing import import_file, record_event, void_event
 from ledger.app.intake import person_facts
 from ledger.app.reporting import run_report
 from ledger.errors import InvalidInput, LedgerError
-from ledger.ledgerfile.limits import contribution_warnings
+from ledger.projections.limits import contribution_warnings
 from ledger.rules.policy import Policy
 from ledger.store import MemoryStore
 from ledger.voids import cancelled_by, in_force, void_loops, voided_ids

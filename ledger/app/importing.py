@@ -21,12 +21,12 @@ from .. import events as ev
 from ..errors import InvalidInput, LedgerError, NotFound, Problem
 from ..ledgerfile import (
     Known,
-    contribution_warnings,
     household_of,
     read_ledger_file,
     validate_ledger,
 )
 from ..ledgerfile.read import FORMATS, Node, RawLedger
+from ..projections.limits import contribution_warnings
 from ..store.api import EventStore, StoredEvent
 from ..store.hashing import GENESIS, utc
 from ..voids import cancelled_by, in_force

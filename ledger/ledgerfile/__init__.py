@@ -1,6 +1,6 @@
 """Ledger files (SPEC section 4): read, validate, and the CSV convention.
 
-    from ledger.ledgerfile import parse_ledger_file, contribution_warnings
+    from ledger.ledgerfile import parse_ledger_file
     lf = parse_ledger_file("rivera.yaml")        # raises InvalidInput listing every problem
     lf.household, lf.household_name, lf.people, lf.events
 
@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .limits import contribution_warnings
 from .read import RawLedger, read_ledger_file
 from .validate import (
     Known,
@@ -46,7 +45,6 @@ __all__ = [
     "Known",
     "LedgerFile",
     "RawLedger",
-    "contribution_warnings",
     "household_event_id",
     "household_of",
     "parse_ledger_file",

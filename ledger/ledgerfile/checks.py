@@ -2,7 +2,7 @@
 
 Each check is a small function ``(event, node, ctx) -> None`` that records problems with
 the line of the offending field. The table ``KIND_CHECKS`` keys them by event kind.
-Over-limit contributions are not problems here: see :mod:`.limits` (warnings).
+Over-limit contributions are not problems here: see :mod:`ledger.projections.limits` (warnings).
 """
 
 from __future__ import annotations

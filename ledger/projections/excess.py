@@ -6,7 +6,7 @@ feeds :func:`ledger.rules.excess.excess_year` with the year's limits
 of a ``tax_year_income`` event), the contributions for the year (less contributions
 returned in time), the year's distributions and the Dec 31 values; the result carries
 to the next year. The same :func:`limits_for` gives the import and ``record`` warnings
-(:mod:`ledger.ledgerfile.limits`), so the two never disagree.
+(:mod:`ledger.projections.limits`), so the two never disagree.
 """
 
 from __future__ import annotations

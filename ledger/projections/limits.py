@@ -26,9 +26,9 @@ from .. import yearly
 from ..dates import age_on, end_of_year
 from ..errors import MissingFact
 from ..money import ZERO, fmt_table
-from ..projections.excess import contributions_by_year, limits_for
 from ..rules.excess import current_excess
 from ..voids import in_force
+from .excess import contributions_by_year, limits_for
 
 
 def _births(people: Iterable[ev.PersonAdded] | Mapping[str, date]) -> dict[str, date]:
