@@ -283,7 +283,7 @@ def record_event(
 
 
 def record_event_warned(
-    store, household: str, kind: str, raw_fields: dict[str, object], recorded_by: str
+    store, household: str, kind: str, raw_fields: Mapping[str, object], recorded_by: str
 ) -> tuple[StoredEvent, list[str]]:
     """Record one event given as raw field values (from command-line flags), with the
     same validation as a file. ``kind`` may also be ``person``/``person_added`` (fields
