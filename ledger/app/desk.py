@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import events as ev
+from ..errors import LedgerError
 from ..projections.facts import HouseholdFacts, fold
 from ..rules.policy import Policy
 from .batch import person_row, roth_activity
@@ -57,7 +58,12 @@ def _name(household: str, events) -> str | None:
 
 
 def client_status(store, household: str, year: int, policy: Policy) -> list[PersonStatus]:
-    facts = load_facts(store, household)
+    """Each person's status; a household that cannot be read is one line saying why (the
+    desk goes on, as the batch does)."""
+    try:
+        facts = load_facts(store, household)
+    except LedgerError as exc:
+        return [PersonStatus("?", None, None, [str(exc)])]
     return [_person_status(facts, pid, year, policy) for pid in sorted(facts.people)]
 
 
