@@ -148,3 +148,70 @@ def household(i: int, events_per_household: int = 100, seed: int = 7) -> dict:
         "people": people,
         "events": events,
     }
+
+
+#: the span of one client's lifetime ledger (the first Roth IRA year to the last generated)
+LIFETIME_FIRST, LIFETIME_LAST = 1998, FIRST_YEAR + YEARS - 1
+
+
+def lifetime(events: int, hid: str = "lifetime") -> dict:
+    """One person's lifetime ledger of ``events`` events: monthly Roth contributions and
+    conversions (alternating, spread evenly over 1998-2024; each year's contributions
+    together stay within that year's limit) and one withdrawal at the end. The same span
+    at every size, so a larger ledger is a denser history, not a longer one."""
+    n = events - 1
+    months = (LIFETIME_LAST - LIFETIME_FIRST + 1) * 12
+    dates = [
+        date(LIFETIME_FIRST + m // 12, m % 12 + 1, 1 + k % 28)
+        for k in range(n)
+        for m in [k * months // n]
+    ]
+    per_year: dict[int, int] = {}
+    for k, d in enumerate(dates):
+        if k % 2 == 0:
+            per_year[d.year] = per_year.get(d.year, 0) + 1
+    limit = {
+        **IRA_LIMIT,
+        **{y: 2000 for y in range(1998, 2002)},
+        **{y: 3000 for y in (2002, 2003, 2004)},
+    }
+    out: list[dict] = []
+    for k, d in enumerate(dates):
+        if k % 2 == 0:
+            cents = limit[d.year] * 100 // per_year[d.year]
+            amount = f"{cents // 100}.{cents % 100:02d}"
+            out.append(
+                {
+                    "kind": "roth_contribution",
+                    "person": "p",
+                    "tax_year": d.year,
+                    "date": d.isoformat(),
+                    "amount": amount,
+                }
+            )
+        else:
+            out.append(
+                {
+                    "kind": "roth_conversion",
+                    "person": "p",
+                    "date": d.isoformat(),
+                    "amount": "1000.00",
+                    "taxable": "1000.00",
+                }
+            )
+    out.append(
+        {
+            "kind": "roth_distribution",
+            "person": "p",
+            "date": f"{LIFETIME_LAST}-12-15",
+            "amount": "5000.00",
+        }
+    )
+    for i, e in enumerate(out, start=1):
+        e["id"] = f"e{i}"
+    return {
+        "version": 1,
+        "household": {"id": hid, "name": f"Lifetime {events}"},
+        "people": [{"id": "p", "name": "Pat Lifetime", "born": "1960-03-01"}],
+        "events": out,
+    }
