@@ -97,9 +97,9 @@ class BasisSnapshot:
 def snapshot(state: PersonState) -> BasisSnapshot:
     layers: dict[tuple[int, str], dict] = {}
     for (year, source, portion), b in sorted(state.conv.items()):
-        entry = layers.setdefault((year, source), {"taxable": ZERO, "nontaxable": ZERO, "ids": []})
+        entry = layers.setdefault((year, source), {"taxable": ZERO, "nontaxable": ZERO, "ids": {}})
         entry[portion] += b.remaining
-        entry["ids"].extend(i for i in b.event_ids if i not in entry["ids"])
+        entry["ids"].update(dict.fromkeys(b.event_ids))  # in first-seen order, each once
     views = tuple(
         LayerView(source, year, e["taxable"], e["nontaxable"], clock_ends(year), tuple(e["ids"]))
         for (year, source), e in sorted(layers.items())
