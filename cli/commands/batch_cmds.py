@@ -72,16 +72,46 @@ def _write_batch(rows, fmt: str, tax_year: int, out) -> None:
             out.write(("," if i else "") + "\n  " + json.dumps(r))
         out.write("\n]\n")
     else:
-        out.write(
-            f"{'household':<14} {'person':<10} {'distrib.':>12} {'taxable':>11} {'10% tax':>10} {'qual':<4} notes\n"
+        out.write(_table(list(rows), tax_year))
+
+
+def _money(value) -> str:
+    from decimal import Decimal
+
+    return f"{Decimal(value):,.2f}" if value not in (None, "") else ""
+
+
+def _table(rows: list[dict], tax_year: int) -> str:
+    """The batch for a person to read: ids whole, amounts with thousands separators, a
+    totals row, and the ledger state the figures came from."""
+    from ledger.app.batch import totals
+
+    hw = max([9] + [len(r["household"]) for r in rows])
+    pw = max([6] + [len(r["person"]) for r in rows])
+    sums = {k: _money(v) for k, v in totals(rows).items()}
+    mw = max(
+        [12] + [len(_money(r[k])) for r in rows for k in sums] + [len(v) for v in sums.values()]
+    )
+    lines = [
+        f"{'household':<{hw}} {'person':<{pw}} {'distrib.':>{mw}} {'taxable':>{mw}} "
+        f"{'10% tax':>{mw}} {'ver':>4} {'qual':<4} notes"
+    ]
+    for r in rows:
+        note = r["error"] or (r["warnings"][:20] + ("..." if len(r["warnings"]) > 20 else ""))
+        q = {True: "yes", False: "no", None: "-"}[r["qualified"]] if not r["error"] else "?"
+        lines.append(
+            f"{r['household']:<{hw}} {r['person']:<{pw}} {_money(r['distributions']):>{mw}} "
+            f"{_money(r['taxable_amount']):>{mw}} {_money(r['additional_tax']):>{mw}} "
+            f"{r['ledger_version']:>4} {q:<4} {note}".rstrip()
         )
-        n = 0
-        for r in rows:
-            n += 1
-            note = r["error"] or (r["warnings"][:20] + ("..." if len(r["warnings"]) > 20 else ""))
-            q = {True: "yes", False: "no", None: "-"}[r["qualified"]] if not r["error"] else "?"
-            out.write(
-                f"{r['household'][:14]:<14} {r['person'][:10]:<10} {r['distributions'] or '':>12} "
-                f"{r['taxable_amount'] or '':>11} {r['additional_tax'] or '':>10} {q:<4} {note}\n"
-            )
-        out.write(f"{n} people with Roth activity in {tax_year}\n")
+    lines.append(
+        f"{'total':<{hw}} {'':<{pw}} {sums['distributions']:>{mw}} {sums['taxable_amount']:>{mw}} "
+        f"{sums['additional_tax']:>{mw}}"
+    )
+    lines.append(f"{len(rows)} people with Roth activity in {tax_year}")
+    if rows:
+        lines.append(
+            f"ledger as known on {rows[0]['as_known_on']}, generated {rows[0]['generated_at']} "
+            "(ver: each household's head; hashes: --format csv)"
+        )
+    return "\n".join(lines) + "\n"

@@ -48,6 +48,11 @@ COLUMNS = (
     "conversions",
     "warnings",
     "error",
+    # the ledger state the row was computed from (issue 12 item 4)
+    "ledger_version",
+    "ledger_hash",
+    "as_known_on",
+    "generated_at",
 )
 
 
@@ -142,7 +147,9 @@ def _rows(households, year: int, policy: Policy) -> Iterator[dict]:
         for pid in sorted(facts.people):
             person = facts.people[pid]
             if roth_activity(person, year):
-                yield person_row(household, person, year, policy)
+                row = person_row(household, person, year, policy)
+                row["ledger_version"] = len(events)  # versions are 1..n
+                yield row
 
 
 def _parallel(

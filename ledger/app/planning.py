@@ -16,7 +16,7 @@ from ..errors import LedgerError
 from ..money import MoneyError, parse_money
 from ..rules.policy import Policy
 from ..store.api import EventStore
-from .reporting import load_facts
+from .reporting import load_facts_and_state
 
 
 def _amount(amount: str | Decimal | None) -> Decimal | None:
@@ -47,7 +47,10 @@ def withdrawal_plan(
     from ..reports.plan import withdrawal_plan as build
 
     value = _amount(amount)
-    return build(load_facts(store, household), person, on, policy, value, exception)
+    facts, state = load_facts_and_state(store, household)
+    report = build(facts, person, on, policy, value, exception)
+    report["ledger_state"] = state
+    return report
 
 
 def ladder(
@@ -56,17 +59,20 @@ def ladder(
     """Each conversion layer's 10% clock, the penalty-free schedule, the qualified date."""
     from ..reports.plan import ladder_report
 
-    return ladder_report(load_facts(store, household), person, as_of, policy)
+    facts, state = load_facts_and_state(store, household)
+    report = ladder_report(facts, person, as_of, policy)
+    report["ledger_state"] = state
+    return report
 
 
 def _text(report: dict[str, Any], fmt: str, table: Callable[[dict[str, Any]], str]) -> str:
-    from ..reports.render import to_csv, to_json
+    from ..reports.render import state_footer, to_csv, to_json
 
     if fmt == "json":
         return to_json(report)
     if fmt == "csv":
         return to_csv(report)
-    return table(report)
+    return table(report) + state_footer(report)
 
 
 def withdrawal_plan_text(

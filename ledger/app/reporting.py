@@ -9,7 +9,7 @@ report); :func:`batch_report` streams every client's rows for a tax year.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ..errors import NotFound
@@ -22,6 +22,41 @@ REPORT_KINDS = ("withdrawals", "form8606", "form5329", "year", "basis")
 
 
 def load_facts(store: EventStore, household: str, known_on: date | None = None) -> HouseholdFacts:
+    return load_facts_and_state(store, household, known_on)[0]
+
+
+def ledger_state(
+    heads: dict[str, tuple[int, str]], known_on: date | None, now: datetime | None = None
+) -> dict[str, Any]:
+    """What a report was computed from (JSON key ``ledger_state``): the ``--as-known-on``
+    date used (``"now"`` without one), each household's head version and hash, and when
+    the report was made (UTC). With these a filed report can be reproduced and checked
+    later (``--as-known-on`` and ``roth-ledger verify``)."""
+    at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    return {
+        "as_known_on": known_on.isoformat() if known_on is not None else "now",
+        "heads": [
+            {"household": h, "version": v, "hash": hash_} for h, (v, hash_) in sorted(heads.items())
+        ],
+        "generated_at": at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def load_facts_and_state(
+    store: EventStore, household: str, known_on: date | None = None
+) -> tuple[HouseholdFacts, dict[str, Any]]:
+    """The household's facts and the :func:`ledger_state` they were read at. The head is
+    the event the read ended on (a household's versions are 1..n, so n events end at
+    version n); a write landing in between is seen and the read is done again."""
+    for _ in range(5):
+        stored = _load_events(store, household, known_on)
+        heads = store.heads([household], known_on)
+        if heads.get(household, (0, ""))[0] == len(stored):
+            break
+    return fold(household, stored), ledger_state(heads, known_on)
+
+
+def _load_events(store: EventStore, household: str, known_on: date | None):
     stored = store.load_events(household, known_on=known_on)
     if not stored:
         known = store.households()
@@ -32,7 +67,7 @@ def load_facts(store: EventStore, household: str, known_on: date | None = None) 
         )
         when = f" as known on {known_on}" if known_on else ""
         raise NotFound(f"no household {household!r} in the ledger{when}{hint}")
-    return fold(household, stored)
+    return stored
 
 
 def run_report(
@@ -48,7 +83,7 @@ def run_report(
 ) -> dict[str, Any]:
     """One report of ``kind`` (:data:`REPORT_KINDS`) for a person, as data; ``tax_year``
     for every kind but ``basis``, which is as of ``as_of`` (default today)."""
-    facts = load_facts(store, household, known_on)
+    facts, state = load_facts_and_state(store, household, known_on)
     ledger = None
     if kind == "basis":
         report = build.basis_report(facts, person, as_of or date.today(), policy)
@@ -59,6 +94,7 @@ def run_report(
         report = _BUILDERS[kind](facts, person, tax_year, policy, ledger)
     if known_on is not None:
         report["as_known_on"] = known_on.isoformat()
+    report["ledger_state"] = state
     if explain:
         from ..reports.explain import explain as trace
 
@@ -118,4 +154,14 @@ def batch_report(
     large ledger, else 1)."""
     from .batch import auto_jobs, batch_rows
 
-    return batch_rows(store, tax_year, policy, known_on, jobs or auto_jobs(store))
+    heads = store.heads(None, known_on)  # before the scan: one grouped query
+    stamp = ledger_state({}, known_on)
+    for row in batch_rows(store, tax_year, policy, known_on, jobs or auto_jobs(store)):
+        household = row["household"]
+        head = heads.get(household)
+        if head is None or head[0] != row["ledger_version"]:  # written to since
+            head = heads[household] = store.heads([household], known_on).get(household, head)
+        row["ledger_hash"] = head[1] if head and head[0] == row["ledger_version"] else ""
+        row["as_known_on"] = stamp["as_known_on"]
+        row["generated_at"] = stamp["generated_at"]
+        yield row

@@ -56,6 +56,7 @@ figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
 svg { width: 100%; height: auto; display: block; }
 svg text { font-family: "Helvetica Neue", Helvetica, Arial, sans-serif; fill: #000; }
 ul.warnings { margin: 0; padding-left: 14pt; }
+code.head-hash { word-break: break-all; }
 footer { margin-top: 14pt; font-size: 7.5pt; color: #444; border-top: .5pt solid #999; padding-top: 3pt; }
 """
 
@@ -383,6 +384,22 @@ def _chart(r: dict, before: dict, after: dict) -> str:
 # ---- page -------------------------------------------------------------------------------
 
 
+def _state(r: dict) -> str:
+    """The ledger state the page was computed from (``ledger_state``)."""
+    state = r.get("ledger_state")
+    if not state:
+        return ""
+    heads = "; ".join(
+        f'household {_e(h["household"])} at version <span class="head-version">{_e(h["version"])}</span>, '
+        f'hash <code class="head-hash">{_e(h["hash"])}</code>'
+        for h in state["heads"]
+    )
+    return (
+        f'<p id="ledger-state">Ledger as known on <span id="as-known-on">{_e(state["as_known_on"])}</span>: '
+        f'{heads}. Generated <span id="generated-at">{_e(state["generated_at"])}</span>.</p>'
+    )
+
+
 def withdrawals_html(report: dict, basis_before: dict, basis_after: dict) -> str:
     """The printable page for ``report withdrawals --format html``."""
     r = report
@@ -445,7 +462,8 @@ A layer's 10% clock runs five taxable years from January 1 of its year (\u00a740
 <h2>Warnings</h2>
 {f'<ul class="warnings" id="warnings">{warnings}</ul>' if warnings else '<p id="warnings">None.</p>'}
 <footer>Prepared with roth-ledger from the recorded events. Figures are those of
-<code>roth-ledger report withdrawals --format json</code>; keep with the return's workpapers.</footer>
+<code>roth-ledger report withdrawals --format json</code>; keep with the return's workpapers.
+{_state(r)}</footer>
 </body></html>
 """
 

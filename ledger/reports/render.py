@@ -318,9 +318,28 @@ TABLES = {
 CSV_ROWS: dict[str, str] = {}  # every report: flat "field,value" rows (complete, scriptable)
 
 
+def state_footer(report: dict) -> str:
+    """The ledger state a table was computed from (``ledger_state``), as its last lines:
+    what a preparer keeps with the return to reproduce the report."""
+    state = report.get("ledger_state")
+    if not state:
+        return ""
+    known = state["as_known_on"]
+    out = [
+        "",
+        f"Ledger as known on {known}"
+        + ("" if known == "now" else " (events recorded by the end of that day, UTC)")
+        + f"; generated {state['generated_at']}",
+    ]
+    for head in state["heads"]:
+        out.append(f"  household {head['household']} at version {head['version']}, hash")
+        out.append(f"    {head['hash']}")
+    return "\n".join(out) + "\n"
+
+
 def render(kind: str, report: dict, fmt: str) -> str:
     if fmt == "json":
         return to_json(report)
     if fmt == "csv":
         return to_csv(report, CSV_ROWS.get(kind))
-    return TABLES[kind](report)
+    return TABLES[kind](report) + state_footer(report)

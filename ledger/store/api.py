@@ -198,6 +198,12 @@ class EventStore(Protocol):
         ``capabilities.reopen_in_fork``); the parent's connections are left untouched."""
         ...
 
+    def heads(
+        self, households: Sequence[str] | None = None, known_on: date | None = None
+    ) -> dict[str, tuple[int, str]]:
+        """Each household's head ``(version, hash)``: its newest event (recorded on or
+        before ``known_on`` when given); ``households`` None: every household."""
+
     def size(self) -> int:
         """About how many events are stored (cheap)."""
 

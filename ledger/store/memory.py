@@ -190,6 +190,17 @@ class MemoryStore:
             if (start is None or household >= start) and (stop is None or household < stop):
                 yield household, [s.event for s in stored]
 
+    def heads(
+        self, households: Sequence[str] | None = None, known_on: date | None = None
+    ) -> dict[str, tuple[int, str]]:
+        names = self.households() if households is None else households
+        out = {}
+        for household in names:
+            stored = self.load(household, known_on)
+            if stored:
+                out[household] = (stored[-1].version, stored[-1].hash)
+        return out
+
     def size(self) -> int:
         with self._lock:
             return self._position

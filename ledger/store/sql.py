@@ -355,6 +355,38 @@ class SqlStore:
             if batch:
                 yield household, batch
 
+    def heads(
+        self, households: Sequence[str] | None = None, known_on: date | None = None
+    ) -> dict[str, tuple[int, str]]:
+        """Each household's head (version, hash), as recorded by ``known_on``: one
+        grouped query on the ``(household, version)`` index per chunk of households."""
+        p = self.PARAM
+        names = None if households is None else list(households)
+        chunks = [None] if names is None else range(0, len(names), HEAD_CHUNK)
+        heads: dict[str, tuple[int, str]] = {}
+        for first in chunks:
+            where: list[str] = []
+            params: list[Any] = []
+            if first is not None and names is not None:
+                chunk = names[first : first + HEAD_CHUNK]
+                if not chunk:
+                    continue
+                where.append(f"household IN ({', '.join([p] * len(chunk))})")
+                params.extend(chunk)
+            if known_on is not None:
+                where.append(f"recorded_at < {p}")
+                params.append(self._cutoff(known_on))
+            clause = f" WHERE {' AND '.join(where)}" if where else ""
+            sql = (
+                "SELECT e.household, e.version, e.hash FROM events e JOIN "
+                f"(SELECT household, max(version) AS v FROM events{clause} GROUP BY household) t "
+                "ON e.household = t.household AND e.version = t.v"
+            )
+            with self._reading(sql, params) as rows:
+                for household, version, hash_ in rows:
+                    heads[household] = (version, hash_)
+        return heads
+
     def size(self) -> int:
         """About how many events the ledger holds (the last global position: instant)."""
         return self._one("SELECT max(position) FROM events") or 0

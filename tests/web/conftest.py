@@ -35,6 +35,15 @@ events:
 """
 
 
+GENERATED_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def unstamped(text: str) -> str:
+    """A report's text without the time it was generated (``ledger_state.generated_at``,
+    the one figure two runs may differ in)."""
+    return GENERATED_AT.sub("<generated-at>", text)
+
+
 def cli(db: Path | str, *args: str | Path, input: str | None = None):
     from cli.main import cli as group
     from cli.main import register
