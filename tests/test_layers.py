@@ -61,12 +61,25 @@ def modules() -> dict[str, Path]:
 MODULES = modules()
 
 
-def imports(name: str, path: Path) -> list[tuple[int, str]]:
-    """(line, imported module) for every import statement in the module."""
+def _type_checking_only(tree: ast.AST) -> set[ast.AST]:
+    """The import statements under ``if TYPE_CHECKING:`` (never run)."""
+    out: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            out.update(n for stmt in node.body for n in ast.walk(stmt))
+    return out
+
+
+def imports(name: str, path: Path, runtime: bool = False) -> list[tuple[int, str]]:
+    """(line, imported module) for every import statement in the module (``runtime``:
+    not those under ``if TYPE_CHECKING:``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    skip = _type_checking_only(tree) if runtime else set()
     out: list[tuple[int, str]] = []
     for node in ast.walk(tree):
+        if node in skip:
+            continue
         if isinstance(node, ast.Import):
             out.extend((node.lineno, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -131,6 +144,43 @@ def test_the_check_sees_a_wrong_edge(tmp_path):
     bad.write_text("from ..store import api\nimport click\ndef f():\n    from ledger import app\n")
     found = [t for _, t in imports("ledger.rules.bad", bad)]
     assert found == ["ledger.store.api", "click", "ledger.app"]
+
+
+def test_no_import_cycle():
+    """No module imports, however lazily, one that imports it back (``TYPE_CHECKING``
+    imports aside): the layers are a graph without loops inside them too."""
+    graph = {
+        name: {t for _, t in imports(name, path, runtime=True) if t in MODULES and t != name}
+        for name, path in MODULES.items()
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for name in graph:
+        if name not in index:
+            visit(name)
+    assert not cycles, f"modules that import each other: {cycles}"
 
 
 @pytest.mark.parametrize("banned", ["sqlalchemy", "sqlmodel", "click", "ledger.store"])

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ..errors import LedgerError, NotFound
 from ..store import users as rows
+from ..store.api import EventStore
 from ..store.users import Session, User
 
 ROLES = ("preparer", "client")
@@ -92,7 +93,7 @@ def _dummy_hash() -> str:
 
 
 def add_user(
-    store, username: str, role: str, password: str, household: str | None = None
+    store: EventStore, username: str, role: str, password: str, household: str | None = None
 ) -> tuple[User, list[str]]:
     """Create a user; returns it and notes for the person running the command."""
     notes = []
@@ -133,7 +134,7 @@ class Listed:
     state: str  # active | locked | disabled
 
 
-def list_users(store, now: float | None = None) -> list[Listed]:
+def list_users(store: EventStore, now: float | None = None) -> list[Listed]:
     """Every user, by name, with their state."""
     now = time.time() if now is None else now
     return [
@@ -142,7 +143,7 @@ def list_users(store, now: float | None = None) -> list[Listed]:
     ]
 
 
-def disable_user(store, username: str) -> None:
+def disable_user(store: EventStore, username: str) -> None:
     """Disable a user and end every session they have."""
     if not rows.set_disabled(store, username, True):
         raise NotFound(f"no user {username!r}")
@@ -152,7 +153,7 @@ def is_locked(user: User, now: float) -> bool:
     return user.locked_until is not None and user.locked_until > now
 
 
-def authenticate(store, username: str, password: str, now: float | None = None) -> User:
+def authenticate(store: EventStore, username: str, password: str, now: float | None = None) -> User:
     """The user, if the password is theirs and they may sign in; else SignInRefused."""
     now = time.time() if now is None else now
     user = rows.get_user(store, username) if username else None
@@ -175,7 +176,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(store, user: User, now: float | None = None) -> tuple[str, Session]:
+def start_session(store: EventStore, user: User, now: float | None = None) -> tuple[str, Session]:
     """A new session: the token for the browser's cookie, and the session."""
     now = int(time.time() if now is None else now)
     rows.delete_expired_sessions(store, now)
@@ -191,7 +192,7 @@ class SignedIn:
     session: Session
 
 
-def session_user(store, token: str | None, now: float | None = None) -> SignedIn | None:
+def session_user(store: EventStore, token: str | None, now: float | None = None) -> SignedIn | None:
     """Who holds this session token, if the session is live and the user still may."""
     if not token:
         return None
@@ -209,7 +210,7 @@ def session_user(store, token: str | None, now: float | None = None) -> SignedIn
     return SignedIn(user, session)
 
 
-def end_session(store, token: str | None) -> None:
+def end_session(store: EventStore, token: str | None) -> None:
     if token:
         rows.delete_session(store, _digest(token))
 
@@ -219,7 +220,7 @@ def can_see(user: User, household: str) -> bool:
     return user.role == "preparer" or (user.role == "client" and user.household == household)
 
 
-def visible_households(store, user: User) -> list[str]:
+def visible_households(store: EventStore, user: User) -> list[str]:
     if user.role == "preparer":
         return store.households()
     return [user.household] if user.household else []

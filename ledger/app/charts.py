@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from ..rules.policy import Policy
+from ..store.api import EventStore
 from .reporting import run_report
 
 
 def basis_around(
-    store, household: str, person: str, policy: Policy, tax_year: int, known_on=None
+    store: EventStore, household: str, person: str, policy: Policy, tax_year: int, known_on=None
 ) -> tuple[dict, dict]:
     """The basis reports as of Dec 31 of the year before ``tax_year`` and of the year."""
     before, after = (
@@ -23,7 +24,7 @@ def basis_around(
 
 
 def basis_chart(
-    store, household: str, person: str, policy: Policy, tax_year: int, known_on=None
+    store: EventStore, household: str, person: str, policy: Policy, tax_year: int, known_on=None
 ) -> str:
     """The inline SVG chart of ``report withdrawals --format html`` for ``tax_year``."""
     from ..reports.html import layers_chart

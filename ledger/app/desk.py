@@ -16,6 +16,7 @@ from .. import events as ev
 from ..errors import LedgerError
 from ..projections.facts import HouseholdFacts, fold
 from ..rules.policy import Policy
+from ..store.api import EventStore
 from .batch import person_row, roth_activity
 from .reporting import load_facts
 
@@ -36,7 +37,9 @@ class PersonStatus:
     missing: list[str] = field(default_factory=list)
 
 
-def find_clients(store, query: str | None = None, limit: int = 100) -> tuple[list[Client], int]:
+def find_clients(
+    store: EventStore, query: str | None = None, limit: int = 100
+) -> tuple[list[Client], int]:
     """Households whose id or display name contains ``query`` (any case), at most
     ``limit`` of them, and how many matched. Without a query only the households shown
     are read; a query reads every household's events once, streamed."""
@@ -57,7 +60,9 @@ def _name(household: str, events) -> str | None:
     return fold(household, events).name
 
 
-def client_status(store, household: str, year: int, policy: Policy) -> list[PersonStatus]:
+def client_status(
+    store: EventStore, household: str, year: int, policy: Policy
+) -> list[PersonStatus]:
     """Each person's status; a household that cannot be read is one line saying why (the
     desk goes on, as the batch does)."""
     try:

@@ -45,7 +45,7 @@ class ImportResult:
     dry_run: bool = False
 
 
-def _load(store, household: str | None) -> tuple[list[StoredEvent], int]:
+def _load(store: EventStore, household: str | None) -> tuple[list[StoredEvent], int]:
     if household is None:
         return [], 0
     stored = store.load(household)
@@ -66,7 +66,7 @@ class _Plan:
     warnings: list[str]
 
 
-def _plan(store, path: str | Path, existing: set[str] | None = None) -> _Plan:
+def _plan(store: EventStore, path: str | Path, existing: set[str] | None = None) -> _Plan:
     """Validate one file against itself and the stored household: what it would add.
     ``existing`` (the stored household ids, when known) saves a query per new household."""
     raw = read_ledger_file(path, lines=False)
@@ -97,7 +97,9 @@ def _plan(store, path: str | Path, existing: set[str] | None = None) -> _Plan:
     )
 
 
-def import_file(store, path: str | Path, recorded_by: str, dry_run: bool = False) -> ImportResult:
+def import_file(
+    store: EventStore, path: str | Path, recorded_by: str, dry_run: bool = False
+) -> ImportResult:
     """Validate ``path`` against the file and the store, then append every new event."""
     [result] = import_files(store, [path], recorded_by, dry_run)
     return result
@@ -121,7 +123,7 @@ def ledger_files(paths: Sequence[str | Path]) -> list[Path]:
 
 
 def import_files(
-    store,
+    store: EventStore,
     paths: Sequence[str | Path],
     recorded_by: str,
     dry_run: bool = False,
@@ -237,7 +239,9 @@ class Outcome:
             raise InvalidInput(self.problems)
 
 
-def _import_files(store, files: list[Path], recorded_by, dry_run, at) -> list[ImportResult]:
+def _import_files(
+    store: EventStore, files: list[Path], recorded_by, dry_run, at
+) -> list[ImportResult]:
     plans: list[_Plan] = []
     outcome = Outcome()
     existing = set(store.households()) if len(files) > 1 else None
@@ -276,7 +280,7 @@ def _record_tree(household: str, kind: str, raw_fields: Mapping[str, object]) ->
 
 
 def record_event(
-    store, household: str, kind: str, raw_fields: Mapping[str, object], recorded_by: str
+    store: EventStore, household: str, kind: str, raw_fields: Mapping[str, object], recorded_by: str
 ) -> StoredEvent:
     """:func:`record_event_warned` without the warnings."""
     return record_event_warned(store, household, kind, raw_fields, recorded_by)[0]
@@ -327,7 +331,7 @@ def _record_warnings(everything: list, event: ev.Event) -> list[str]:
     return contribution_warnings(_people(in_force(everything)), everything, only=(person, year))
 
 
-def _restore(store, household, version, stored, record_id, recorded_by) -> None:
+def _restore(store: EventStore, household, version, stored, record_id, recorded_by) -> None:
     """A person or household record recorded again while voided: void the voids in force
     that cancel it, so the same record is in force again (an export holds one record)."""
     events = [s.event for s in stored]
@@ -354,7 +358,7 @@ def _fresh_id(event: ev.Event, taken: set[str]) -> ev.Event:
 
 
 def void_event(
-    store, event_id: str, reason: str, recorded_by: str, household: str | None = None
+    store: EventStore, event_id: str, reason: str, recorded_by: str, household: str | None = None
 ) -> StoredEvent:
     """Cancel a stored event by recording a ``void`` naming it; both stay in history."""
     if not reason or not str(reason).strip():

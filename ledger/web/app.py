@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from ..app.session import EventStore
 from . import api, desk, household, login
 from .security import view
 from .throttle import Throttle
@@ -51,7 +52,7 @@ def routes() -> list[Route]:
     ]
 
 
-def create_app(db: str | None = None, store=None) -> Starlette:
+def create_app(db: str | None = None, store: EventStore | None = None) -> Starlette:
     """The web desk over the ledger ``db`` (or an already open ``store``)."""
     from ..app.session import open_ledger
 
