@@ -160,7 +160,9 @@ def batch_report(
         household = row["household"]
         head = heads.get(household)
         if head is None or head[0] != row["ledger_version"]:  # written to since
-            head = heads[household] = store.heads([household], known_on).get(household, head)
+            head = store.heads([household], known_on).get(household, head)
+            if head is not None:
+                heads[household] = head
         row["ledger_hash"] = head[1] if head and head[0] == row["ledger_version"] else ""
         row["as_known_on"] = stamp["as_known_on"]
         row["generated_at"] = stamp["generated_at"]

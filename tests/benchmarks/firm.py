@@ -296,7 +296,9 @@ class PostgresBench:
     def _schema(self, url: str) -> str:
         from sqlalchemy.engine import make_url
 
-        return make_url(url).query["options"].split("=", 1)[1]
+        options = make_url(url).query["options"]
+        assert isinstance(options, str), options  # set once, by _url
+        return options.split("=", 1)[1]
 
     def drop(self, url: str) -> None:
         schema = self._schema(url)
@@ -562,6 +564,7 @@ def main(argv: list[str] | None = None) -> None:
     for path in (files, tenth_files):
         if path.is_dir():
             shutil.rmtree(path)
+    bench: PostgresBench | SqliteBench
     if args.db and "://" in args.db and not args.db.startswith("sqlite"):
         bench = PostgresBench(args.db)
         PREFIX = "pg_"
