@@ -196,6 +196,11 @@ class RothConversion(Event):
     distributed_on: datetime.date | None = _f(
         "the day it left the traditional IRA, if in an earlier year (income year)", None
     )
+    elect_out_of_spread: bool | None = _f(
+        "2010 (or 1998) conversions only: true to include all the income in the year converted "
+        "instead of spreading it (2010: half in 2011, half in 2012; 1998: over four years)",
+        None,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -190,6 +190,13 @@ def _designated_roth(event: ev.DesignatedRothRollover, node: Node, ctx: Ctx) -> 
 def _conversion(event: ev.RothConversion, node: Node, ctx: Ctx) -> None:
     if event.taxable is not None and event.taxable > event.amount:
         ctx.add(node, "taxable", f"{event.taxable} is more than amount {event.amount}")
+    income_year = (event.distributed_on or event.date).year
+    if event.elect_out_of_spread is not None and income_year not in (1998, 2010):
+        ctx.add(
+            node,
+            "elect_out_of_spread",
+            f"applies only to conversions distributed in 2010 or 1998 (this one: {income_year})",
+        )
     left = event.distributed_on
     if left is None:
         return

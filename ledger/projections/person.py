@@ -39,6 +39,7 @@ from ..events import (
     TaxYearIncome,
 )
 from ..money import ZERO
+from ..rules.conversion_spread import SCHEDULES, inclusion, last_year
 from ..rules.in_plan_rollover import split_irr
 from ..rules.ira_pro_rata import ConversionIn, IraYearIn, IraYearOut, form8606_ira
 from ..rules.ordering import CITE_CONVERSION, Bucket
@@ -47,7 +48,7 @@ from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
 from .excess import ExcessYear, YearContributions, excess_step
 from .facts import PersonFacts
-from .state import BasisSnapshot, PersonState, snapshot
+from .state import BasisSnapshot, PersonState, SpreadState, snapshot
 from .withdrawals import WithdrawalYear, consume_year, plain_withdrawals, roth_year
 
 
@@ -90,11 +91,14 @@ class YearResult:
     returned_earnings: Decimal = ZERO
     withdrawals: WithdrawalYear | None = None
     excess: ExcessYear | None = None
+    spread_deferred: Decimal = ZERO  # this year's conversion income put off to later years
+    spread_included: Decimal = ZERO  # deferred conversion income taxed this year
     snapshot: BasisSnapshot | None = None
     warnings: list[str] = field(default_factory=list)
 
     def taxable_income(self) -> dict[str, Decimal]:
         conv = self.ira.part2["18"] if self.ira and self.ira.part2 else ZERO
+        conv = conv - self.spread_deferred + self.spread_included
         ira_dist = self.ira.taxable_distributions if self.ira else ZERO
         plan = sum((p.split.taxable_income for p in self.plan_distributions), ZERO)
         irr = sum((i.taxable for i in self.irrs), ZERO)
@@ -186,13 +190,20 @@ def compute_person(
             e for e in evs.roth if type(e) is RothContributionReturn and e.earnings > 0
         ]  # their income may owe the 10% (Form 5329 line 1 of the year)
         if dists or returns:
-            if report_years is None or y in report_years or not plain_withdrawals(person, dists):
+            if (
+                report_years is None
+                or y in report_years
+                or state.spreads
+                or not plain_withdrawals(person, dists)
+            ):
                 res.withdrawals = roth_year(
                     person, state, y, dists, policy, roth_ye.get(y - 1), added, returns
                 )
             else:
                 consume_year(state, y, dists, policy)
         _excess(person, state, res, y, evs, roth_ye.get(y))
+        if state.spreads:
+            _spread_income(state, res, y)
         years[y] = res
     if with_snapshot and through_year in years:  # the carried-forward view: at the end
         years[through_year].snapshot = snapshot(state)
@@ -421,6 +432,37 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
         else []
     )
     state.conversion_splits.update(out.conversions)
+    if y in SCHEDULES:
+        for c in conversions:
+            if not c.elect_out_of_spread:
+                spread = state.spreads.setdefault(y, SpreadState())
+                spread.total += out.conversions[c.id][0]
+                spread.layer_years.add(c.date.year)
+                spread.event_ids.append(c.id)
+                res.spread_deferred += out.conversions[c.id][0]
+
+
+def _spread_income(state: PersonState, res: YearResult, y: int) -> None:
+    """The year's share of deferred 1998/2010 conversion income, accelerated by this
+    year's distributions of the taxable part of those layers (§408A(d)(3)(E))."""
+    for income_year, spread in state.spreads.items():
+        if not income_year <= y <= last_year(income_year) or spread.total <= 0:
+            continue
+        accelerated = ZERO
+        if res.withdrawals is not None and y < last_year(income_year):
+            accelerated = sum(
+                (
+                    d.amount
+                    for d in res.withdrawals.draws
+                    if d.source == "conversion"
+                    and d.portion == "taxable"
+                    and d.year in spread.layer_years
+                ),
+                ZERO,
+            )
+        amount = inclusion(spread.total, income_year, y, spread.included, accelerated)
+        spread.included += amount
+        res.spread_included += amount
 
 
 def _add_layer(state, res, y, source, taxable, nontaxable, event_id) -> None:

@@ -34,6 +34,16 @@ class PlanState:
 
 
 @dataclass(slots=True)
+class SpreadState:
+    """Deferred conversion income of a 1998 or 2010 income year (rules.conversion_spread)."""
+
+    total: Decimal = ZERO
+    included: Decimal = ZERO
+    layer_years: set[int] = field(default_factory=set)
+    event_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class PersonState:
     ira_basis: Decimal = ZERO
     ira_basis_events: list[str] = field(default_factory=list)  # what the IRA basis came from
@@ -46,6 +56,7 @@ class PersonState:
     caps: CapUsage = field(default_factory=CapUsage)
     conversion_splits: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
     excess: ExcessCarry = field(default_factory=ExcessCarry)
+    spreads: dict[int, SpreadState] = field(default_factory=dict)  # by income year
 
     def plan(self, plan_id: str) -> PlanState:
         return self.plans.setdefault(plan_id, PlanState())
