@@ -63,8 +63,9 @@ def report_format(f, choices=("table", "json", "csv")):
     )(f)
 
 
-def policy_options(f):
-    """--ratio-precision and --irr-recapture (RULES.md section 0), combined into ``policy``."""
+def policy_options(f, whole_dollars: bool = False):
+    """--ratio-precision and --irr-recapture (RULES.md section 0), combined into ``policy``;
+    with ``whole_dollars`` also --whole-dollars (the form reports)."""
 
     def build(ctx, param, value):
         return value
@@ -84,13 +85,23 @@ def policy_options(f):
         help="Whether an in-plan Roth rollover keeps its 10% recapture clock after the Roth 401(k) is rolled into a Roth IRA.",
     )(f)
 
+    if whole_dollars:
+        f = click.option(
+            "--whole-dollars",
+            is_flag=True,
+            default=False,
+            help="Fill the forms as filed: every line in whole dollars, computed from the "
+            "rounded lines before it (under 50 cents down, 50 cents and up to the next "
+            "dollar). The ledger and the default output keep cents.",
+        )(f)
+
     import functools
 
     @functools.wraps(f)
-    def wrapper(*args, ratio_precision, irr_recapture, **kwargs):
+    def wrapper(*args, ratio_precision, irr_recapture, whole_dollars=False, **kwargs):
         from ledger.app.session import policy
 
-        return f(*args, policy=policy(ratio_precision, irr_recapture), **kwargs)
+        return f(*args, policy=policy(ratio_precision, irr_recapture, whole_dollars), **kwargs)
 
     return wrapper
 

@@ -16,11 +16,15 @@ def report() -> None:
     \b
     Every report takes --format table|json|csv, --as-known-on DATE (the ledger as
     recorded by that day, so a filed report can be reproduced later) and the policy
-    settings --ratio-precision exact|3 and --irr-recapture carry|none.
+    settings --ratio-precision exact|3 and --irr-recapture carry|none. withdrawals,
+    form8606 and form5329 take --whole-dollars: the forms in whole dollars, as filed.
     """
 
 
-def _common(f, formats=("table", "json", "csv")):
+WHOLE_DOLLAR_REPORTS = ("withdrawals", "form8606", "form5329")
+
+
+def _common(f, formats=("table", "json", "csv"), whole_dollars=False):
     f = click.option("--household", "-H", required=True, help="Household id.")(f)
     f = click.option("--person", "-p", required=True, help="Person id.")(f)
     f = click.option(
@@ -38,7 +42,7 @@ def _common(f, formats=("table", "json", "csv")):
     )(f)
     f = report_format(f, formats)
     f = output_options(f)
-    f = policy_options(f)
+    f = policy_options(f, whole_dollars)
     return f
 
 
@@ -99,10 +103,11 @@ def _year_report(kind: str, doc: str):
             explain=explain,
         )
 
+    whole = kind in WHOLE_DOLLAR_REPORTS
     if kind == "withdrawals":  # a printable page (SPEC 6 plus issue item 4)
-        command = _common(command, ("table", "json", "csv", "html"))
+        command = _common(command, ("table", "json", "csv", "html"), whole)
     else:
-        command = _common(command)
+        command = _common(command, whole_dollars=whole)
     command.__doc__ = doc
     report.command(name=kind)(command)
 

@@ -70,10 +70,12 @@ def read_year(raw: object, report: bool) -> int:
     return year
 
 
-def policy(ratio_precision: str = "exact", irr_recapture: str = "carry") -> Policy:
+def policy(
+    ratio_precision: str = "exact", irr_recapture: str = "carry", whole_dollars: bool = False
+) -> Policy:
     """The policy settings of RULES.md section 0 (choices: :data:`RATIO_PRECISIONS`,
-    :data:`IRR_RECAPTURES`)."""
-    return Policy(ratio_precision, irr_recapture)
+    :data:`IRR_RECAPTURES`); ``whole_dollars``: the forms filled in whole dollars."""
+    return Policy(ratio_precision, irr_recapture, whole_dollars)
 
 
 def error_exit_code(exc: BaseException) -> int | None:

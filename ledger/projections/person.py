@@ -409,7 +409,7 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
         tuple(ConversionIn(c.id, c.amount, c.taxable) for c in conversions),
     )
     try:
-        out = form8606_ira(inp, policy.ratio_precision)
+        out = form8606_ira(inp, policy.ratio_precision, policy.rounding)
     except MissingFact:
         if as_of is not None and as_of.year == y and as_of < date(y, 12, 31):
             res.warnings.append(

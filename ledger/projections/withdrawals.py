@@ -124,6 +124,7 @@ def roth_year(
         state.caps,
         yearly.exception_law(year),
         [rd.CorrectiveReturn(r.id, r.date, r.earnings) for r in returns],
+        policy.rounding,
     )
     state.caps = result.caps
     return replace(result, warnings=tuple(dict.fromkeys(warnings + list(result.warnings))))

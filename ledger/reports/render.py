@@ -139,7 +139,8 @@ def _title(report: dict, name: str) -> list[str]:
     pol = report.get("policy", {})
     return [
         f"{name} - household {report['household']}, person {report['person']}, {when}",
-        f"policy: ratio_precision={pol.get('ratio_precision')}, irr_recapture={pol.get('irr_recapture')}",
+        f"policy: ratio_precision={pol.get('ratio_precision')}, irr_recapture={pol.get('irr_recapture')}"
+        + (", whole dollars" if pol.get("whole_dollars") else ""),
         "",
     ]
 

@@ -49,6 +49,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..errors import LedgerError, NotSupported
+from ..money import CENTS, Rounding
 from . import apportion
 from . import exceptions as exc
 from .qualified import QualifiedTest, qualify
@@ -294,10 +295,17 @@ def roth_year(
     caps: exc.CapUsage,
     law: exc.ExceptionLaw,
     returns: Iterable[CorrectiveReturn] = (),
+    rounding: Rounding = CENTS,
 ) -> RothYear:
     """The year's Roth IRA distributions taxed (see the module docstring). ``slots`` is
     what the year's ordering walk drew from (:func:`ledger.rules.ordering.walk` over the
-    year's total); ``caps`` what earlier years used of the capped exceptions."""
+    year's total); ``caps`` what earlier years used of the capped exceptions.
+
+    ``rounding``: how the taxable-amount and additional-tax figures are entered on the
+    forms. In whole dollars each is computed from the rounded figures before it and
+    rounded once (:func:`_part3`, :func:`_part1_5329`); the year's ``taxable_amount`` and
+    ``additional_tax`` are then those figures, while each distribution's draws and
+    amounts keep cents (they are the ledger's attribution, not form lines)."""
     ws = sorted(withdrawals, key=lambda w: (w.date, w.id))  # canonical: input order is irrelevant
     slot_list = [s for s in slots if s.amount > 0]
     total = sum((w.amount for w in ws), ZERO)
@@ -359,7 +367,6 @@ def roth_year(
     on19 = sorted({p.index for p in pieces if p.line20 or not p.qualified})
     line19 = sum((ws[i].amount for i in on19), ZERO)
     line20 = sum((p.amount for p in pieces if p.line20), ZERO)
-    line21 = line19 - line20
     disaster_total = sum((ws[i].amount for i in on19 if _disaster(pieces, i)), ZERO)
 
     ids19 = [ws[i].id for i in on19]
@@ -367,29 +374,31 @@ def roth_year(
     q_reg_ids = [ws[p.index].id for p in qual if q_reg > 0]
     q_conv_ids = [ws[p.index].id for p in qual if q_conv > 0]
     taxable = None
-    earnings = disaster_earnings = taxable_earnings = ZERO
+    regular_left, conversions_left = basis.regular - q_reg, basis.conversions - q_conv
+    cents3 = _part3(line19, line20, regular_left, conversions_left, disaster_total, CENTS)
+    earnings = cents3.earnings or ZERO
+    disaster_earnings = cents3.disaster_earnings or ZERO
+    taxable_earnings = cents3.taxable_earnings or ZERO
+    form3 = (
+        cents3
+        if rounding is CENTS
+        else _part3(line19, line20, regular_left, conversions_left, disaster_total, rounding)
+    )
     if line19 > 0:
-        f19 = _fig("nonqualified_distributions", line19, ids19)
-        f20 = _fig("first_home_expenses", line20, ids20)
-        f21 = _fig("after_first_home", line21, ids19)
+        f19 = _fig("nonqualified_distributions", form3.line19, ids19)
+        f20 = _fig("first_home_expenses", form3.line20, ids20)
+        f21 = _fig("after_first_home", form3.line21, ids19)
         taxable = TaxableAmount(f19, f20, f21)
-        if line21 > 0:
-            line22 = basis.regular - q_reg
-            line23 = max(line21 - line22, ZERO)
-            f22 = _fig("regular_contribution_basis", line22, basis.regular_events, q_reg_ids)
-            f23 = _fig("beyond_regular_basis", line23, ids19, f22.events)
+        if form3.line22 is not None:
+            f22 = _fig("regular_contribution_basis", form3.line22, basis.regular_events, q_reg_ids)
+            f23 = _fig("beyond_regular_basis", form3.line23, ids19, f22.events)
             taxable = TaxableAmount(f19, f20, f21, f22, f23)
-            if line23 > 0:
-                line24 = basis.conversions - q_conv
-                earnings = max(line23 - line24, ZERO)
-                if disaster_total:
-                    disaster_earnings = _cents(earnings * disaster_total / line19)
-                taxable_earnings = earnings - disaster_earnings
-                f24 = _fig("conversion_basis", line24, basis.conversion_events, q_conv_ids)
-                f25a = _fig("earnings", earnings, f23.events, f24.events)
+            if form3.line24 is not None:
+                f24 = _fig("conversion_basis", form3.line24, basis.conversion_events, q_conv_ids)
+                f25a = _fig("earnings", form3.earnings, f23.events, f24.events)
                 dis_ids = [ws[i].id for i in on19 if _disaster(pieces, i)]
-                f25b = _fig("disaster_earnings", disaster_earnings, dis_ids, f25a.events)
-                f25c = _fig("taxable_earnings", taxable_earnings, f25a.events)
+                f25b = _fig("disaster_earnings", form3.disaster_earnings, dis_ids, f25a.events)
+                f25c = _fig("taxable_earnings", form3.taxable_earnings, f25a.events)
                 taxable = TaxableAmount(f19, f20, f21, f22, f23, f24, f25a, f25b, f25c)
     walked = sum((n_col[j] for j in earn_j), ZERO)
     if walked != earnings:  # the two stages agree by construction (tests/rules)
@@ -530,10 +539,9 @@ def roth_year(
     additional = None
     additional_tax = ZERO
     if line19 > 0 or subject > 0 or corrective:
-        line1 = subject + line20
-        line2 = excepted + line20
-        line3 = line1 - line2
-        additional_tax = _cents(line3 * TEN_PERCENT)
+        line1, line2, line3, additional_tax = _part1_5329(
+            subject + line20, excepted + line20, rounding
+        )
         early_ids = [
             r.withdrawal.id for r in results if r.subject > 0 or r.first_home_qualified > 0
         ]
@@ -597,13 +605,63 @@ def roth_year(
         taxable,
         additional,
         exceptions_used,
-        taxable_earnings,
+        taxable_earnings if rounding is CENTS else (form3.taxable_earnings or ZERO),
         additional_tax,
         qualified,
         qfig,
         caps,
         tuple(dict.fromkeys(warnings)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Part3Figures:
+    line19: Decimal
+    line20: Decimal
+    line21: Decimal
+    line22: Decimal | None = None
+    line23: Decimal | None = None
+    line24: Decimal | None = None
+    earnings: Decimal | None = None
+    disaster_earnings: Decimal | None = None
+    taxable_earnings: Decimal | None = None
+
+
+def _part3(
+    nonqualified: Decimal,
+    first_home: Decimal,
+    regular_left: Decimal,
+    conversions_left: Decimal,
+    disaster_total: Decimal,
+    r: Rounding,
+) -> _Part3Figures:
+    """The taxable-amount figures in the form's order, each from the rounded figures
+    before it and rounded once by ``r`` (cents: the figures as computed; whole dollars:
+    as a preparer files them). A figure the form does not reach is None."""
+    l19 = r(nonqualified)
+    l20 = r(first_home)
+    l21 = l19 - l20
+    if l21 <= 0:
+        return _Part3Figures(l19, l20, l21)
+    l22 = r(regular_left)
+    l23 = max(l21 - l22, ZERO)
+    if l23 <= 0:
+        return _Part3Figures(l19, l20, l21, l22, l23)
+    l24 = r(conversions_left)
+    earnings = max(l23 - l24, ZERO)
+    disaster = r(earnings * r(disaster_total) / l19) if disaster_total and l19 else ZERO
+    return _Part3Figures(l19, l20, l21, l22, l23, l24, earnings, disaster, earnings - disaster)
+
+
+def _part1_5329(
+    early_includible: Decimal, excepted: Decimal, r: Rounding
+) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """The additional-tax figures in the form's order: includible, excepted, subject
+    (their difference) and the tax (10% of it), each rounded once by ``r``."""
+    line1 = r(early_includible)
+    line2 = r(excepted)
+    line3 = line1 - line2
+    return line1, line2, line3, r(line3 * TEN_PERCENT)
 
 
 def _disaster(pieces: list[_Piece], index: int) -> bool:
