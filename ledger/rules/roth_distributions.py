@@ -376,9 +376,9 @@ def roth_year(
     taxable = None
     regular_left, conversions_left = basis.regular - q_reg, basis.conversions - q_conv
     cents3 = _part3(line19, line20, regular_left, conversions_left, disaster_total, CENTS)
-    earnings = cents3.earnings or ZERO
-    disaster_earnings = cents3.disaster_earnings or ZERO
-    taxable_earnings = cents3.taxable_earnings or ZERO
+    earnings = cents3.rest.earnings if cents3.rest else ZERO
+    disaster_earnings = cents3.rest.disaster_earnings if cents3.rest else ZERO
+    taxable_earnings = cents3.taxable_earnings
     form3 = (
         cents3
         if rounding is CENTS
@@ -389,16 +389,20 @@ def roth_year(
         f20 = _fig("first_home_expenses", form3.line20, ids20)
         f21 = _fig("after_first_home", form3.line21, ids19)
         taxable = TaxableAmount(f19, f20, f21)
-        if form3.line22 is not None:
-            f22 = _fig("regular_contribution_basis", form3.line22, basis.regular_events, q_reg_ids)
-            f23 = _fig("beyond_regular_basis", form3.line23, ids19, f22.events)
+        if form3.beyond is not None:
+            line22, line23 = form3.beyond
+            f22 = _fig("regular_contribution_basis", line22, basis.regular_events, q_reg_ids)
+            f23 = _fig("beyond_regular_basis", line23, ids19, f22.events)
             taxable = TaxableAmount(f19, f20, f21, f22, f23)
-            if form3.line24 is not None:
-                f24 = _fig("conversion_basis", form3.line24, basis.conversion_events, q_conv_ids)
-                f25a = _fig("earnings", form3.earnings, f23.events, f24.events)
+            if form3.rest is not None:
+                rest = form3.rest
+                f24 = _fig(
+                    "conversion_basis", rest.conversion_basis, basis.conversion_events, q_conv_ids
+                )
+                f25a = _fig("earnings", rest.earnings, f23.events, f24.events)
                 dis_ids = [ws[i].id for i in on19 if _disaster(pieces, i)]
-                f25b = _fig("disaster_earnings", form3.disaster_earnings, dis_ids, f25a.events)
-                f25c = _fig("taxable_earnings", form3.taxable_earnings, f25a.events)
+                f25b = _fig("disaster_earnings", rest.disaster_earnings, dis_ids, f25a.events)
+                f25c = _fig("taxable_earnings", rest.taxable_earnings, f25a.events)
                 taxable = TaxableAmount(f19, f20, f21, f22, f23, f24, f25a, f25b, f25c)
     walked = sum((n_col[j] for j in earn_j), ZERO)
     if walked != earnings:  # the two stages agree by construction (tests/rules)
@@ -605,7 +609,7 @@ def roth_year(
         taxable,
         additional,
         exceptions_used,
-        taxable_earnings if rounding is CENTS else (form3.taxable_earnings or ZERO),
+        form3.taxable_earnings,
         additional_tax,
         qualified,
         qfig,
@@ -615,16 +619,24 @@ def roth_year(
 
 
 @dataclass(frozen=True, slots=True)
+class _Earnings:
+    conversion_basis: Decimal
+    earnings: Decimal
+    disaster_earnings: Decimal
+    taxable_earnings: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class _Part3Figures:
     line19: Decimal
     line20: Decimal
     line21: Decimal
-    line22: Decimal | None = None
-    line23: Decimal | None = None
-    line24: Decimal | None = None
-    earnings: Decimal | None = None
-    disaster_earnings: Decimal | None = None
-    taxable_earnings: Decimal | None = None
+    beyond: tuple[Decimal, Decimal] | None = None  # regular basis and what is beyond it
+    rest: _Earnings | None = None
+
+    @property
+    def taxable_earnings(self) -> Decimal:
+        return self.rest.taxable_earnings if self.rest else ZERO
 
 
 def _part3(
@@ -646,11 +658,13 @@ def _part3(
     l22 = r(regular_left)
     l23 = max(l21 - l22, ZERO)
     if l23 <= 0:
-        return _Part3Figures(l19, l20, l21, l22, l23)
+        return _Part3Figures(l19, l20, l21, (l22, l23))
     l24 = r(conversions_left)
     earnings = max(l23 - l24, ZERO)
     disaster = r(earnings * r(disaster_total) / l19) if disaster_total and l19 else ZERO
-    return _Part3Figures(l19, l20, l21, l22, l23, l24, earnings, disaster, earnings - disaster)
+    return _Part3Figures(
+        l19, l20, l21, (l22, l23), _Earnings(l24, earnings, disaster, earnings - disaster)
+    )
 
 
 def _part1_5329(
