@@ -38,7 +38,7 @@ KNOWN_ON_HELP = (
     default=0,
     show_default=True,
     help="Processes reading the files; 0: one per core (up to 4) when the files "
-    "hold 2 MB or more and the ledger is a SQLite file, else 1. The import "
+    "hold 2 MB or more and the ledger is a SQLite file or PostgreSQL, else 1. The import "
     "is one transaction either way; with several processes it holds the "
     "ledger's write lock from the start (other writers wait).",
 )
