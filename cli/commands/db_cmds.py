@@ -50,6 +50,8 @@ def verify(ctx) -> None:
 
     result = verify_ledger(get_store(ctx))
     if not result.ok:
+        for problem in result.schema:
+            click.echo(f"verify: schema: {problem}", err=True)
         for p in result.problems:
             click.echo(f"verify: {p}", err=True)
         ctx.exit(EXIT_VERIFY)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..store.api import ChainProblem, EventStore
 
@@ -26,13 +26,16 @@ def schema_revision(db: str | None) -> str | None:
 class Verification:
     problems: list[ChainProblem]
     households: int
+    schema: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.schema
 
 
 def verify_ledger(store: EventStore) -> Verification:
-    """Re-check every household's hash chain and version sequence."""
+    """Re-check every household's hash chain, version sequence and stored values, and
+    that the table's constraints and append-only triggers are the migrations' own."""
+    schema = store.schema_problems()
     problems = store.verify()
-    return Verification(problems, 0 if problems else len(store.households()))
+    return Verification(problems, 0 if problems else len(store.households()), schema)

@@ -32,7 +32,7 @@ from ..projections.facts import PersonFacts, fold
 from ..projections.person import compute_person
 from ..reports.build import excess_tax
 from ..rules.policy import Policy
-from ..store.api import EventStore
+from ..store.api import BrokenHousehold, EventStore
 from .forking import die_with_parent, fork_context, usable_cpus
 
 COLUMNS = (
@@ -143,6 +143,15 @@ def batch_rows(
 
 def _rows(households, year: int, policy: Policy) -> Iterator[dict]:
     for household, events in households:
+        if isinstance(events, BrokenHousehold):  # a changed row: no figure, the rest go on
+            row = dict.fromkeys(COLUMNS, "")
+            row.update(
+                household=household,
+                error=f"broken: {events.reason}: the ledger was changed outside roth-ledger "
+                "(run roth-ledger verify)",
+            )
+            yield row
+            continue
         facts = fold(household, events)
         for pid in sorted(facts.people):
             person = facts.people[pid]

@@ -28,6 +28,22 @@ class BadDatabaseUrl(StoreError, LedgerError):
     """A database URL that cannot be read: bad input (exit 2), not a database problem."""
 
 
+class Tampered(StoreError, LedgerError):
+    """The stored ledger was changed outside roth-ledger: a broken hash chain or a stored
+    value that cannot be read. Never a figure from it (exit 6, as ``verify``)."""
+
+    exit_code = 6
+
+
+class BrokenHousehold(list):
+    """What :meth:`EventStore.iter_household_events` yields, in place of the events, for a
+    household with a stored value that cannot be read: no events, and why."""
+
+    def __init__(self, reason: str):
+        super().__init__()
+        self.reason = reason
+
+
 class ConcurrencyConflict(StoreError):
     """Another writer appended to the household first (expected version is stale)."""
 
@@ -207,7 +223,13 @@ class EventStore(Protocol):
     def size(self) -> int:
         """About how many events are stored (cheap)."""
 
-    def verify(self) -> list[ChainProblem]:
-        """Re-check every household's hash chain and version sequence."""
+    def verify(self, household: str | None = None) -> list[ChainProblem]:
+        """Re-check every household's (or one household's) hash chain, version sequence
+        and stored values; an unreadable value is a problem, never an exception."""
+
+    def schema_problems(self) -> list[str]:
+        """How the events table, its constraints and its append-only triggers differ from
+        what the migrations made (empty: they are the same)."""
+        ...
 
     def close(self) -> None: ...

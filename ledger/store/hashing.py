@@ -208,7 +208,8 @@ def build_rows(
 def check_chains(rows: Iterable[dict[str, Any]]) -> Iterator[ChainProblem]:
     """Check rows ordered by (household, version); yield the first problem per household.
 
-    Each row is a dict with every column but ``position``.
+    Each row is a dict with every column but ``position``; a row whose stored values
+    could not be read carries the reason as ``unreadable`` (a problem, like a bad hash).
     """
     household: str | None = None
     expected_version = 0
@@ -221,7 +222,9 @@ def check_chains(rows: Iterable[dict[str, Any]]) -> Iterator[ChainProblem]:
             continue
         expected_version += 1
         reason = None
-        if row["version"] != expected_version:
+        if row.get("unreadable"):
+            reason = f"{row['unreadable']}: the row was changed after it was recorded"
+        elif row["version"] != expected_version:
             reason = (
                 f"version {expected_version} is missing (next stored version is "
                 f"{row['version']}): a row was removed"

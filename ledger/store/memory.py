@@ -205,9 +205,14 @@ class MemoryStore:
         with self._lock:
             return self._position
 
-    def verify(self) -> list[ChainProblem]:
+    def schema_problems(self) -> list[str]:
+        """No schema to change behind the store's back."""
+        return []
+
+    def verify(self, household: str | None = None) -> list[ChainProblem]:
         with self._lock:
-            rows = [r for h in sorted(self._rows) for r in self._rows[h]]
+            names = sorted(self._rows) if household is None else [household]
+            rows = [r for h in names for r in self._rows.get(h, [])]
         return list(check_chains(rows))
 
     def close(self) -> None:

@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 #: Alembic revision the code expects (checked cheaply on open; a test ties it to the scripts).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 #: Position is BIGINT on servers; on SQLite it must be plain INTEGER to alias the rowid.
 POSITION_TYPE = BigInteger().with_variant(Integer(), "sqlite")

@@ -32,8 +32,10 @@ from typing import Any, ClassVar
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from ..events import SCHEMA_VERSION, Event, from_payload
+from ..errors import shown
+from ..events import KINDS, SCHEMA_VERSION, Event, from_payload
 from .api import (
+    BrokenHousehold,
     Capabilities,
     ChainProblem,
     ConcurrencyConflict,
@@ -42,6 +44,7 @@ from .api import (
     EventStore,
     StoredEvent,
     StoreError,
+    Tampered,
 )
 from .engine import describe, make_engine, translated
 from .hashing import GENESIS, chained, check_batch_ids, check_chains, checked_batches, utc
@@ -270,12 +273,20 @@ class SqlStore:
     def _stored(self, row: Sequence[Any]) -> StoredEvent:
         """A row of the ``_STORED`` columns as a StoredEvent."""
         position, household, version, event_id, kind, payload, at, by, prev_hash, hash_ = row
+        try:
+            recorded_at = self._datetime(at)
+        except _UNREADABLE:
+            raise Tampered(
+                f"household {shown(household)}: event {shown(event_id)} (version {version}): "
+                f"recorded_at {shown(at)} is not a time: the ledger was changed outside "
+                "roth-ledger (run roth-ledger verify)"
+            ) from None
         return StoredEvent(
             position=position,
             household=household,
             version=version,
             event=_event(kind, event_id, payload),
-            recorded_at=self._datetime(at),
+            recorded_at=recorded_at,
             recorded_by=by,
             prev_hash=prev_hash,
             hash=hash_,
@@ -348,11 +359,17 @@ class SqlStore:
             household, batch = "", list[Event]()
             for row_household, event_id, kind, payload in rows:
                 if row_household != household:
-                    if batch:
+                    if batch or isinstance(batch, BrokenHousehold):
                         yield household, batch
                     household, batch = row_household, []
-                batch.append(decode(kind, event_id, loads(payload)))
-            if batch:
+                if isinstance(batch, BrokenHousehold):
+                    continue  # the rest of a broken household: skipped
+                try:
+                    batch.append(decode(kind, event_id, loads(payload)))
+                except _UNREADABLE:
+                    why = _unreadable(kind, event_id, payload)
+                    batch = BrokenHousehold(f"event {shown(event_id)}: {why}")
+            if batch or isinstance(batch, BrokenHousehold):
                 yield household, batch
 
     def heads(
@@ -406,21 +423,31 @@ class SqlStore:
         bounds: list[str | None] = [None, *cuts, None]
         return list(zip(bounds[:-1], bounds[1:]))
 
-    def verify(self) -> list[ChainProblem]:
-        sql, params = self._select(_ROW_LIST)
-        to_date, to_datetime = self._date, self._datetime
+    def verify(self, household: str | None = None) -> list[ChainProblem]:
+        sql, params = self._select(_ROW_LIST, household=household)
         with translated(self.url, "verify", self._errors):
             with self._reading(sql, params, stream=True) as rows:
-                return list(
-                    check_chains(
-                        {
-                            **dict(zip(ROW_COLUMNS, row)),
-                            "effective_date": to_date(row[6]),
-                            "recorded_at": to_datetime(row[8]),
-                        }
-                        for row in rows
-                    )
-                )
+                return list(check_chains(self._checked_row(row) for row in rows))
+
+    def _checked_row(self, row: Sequence[Any]) -> dict[str, Any]:
+        """A stored row as :func:`check_chains` reads it; a value that cannot be read (a
+        garbage ``recorded_at``, a payload that is not JSON, an unknown kind) makes the row
+        ``unreadable`` -- tampering to report, never a traceback."""
+        out = dict(zip(ROW_COLUMNS, row))
+        try:
+            out["effective_date"] = self._date(row[6])
+        except (ValueError, TypeError):
+            out["unreadable"] = f"effective_date {shown(row[6])} is not a date"
+            return out
+        try:
+            out["recorded_at"] = self._datetime(row[8])
+        except (ValueError, TypeError, AttributeError):
+            out["unreadable"] = f"recorded_at {shown(row[8])} is not a time"
+            return out
+        problem = _unreadable(out["kind"], out["event_id"], out["payload"])
+        if problem is not None:
+            out["unreadable"] = problem
+        return out
 
     def reopen(self) -> EventStore:
         """This ledger opened afresh for reading (a forked worker): a new read-only engine
@@ -467,6 +494,32 @@ class SqliteStore(SqlStore):
         super().__init__(engine, url)
         on_file = sqlite_file(url) is not None
         self.capabilities = Capabilities(reopen_in_fork=on_file, concurrent_import=on_file)
+
+    def schema_problems(self) -> list[str]:
+        """Whether ``events``, its constraints and its append-only triggers are the ones the
+        migrations made: a table renamed away and copied back, a dropped or altered
+        trigger, a lost UNIQUE constraint is tampering (``verify`` reports it)."""
+        problems = []
+        with translated(self.url, "verify", self._errors):
+            with self._reading(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+            ) as rows:
+                found = {name: _normal(sql) for name, sql in rows}
+            with self._reading("PRAGMA index_list(events)") as rows:
+                unique = [name for _, name, is_unique, *_ in rows if is_unique]
+            keys = set()
+            for name in unique:
+                with self._reading(f"PRAGMA index_info('{name}')") as rows:
+                    keys.add(tuple(column for *_, column in rows))
+        for name, sql in _expected_triggers("sqlite").items():
+            if name not in found:
+                problems.append(f"the append-only trigger {name} is missing")
+            elif found[name] != sql:
+                problems.append(f"the append-only trigger {name} was changed")
+        for columns in (("household", "version"), ("household", "event_id")):
+            if columns not in keys:
+                problems.append(f"UNIQUE({', '.join(columns)}) is missing from events")
+        return problems
 
     def row_encoder(self, recorded_by: str, recorded_at: datetime) -> _SqliteEncoder:
         return _SqliteEncoder(recorded_by, recorded_at)
@@ -550,6 +603,39 @@ class PostgresStore(SqlStore):
         super().__init__(engine, url)
         self.capabilities = Capabilities(reopen_in_fork=True, concurrent_import=True)
 
+    def schema_problems(self) -> list[str]:
+        """As :meth:`SqliteStore.schema_problems`: the triggers of 0001 present and
+        enabled, their function unchanged, the table's constraints in place."""
+        problems = []
+        with translated(self.url, "verify", self._errors):
+            with self._reading(
+                "SELECT t.tgname, t.tgenabled FROM pg_trigger t "
+                "WHERE t.tgrelid = 'events'::regclass AND NOT t.tgisinternal"
+            ) as rows:
+                found = dict(rows)
+            with self._reading(
+                "SELECT p.prosrc FROM pg_proc p WHERE p.proname = 'events_append_only' "
+                "AND p.pronamespace = (SELECT relnamespace FROM pg_class "
+                "WHERE oid = 'events'::regclass)"
+            ) as rows:
+                bodies = [_normal(body) for (body,) in rows]
+            with self._reading(
+                "SELECT conname FROM pg_constraint WHERE conrelid = 'events'::regclass"
+            ) as rows:
+                constraints = {name for (name,) in rows}
+        for name in ("events_no_update_delete", "events_no_truncate"):
+            if name not in found:
+                problems.append(f"the append-only trigger {name} is missing")
+            elif found[name] not in ("O", "A"):
+                problems.append(f"the append-only trigger {name} is disabled")
+        function = _expected_triggers("postgresql")["events_append_only"]
+        if bodies != [function]:
+            problems.append("the append-only trigger function events_append_only was changed")
+        for name in ("pk_events", "uq_events_household_version", "uq_events_household_event_id"):
+            if name not in constraints:
+                problems.append(f"the constraint {name} is missing from events")
+        return problems
+
     def row_encoder(self, recorded_by: str, recorded_at: datetime) -> _PostgresEncoder:
         return _PostgresEncoder(recorded_by, recorded_at)
 
@@ -619,8 +705,64 @@ _RAW_DECODE = json.JSONDecoder().raw_decode
 
 def _event(kind: str, event_id: str, payload: str) -> Event:
     """A stored row's event (every read decodes through here or its inlined twin in
-    :meth:`SqlStore.iter_household_events`)."""
-    return from_payload(kind, event_id, _loads(payload))
+    :meth:`SqlStore.iter_household_events`); a row that cannot be decoded is
+    :class:`Tampered` (exit 6), never a traceback."""
+    try:
+        return from_payload(kind, event_id, _loads(payload))
+    except _UNREADABLE:
+        raise Tampered(
+            f"event {shown(event_id)}: {_unreadable(kind, event_id, payload)}: the ledger was "
+            "changed outside roth-ledger (run roth-ledger verify)"
+        ) from None
+
+
+#: what decoding a changed row can raise
+_UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, ArithmeticError)
+
+
+def _unreadable(kind: Any, event_id: Any, payload: Any) -> str | None:
+    """Why a stored row's event cannot be decoded (None: it can)."""
+    if kind not in KINDS:
+        return f"unknown kind {shown(kind)}"
+    try:
+        value = _loads(payload) if isinstance(payload, str) else None
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        return "the payload is not a JSON object"
+    try:
+        from_payload(kind, event_id, value)
+    except _UNREADABLE as exc:
+        return f"the payload cannot be read as {kind} ({type(exc).__name__})"
+    return None
+
+
+def _normal(sql: str) -> str:
+    return " ".join(sql.split())
+
+
+def _expected_triggers(dialect: str) -> dict[str, str]:
+    """The trigger statements (PostgreSQL: the function body) the migrations made,
+    normalised, by name."""
+    import importlib
+    import re
+
+    statements = []
+    for name in ("migrations.versions.0001_events", "migrations.versions.0003_no_side_door"):
+        module = importlib.import_module(name)
+        statements += getattr(
+            module, "SQLITE_TRIGGERS" if dialect == "sqlite" else "PG_TRIGGERS", ()
+        )
+    out = {}
+    for statement in statements:
+        match = re.match(r"\s*CREATE (TRIGGER|FUNCTION) (\w+)", statement)
+        if match is None:
+            continue
+        if match.group(1) == "FUNCTION":
+            out[match.group(2)] = _normal(statement.split("$$")[1])
+        else:
+            out[match.group(2)] = _normal(statement)
+    return out
 
 
 def _heads(conn: Connection, households: list[str], p: str) -> dict[str, tuple[int, str]]:

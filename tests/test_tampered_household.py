@@ -1,0 +1,64 @@
+"""A broken household never yields a figure and never takes the others down (issue 14,
+item 5): a row changed behind the program's back (the sqlite3 shell, triggers dropped)
+makes that household's reports refuse with exit 6 naming the event, the batch reports it
+as broken and goes on with the others, and ``verify`` reports it as tampering (exit 6),
+never a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+TAMPERING = {
+    "an edited amount": "UPDATE events SET payload = replace(payload, '48000', '4800') "
+    "WHERE household = 'astra' AND kind = 'roth_distribution'",
+    "a non-JSON payload": "UPDATE events SET payload = 'not json' "
+    "WHERE household = 'astra' AND version = 3",
+    "an unknown kind": "UPDATE events SET kind = 'lottery_win' "
+    "WHERE household = 'astra' AND version = 3",
+    "a garbage recorded_at": "UPDATE events SET recorded_at = 'yesterday-ish' "
+    "WHERE household = 'astra' AND version = 3",
+    "a non-numeric amount": 'UPDATE events SET payload = replace(payload, \'"amount":"\', '
+    "'\"amount\":\"x') WHERE household = 'astra' AND version = 3",
+}
+
+
+@pytest.fixture
+def two_households(run, tmp_path):
+    other = tmp_path / "other.yaml"
+    text = open("ledger/examples/astra-2022.yaml", encoding="utf-8").read()
+    other.write_text(text.replace("id: astra", "id: bora"), encoding="utf-8")
+    assert run("import", "ledger/examples/astra-2022.yaml").exit_code == 0
+    assert run("import", other).exit_code == 0
+    return tmp_path / "ledger.db"
+
+
+def _tamper(db, statement):
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;" + statement + ";"
+    )
+    conn.close()
+
+
+@pytest.mark.parametrize("how", sorted(TAMPERING))
+def test_one_tampered_household(run, two_households, how):
+    _tamper(two_households, TAMPERING[how])
+    report = run("report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022")
+    assert report.exit_code == 6, report.output
+    assert "household 'astra'" in report.output or "event " in report.output
+    assert len(report.output.strip().splitlines()) == 1
+    untouched = run("report", "withdrawals", "-H", "bora", "-p", "p", "-y", "2022")
+    assert untouched.exit_code == 0, untouched.output
+    batch = run("report", "batch", "-y", "2022", "--format", "json")
+    if how != "an edited amount" and how != "a garbage recorded_at":
+        assert batch.exit_code == 0, batch.output
+        assert '"broken: event' in batch.output
+        assert '"bora"' in batch.output  # the others go on
+    verify = run("verify")
+    assert verify.exit_code == 6, verify.output
+    assert "astra" in verify.output and "bora" not in verify.output
+    for args in (["events", "-H", "astra"], ["export", "-H", "astra"]):
+        result = run(*args)
+        assert result.exit_code in (0, 6), result.output
