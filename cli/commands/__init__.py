@@ -31,6 +31,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "plan": ("plan_cmds",),
     "db": ("db_cmds",),
     "verify": ("db_cmds",),
+    "heads": ("db_cmds",),
     "serve": ("web_cmds",),
     "user": ("web_cmds",),
 }

@@ -6,6 +6,7 @@ import click
 
 from ..context import db_url, get_store
 from ..main import EXIT_VERIFY, cli
+from ..options import output_options, write_text
 
 
 @cli.group()
@@ -38,22 +39,69 @@ def current(ctx) -> None:
 
 
 @cli.command()
+@click.option(
+    "--against",
+    metavar="FILE",
+    default=None,
+    help="Also check the heads saved in FILE earlier (roth-ledger heads --format json -o FILE).",
+)
 @click.pass_context
-def verify(ctx) -> None:
-    """Re-check every household's hash chain; exit non-zero naming the first broken event.
+def verify(ctx, against) -> None:
+    """Re-check the ledger; exit 6 naming each household's first broken event.
 
-    Each event's SHA-256 hash covers its content and the previous event's hash, so a row
-    changed or removed behind the program's back (for example with the sqlite3 shell after
-    dropping the append-only triggers) breaks the chain from that event on.
+    \b
+    What it checks:
+    - every household's hash chain: each event's SHA-256 hash covers its content and the
+      previous event's hash, so a row changed, swapped, or removed from the middle breaks
+      the chain from that event on; a stored value that cannot be read is tampering too;
+    - the schema: the table's constraints and append-only triggers are the migrations'.
+    What a chain alone cannot show (nothing is broken): the newest events of a household
+    removed, a whole household removed, every row removed, or a chain rewritten and
+    rehashed after an edit. For those save the heads now and then (roth-ledger heads
+    --format json -o heads.json, kept away from the database) and check against them:
+
+    \b
+      roth-ledger verify --against heads.json
     """
     from ledger.app.admin import verify_ledger
 
-    result = verify_ledger(get_store(ctx))
+    result = verify_ledger(get_store(ctx), against)
     if not result.ok:
         for problem in result.schema:
-            click.echo(f"verify: schema: {problem}", err=True)
+            click.echo(f"verify: {problem}", err=True)
         for p in result.problems:
             click.echo(f"verify: {p}", err=True)
         ctx.exit(EXIT_VERIFY)
     n = result.households
-    click.echo(f"ok: {n} household chain{'s' if n != 1 else ''} verified")
+    saved = " and the saved heads" if against else ""
+    click.echo(f"ok: {n} household chain{'s' if n != 1 else ''}{saved} verified")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@output_options
+@click.pass_context
+def heads(ctx, fmt, output, force) -> None:
+    """Print every household's head: its newest version and that event's hash.
+
+    Saved (--format json -o FILE, kept away from the database), they let `verify
+    --against FILE` find what a hash chain cannot: removed newest events, a removed
+    household, an emptied table, a chain rehashed after an edit.
+    """
+    import json
+
+    from ledger.app.admin import ledger_heads
+
+    data = ledger_heads(get_store(ctx))
+    if fmt == "json":
+        text = json.dumps(data, indent=2) + "\n"
+    else:
+        text = "".join(f"{h['household']}\t{h['version']}\t{h['hash']}\n" for h in data["heads"])
+    write_text(text, output, force)

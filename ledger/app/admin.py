@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
+from ..errors import LedgerError
 from ..store.api import ChainProblem, EventStore
 
 
@@ -33,9 +36,83 @@ class Verification:
         return not self.problems and not self.schema
 
 
-def verify_ledger(store: EventStore) -> Verification:
+def verify_ledger(store: EventStore, against: str | None = None) -> Verification:
     """Re-check every household's hash chain, version sequence and stored values, and
-    that the table's constraints and append-only triggers are the migrations' own."""
+    that the table's constraints and append-only triggers are the migrations' own; with
+    ``against``, also the heads saved in that file (:func:`against_heads`)."""
+    saved = read_heads(against) if against is not None else None
     schema = store.schema_problems()
     problems = store.verify()
+    if saved is not None:
+        schema += against_heads(store, saved)
     return Verification(problems, 0 if problems else len(store.households()), schema)
+
+
+def ledger_heads(store: EventStore) -> dict[str, Any]:
+    """Every household's head (newest version and its hash, the values the reports
+    carry), as the JSON ``roth-ledger heads`` prints and ``verify --against`` reads."""
+    return {
+        "heads": [
+            {"household": h, "version": v, "hash": digest}
+            for h, (v, digest) in store.heads().items()
+        ]
+    }
+
+
+def read_heads(path: str) -> dict[str, tuple[int, str]]:
+    """Heads saved earlier by ``roth-ledger heads --format json``; a file that is not
+    such a list is bad input (exit 2), one line."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = json.loads(stream.read(64 * 1024 * 1024))
+    except FileNotFoundError:
+        raise LedgerError(f"--against: {path}: no such file") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise LedgerError(f"--against: {path}: not a heads file ({type(exc).__name__})") from None
+    heads = data.get("heads") if isinstance(data, dict) else None
+    if not isinstance(heads, list):
+        raise LedgerError(
+            f"--against: {path}: not a heads file (write it with roth-ledger heads --format json)"
+        )
+    out: dict[str, tuple[int, str]] = {}
+    for i, item in enumerate(heads):
+        ok = (
+            isinstance(item, dict)
+            and isinstance(item.get("household"), str)
+            and type(item.get("version")) is int
+            and item["version"] > 0
+            and isinstance(item.get("hash"), str)
+        )
+        if not ok:
+            raise LedgerError(
+                f"--against: {path}: entry {i + 1} is not {{household, version, hash}}"
+            )
+        out[item["household"]] = (item["version"], item["hash"])
+    return out
+
+
+def against_heads(store: EventStore, saved: dict[str, tuple[int, str]]) -> list[str]:
+    """What no broken link shows: each saved head must still be in the ledger, the same
+    event at the same version (later events may follow it). A deleted newest event, a
+    deleted household, an emptied table or a chain rehashed after an edit all fail."""
+    problems = []
+    current = store.heads()
+    for household, (version, digest) in sorted(saved.items()):
+        if household not in current:
+            problems.append(
+                f"household {household!r}: saved at version {version}, now not in the "
+                "ledger: its events were removed"
+            )
+            continue
+        now = current[household][0]
+        if now < version:
+            problems.append(
+                f"household {household!r}: saved at version {version}, now at version "
+                f"{now}: its newest events were removed"
+            )
+        elif store.hash_at(household, version) != digest:
+            problems.append(
+                f"household {household!r}: the event at version {version} has a different "
+                "hash than saved: the chain was rewritten (rehashed after an edit)"
+            )
+    return problems

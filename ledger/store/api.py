@@ -227,6 +227,14 @@ class EventStore(Protocol):
         """Re-check every household's (or one household's) hash chain, version sequence
         and stored values; an unreadable value is a problem, never an exception."""
 
+    def heads(self) -> dict[str, tuple[int, str]]:
+        """Every household's head: (newest version, its hash), by household."""
+        ...
+
+    def hash_at(self, household: str, version: int) -> str | None:
+        """The hash of a household's event at ``version`` (None: no such event)."""
+        ...
+
     def schema_problems(self) -> list[str]:
         """How the events table, its constraints and its append-only triggers differ from
         what the migrations made (empty: they are the same)."""

@@ -24,17 +24,22 @@ down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-MESSAGE = "events are append-only: an event with this position, version or id is already stored"
+MESSAGE = "events are append-only: an event with this {} is already stored"
 
+#: two triggers, so the refusal names what was taken as SQLite's own UNIQUE message does
+#: (``events.event_id``: the store reports a taken id, else a concurrent writer)
 SQLITE_TRIGGERS = (
-    f"""CREATE TRIGGER events_no_replace BEFORE INSERT ON events
+    f"""CREATE TRIGGER events_no_replace_id BEFORE INSERT ON events
+    WHEN EXISTS (
+        SELECT 1 FROM events WHERE household = NEW.household AND event_id = NEW.event_id
+    )
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE.format("id (events.event_id)")}'); END""",
+    f"""CREATE TRIGGER events_no_replace_version BEFORE INSERT ON events
     WHEN EXISTS (
         SELECT 1 FROM events
-        WHERE position = NEW.position
-           OR (household = NEW.household AND version = NEW.version)
-           OR (household = NEW.household AND event_id = NEW.event_id)
+        WHERE position = NEW.position OR (household = NEW.household AND version = NEW.version)
     )
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE.format("position or version")}'); END""",
 )
 
 
@@ -46,4 +51,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS events_no_replace")
+        op.execute("DROP TRIGGER IF EXISTS events_no_replace_id")
+        op.execute("DROP TRIGGER IF EXISTS events_no_replace_version")

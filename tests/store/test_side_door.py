@@ -60,7 +60,7 @@ def test_an_insert_never_replaces_a_stored_event(ledger, statement):
     "script, expected",
     [
         ("DROP TRIGGER events_no_update", "events_no_update is missing"),
-        ("DROP TRIGGER events_no_replace", "events_no_replace is missing"),
+        ("DROP TRIGGER events_no_replace_id", "events_no_replace_id is missing"),
         (
             "DROP TRIGGER events_no_delete; CREATE TRIGGER events_no_delete BEFORE DELETE ON "
             "events BEGIN SELECT 1; END",
@@ -78,7 +78,7 @@ def test_verify_checks_the_schema_the_migrations_made(ledger, script, expected):
     conn.close()
     result = _cli(ledger, "verify")
     assert result.exit_code == 6, result.output
-    assert f"verify: schema: the append-only trigger {expected}" in result.output
+    assert f"verify: the append-only trigger {expected}" in result.output
 
 
 def test_postgres_schema_as_made_passes_and_a_disabled_trigger_does_not(pg_schema_url):
