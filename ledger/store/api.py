@@ -227,10 +227,6 @@ class EventStore(Protocol):
         """Re-check every household's (or one household's) hash chain, version sequence
         and stored values; an unreadable value is a problem, never an exception."""
 
-    def heads(self) -> dict[str, tuple[int, str]]:
-        """Every household's head: (newest version, its hash), by household."""
-        ...
-
     def hash_at(self, household: str, version: int) -> str | None:
         """The hash of a household's event at ``version`` (None: no such event)."""
         ...

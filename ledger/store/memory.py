@@ -205,14 +205,6 @@ class MemoryStore:
         with self._lock:
             return self._position
 
-    def heads(self) -> dict[str, tuple[int, str]]:
-        with self._lock:
-            return {
-                h: (rows[-1]["version"], rows[-1]["hash"])
-                for h, rows in sorted(self._rows.items())
-                if rows
-            }
-
     def hash_at(self, household: str, version: int) -> str | None:
         with self._lock:
             for row in self._rows.get(household, []):

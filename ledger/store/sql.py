@@ -449,16 +449,6 @@ class SqlStore:
             out["unreadable"] = problem
         return out
 
-    def heads(self) -> dict[str, tuple[int, str]]:
-        """Every household's head: its newest version and that event's hash."""
-        sql = (
-            "SELECT e.household, e.version, e.hash FROM events e JOIN (SELECT household, "
-            "max(version) AS v FROM events GROUP BY household) t "
-            "ON e.household = t.household AND e.version = t.v ORDER BY e.household"
-        )
-        with self._reading(sql) as rows:
-            return {household: (version, hash_) for household, version, hash_ in rows}
-
     def hash_at(self, household: str, version: int) -> str | None:
         """The hash of a household's event at ``version`` (None: no such event)."""
         p = self.PARAM
