@@ -315,6 +315,21 @@ class DesignatedRothRollover(Event):
     )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recharacterization(Event):
+    kind: ClassVar[str] = "recharacterization"
+    doc: ClassVar[str] = (
+        "a contribution moved Roth <-> traditional IRA (treated as made to the other kind on "
+        "its date, for its tax year), or a conversion made before 2018 undone (1099-R code R/N)"
+    )
+    person: str = _f("person id")
+    date: datetime.date = _f("the day the trustee moved it")
+    target: str = _f(
+        "id of the roth_contribution, ira_contribution or (before 2018) roth_conversion"
+    )
+    amount: Decimal = _f("amount moved, including the net income attributable (1099-R box 1)")
+
+
 # --- corrections ------------------------------------------------------------------
 
 
@@ -346,6 +361,7 @@ ALL_KINDS: tuple[type[Event], ...] = (
     RothYearEndValue,
     PersonDisabled,
     PersonDied,
+    Recharacterization,
     Void,
 )
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_KINDS}

@@ -97,3 +97,25 @@ def test_stated_limit_wins_and_bad_filing_status_is_refused(run):
     r = run("record", "tax_year_income", *common, "--filing-status", "joint", "--magi", "1")
     assert r.exit_code == 2 and "filing_status: unknown filing status 'joint'" in r.output
     assert "--filing-status" in run("record", "tax-year-income", "--help").output
+
+
+def test_recharacterization_of_a_post_2017_conversion_is_refused(run):
+    _setup(run)
+    common = ["-H", "h", "--person", "p"]
+    conv = run(
+        "record", "roth_conversion", *common, "--date", "2019-03-01", "--amount", "100"
+    ).output.strip()
+    r = run(
+        "record",
+        "recharacterization",
+        *common,
+        "--date",
+        "2019-05-01",
+        "--target",
+        conv,
+        "--amount",
+        "100",
+    )
+    assert r.exit_code == 2
+    assert "a conversion after 2017 cannot be recharacterized (Tax Cuts and Jobs Act" in r.output
+    assert "--target" in run("record", "recharacterization", "--help").output

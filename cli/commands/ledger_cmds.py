@@ -282,6 +282,7 @@ SHORT_KIND = {
     "plan_roth_contribution": "plan_roth",
     "plan_distribution": "plan_distrib",
     "in_plan_roth_rollover": "in_plan_roth",
+    "recharacterization": "rechar",
     "designated_roth_rollover": "droth_rollover",
     "roth_distribution": "roth_distrib",
     "roth_year_end_value": "roth_year_end",

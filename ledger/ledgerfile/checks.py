@@ -32,6 +32,7 @@ class Ctx:
     out: _Collector
     known: Known
     people: Mapping[str, date | None] | None = None  # birth dates by person
+    file_events: Mapping[str, ev.Event] | None = None  # this file's events by id
 
     def add(self, node: Node, field: str | None, message: str) -> None:
         sub = node.value.get(field) if field and isinstance(node.value, dict) else None
@@ -51,7 +52,7 @@ def cross_checks(
 ) -> None:
     """``record_ids``: the ids of the file's household and person records (a void may
     name them: export writes such voids)."""
-    ctx = Ctx(out, known, people)
+    ctx = Ctx(out, known, people, {e.id: e for e, _ in built})
     file_ids = {e.id for e, _ in built} | set(record_ids)
     seen: dict[str, int | None] = {}
     owners = dict(known.plan_owners)
@@ -255,6 +256,39 @@ def _tax_year_income(event: ev.TaxYearIncome, node: Node, ctx: Ctx) -> None:
         ctx.add(node, "lived_apart", "applies only to married_filing_separately")
 
 
+RECHARACTERIZABLE = ("roth_contribution", "ira_contribution", "roth_conversion")
+
+
+def _recharacterization(event: ev.Recharacterization, node: Node, ctx: Ctx) -> None:
+    target = (ctx.file_events or {}).get(event.target) or ctx.known.events.get(event.target)
+    if target is None:
+        ctx.add(node, "target", f"no event {event.target!r} in this file or the household")
+        return
+    if target.kind not in RECHARACTERIZABLE:
+        ctx.add(
+            node,
+            "target",
+            f"{event.target} is a {target.kind}; only a roth_contribution, ira_contribution "
+            "or roth_conversion can be recharacterized (IRC §408A(d)(6))",
+        )
+        return
+    if getattr(target, "person", None) != event.person:
+        ctx.add(node, "target", f"{event.target} belongs to {getattr(target, 'person', None)}")
+    if isinstance(target, ev.RothConversion):
+        made = target.distributed_on or target.date
+        if made >= date(2018, 1, 1):
+            ctx.add(
+                node,
+                "target",
+                f"{event.target} is a conversion made on {made}: a conversion after 2017 "
+                "cannot be recharacterized (Tax Cuts and Jobs Act of 2017 §13611, IRC "
+                "§408A(d)(6)(B)(iii))",
+            )
+    target_date = getattr(target, "date", None)
+    if target_date is not None and event.date < target_date:
+        ctx.add(node, "date", f"{event.date} is before {event.target} ({target_date})")
+
+
 KIND_CHECKS: dict[str, Callable] = {
     **{k: _deadline for k in CONTRIBUTION_KINDS},
     "roth_contribution_return": _return,
@@ -264,4 +298,5 @@ KIND_CHECKS: dict[str, Callable] = {
     "roth_conversion": _conversion,
     "roth_distribution": _exception,
     "tax_year_income": _tax_year_income,
+    "recharacterization": _recharacterization,
 }

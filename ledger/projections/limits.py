@@ -29,6 +29,7 @@ from ..money import ZERO, fmt_table
 from ..rules.excess import current_excess
 from ..voids import in_force
 from .excess import contributions_by_year, limits_for
+from .recharacterize import apply_recharacterizations
 
 
 def _births(people: Iterable[ev.PersonAdded] | Mapping[str, date]) -> dict[str, date]:
@@ -97,7 +98,9 @@ def contribution_warnings(
             additions[(e.person, e.plan, e.tax_year)] += e.amount
         elif isinstance(e, ev.PlanAfterTaxContribution):
             additions[(e.person, e.plan, e.date.year)] += e.amount
-        elif getattr(e, "tax_year", None) is not None and hasattr(e, "person"):
+        elif isinstance(e, ev.Recharacterization) or (
+            getattr(e, "tax_year", None) is not None and hasattr(e, "person")
+        ):
             by_person[e.person].append(e)
 
     def age(person: str, year: int) -> int | None:
@@ -105,7 +108,8 @@ def contribution_warnings(
 
     out: list[str] = []
     for person in sorted(by_person):
-        for year, c in sorted(contributions_by_year(by_person[person]).items()):
+        mine = apply_recharacterizations(by_person[person])
+        for year, c in sorted(contributions_by_year(mine).items()):
             if want(person, year):
                 out.extend(_ira_year(person, year, c, born.get(person), age(person, year)))
     for (person, year), total in sorted(roth_deferrals.items()):

@@ -30,6 +30,7 @@ from ..events import (
     PlanAfterTaxContribution,
     PlanDistribution,
     PlanRothContribution,
+    Recharacterization,
     RothContribution,
     RothContributionLimit,
     RothContributionReturn,
@@ -48,6 +49,7 @@ from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
 from .excess import ExcessYear, YearContributions, excess_step
 from .facts import PersonFacts
+from .recharacterize import apply_recharacterizations
 from .state import BasisSnapshot, PersonState, SpreadState, snapshot
 from .withdrawals import WithdrawalYear, consume_year, plain_withdrawals, roth_year
 
@@ -146,7 +148,11 @@ def compute_person(
     (:func:`consume_year`), which gives the same state (a test compares).
     ``with_snapshot=False`` skips the carried-forward view of ``through_year`` (the
     batch report, which shows only the year's withdrawals)."""
-    events = person.events
+    events = apply_recharacterizations(
+        e
+        for e in person.events
+        if as_of is None or type(e) is not Recharacterization or e.date <= as_of
+    )
     if as_of is not None:
         events = tuple(e for e in events if e.effective_date is None or e.effective_date <= as_of)
     by_year: dict[int, _YearEvents] = {}
