@@ -19,6 +19,7 @@ in part is two contribution events, one of them the target.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from ..events import (
     Event,
@@ -45,7 +46,7 @@ def apply_recharacterizations(events: Iterable[Event]) -> tuple[Event, ...]:
         if e.id not in moved:
             out.append(e)
         elif isinstance(e, (RothContribution, IraContribution)):
-            same = {
+            same: dict[str, Any] = {
                 "id": e.id,
                 "memo": e.memo,
                 "source": e.source,
