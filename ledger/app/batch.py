@@ -144,7 +144,7 @@ def batch_rows(
 def _rows(households, year: int, policy: Policy) -> Iterator[dict]:
     for household, events in households:
         if isinstance(events, BrokenHousehold):  # a changed row: no figure, the rest go on
-            row = dict.fromkeys(COLUMNS, "")
+            row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
             row.update(
                 household=household,
                 error=f"broken: {events.reason}: the ledger was changed outside roth-ledger "

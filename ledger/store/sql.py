@@ -463,6 +463,10 @@ class SqlStore:
         migration check."""
         return type(self)(make_engine(self.url, read_only=True), self.url)
 
+    def schema_problems(self) -> list[str]:
+        """How the schema differs from what the migrations made (each dialect's store)."""
+        raise NotImplementedError
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -755,7 +759,7 @@ def _expected_triggers(dialect: str) -> dict[str, str]:
     import importlib
     import re
 
-    statements = []
+    statements: list[str] = []
     for name in ("migrations.versions.0001_events", "migrations.versions.0003_no_side_door"):
         module = importlib.import_module(name)
         statements += getattr(
