@@ -30,6 +30,11 @@ class LedgerGroup(click.Group):
         register()
         return super().list_commands(ctx)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """``--db`` and ``--user`` work before or after the subcommand: those given after
+        it are moved in front (the last one given wins, as for any option)."""
+        return super().parse_args(ctx, hoist_global_options(args))
+
     def invoke(self, ctx: click.Context):  # noqa: D401
         from ledger.app.session import error_exit_code
 
@@ -97,6 +102,34 @@ def register() -> None:
     from .commands import load
 
     load()
+
+
+GLOBAL_OPTIONS = ("--db", "--user")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """``args`` with every ``--db URL`` / ``--user NAME`` (or ``--db=URL``) moved to the
+    front, so that ``roth-ledger report basis ... --db x.db`` means ``--db x.db report
+    basis ...``. Nothing after a ``--`` is touched."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            if "=" in arg:
+                front.append(arg)
+            else:
+                front.extend(args[i : i + 2])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
 
 
 def output_failed(exc: OSError) -> int:

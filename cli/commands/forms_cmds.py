@@ -21,6 +21,7 @@ _common = [
     click.option("--person", "-p", required=True, help="The person the form is for."),
     click.option(
         "--tax-year",
+        "-y",
         required=True,
         type=LEDGER_YEAR,
         help="The year printed on the form.",

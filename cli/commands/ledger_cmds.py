@@ -171,6 +171,9 @@ def _option(name: str, help_text: str, dest: str | None = None) -> click.Option:
     decls = [f"--{name.replace('_', '-')}"]
     if "_" in name:
         decls.append(f"--{name}")
+    short = {"person": "-p", "tax_year": "-y"}.get(name)  # the same letters everywhere
+    if short:
+        decls.append(short)
     decls.append(dest or name)
     return click.Option(decls, metavar="VALUE", default=None, help=help_text)
 
@@ -202,14 +205,41 @@ def _record_command(name: str, kind: str) -> click.Command:
         *(_option(f.name, f.help) for f in entry_fields(kind)),
     ]
     cls = ev.KINDS[kind]
-    example = " ".join(f"--{s.name.replace('_', '-')} ..." for s in ev.FIELDS[kind] if s.required)
+    example = _example(kind)
     doc = (
         f"Record one {kind} event: {cls.doc}.\n\n"
         f"\b\nExample:\n  roth-ledger record {name} --household rivera {example}"
     )
     return click.Command(
-        name, params=params, callback=_record_callback(kind), help=doc, short_help=cls.doc[:70]
+        name, params=params, callback=_record_callback(kind), help=doc, short_help=cls.doc
     )
+
+
+#: values for a kind's example (help examples run as written, on a household rivera with
+#: a person dana)
+SAMPLE_BY_NAME = {
+    "person": "dana",
+    "plan": "k401",
+    "target": "e1",
+    "reason": '"entered twice"',
+    "filing_status": "single",
+    "name": '"Dana Rivera"',
+    "born": "1980-07-02",
+}
+SAMPLE_BY_TYPE = {"year": "2024", "date": "2024-06-03", "money": "1000", "bool": "true"}
+
+
+def _example(kind: str) -> str:
+    if kind == "person_added":
+        return '--id dana --name "Dana Rivera" --born 1980-07-02'
+    if kind == "household_named":
+        return '--name "Dana and Lee Rivera"'
+    parts = []
+    for spec in ev.FIELDS[kind]:
+        if spec.required:
+            value = SAMPLE_BY_NAME.get(spec.name) or SAMPLE_BY_TYPE.get(spec.type, "x")
+            parts.append(f"--{spec.name.replace('_', '-')} {value}")
+    return " ".join(parts)
 
 
 record.add_command(_record_command("household", "household_named"))
@@ -293,27 +323,10 @@ SHORT_KIND = {
 
 
 def _table(rows: list[dict], out) -> None:
-    id_w = max([2] + [len(r["id"]) for r in rows])
-    columns = [
-        ("VER", 4, ">"),
-        ("ID", min(id_w, 17), "<"),
-        ("KIND", 14, "<"),
-        ("DATE", 10, "<"),
-        ("PERSON", 6, "<"),
-        ("AMOUNT", 12, ">"),
-        ("RECORDED", 10, "<"),
-    ]
-    width = sum(w for _, w, _ in columns) + len(columns) - 1
-    by_w = 79 - width - 1
-    if by_w >= 4:
-        columns.append(("BY", by_w, "<"))
-
-    def fit(text: str, w: int) -> str:
-        return text if len(text) <= w else text[: w - 1] + "~"
-
-    out.write(" ".join(f"{h:{a}{w}}" for h, w, a in columns).rstrip() + "\n")
-    for r in rows:
-        cells = [
+    """The history as a table: every id, person and recorder printed whole (an id is
+    what `void` needs); amounts, values and a void's target in the AMOUNT column."""
+    table = [
+        [
             f"{r['version']}{'x' if r['voided_by'] else ''}",
             r["id"],
             SHORT_KIND.get(r["kind"], r["kind"]),
@@ -323,10 +336,14 @@ def _table(rows: list[dict], out) -> None:
             r["recorded_at"][:10],
             r["recorded_by"],
         ]
-        out.write(
-            " ".join(f"{fit(str(c), w):{a}{w}}" for c, (_, w, a) in zip(cells, columns)).rstrip()
-            + "\n"
-        )
+        for r in rows
+    ]
+    heads = ["VER", "ID", "KIND", "DATE", "PERSON", "AMOUNT", "RECORDED", "BY"]
+    align = [">", "<", "<", "<", "<", ">", "<", "<"]
+    widths = [max([len(h)] + [len(str(row[i])) for row in table]) for i, h in enumerate(heads)]
+    for row in [heads, *table]:
+        cells = (f"{str(c):{a}{w}}" for c, a, w in zip(row, align, widths))
+        out.write(" ".join(cells).rstrip() + "\n")
     if any(r["voided_by"] for r in rows):
         out.write("x = voided (see the void event naming it)\n")
 
@@ -334,7 +351,9 @@ def _table(rows: list[dict], out) -> None:
 @cli.command("events")
 @click.option("--household", "-H", required=True, metavar="H", help="Household id.")
 @click.option("--person", "-p", default=None, help="Only this person's events.")
-@click.option("--tax-year", type=LEDGER_YEAR, default=None, help="Only events of this tax year.")
+@click.option(
+    "--tax-year", "-y", type=LEDGER_YEAR, default=None, help="Only events of this tax year."
+)
 @click.option(
     "--kind",
     "-k",
@@ -348,7 +367,7 @@ def _table(rows: list[dict], out) -> None:
     "fmt",
     type=click.Choice(["table", "json", "csv"]),
     default="table",
-    help="Output format (default table, 80 columns).",
+    help="Output format (default table).",
 )
 @click.option("--as-known-on", type=DATE, default=None, help=KNOWN_ON_HELP)
 @output_options

@@ -1,0 +1,105 @@
+"""Consistent options and output a person can use (issue 12 items 8 and 9): --db before
+or after the subcommand, -p/-y wherever a person or a tax year is taken, help examples
+that run as written, kinds listed whole in `record --help`, ids never cut in tables."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+
+from cli.main import cli, hoist_global_options, register
+from ledger import events as ev
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "ledger" / "examples" / "astra-2022.yaml"
+
+
+def test_db_after_the_subcommand(run, tmp_path):
+    db = tmp_path / "x.db"
+    assert run("import", EXAMPLE, "--db", db).exit_code == 0
+    assert run("households", "--db", db).output.strip() == "astra"
+    assert run("households", f"--db={db}").output.strip() == "astra"
+    out = run("report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022", "--db", db)
+    assert out.exit_code == 0 and "48,000.00" in out.output
+
+
+def test_hoisting_leaves_values_after_a_double_dash():
+    assert hoist_global_options(["a", "--db", "x", "b", "--", "--db"]) == [
+        "--db",
+        "x",
+        "a",
+        "b",
+        "--",
+        "--db",
+    ]
+
+
+def _commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+def test_person_and_tax_year_have_their_short_options_everywhere():
+    register()
+    missing = []
+    for path, command in _commands(cli):
+        for param in command.params:
+            if not isinstance(param, click.Option):
+                continue
+            wanted = {"--person": "-p", "--tax-year": "-y"}
+            for long, short in wanted.items():
+                if long in param.opts and short not in param.opts + param.secondary_opts:
+                    missing.append(f"{' '.join(path)} {long}")
+    assert not missing, missing
+
+
+def test_record_help_lists_every_kind_whole(run):
+    text = " ".join(run("record", "--help").output.split())
+    for kind in ev.FILE_KINDS:
+        if kind != "void":
+            assert " ".join(ev.KINDS[kind].doc.split()) in text, kind
+
+
+@pytest.mark.parametrize(
+    "kind", ["person", "household", *[k for k in ev.FILE_KINDS if k != "void"]]
+)
+def test_record_help_example_parses_as_written(run, tmp_path, kind):
+    db = tmp_path / "r.db"
+    run("--db", db, "record", "household", "-H", "rivera", "--name", "Rivera")
+    run("--db", db, "record", "person", "-H", "rivera", "--id", "dana", "--born", "1980-07-02")
+    text = run("record", kind, "--help").output
+    line = re.search(r"^\s+(roth-ledger record .*)$", text, re.M).group(1)
+    result = run("--db", db, *shlex.split(line)[1:])
+    for usage in ("No such option", "Missing option", "Invalid value", "Usage:"):
+        assert usage not in result.output, (line, result.output)
+
+
+def test_event_ids_are_never_cut(run, tmp_path):
+    db = tmp_path / "ids.db"
+    assert run("--db", db, "import", EXAMPLE).exit_code == 0
+    long_id = "a-rather-long-event-id-from-a-custodian-file-2023"
+    out = run(
+        "--db",
+        db,
+        "record",
+        "roth_distribution",
+        "-H",
+        "astra",
+        "-p",
+        "p",
+        "--id",
+        long_id,
+        "--date",
+        "2023-02-01",
+        "--amount",
+        "100",
+    )
+    assert out.exit_code == 0, out.output
+    table = run("--db", db, "events", "-H", "astra").output
+    assert long_id in table
