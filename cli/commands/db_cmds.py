@@ -38,6 +38,35 @@ def current(ctx) -> None:
     click.echo(rev or "none (empty database)")
 
 
+@db.command()
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    metavar="FILE",
+    help="The backup file (created owner-only; refused if it exists, unless --force).",
+)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_context
+def backup(ctx, output, force) -> None:
+    """Back up the ledger to FILE: a complete SQLite ledger, consistent even while others
+    write.
+
+    Restore by using the backup as the ledger (`--db FILE`), or by copying it over the
+    ledger file while no roth-ledger command runs. `roth-ledger --db FILE verify` checks
+    it. A PostgreSQL ledger is backed up with pg_dump.
+
+    \b
+    Example:
+      roth-ledger db backup -o ~/ledger-2025-04-15.db
+      roth-ledger --db ~/ledger-2025-04-15.db verify
+    """
+    from ledger.app.admin import backup_ledger
+
+    n = backup_ledger(db_url(ctx), output, force)
+    click.echo(f"backed up {n} events to {output}")
+
+
 @cli.command()
 @click.option(
     "--against",

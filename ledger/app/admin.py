@@ -25,6 +25,22 @@ def schema_revision(db: str | None) -> str | None:
     return current(db)
 
 
+def backup_ledger(db: str | None, output: str, force: bool = False) -> int:
+    """Back up the SQLite ledger named by ``db`` to the new private file ``output`` (a
+    complete ledger: open it with ``--db``); the number of events it holds."""
+    from ..store.open import backup
+    from .output import finish_private, private_path
+
+    tmp = private_path(output, force)
+    try:
+        count = backup(db, tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finish_private(tmp, output, force)
+    return count
+
+
 @dataclass(frozen=True, slots=True)
 class Verification:
     problems: list[ChainProblem]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy.engine import URL
 
-from ..errors import NotFound
+from ..errors import NotFound, NotSupported
 from .api import StoreError
 from .engine import make_engine, translated, where
 from .migrate import revision_of, upgrade_engine
@@ -129,3 +131,35 @@ def current(url: str | None = None) -> str | None:
                 return revision_of(conn)
         finally:
             engine.dispose()
+
+
+def backup(url: str | None, dest: Path) -> int:
+    """Copy the ledger named by ``url`` into the SQLite file ``dest`` with SQLite's online
+    backup (a consistent snapshot while others keep writing; the WAL is included); the
+    number of events copied. A PostgreSQL ledger is :class:`NotSupported` (use
+    ``pg_dump``, or ``export`` each household)."""
+    import sqlite3
+
+    resolved = resolve(url)
+    path = sqlite_file(resolved)
+    if path is None:
+        raise NotSupported(
+            "db backup of a PostgreSQL ledger: use pg_dump (see the README, Backing up)"
+        )
+    store = open_read_only(resolved)
+    try:
+        with translated(resolved, "back up"):
+            source = store.engine.raw_connection()
+            try:
+                target = sqlite3.connect(dest)
+                try:
+                    source.driver_connection.backup(target)
+                    target.execute("PRAGMA journal_mode=DELETE")
+                    count = target.execute("SELECT count(*) FROM events").fetchone()[0]
+                finally:
+                    target.close()
+            finally:
+                source.close()
+    finally:
+        store.close()
+    return count
