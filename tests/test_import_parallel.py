@@ -98,14 +98,23 @@ def test_every_problem_of_every_file_and_nothing_stored(tmp_path):
     bad = json.loads(paths[5].read_text())
     bad["events"][0]["amount"] = "60.001"
     paths[5].write_text(json.dumps(bad, indent=1))
-    twin = tmp_path / "files" / "zz-twin.json"  # a second file of household hh000031
-    twin.write_text(paths[31].read_text())
     (one, rows_one), (two, rows_two) = both(tmp_path, [tmp_path / "files"])
     assert rows_one == rows_two == []
-    assert two == one and len(one) == 2
+    assert two == one and len(one) == 1
     assert one[0].file == str(paths[5]) and "more than two decimals" in one[0].message
     assert one[0].line is not None  # read again with line numbers
-    assert one[1].file == str(twin) and "household 'hh000031' is also in" in one[1].message
+
+
+def test_parallel_import_of_one_household_in_two_files_says_how(tmp_path):
+    """One process imports a household's files together (test_import_many); the workers
+    take one file per household and say so."""
+    paths = write_households(tmp_path / "files", 0, 40)
+    twin = tmp_path / "files" / "zz-twin.json"  # a second file of household hh000031
+    twin.write_text(paths[31].read_text())
+    (_, rows_one), (two, rows_two) = both(tmp_path, [tmp_path / "files"])
+    assert rows_one and rows_two == []
+    assert two[0].file == str(twin) and "household 'hh000031' is also in" in two[0].message
+    assert "--jobs 1" in two[0].message
 
 
 def test_dry_run_stores_nothing(tmp_path):

@@ -7,7 +7,7 @@ import json
 import click
 
 from ..context import get_store
-from ..options import DATE, TAX_YEAR, output_options, output_to, policy_options
+from ..options import DATE, KNOWN_ON_HELP, TAX_YEAR, output_options, output_to, policy_options
 from .report_cmds import report
 
 
@@ -26,7 +26,7 @@ from .report_cmds import report
     type=DATE,
     default=None,
     metavar="DATE",
-    help="Use only events recorded on or before DATE.",
+    help=KNOWN_ON_HELP,
 )
 @click.option(
     "--jobs",

@@ -14,12 +14,7 @@ from ledger import events as ev
 
 from ..context import get_store, recorded_by
 from ..main import cli
-from ..options import DATE, LEDGER_YEAR, output_options, output_to
-
-KNOWN_ON_HELP = (
-    "Show the ledger as it had been recorded by the end of DATE (UTC): "
-    "what a preparer saw when filing."
-)
+from ..options import DATE, KNOWN_ON_HELP, LEDGER_YEAR, output_options, output_to
 
 
 @cli.command("import")

@@ -6,7 +6,15 @@ import click
 
 from ..context import get_store
 from ..main import cli
-from ..options import DATE, TAX_YEAR, output_options, policy_options, report_format, write_text
+from ..options import (
+    DATE,
+    KNOWN_ON_HELP,
+    TAX_YEAR,
+    output_options,
+    policy_options,
+    report_format,
+    write_text,
+)
 
 
 @cli.group()
@@ -32,7 +40,7 @@ def _common(f, formats=("table", "json", "csv"), whole_dollars=False):
         type=DATE,
         default=None,
         metavar="DATE",
-        help="Use only events recorded on or before DATE (YYYY-MM-DD).",
+        help=KNOWN_ON_HELP,
     )(f)
     f = click.option(
         "--explain",

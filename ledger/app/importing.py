@@ -66,16 +66,25 @@ class _Plan:
     warnings: list[str]
 
 
-def _plan(store: EventStore, path: str | Path, existing: set[str] | None = None) -> _Plan:
+def _plan(
+    store: EventStore,
+    path: str | Path,
+    existing: set[str] | None = None,
+    earlier: dict[str, _Plan] | None = None,
+) -> _Plan:
     """Validate one file against itself and the stored household: what it would add.
-    ``existing`` (the stored household ids, when known) saves a query per new household."""
+    ``existing`` (the stored household ids, when known) saves a query per new household.
+    ``earlier``: the plans of this import's earlier files, by household; a file of the
+    same household is validated after them (the same import: one transaction)."""
     raw = read_ledger_file(path, lines=False)
     household = household_of(raw)
     if existing is not None and household not in existing:
         stored, version = list[StoredEvent](), 0
     else:
         stored, version = _load(store, household)
-    known = Known.from_events(s.event for s in stored)
+    before = earlier.get(household) if earlier and household else None
+    pending = before.new if before is not None else []
+    known = Known.from_events([*(s.event for s in stored), *pending])
     try:
         ledger = validate_ledger(raw, known)
     except InvalidInput:
@@ -85,7 +94,7 @@ def _plan(store: EventStore, path: str | Path, existing: set[str] | None = None)
         raise
     candidates = ledger.all_events()
     new = [e for e in candidates if e.id not in known.events]
-    everything = [s.event for s in stored] + new
+    everything = [s.event for s in stored] + pending + new
     warnings = contribution_warnings(_people(in_force(everything)), everything)
     return _Plan(
         ledger.household,
@@ -225,7 +234,8 @@ class Outcome:
                     "household",
                     (
                         f"household {household!r} is also in {self._owner[household]}; "
-                        "import the two files one after the other"
+                        "a parallel import takes one file per household: run it with "
+                        "--jobs 1 to import them together"
                     ),
                 )
             )
@@ -242,25 +252,58 @@ class Outcome:
 def _import_files(
     store: EventStore, files: list[Path], recorded_by, dry_run, at
 ) -> list[ImportResult]:
-    plans: list[_Plan] = []
-    outcome = Outcome()
+    """Files of one household (a year a file) are imported together: in date order (by
+    each file's earliest event), each validated after the earlier ones, their new events
+    appended as one batch of that household -- all in the import's one transaction."""
+    plans: dict[str, _Plan] = {}
+    problems: list[Problem] = []
     existing = set(store.households()) if len(files) > 1 else None
-    for path in files:
+    for path in sorted(files, key=_first_date) if len(files) > 1 else files:
         try:
-            plan = _plan(store, path, existing)
+            plan = _plan(store, path, existing, plans)
         except InvalidInput as exc:
-            outcome.refused(exc.problems)
+            problems.extend(exc.problems)
             continue
-        if outcome.accept(
-            path, plan.household, len(plan.new), plan.skipped, plan.warnings, dry_run
-        ):
-            plans.append(plan)
-    outcome.check()
+        before = plans.get(plan.household)
+        if before is not None:
+            plan = dataclasses.replace(
+                plan,
+                new=[*before.new, *plan.new],
+                skipped=before.skipped + plan.skipped,
+            )
+        plans[plan.household] = plan
+    if problems:
+        raise InvalidInput(problems)
     if not dry_run:
         store.append_many(
-            [(p.household, p.version, p.new) for p in plans if p.new], recorded_by, at
+            [(p.household, p.version, p.new) for p in plans.values() if p.new], recorded_by, at
         )
-    return outcome.results
+    return [
+        ImportResult(p.household, len(p.new), p.skipped, p.warnings, dry_run)
+        for p in plans.values()
+    ]
+
+
+def _first_date(path: Path):
+    """A file's earliest event date, for ordering one household's files (unreadable or
+    undated files first: their problems are reported in any order)."""
+    import re
+    from datetime import date as day
+
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return (day.min, str(path))
+    pattern = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})-([01][0-9])-([0-3][0-9])")
+    lines = (line for line in text.splitlines() if "born" not in line)  # not birth dates
+    dates = [m for line in lines for m in pattern.findall(line)]
+    found = []
+    for y, m, d in dates:
+        try:
+            found.append(day(int(y), int(m), int(d)))
+        except ValueError:
+            continue
+    return (min(found, default=day.min), str(path))
 
 
 def _record_tree(household: str, kind: str, raw_fields: Mapping[str, object]) -> Node:
