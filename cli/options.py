@@ -26,6 +26,12 @@ class _Checked(click.ParamType):
 #: YYYY-MM-DD inside the dates a ledger field may hold (ledger.dates.date_problem: 1975 to a few
 #: years ahead)
 DATE = _Checked("date", "ledger.events:checked_date")
+
+#: what --as-known-on means, the same words in every command's help
+KNOWN_ON_HELP = (
+    "Use the ledger as it had been recorded by the end of DATE (UTC): only events "
+    "recorded on or before DATE, as a preparer saw it when filing (default: now)."
+)
 #: an amount read as strictly as a file's (ledger.money.parse_money)
 MONEY = _Checked("AMOUNT", "ledger.money:parse_money")
 

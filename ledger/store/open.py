@@ -153,7 +153,7 @@ def backup(url: str | None, dest: Path) -> int:
             try:
                 target = sqlite3.connect(dest)
                 try:
-                    source.driver_connection.backup(target)
+                    source.driver_connection.backup(target)  # type: ignore[union-attr]
                     target.execute("PRAGMA journal_mode=DELETE")
                     count = target.execute("SELECT count(*) FROM events").fetchone()[0]
                 finally:
