@@ -17,7 +17,10 @@ Sources (RULES.md (a), (f), (g)):
   its amount -- as Form 8606 line 25b does for qualified disaster distributions
   (Instructions for Form 8606: 25a x disaster distributions / line 19). The result does
   not depend on the order the distributions are listed or dated in; age 59½, the 5-year
-  test and the exceptions are still judged distribution by distribution.
+  test and the exceptions are still judged distribution by distribution. One part is
+  placed by the form instead: the qualified first-home amount is on line 19 and comes off
+  again on line 20, before the basis (line 22) is set against what is left, so the other
+  distributions take the walk's slots first and the first-home parts what they leave.
 - Taxable amount (Form 8606 Part III): nonqualified distributions plus qualified
   first-time homebuyer ones, less the qualified first-home expenses (at most the $10,000
   lifetime amount, §72(t)(8)(B); a distribution above what is left is split: the rest is
@@ -357,11 +360,18 @@ def roth_year(
     # 2. every part takes its share of each slot; earnings follow the form's figures
     columns = [s.amount for s in slot_list]
     earn_j = [j for j, s in enumerate(slot_list) if s.source == "earnings"]
-    qual = [p for p in pieces if p.qualified]
+    # The qualified first-home parts are on line 19 and come off again on line 20, before
+    # the basis (line 22): the form gives the other distributions the basis first, so the
+    # first-home parts take what the others leave of the walk, last slots first. Only the
+    # other qualified distributions share the basis with the nonqualified ones (A-4).
+    first_home = [p for p in pieces if p.line20]
+    qual = [p for p in pieces if p.qualified and not p.line20]
     nonq = [p for p in pieces if not p.qualified]
     t_q = sum((p.amount for p in qual), ZERO)
     t_n = sum((p.amount for p in nonq), ZERO)
-    q_col, n_col = apportion.table(columns, [t_q, t_n])
+    others_col = _first(columns, t_q + t_n)
+    fh_col = [c - o for c, o in zip(columns, others_col)]
+    q_col, n_col = apportion.table(others_col, [t_q, t_n])
     q_reg = sum((c for c, s in zip(q_col, slot_list) if s.regular_tier), ZERO)
     q_conv = sum((c for c, s in zip(q_col, slot_list) if s.conversion_tier), ZERO)
     on19 = sorted({p.index for p in pieces if p.line20 or not p.qualified})
@@ -411,6 +421,7 @@ def roth_year(
             f"taxable figures' earnings ({earnings})"
         )
     _fill(qual, q_col)
+    _fill(first_home, fh_col)
     disaster_pieces = [p for p in nonq if p.disaster]
     ordinary = [p for p in nonq if not p.disaster]
     t_d = sum((p.amount for p in disaster_pieces), ZERO)
@@ -676,6 +687,17 @@ def _part1_5329(
     line2 = r(excepted)
     line3 = line1 - line2
     return line1, line2, line3, r(line3 * TEN_PERCENT)
+
+
+def _first(columns: list[Decimal], amount: Decimal) -> list[Decimal]:
+    """What ``amount`` takes of the walk's slots in their order (Reg. 1.408A-6 A-8)."""
+    out: list[Decimal] = []
+    left = amount
+    for c in columns:
+        take = min(c, max(left, ZERO))
+        out.append(take)
+        left -= take
+    return out
 
 
 def _disaster(pieces: list[_Piece], index: int) -> bool:

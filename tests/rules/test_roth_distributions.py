@@ -147,9 +147,10 @@ def test_disaster_year_with_the_disaster_distribution_dated_first():
 def test_first_home_above_the_remaining_lifetime_amount_is_split():
     # §72(t)(8)(B): $10,000 lifetime, $4,000 used in an earlier year -> $6,000 left. An
     # $8,000 qualified first-home distribution (5-year period met) is $6,000 on line 20
-    # and a $2,000 ordinary nonqualified distribution (issue 9 item 8). Regular basis
-    # $20,000 covers it all: the qualified part uses $6,000 of it (Reg. 1.408A-6 A-4,
-    # RULES.md section 0), line 22 = $14,000, line 23 = 0: nothing taxable; Form 5329
+    # and a $2,000 ordinary nonqualified distribution (issue 9 item 8). Form 8606: line
+    # 21 = 8,000 - 6,000 = 2,000; line 22 is the whole $20,000 regular basis (the first-home
+    # part already came off on line 20, it is not taken from line 22 again); line 23 = 0:
+    # nothing taxable; Form 5329
     # line 1 = line 2 = the $6,000 (Instructions for Form 5329: the first-home amount is
     # on line 1 and excepted with its number on line 2).
     used = exc.CapUsage().plus("first_home", None, D(4000))
@@ -164,7 +165,7 @@ def test_first_home_above_the_remaining_lifetime_amount_is_split():
     )
     t, a = y.taxable, y.additional
     assert (t.nonqualified_distributions.value, t.first_home_expenses.value) == (D(8000), D(6000))
-    assert (t.after_first_home.value, t.regular_contribution_basis.value) == (D(2000), D(14000))
+    assert (t.after_first_home.value, t.regular_contribution_basis.value) == (D(2000), D(20000))
     assert t.beyond_regular_basis.value == 0 and t.earnings is None
     assert (a.early_includible.value, a.excepted.value, a.tax.value) == (D(6000), D(6000), 0)
     assert y.caps.of("first_home", None) == D(10000)
@@ -173,11 +174,10 @@ def test_first_home_above_the_remaining_lifetime_amount_is_split():
 
 def test_first_home_split_with_earnings():
     # $2,000 of regular basis, a $12,000 first-home distribution with the whole $10,000
-    # left: $10,000 qualified (line 20), $2,000 nonqualified. The year's one distribution
-    # is shared in proportion (10/12 and 2/12) of each slot: the nonqualified part draws
-    # $333.33 of basis and $1,666.67 of earnings. Line 22 = $2,000 - $1,666.67 = $333.33,
-    # line 23 = $1,666.67 = 25a = 25c; Form 5329 line 1 = $1,666.67 + $10,000, line 2 =
-    # $10,000, line 3 = $1,666.67, tax $166.67 (10%, to the cent).
+    # left: $10,000 qualified, $2,000 nonqualified. Form 8606: line 19 = 12,000, line 20 =
+    # 10,000, line 21 = 2,000, line 22 = the $2,000 basis, line 23 = 0: nothing taxable (the
+    # form gives the nonqualified part the basis; the qualified part takes the earnings).
+    # Form 5329: line 1 = the $10,000 first-home amount, line 2 = $10,000, tax 0.
     y = roth_year(
         2022,
         owner(clock_start=2015),
@@ -188,13 +188,47 @@ def test_first_home_split_with_earnings():
         law(2022),
     )
     t, a = y.taxable, y.additional
-    assert t.regular_contribution_basis.value == D("333.33")
-    assert t.taxable_earnings.value == D("1666.67") == y.taxable_amount
-    assert (a.early_includible.value, a.excepted.value) == (D("11666.67"), D(10000))
-    assert a.tax.value == D("166.67")
+    assert t.regular_contribution_basis.value == D(2000)
+    assert t.beyond_regular_basis.value == 0 and y.taxable_amount == 0
+    assert (a.early_includible.value, a.excepted.value) == (D(10000), D(10000))
+    assert a.tax.value == 0
     (r,) = y.distributions
     assert sum(d.amount for d in r.draws) == D(12000)
     assert r.first_home_qualified == D(10000)
+    assert sum(d.amount for d in r.draws if d.source == "earnings") == D(10000)
+
+
+def test_first_home_shares_a_year_with_an_ordinary_distribution():
+    # Form 8606 Part III as the form computes it: $11,000 of regular basis; a $10,000
+    # qualified first-home distribution and a $15,000 ordinary one in the same year.
+    # Line 19 = 25,000, line 20 = 10,000, line 21 = 15,000, line 22 = 11,000 (the whole
+    # basis), line 23 = 4,000 = 25a = 25c. Form 5329: line 1 = 4,000 + 10,000, line 2 =
+    # 10,000, line 3 = 4,000, tax $400. Listing the two in either order gives the same.
+    ws = [
+        Withdrawal("d1", date(2024, 6, 1), D(10000), exception="first_home"),
+        Withdrawal("d2", date(2024, 7, 1), D(15000)),
+    ]
+    for order in (ws, ws[::-1]):
+        y = roth_year(
+            2024,
+            owner(clock_start=2015),
+            order,
+            [regular(11000), earnings(14000)],
+            BasisBefore(D(11000), ("r1",), D(0), ()),
+            exc.CapUsage(),
+            law(2024),
+        )
+        t, a = y.taxable, y.additional
+        assert (t.after_first_home.value, t.regular_contribution_basis.value) == (
+            D(15000),
+            D(11000),
+        )
+        assert t.taxable_earnings.value == D(4000) == y.taxable_amount
+        assert (a.early_includible.value, a.excepted.value, a.tax.value) == (
+            D(14000),
+            D(10000),
+            D(400),
+        )
 
 
 def test_corrective_distribution_before_2023_owes_the_10_percent():
