@@ -46,14 +46,19 @@ class Problem:
 
 
 class InvalidInput(LedgerError):
-    """A ledger file (or a record command) with one or more problems; nothing is stored."""
+    """A ledger file (or a record command) with one or more problems; nothing is stored.
+
+    One problem is one line (``FILE:LINE: field: reason (nothing was stored)``); several
+    are a header line and one line each."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         n = len(self.problems)
+        if n == 1:
+            super().__init__(f"{self.problems[0]} (nothing was stored)")
+            return
         super().__init__(
-            f"{n} problem{'s' if n != 1 else ''} found; nothing was stored\n"
-            + "\n".join(str(p) for p in self.problems)
+            f"{n} problems found; nothing was stored\n" + "\n".join(str(p) for p in self.problems)
         )
 
 

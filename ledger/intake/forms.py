@@ -78,11 +78,6 @@ class FormRefused(InvalidInput):
     One problem is shown on one line (``1099-R: box 7: ... (nothing was stored)``), as the
     command line promises for a single mistake; several keep the usual header and list."""
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__(problems)
-        if len(self.problems) == 1:
-            self.args = (f"{self.problems[0]} (nothing was stored)",)
-
 
 def refuse(form: str, box: str | None, message: str) -> FormRefused:
     """The error for one impossible combination or missing fact (nothing is stored)."""
