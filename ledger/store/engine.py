@@ -6,12 +6,20 @@ switched off so that SQLAlchemy emits ``BEGIN`` itself — ``BEGIN IMMEDIATE`` w
 connection carries the execution option ``immediate=True`` (every append), so the writer
 lock is taken before the household's version is read. (SQLAlchemy docs, "Transactions with
 SQLite and the sqlite3 driver".)
+
+PostgreSQL sessions get a ``lock_timeout`` (default 30 s, as SQLite's busy timeout) and a
+``statement_timeout`` (default 10 min), from ``ROTH_LEDGER_PG_LOCK_TIMEOUT`` and
+``ROTH_LEDGER_PG_STATEMENT_TIMEOUT`` (PostgreSQL's units: ``500ms``, ``30s``, ``10min``,
+``1h``; a bare number is milliseconds; ``0`` waits forever), set as connection options
+before the URL's own (so a ``-c`` in the URL wins). A wait or a statement cut short is one
+line naming the setting (exit 5), never a command that hangs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +27,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from ..errors import LedgerError, shown
 from .api import StoreError
 from .urls import prepare_sqlite_file, safe, sqlite_file
 
@@ -29,6 +38,29 @@ SQLITE_PRAGMAS = (
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
     "PRAGMA foreign_keys=ON",
 )
+
+
+#: (PostgreSQL setting, environment variable, default)
+PG_TIMEOUTS = (
+    ("lock_timeout", "ROTH_LEDGER_PG_LOCK_TIMEOUT", "30s"),
+    ("statement_timeout", "ROTH_LEDGER_PG_STATEMENT_TIMEOUT", "10min"),
+)
+_DURATION = re.compile(r"[0-9]{1,9}(ms|s|min|h)?")
+
+
+def pg_session_options() -> str:
+    """The ``-c`` options every PostgreSQL connection starts with (the timeouts above);
+    a malformed setting is bad input (exit 2), one line."""
+    options = []
+    for setting, variable, default in PG_TIMEOUTS:
+        value = os.environ.get(variable, "").strip() or default
+        if not _DURATION.fullmatch(value):
+            raise LedgerError(
+                f"{variable}: {shown(value)} is not a duration (e.g. 500ms, 30s, 10min, 1h; "
+                "0 for no limit)"
+            )
+        options.append(f"-c {setting}={value}")
+    return " ".join(options)
 
 
 def make_engine(url: URL, read_only: bool = False) -> Engine:
@@ -53,14 +85,15 @@ def make_engine(url: URL, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    if read_only:  # keep the URL's own options (a search_path, say)
-        given = url.query.get("options", "")
-        given = " ".join(given) if isinstance(given, tuple) else given
-        options = f"{given} -c default_transaction_read_only=on".strip()
-        return create_engine(
-            url.difference_update_query(["options"]), connect_args={"options": options}
-        )
-    return create_engine(url)
+    # the timeouts first, then the URL's own options (a search_path, say), then read-only
+    given = url.query.get("options", "")
+    given = " ".join(given) if isinstance(given, tuple) else given
+    options = f"{pg_session_options()} {given}".strip()
+    if read_only:
+        options += " -c default_transaction_read_only=on"
+    return create_engine(
+        url.difference_update_query(["options"]), connect_args={"options": options}
+    )
 
 
 def _sqlite_read_only(path: Path):
@@ -101,10 +134,28 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def describe(exc: BaseException) -> str:
-    """The first line of a driver error, without SQLAlchemy's background links."""
+    """The first line of a driver error, without SQLAlchemy's background links; a
+    PostgreSQL timeout names the setting that ended the wait."""
     inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     text = str(inner).strip() or type(inner).__name__
-    return text.splitlines()[0].strip()
+    line = text.splitlines()[0].strip()
+    state = getattr(inner, "sqlstate", None)
+    if state == "55P03" and "lock timeout" in line:  # LockNotAvailable
+        return (
+            "another session held a lock on the ledger longer than lock_timeout "
+            "(ROTH_LEDGER_PG_LOCK_TIMEOUT, default 30s); nothing was changed, try again"
+        )
+    if state == "57014" and "statement timeout" in line:  # QueryCanceled
+        return (
+            "a statement ran longer than statement_timeout "
+            "(ROTH_LEDGER_PG_STATEMENT_TIMEOUT, default 10min); nothing was changed"
+        )
+    if state == "42501" and line.startswith("permission denied"):  # InsufficientPrivilege
+        return (
+            f"{line} (this role may not do that: run `roth-ledger db upgrade` as the "
+            "database's owner; the application role's grants are in the README)"
+        )
+    return line
 
 
 @contextlib.contextmanager

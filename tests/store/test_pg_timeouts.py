@@ -1,0 +1,142 @@
+"""PostgreSQL waits are bounded as SQLite's are (README, "Waiting on PostgreSQL"): every
+session sets ``lock_timeout`` and ``statement_timeout``; a lock another session holds
+ends the command after the timeout with one line naming the setting, exit 5, nothing
+changed -- never a command that hangs."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.engine import make_url
+
+from ledger.store import open_store
+from ledger.store.migrate import PG_LOCK_KEY
+
+psycopg = pytest.importorskip("psycopg")
+
+pytestmark = pytest.mark.postgres
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "ledger" / "examples" / "astra-2022.yaml"
+RECORD = (
+    "record",
+    "roth_contribution",
+    "-H",
+    "astra",
+    "-p",
+    "p",
+    "-y",
+    "2023",
+    "--date",
+    "2023-04-01",
+    "--amount",
+    "100",
+)
+REPORT = ("report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022")
+
+
+def cli(url: str, *args, **env: str):
+    from cli.main import cli as group
+    from cli.main import register
+
+    register()
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        group,
+        [str(a) for a in args],
+        env={"ROTH_LEDGER_DB": url, "ROTH_LEDGER_USER": "tester", **env},
+        catch_exceptions=False,
+    )
+    result.seconds = time.monotonic() - started  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output
+    return result
+
+
+def holder(url: str):
+    """A second session on the same schema (an administrator, another writer)."""
+    made = make_url(url)
+    schema = str(made.query["options"]).split("=", 1)[1]
+    plain = made.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    return psycopg.connect(plain, options=f"-csearch_path={schema}")
+
+
+@pytest.fixture
+def ledger(pg_schema_url) -> str:
+    assert cli(pg_schema_url, "import", EXAMPLE).exit_code == 0
+    return pg_schema_url
+
+
+def count(url: str) -> int:
+    with holder(url) as conn:
+        return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def test_the_default_timeouts_and_the_url_wins(pg_schema_url, monkeypatch):
+    monkeypatch.delenv("ROTH_LEDGER_PG_LOCK_TIMEOUT", raising=False)
+    monkeypatch.delenv("ROTH_LEDGER_PG_STATEMENT_TIMEOUT", raising=False)
+    store = open_store(pg_schema_url)
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "30s"
+            assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "10min"
+            assert conn.exec_driver_sql("SHOW search_path").scalar().startswith("t_")
+    finally:
+        store.close()
+    monkeypatch.setenv("ROTH_LEDGER_PG_LOCK_TIMEOUT", "2s")
+    options = make_url(pg_schema_url).query["options"]
+    url = make_url(pg_schema_url).update_query_dict({"options": f"{options} -c lock_timeout=7s"})
+    store = open_store(url.render_as_string(hide_password=False), read_only=True)
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "7s"
+            assert conn.exec_driver_sql("SHOW default_transaction_read_only").scalar() == "on"
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("command", [REPORT, RECORD, ("verify",)], ids=lambda c: c[0])
+def test_a_held_table_lock_is_exit_5_after_the_lock_timeout(ledger, command):
+    before = count(ledger)
+    with holder(ledger) as admin:
+        admin.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+        done = cli(ledger, *command, ROTH_LEDGER_PG_LOCK_TIMEOUT="300ms")
+    assert done.exit_code == 5, done.output
+    assert done.output.count("\n") == 1
+    assert "lock_timeout (ROTH_LEDGER_PG_LOCK_TIMEOUT" in done.output
+    assert done.seconds < 20  # type: ignore[attr-defined]
+    assert count(ledger) == before
+
+
+def test_a_writer_holding_the_ledger_is_exit_5_for_the_next_writer(ledger):
+    before = count(ledger)
+    with holder(ledger) as other:  # another import, mid-transaction
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+        done = cli(ledger, *RECORD, ROTH_LEDGER_PG_LOCK_TIMEOUT="300ms")
+        assert done.exit_code == 5, done.output
+        assert "another session held a lock on the ledger" in done.output
+        assert cli(ledger, *REPORT).exit_code == 0  # readers are not held up
+    assert count(ledger) == before
+    assert cli(ledger, *RECORD).exit_code == 0  # once it is released
+
+
+def test_the_statement_timeout_is_exit_5_naming_it(ledger):
+    with holder(ledger) as admin:
+        admin.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+        done = cli(
+            ledger,
+            *REPORT,
+            ROTH_LEDGER_PG_LOCK_TIMEOUT="0",
+            ROTH_LEDGER_PG_STATEMENT_TIMEOUT="300ms",
+        )
+    assert done.exit_code == 5, done.output
+    assert "statement_timeout (ROTH_LEDGER_PG_STATEMENT_TIMEOUT" in done.output
+
+
+@pytest.mark.parametrize("value", ["soon", "30 s", "-1", "1e3s", "5d"])
+def test_a_malformed_timeout_is_bad_input(ledger, value):
+    done = cli(ledger, *REPORT, ROTH_LEDGER_PG_LOCK_TIMEOUT=value)
+    assert done.exit_code == 2, done.output
+    assert done.output.startswith("error: ROTH_LEDGER_PG_LOCK_TIMEOUT: ")
+    assert "is not a duration" in done.output
