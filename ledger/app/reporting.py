@@ -45,24 +45,16 @@ def ledger_state(
 def load_facts_and_state(
     store: EventStore, household: str, known_on: date | None = None
 ) -> tuple[HouseholdFacts, dict[str, Any]]:
-    """The household's facts and the :func:`ledger_state` they were read at. The head is
-    the event the read ended on (a household's versions are 1..n, so n events end at
-    version n); a write landing in between is seen and the read is done again."""
-    for _ in range(5):
-        stored = _load_events(store, household, known_on)
-        heads = store.heads([household], known_on)
-        if heads.get(household, (0, ""))[0] == len(stored):
-            break
-    return fold(household, stored), ledger_state(heads, known_on)
-
-
-def _load_events(store: EventStore, household: str, known_on: date | None):
-    """The household's events, after its own hash chain is checked (a few hundred rows:
-    cheap): a broken chain or an unreadable row refuses with exit 6 and the event, never
-    a figure from a changed ledger."""
-    check_household(store, household)
-    stored = store.load_events(household, known_on=known_on)
-    if not stored:
+    """The household's facts and the :func:`ledger_state` they were read at, after its own
+    hash chain is checked on the rows read (one read, one snapshot: the head is the event
+    the read ended on): a broken chain or an unreadable row refuses with exit 6 and the
+    event, never a figure from a changed ledger."""
+    checked = store.load_checked(household, known_on)
+    if checked.problem is not None:
+        raise Tampered(
+            f"{checked.problem}; no figure is given from a changed ledger (run roth-ledger verify)"
+        )
+    if checked.head is None:
         known = store.households()
         hint = (
             f" (households: {', '.join(known[:10])}{'...' if len(known) > 10 else ''})"
@@ -71,16 +63,8 @@ def _load_events(store: EventStore, household: str, known_on: date | None):
         )
         when = f" as known on {known_on}" if known_on else ""
         raise NotFound(f"no household {household!r} in the ledger{when}{hint}")
-    return stored
-
-
-def check_household(store: EventStore, household: str) -> None:
-    """Raise :class:`Tampered` (exit 6) naming the first broken event of the household."""
-    problems = store.verify(household)
-    if problems:
-        raise Tampered(
-            f"{problems[0]}; no figure is given from a changed ledger (run roth-ledger verify)"
-        )
+    heads = {household: checked.head}
+    return fold(household, checked.events), ledger_state(heads, known_on)
 
 
 def run_report(

@@ -94,6 +94,18 @@ class ChainProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckedEvents:
+    """What :meth:`EventStore.load_checked` read: the household's events (as known on the
+    date asked), the head ``(version, hash)`` they end on (None: no events), or -- when
+    the household's chain or a stored value is broken -- no events and the first
+    problem, as :meth:`EventStore.verify` names it."""
+
+    events: list[Event]
+    head: tuple[int, str] | None
+    problem: ChainProblem | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Capabilities:
     """What a store can do beyond the contract's minimum (the app layer asks, it never
     inspects a URL).
@@ -176,6 +188,13 @@ class EventStore(Protocol):
 
     def load_events(self, household: str, known_on: date | None = None) -> list[Event]:
         """The events of :meth:`load`, without their stream metadata (cheaper)."""
+
+    def load_checked(self, household: str, known_on: date | None = None) -> CheckedEvents:
+        """A report's read, in one snapshot: the household's whole chain and every stored
+        value checked (as ``verify(household)``: the first problem is returned, never
+        raised), then the events of :meth:`load_events` and their head (as
+        :meth:`heads`). The reference form is :func:`ledger.store.hashing.load_checked`."""
+        ...
 
     def version(self, household: str) -> int:
         """Current version (0 for an unknown household)."""

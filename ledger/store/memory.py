@@ -16,6 +16,7 @@ from ..events import Event
 from .api import (
     Capabilities,
     ChainProblem,
+    CheckedEvents,
     ConcurrencyConflict,
     DuplicateEventId,
     EncodedBatch,
@@ -29,6 +30,7 @@ from .hashing import (
     check_batch_ids,
     check_chains,
     checked_batches,
+    load_checked,
     stored_event,
     utc,
 )
@@ -154,6 +156,11 @@ class MemoryStore:
 
     def load_events(self, household: str, known_on: date | None = None) -> list[Event]:
         return [s.event for s in self.load(household, known_on)]
+
+    def load_checked(self, household: str, known_on: date | None = None) -> CheckedEvents:
+        """The reference form (:func:`ledger.store.hashing.load_checked`): nothing to gain
+        from one read in memory."""
+        return load_checked(self, household, known_on)
 
     def version(self, household: str) -> int:
         with self._lock:

@@ -38,6 +38,7 @@ from .api import (
     BrokenHousehold,
     Capabilities,
     ChainProblem,
+    CheckedEvents,
     ConcurrencyConflict,
     DuplicateEventId,
     EncodedBatch,
@@ -47,7 +48,16 @@ from .api import (
     Tampered,
 )
 from .engine import describe, make_engine, translated
-from .hashing import GENESIS, chained, check_batch_ids, check_chains, checked_batches, utc
+from .hashing import (
+    GENESIS,
+    chained,
+    check_batch_ids,
+    check_chains,
+    checked_batches,
+    field_hash,
+    iso_utc,
+    utc,
+)
 from .migrate import PG_LOCK_KEY, ensure_head
 from .urls import sqlite_file
 
@@ -88,6 +98,8 @@ class SqlStore:
         dbapi: Any = engine.dialect.dbapi
         self._errors = (dbapi.Error,)
         self._integrity_error = (dbapi.IntegrityError, IntegrityError)
+        self._date_isos: dict[Any, str] = {}  # see load_checked
+        self._time_isos: dict[Any, str] = {}
 
     # --- the dialect's part ---------------------------------------------------------
 
@@ -305,6 +317,76 @@ class SqlStore:
         )
         with self._reading(sql, params) as rows:
             return [_event(kind, event_id, payload) for event_id, kind, payload in rows]
+
+    def load_checked(self, household: str, known_on: date | None = None) -> CheckedEvents:
+        """One SELECT of the household's rows (every column, one snapshot): each row's
+        version, ``prev_hash`` and hash checked and its payload decoded once, in one pass;
+        the events recorded before ``known_on``'s cutoff are kept. At the first row that
+        does not pass, the rows already read go through :meth:`verify`'s own check
+        (:meth:`_checked_row`, :func:`check_chains`) so the problem is named exactly as
+        ``verify`` names it. The dates and times of the hashed document are normalised
+        as :meth:`_checked_row` does, once per distinct stored value (a cache)."""
+        sql, params = self._select(_ROW_LIST, household=household, order="version")
+        with self._reading(sql, params) as cursor:
+            rows = cursor.fetchall()
+        cutoff = None if known_on is None else self._cutoff(known_on)
+        events: list[Event] = []
+        head: tuple[int, str] | None = None
+        prev, expected = GENESIS, 0
+        dates, times, decode, loads = self._date_isos, self._time_isos, from_payload, _loads
+        try:
+            for row in rows:
+                owner, event_id, version, kind, schema, payload, eff, year, at, by, back, hash_ = (
+                    row
+                )
+                expected += 1
+                if version != expected or back != prev:
+                    raise _NotPassed
+                eff_iso = None if eff is None else dates.get(eff) or self._date_iso(eff)
+                at_iso = times.get(at) or self._time_iso(at)
+                digest = field_hash(
+                    prev, eff_iso, event_id, owner, kind, payload, at_iso, by, schema, year, version
+                )
+                if digest != hash_:
+                    raise _NotPassed
+                value = loads(payload)
+                if type(value) is not dict or kind not in KINDS:
+                    raise _NotPassed
+                event = decode(kind, event_id, value)
+                if cutoff is None or at < cutoff:
+                    events.append(event)
+                    head = (version, hash_)
+                prev = hash_
+        except (_NotPassed, *_UNREADABLE):
+            problems = list(check_chains(self._checked_row(row) for row in rows))
+            if problems:
+                return CheckedEvents([], None, problems[0])
+            return self._reference_checked(rows, cutoff)  # not reached: the checks agree
+        return CheckedEvents(events, head)
+
+    def _reference_checked(self, rows: Sequence[Any], cutoff: Any) -> CheckedEvents:
+        """The events and head of rows :func:`check_chains` passed, decoded as
+        :meth:`load_events` decodes them."""
+        kept = [row for row in rows if cutoff is None or row[8] < cutoff]
+        events = [_event(row[3], row[1], row[5]) for row in kept]
+        return CheckedEvents(events, (kept[-1][2], kept[-1][11]) if kept else None)
+
+    def _date_iso(self, value: Any) -> str:
+        """A stored ``effective_date`` as the hashed document writes it (cached)."""
+        if len(self._date_isos) > _NORMAL_CACHE:
+            self._date_isos.clear()
+        day = self._date(value)
+        if day is None:
+            raise TypeError("no date")
+        iso = self._date_isos[value] = day.isoformat()
+        return iso
+
+    def _time_iso(self, value: Any) -> str:
+        """A stored ``recorded_at`` as the hashed document writes it (cached)."""
+        if len(self._time_isos) > _NORMAL_CACHE:
+            self._time_isos.clear()
+        iso = self._time_isos[value] = iso_utc(self._datetime(value))
+        return iso
 
     def version(self, household: str) -> int:
         p = self.PARAM
@@ -727,6 +809,13 @@ def _event(kind: str, event_id: str, payload: str) -> Event:
             "changed outside roth-ledger (run roth-ledger verify)"
         ) from None
 
+
+class _NotPassed(Exception):
+    """A row :meth:`SqlStore.load_checked`'s one pass does not pass."""
+
+
+#: distinct stored dates / times :meth:`SqlStore.load_checked` keeps normalised
+_NORMAL_CACHE = 4096
 
 #: what decoding a changed row can raise
 _UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, ArithmeticError)
