@@ -119,3 +119,39 @@ def test_recharacterization_of_a_post_2017_conversion_is_refused(run):
     assert r.exit_code == 2
     assert "a conversion after 2017 cannot be recharacterized (Tax Cuts and Jobs Act" in r.output
     assert "--target" in run("record", "recharacterization", "--help").output
+
+
+def test_batch_lists_a_person_who_only_carries_an_excess(run):
+    """Form 5329 line 18 is last year's line 24 when last year's line 25 was more than zero
+    (Instructions for Form 5329, Part IV): a 2023 Roth excess of 2,160 with no Roth room in
+    2024 (stated limit 0) carries whole: lines 18 = 22 = 24 = 2,160.00, line 25 = 6% =
+    129.60. The person has no 2024 contribution or distribution and is still in the batch."""
+    _setup(run)
+    common = ["-H", "h", "--person", "p"]
+    run("record", "roth_contribution_limit", *common, "--tax-year", "2023", "--limit", "4340")
+    run(
+        "record",
+        "roth_contribution",
+        *common,
+        "--tax-year",
+        "2023",
+        "--date",
+        "2023-03-01",
+        "--amount",
+        "6500",
+    )
+    run("record", "roth_contribution_limit", *common, "--tax-year", "2024", "--limit", "0")
+    batch = json.loads(run("report", "batch", "--tax-year", 2024, "--format", "json").output)
+    rows = batch if isinstance(batch, list) else batch.get("rows", batch)
+    assert [(r["person"], r["roth_excess"], r["excess_contributions_tax"]) for r in rows] == [
+        ("p", "2160.00", "129.60")
+    ]
+    f5329 = json.loads(
+        run("report", "form5329", "-H", "h", "-p", "p", "-y", "2024", "--format", "json").output
+    )
+    assert f5329["part4"]["18"] == f5329["part4"]["24"] == "2160.00"
+    assert f5329["part4"]["25"] == "129.60"
+    # a year with no excess carried and no activity: no row
+    batch = json.loads(run("report", "batch", "--tax-year", 2022, "--format", "json").output)
+    rows = batch if isinstance(batch, list) else batch.get("rows", batch)
+    assert rows == []

@@ -1,4 +1,6 @@
-"""Batch report: one row per person with Roth activity in a tax year, for every household.
+"""Batch report: one row per person with Roth activity in a tax year, for every household,
+and one for each person who only carries an excess IRA contribution into the year (Form
+5329 Parts III-IV: the 6% is owed every year until the excess is absorbed or withdrawn).
 
 Streams household by household from one ordered scan of the store
 (``EventStore.iter_household_events``), so memory does not grow with the ledger; on a
@@ -43,6 +45,8 @@ COLUMNS = (
     "taxable_amount",
     "additional_tax",
     "excess_contributions_tax",
+    "traditional_excess",
+    "roth_excess",
     "qualified",
     "contributions",
     "conversions",
@@ -77,6 +81,31 @@ _DATED_ROTH_FLOWS = frozenset({RothConversion, RothDistribution, DesignatedRothR
 _CONTRIBUTION_KINDS = frozenset({RothContribution, RothContributionReturn, IraContribution})
 
 
+def may_carry_excess(person: PersonFacts, year: int) -> bool:
+    """A contribution for an earlier tax year: an excess of that year may still be carried
+    into ``year`` (Form 5329 lines 9 and 18); the fold says whether one is."""
+    e: Any
+    for e in person.events:
+        if type(e) in _CONTRIBUTION_KINDS and e.tax_year < year:
+            return True
+    return False
+
+
+def batch_row(household: str, person: PersonFacts, year: int, policy: Policy) -> dict | None:
+    """The person's row for ``year``: with Roth activity, or with only an excess
+    contribution carried into the year (None when the person has neither)."""
+    if roth_activity(person, year):
+        return person_row(household, person, year, policy)
+    if not may_carry_excess(person, year):
+        return None
+    row = person_row(household, person, year, policy)
+    carried = row["traditional_excess"] not in ("", "0.00") or row["roth_excess"] not in (
+        "",
+        "0.00",
+    )
+    return row if carried else None  # (an error without activity this year: as before)
+
+
 def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -> dict:
     row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
     row.update(household=household, person=person.id)
@@ -105,6 +134,8 @@ def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -
         taxable_amount=fmt(w.taxable_amount if w else ZERO),
         additional_tax=fmt(w.additional_tax if w else ZERO),
         excess_contributions_tax=fmt(excess_tax(yr)),
+        traditional_excess=fmt(yr.excess.out.traditional.total if yr.excess else ZERO),
+        roth_excess=fmt(yr.excess.out.roth.total if yr.excess else ZERO),
         qualified=w.qualified if w else None,
         warnings="; ".join(warnings),
     )
@@ -155,8 +186,9 @@ def _rows(households, year: int, policy: Policy) -> Iterator[dict]:
         facts = fold(household, events)
         for pid in sorted(facts.people):
             person = facts.people[pid]
-            if roth_activity(person, year):
-                row = person_row(household, person, year, policy)
+            found = batch_row(household, person, year, policy)
+            if found is not None:
+                row = found
                 row["ledger_version"] = len(events)  # versions are 1..n
                 yield row
 

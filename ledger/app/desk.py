@@ -17,7 +17,7 @@ from ..errors import LedgerError
 from ..projections.facts import HouseholdFacts, fold
 from ..rules.policy import Policy
 from ..store.api import EventStore
-from .batch import person_row, roth_activity
+from .batch import batch_row
 from .reporting import load_facts
 
 _IRA_FLOWS = (ev.IraContribution, ev.IraDistribution, ev.RothConversion)
@@ -74,7 +74,7 @@ def client_status(
 
 def _person_status(facts: HouseholdFacts, pid: str, year: int, policy: Policy) -> PersonStatus:
     person = facts.people[pid]
-    row = person_row(facts.id, person, year, policy) if roth_activity(person, year) else None
+    row = batch_row(facts.id, person, year, policy)
     status = PersonStatus(pid, person.name, row)
     if row is not None:
         if row["error"]:
