@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
 from ..context import get_store
-from ..options import DATE, KNOWN_ON_HELP, TAX_YEAR, output_options, output_to, policy_options
+from ..options import (
+    DATE,
+    KNOWN_ON_HELP,
+    TAX_YEAR,
+    output_options,
+    output_to,
+    policy_options,
+    write_text,
+)
+from ..progress import progress_for, quiet_option
 from .report_cmds import report
 
 
@@ -38,9 +48,10 @@ from .report_cmds import report
     "20,000 events or more, else 1.",
 )
 @output_options
+@quiet_option
 @policy_options
 @click.pass_context
-def batch(ctx, tax_year, fmt, as_known_on, jobs, output, force, policy):
+def batch(ctx, tax_year, fmt, as_known_on, jobs, output, force, quiet, policy):
     """One row per person of every household with Roth activity in the tax year.
 
     Columns: distributions, taxable amount (Form 8606 line 25c), additional tax (Form 5329
@@ -48,7 +59,8 @@ def batch(ctx, tax_year, fmt, as_known_on, jobs, output, force, policy):
     error column for a person whose figures cannot be computed (the batch goes on).
     Streams household by household: memory does not grow with the ledger. A large
     ledger is shared out among one process per core; the rows are the same, in the same
-    order.
+    order. On a terminal a progress bar on standard error counts the households done
+    (never in piped output; --quiet: none).
 
     \b
     Example:
@@ -56,9 +68,24 @@ def batch(ctx, tax_year, fmt, as_known_on, jobs, output, force, policy):
     """
     from ledger.app.reporting import batch_report
 
-    rows = batch_report(get_store(ctx), tax_year, policy, as_known_on, jobs)
-    with output_to(output, force) as out:
-        _write_batch(rows, fmt, tax_year, out)
+    store = get_store(ctx)
+    # rows streamed to the terminal are their own progress (a bar would cut them)
+    streamed_here = fmt != "table" and output is None and _is_terminal(sys.stdout)
+    with progress_for("report batch", "households", quiet or streamed_here) as progress:
+        rows = batch_report(store, tax_year, policy, as_known_on, jobs, progress)
+        if fmt != "table":
+            with output_to(output, force) as out:
+                _write_batch(rows, fmt, tax_year, out)
+            return
+        table = _table(list(rows), tax_year)
+    write_text(table, output, force)  # the bar is gone before the table is printed
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _write_batch(rows, fmt: str, tax_year: int, out) -> None:

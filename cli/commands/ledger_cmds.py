@@ -15,6 +15,7 @@ from ledger import events as ev
 from ..context import get_store, recorded_by
 from ..main import cli
 from ..options import DATE, KNOWN_ON_HELP, LEDGER_YEAR, output_options, output_to
+from ..progress import progress_for, quiet_option
 
 
 @cli.command("import")
@@ -37,8 +38,9 @@ from ..options import DATE, KNOWN_ON_HELP, LEDGER_YEAR, output_options, output_t
     "is one transaction either way; with several processes it holds the "
     "ledger's write lock from the start (other writers wait).",
 )
+@quiet_option
 @click.pass_context
-def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int) -> None:
+def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int, quiet: bool) -> None:
     """Import ledger files (YAML, JSON or CSV), each into its household.
 
     Several files (or a directory, standing for the ledger files in it) are one import:
@@ -46,7 +48,8 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int) -> None:
     not at all. The import is atomic (all or nothing) and idempotent: an event whose id
     is already stored is skipped, so importing the same file twice adds nothing. A bad file is
     refused whole, with every problem listed as FILE:LINE: field: reason. Contributions
-    over the yearly limits are stored and reported as warnings.
+    over the yearly limits are stored and reported as warnings. On a terminal a progress
+    bar on standard error counts the files read (never in piped output; --quiet: none).
 
     \b
     File shape (SPEC section 4):
@@ -70,13 +73,11 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int) -> None:
     """
     from ledger.app.importing import import_files
 
-    results = import_files(
-        get_store(ctx, write=not dry_run, missing_ok=dry_run),
-        list(files),
-        recorded_by(ctx),
-        dry_run=dry_run,
-        jobs=jobs,
-    )
+    store = get_store(ctx, write=not dry_run, missing_ok=dry_run)
+    with progress_for("import", "files", quiet) as progress:
+        results = import_files(
+            store, list(files), recorded_by(ctx), dry_run=dry_run, jobs=jobs, progress=progress
+        )
     verb = "would import" if dry_run else "imported"
     for result in results if len(results) <= 20 else []:
         n = result.added

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -138,6 +138,7 @@ def import_files(
     dry_run: bool = False,
     jobs: int = 1,
     recorded_at: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[ImportResult]:
     """Import several files (a directory stands for its ledger files) as ONE transaction.
 
@@ -150,16 +151,19 @@ def import_files(
     PostgreSQL: ``capabilities.concurrent_import``) validates and encodes the files in
     that many worker processes while this one writes, still in one transaction
     (:mod:`ledger.app.parallel_import`); the rows stored are the same.
+
+    ``progress(done, total)``, if given, is called as the files are read and checked
+    (``total``: the number of files; the command line draws it as a bar).
     """
     files = ledger_files(paths)
     at = utc(recorded_at) if recorded_at is not None else datetime.now(UTC)
     jobs = auto_jobs(store, files) if jobs == 0 else jobs
     with _no_cyclic_gc():
         if jobs > 1 and parallel_capable(store) and len(files) > 1:
-            outcome = Outcome()
+            outcome = Outcome(progress, len(files))
             import_parallel(store, files, _plan, outcome, recorded_by, dry_run, jobs, at)
             return outcome.results
-        return _import_files(store, files, recorded_by, dry_run, at)
+        return _import_files(store, files, recorded_by, dry_run, at, progress)
 
 
 #: below this many bytes of ledger files, worker processes cost more than they save
@@ -208,13 +212,20 @@ class Outcome:
     """Each file's plan or problems, collected in file order. A household named by two
     files of one import is refused (the second file gets the problem)."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Callable[[int, int], None] | None = None, total: int = 0) -> None:
         self.results: list[ImportResult] = []
         self.problems: list[Problem] = []
         self._owner: dict[str, Path] = {}
+        self._progress, self._total, self._done = progress, total, 0
+
+    def _step(self) -> None:
+        self._done += 1
+        if self._progress is not None:
+            self._progress(self._done, self._total)
 
     def refused(self, problems: list[Problem]) -> None:
         self.problems.extend(problems)
+        self._step()
 
     def accept(
         self,
@@ -226,6 +237,7 @@ class Outcome:
         dry_run: bool,
     ) -> bool:
         """Record a valid file's result; False if its household is already taken."""
+        self._step()
         if household in self._owner:
             self.problems.append(
                 Problem(
@@ -250,7 +262,7 @@ class Outcome:
 
 
 def _import_files(
-    store: EventStore, files: list[Path], recorded_by, dry_run, at
+    store: EventStore, files: list[Path], recorded_by, dry_run, at, progress=None
 ) -> list[ImportResult]:
     """Files of one household (a year a file) are imported together: in date order (by
     each file's earliest event), each validated after the earlier ones, their new events
@@ -258,12 +270,16 @@ def _import_files(
     plans: dict[str, _Plan] = {}
     problems: list[Problem] = []
     existing = set(store.households()) if len(files) > 1 else None
-    for path in sorted(files, key=_first_date) if len(files) > 1 else files:
+    ordered = sorted(files, key=_first_date) if len(files) > 1 else files
+    for done, path in enumerate(ordered, start=1):
         try:
             plan = _plan(store, path, existing, plans)
         except InvalidInput as exc:
             problems.extend(exc.problems)
             continue
+        finally:
+            if progress is not None:
+                progress(done, len(ordered))
         before = plans.get(plan.household)
         if before is not None:
             plan = dataclasses.replace(

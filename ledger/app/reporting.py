@@ -8,7 +8,7 @@ report); :func:`batch_report` streams every client's rows for a tax year.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -145,16 +145,25 @@ def batch_report(
     policy: Policy,
     known_on: date | None = None,
     jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One row (:data:`ledger.app.batch.COLUMNS`) per person with Roth activity in the
     tax year, household by household, streamed; ``jobs`` processes (0: one per core on a
-    large ledger, else 1)."""
+    large ledger, else 1). ``progress(done, total)``, if given, is called as households
+    are done (``total``: the households in the ledger; the command line draws a bar)."""
+    from bisect import bisect_left
+
     from .batch import auto_jobs, batch_rows
 
     heads = store.heads(None, known_on)  # before the scan: one grouped query
     stamp = ledger_state({}, known_on)
+    order = sorted(heads) if progress is not None else []
+    done = 0
     for row in batch_rows(store, tax_year, policy, known_on, jobs or auto_jobs(store)):
         household = row["household"]
+        if progress is not None:  # households come in id order: those up to this one
+            done = max(done, bisect_left(order, household))
+            progress(done, len(order))
         head = heads.get(household)
         if head is None or head[0] != row["ledger_version"]:  # written to since
             head = store.heads([household], known_on).get(household, head)
@@ -164,3 +173,5 @@ def batch_report(
         row["as_known_on"] = stamp["as_known_on"]
         row["generated_at"] = stamp["generated_at"]
         yield row
+    if progress is not None:
+        progress(len(order), len(order))
