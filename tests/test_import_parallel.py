@@ -188,17 +188,20 @@ def _processes_naming(needle: str) -> list[int]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find worker processes")
-def test_sigkill_mid_parallel_import_leaves_the_ledger_and_no_workers(tmp_path):
+def test_sigkill_mid_parallel_import_leaves_the_ledger_and_no_workers(tmp_path, monkeypatch):
     import random
 
     from tests.store.helpers import REPO, cli_argv, cli_env, run_cli
 
+    spool = tmp_path / "tmp"  # the imports' $TMPDIR: a killed one's spool is left here
+    spool.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spool))
     db = tmp_path / "crash.db"
     url = str(db)
     seed = run_cli(url, "import", str(write_households(tmp_path / "seed", 0, 2)[0]))
     assert seed.returncode == 0, seed.stderr
     rng = random.Random(20261123)
-    interrupted = 0
+    interrupted = left_behind = 0
     for r in range(4):
         files = tmp_path / f"files{r}"  # new households each round
         write_households(files, 1 + 300 * r, 300, 100)
@@ -229,10 +232,13 @@ def test_sigkill_mid_parallel_import_leaves_the_ledger_and_no_workers(tmp_path):
             assert after[: len(before)] == before and len(after) == len(before) + adds
         check = run_cli(url, "verify")
         assert check.returncode == 0 and check.stdout.startswith("ok: "), check.stderr
+        left_behind += len(list(spool.iterdir()))
     assert interrupted > 0, "every import committed before its kill: nothing was tested"
     done = run_cli(url, "import", "--jobs", "2", str(files))
     assert done.returncode == 0, done.stderr
     assert len(table(db)) > len(before)
+    # the kills left spool directories (clients' rows) behind; the next import removed them
+    assert left_behind > 0 and list(spool.iterdir()) == []
 
 
 def test_a_spool_file_that_cannot_be_written_is_one_clear_error(tmp_path, monkeypatch):
@@ -242,10 +248,10 @@ def test_a_spool_file_that_cannot_be_written_is_one_clear_error(tmp_path, monkey
     from ledger.store.api import StoreError
 
     @contextlib.contextmanager
-    def unusable(**_kw):
+    def unusable(directory=None):
         yield "/dev/null/spool"  # not a directory: every write fails
 
-    monkeypatch.setattr(parallel.tempfile, "TemporaryDirectory", unusable)
+    monkeypatch.setattr(parallel, "spool", unusable)
     paths = write_households(tmp_path / "files", 0, 20, 10)
     store = open_store(str(tmp_path / "l.db"))
     try:

@@ -31,7 +31,7 @@ from ..store.api import EventStore, StoredEvent
 from ..store.hashing import GENESIS, utc
 from ..voids import cancelled_by, in_force
 from .forking import usable_cpus
-from .parallel_import import import_parallel
+from .parallel_import import import_parallel, remove_leftovers
 
 RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
 
@@ -150,7 +150,8 @@ def import_files(
     ``jobs`` > 1 (or 0: :func:`auto_jobs`) on a store that can take it (a SQLite file,
     PostgreSQL: ``capabilities.concurrent_import``) validates and encodes the files in
     that many worker processes while this one writes, still in one transaction
-    (:mod:`ledger.app.parallel_import`); the rows stored are the same.
+    (:mod:`ledger.app.parallel_import`); the rows stored are the same. Either way the
+    spool directories a killed parallel import left behind are removed first.
 
     ``progress(done, total)``, if given, is called as the files are read and checked
     (``total``: the number of files; the command line draws it as a bar).
@@ -163,6 +164,7 @@ def import_files(
             outcome = Outcome(progress, len(files))
             import_parallel(store, files, _plan, outcome, recorded_by, dry_run, jobs, at)
             return outcome.results
+        remove_leftovers()  # a killed parallel import's spool (the parallel one does it too)
         return _import_files(store, files, recorded_by, dry_run, at, progress)
 
 

@@ -15,8 +15,8 @@ with several files to import (:func:`ledger.app.importing.auto_jobs`):
    import's plan (read, validate against the file and the stored household, compute
    warnings: the ``plan`` function it is given), then has the store's row encoder
    (``store.row_encoder``) chain and encode the new events' rows after the household's
-   stored head, and writes them to a spool file in a private temporary directory
-   (owner-only, removed at the end);
+   stored head, and writes them to a spool file (0600) in a private spool directory
+   (0700, ``$TMPDIR/roth-ledger-import-PID-*``, removed at the end: :func:`spool`);
 4. this process takes the chunks back in file order and hands them to the bulk import,
    which checks each household is still at the head its rows were chained to and writes
    them -- while the workers go on with the next chunks.
@@ -26,7 +26,10 @@ the transaction is rolled back -- nothing is stored, as in the one-process impor
 rows, their order (global positions) and the results are those of the one-process import
 (a test compares the two databases row by row). Killed at any moment, the transaction is
 never committed; the workers die with this process (``PR_SET_PDEATHSIG`` on Linux); only
-the spool directory may be left behind in the temporary directory.
+the spool directory may be left behind, and the next import removes it
+(:func:`remove_leftovers`: each run holds an ``flock`` on its directory's lock file, which
+the kernel releases when the run dies however it dies, so a directory whose lock can be
+taken belongs to a dead run).
 
 This module knows nothing of :mod:`ledger.app.importing` (which calls it): the plan and
 the outcome it records into are handed in.
@@ -34,11 +37,16 @@ the outcome it records into are handed in.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gc
 import os
 import pickle
+import shutil
+import stat
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -69,12 +77,12 @@ def import_parallel(
     numbered = list(enumerate(files))
     chunks = [numbered[i : i + CHUNK_FILES] for i in range(0, len(numbered), CHUNK_FILES)]
     encode = store.row_encoder(recorded_by, at)
-    with tempfile.TemporaryDirectory(prefix="roth-ledger-import-") as spool:
+    with spool() as spool_dir:
         context = fork_context()
         with context.Pool(
             min(jobs, len(chunks)),
             initializer=_start,
-            initargs=(store, plan, encode, existing, spool, os.getpid()),
+            initargs=(store, plan, encode, existing, spool_dir, os.getpid()),
         ) as pool:
             planned = map(_unspool, pool.imap(_plan_chunk, chunks))
             if dry_run:
@@ -88,6 +96,90 @@ def import_parallel(
                     if not outcome.problems:  # after a problem, only keep listing problems
                         bulk.write(batches)
                 outcome.check()  # raises: the transaction rolls back
+
+
+#: spool directories are named ``SPOOL_PREFIX + PID + "-" + random``, in ``$TMPDIR``
+SPOOL_PREFIX = "roth-ledger-import-"
+#: the file each run holds an ``flock`` on while its spool directory is in use
+SPOOL_LOCK = "lock"
+#: a spool directory without a lock file (an older roth-ledger's) is removed after this
+UNLOCKED_STALE_SECONDS = 24 * 3600
+
+
+@contextlib.contextmanager
+def spool(directory: str | None = None) -> Iterator[str]:
+    """A new private spool directory (0700) in ``directory`` (default ``$TMPDIR``),
+    locked by this run and removed at the end; leftovers of dead runs are removed first."""
+    remove_leftovers(directory)
+    try:
+        path = tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", dir=directory)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the import's spool directory: {exc.strerror or exc}; "
+            "set TMPDIR to a directory with room"
+        ) from None
+    try:
+        lock = os.open(os.path.join(path, SPOOL_LOCK), _CREATE, 0o600)
+        try:
+            _flock(lock, blocking=True)
+            yield path
+        finally:
+            os.close(lock)
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_leftovers(directory: str | None = None) -> int:
+    """Remove the spool directories killed imports of this user left in ``directory``
+    (default ``$TMPDIR``): those whose lock nobody holds. Returns how many."""
+    base = directory or tempfile.gettempdir()
+    removed = 0
+    try:
+        entries = os.scandir(base)
+    except OSError:
+        return 0
+    with entries:
+        for entry in entries:
+            if not entry.name.startswith(SPOOL_PREFIX):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            if _abandoned(entry.path, info.st_mtime):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed += 1
+    return removed
+
+
+def _abandoned(path: str, mtime: float) -> bool:
+    """Whether the run that made spool directory ``path`` is gone."""
+    try:
+        lock = os.open(os.path.join(path, SPOOL_LOCK), os.O_RDWR | _NOFOLLOW)
+    except FileNotFoundError:  # an older roth-ledger's, or one a moment from its lock
+        return time.time() - mtime > UNLOCKED_STALE_SECONDS
+    except OSError:
+        return False
+    try:
+        return _flock(lock, blocking=False)
+    finally:
+        os.close(lock)
+
+
+def _flock(fd: int, blocking: bool) -> bool:
+    """Take an exclusive ``flock`` on ``fd``; False if another process holds it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+#: a spool file: new, owner-only, never through a symbolic link
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
 
 
 def _unspool(path: str) -> list[tuple]:
@@ -172,7 +264,7 @@ def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:
         )
     name = os.path.join(_WORKER["spool"], f"chunk-{chunk[0][0]}.pickle")
     try:
-        with open(name, "wb") as spooled:
+        with os.fdopen(os.open(name, _CREATE, 0o600), "wb") as spooled:
             pickle.dump(out, spooled, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError as exc:  # a full or read-only temporary directory: say so, in one line
         raise StoreError(
