@@ -23,7 +23,7 @@ from ..events import RothDistribution
 from ..money import CENT, ZERO
 from ..rules.ordering import ordered_buckets
 from ..rules.policy import Policy
-from ..rules.qualified import qualified_from, qualify
+from ..rules.qualified import first_qualified_day, qualified_from, qualify
 from .facts import PersonFacts
 from .person import compute_person
 from .withdrawals import WithdrawalYear
@@ -160,41 +160,60 @@ class Rung:
 @dataclass(frozen=True, slots=True)
 class Ladder:
     rungs: tuple[Rung, ...]
-    schedule: tuple[tuple[date, Decimal], ...]  # (date, most that can come out penalty-free)
-    qualified_from: date | None
+    # (date, most that can come out penalty-free; None: any amount, the day is qualified)
+    schedule: tuple[tuple[date, Decimal | None], ...]
+    qualified_from: date | None  # the 5-year period is met from
     age_59_and_a_half_on: date
+    qualified_distributions_from: date | None  # a distribution is qualified from (any amount)
 
 
 def ladder(person: PersonFacts, as_of: date, policy: Policy) -> Ladder:
     """Each basis layer with the day its taxable part becomes penalty-free, and for each such
     day the most that could then be withdrawn penalty-free (the ordered prefix of layers that
-    are no longer under a 10% clock), assuming nothing else happens."""
+    are no longer under a 10% clock), assuming nothing else happens. From the day a
+    distribution would be qualified (:func:`first_qualified_day`, the day ``plan
+    withdrawal`` starts to answer "any amount") the schedule says any amount."""
     ledger = compute_person(person, as_of.year, policy, as_of)
     state = ledger.final_state
     age59 = age_59_and_a_half(person.require_born())
     start = qualified_from(state.clock_start)
+    qualified_day = first_qualified_day(
+        state.clock_start, age59, person.died_on, person.disabled_on
+    )
     rungs: list[Rung] = []
     for b in ordered_buckets(state.regular.values(), state.drr, state.conv.values(), as_of, policy):
         if b.portion == "taxable" and b.clock_year is not None:
             ends = date(b.clock_year + 4, 12, 31)
-            free_from = max(min(ends + timedelta(days=1), age59), as_of)
+            free_from = min(ends + timedelta(days=1), age59)
         else:
             ends, free_from = None, as_of
+        if qualified_day is not None:  # a qualified distribution owes no 10% at all
+            free_from = min(free_from, qualified_day)
         rungs.append(
-            Rung(b.source, b.year or 0, b.portion or "basis", b.remaining, ends, free_from)
+            Rung(
+                b.source,
+                b.year or 0,
+                b.portion or "basis",
+                b.remaining,
+                ends,
+                max(free_from, as_of),
+            )
         )
-    days = sorted(
-        {as_of} | {r.penalty_free_from for r in rungs} | ({age59} if age59 > as_of else set())
-    )
-    schedule = []
-    for d in days:
+    days = {as_of} | {r.penalty_free_from for r in rungs} | ({age59} if age59 > as_of else set())
+    if qualified_day is not None:
+        days = {d for d in days if d < qualified_day} | {max(qualified_day, as_of)}
+    schedule: list[tuple[date, Decimal | None]] = []
+    for d in sorted(days):
+        if qualified_day is not None and d >= qualified_day:
+            schedule.append((d, None))
+            continue
         total = ZERO
         for r in rungs:  # the order is fixed: a layer still under its clock blocks the rest
             if r.penalty_free_from > d:
                 break
             total += r.amount
         schedule.append((d, total))
-    return Ladder(tuple(rungs), tuple(schedule), start, age59)
+    return Ladder(tuple(rungs), tuple(schedule), start, age59, qualified_day)
 
 
 def qualified_on(person: PersonFacts, on: date, policy: Policy) -> bool:

@@ -93,9 +93,21 @@ def ladder_report(facts: HouseholdFacts, person: str, as_of: date, policy: Polic
             for r in lad.rungs
             if r.amount > 0
         ],
-        "schedule": [{"date": d.isoformat(), "max_penalty_free": fmt(a)} for d, a in lad.schedule],
+        "schedule": [
+            {
+                "date": d.isoformat(),
+                "max_penalty_free": None if a is None else fmt(a),
+                "unlimited": a is None,
+            }
+            for d, a in lad.schedule
+        ],
         "qualified_from": lad.qualified_from.isoformat() if lad.qualified_from else None,
         "age_59_and_a_half_on": lad.age_59_and_a_half_on.isoformat(),
+        "qualified_distributions_from": (
+            lad.qualified_distributions_from.isoformat()
+            if lad.qualified_distributions_from
+            else None
+        ),
         "warnings": [
             "assumes no further contributions, conversions or withdrawals; earnings are taxable "
             "and penalised until the account is qualified"
@@ -158,9 +170,15 @@ def table_ladder(r: dict) -> str:
         )
     out += ["", "  most that can be withdrawn penalty-free on:"]
     for s in r["schedule"]:
-        out.append(f"    {s['date']}  {_m(s['max_penalty_free']):>14}")
+        most = (
+            "any amount (qualified)" if s.get("unlimited") else f"{_m(s['max_penalty_free']):>14}"
+        )
+        out.append(f"    {s['date']}  {most}")
     out += [
         "",
-        f"Qualified (earnings tax-free) from: {r['qualified_from'] or '-'}; age 59 1/2 on {r['age_59_and_a_half_on']}",
+        f"5-year period met from: {r['qualified_from'] or '-'}; age 59 1/2 on "
+        f"{r['age_59_and_a_half_on']}",
+        "Qualified (any amount free of tax and of the 10%) from: "
+        f"{r.get('qualified_distributions_from') or '-'}",
     ]
     return "\n".join(out) + "\n"

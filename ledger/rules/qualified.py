@@ -26,6 +26,24 @@ def qualified_from(clock_start_year: int | None) -> date | None:
     return date(clock_start_year + 5, 1, 1)
 
 
+def first_qualified_day(
+    clock_start_year: int | None,
+    age_59_half_on: date,
+    died_on: date | None,
+    disabled_on: date | None,
+) -> date | None:
+    """The first day a distribution would be qualified (without the first-home purpose,
+    which depends on the distribution): the later of the end of the 5-taxable-year period
+    (:func:`qualified_from`) and the earliest of age 59½, death and disability -- IRC
+    §408A(d)(2)(A)(i)-(iii) and (B); Reg. 1.408A-6 A-1(b). :func:`qualify` answers yes
+    on exactly the days from this one on. None: no Roth IRA contribution yet."""
+    start = qualified_from(clock_start_year)
+    if start is None:
+        return None
+    triggers = [d for d in (age_59_half_on, died_on, disabled_on) if d is not None]
+    return max(start, min(triggers))
+
+
 @dataclass(frozen=True, slots=True)
 class QualifiedTest:
     qualified: bool

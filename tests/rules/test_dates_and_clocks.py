@@ -2,8 +2,11 @@
 
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ledger.dates import age_59_and_a_half
-from ledger.rules.qualified import qualified_from, qualify
+from ledger.rules.qualified import first_qualified_day, qualified_from, qualify
 from ledger.rules.recapture import in_window
 
 
@@ -37,3 +40,29 @@ def test_recapture_window_regulation_example():
     # Reg. 1.408A-6 A-5(c): received 1999-02-25 -> clock 1999-01-01 .. 2003-12-31.
     assert in_window(1999, date(2003, 12, 31))
     assert not in_window(1999, date(2004, 1, 1))
+
+
+def test_first_qualified_day_pub_590b_justin():
+    # Pub 590-B (Justin): conversion 2016 -> 5-year period met 2021-01-01; 59½ in 2019
+    assert first_qualified_day(2016, date(2019, 11, 1), None, None) == date(2021, 1, 1)
+    # under 59½ until 2039, disabled in 2024 (IRC §408A(d)(2)(A)(iii)): qualified 2024
+    assert first_qualified_day(2017, date(2039, 12, 15), None, date(2024, 3, 1)) == date(2024, 3, 1)
+    assert first_qualified_day(None, date(2019, 11, 1), None, None) is None
+
+
+DAYS = st.dates(date(1998, 1, 1), date(2060, 12, 31))
+
+
+@given(
+    start=st.none() | st.integers(1998, 2040),
+    age=DAYS,
+    died=st.none() | DAYS,
+    disabled=st.none() | DAYS,
+    on=DAYS,
+)
+def test_first_qualified_day_is_where_qualify_turns_yes(start, age, died, disabled, on):
+    """qualify() says qualified on exactly the days from first_qualified_day() on (what
+    lets plan ladder and plan withdrawal agree)."""
+    first = first_qualified_day(start, age, died, disabled)
+    got = qualify(on, start, age, died, disabled, False).qualified
+    assert got == (first is not None and on >= first)
