@@ -217,6 +217,51 @@ class RothDistribution(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RothSepSimpleContribution(Event):
+    kind: ClassVar[str] = "roth_sep_simple_contribution"
+    doc: ClassVar[str] = (
+        "a contribution to a Roth SEP IRA or Roth SIMPLE IRA (SECURE 2.0 §601, from 2023; Form "
+        "5498 box 8 or 9 on a Roth IRA): contribution basis, not a regular contribution (no IRA "
+        "limit, no income limit)"
+    )
+    person: str = _f("person id")
+    plan_type: str = _f("sep or simple")
+    date: date = _f("the day the Roth IRA received it (its year starts the Roth IRA clock)")
+    amount: Decimal = _f("amount contributed (employer and, for SIMPLE, salary-reduction money)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Roth529Rollover(Event):
+    kind: ClassVar[str] = "roth_529_rollover"
+    doc: ClassVar[str] = (
+        "a direct transfer from a 529 account of 15+ years to the beneficiary's Roth IRA "
+        "(IRC §529(c)(3)(E), SECURE 2.0 §126, from 2024): counts against the year's IRA "
+        "limit, no income limit, $35,000 in a lifetime"
+    )
+    person: str = _f("person id (the 529 beneficiary, who owns the Roth IRA)")
+    date: date = _f("the day the Roth IRA received it (after 2023-12-31)")
+    amount: Decimal = _f("amount transferred (Form 1099-Q box 1)")
+    tax_year: int | None = _f(
+        "the tax year it is reported for (default: the year of date; the year before when "
+        "made by that year's filing deadline, Pub 590-A)",
+        None,
+    )
+    basis: Decimal | None = _f(
+        "the part that was 529 contributions (Form 1099-Q box 3): Roth contribution basis; "
+        "the rest was 529 earnings and is Roth IRA earnings (IRC §408A(e)(1)); if absent, "
+        "the whole amount counts as basis and a warning says so",
+        None,
+    )
+    account_opened: datetime.date | None = _f(
+        "the day the 529 account was opened for this beneficiary (checked: 15 years)", None
+    )
+
+    @property
+    def effective_tax_year(self) -> int:
+        return self.tax_year if self.tax_year is not None else self.date.year
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RothYearEndValue(Event):
     kind: ClassVar[str] = "roth_year_end_value"
     doc: ClassVar[str] = "optional Dec 31 value of all Roth IRAs (shows earnings)"
@@ -263,6 +308,12 @@ class PlanRothContribution(Event):
     tax_year: int = _f("tax year of the deferral")
     date: date = _f("contribution date")
     amount: Decimal = _f("amount contributed")
+    employer: bool = _f(
+        "true for an employer matching or nonelective contribution the participant designated "
+        "as Roth (SECURE 2.0 §604, IRC §402A(a)(2)-(3), after 2022-12-29): not an elective "
+        "deferral (no §402(g) limit), still a §415(c) annual addition",
+        False,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -362,6 +413,8 @@ ALL_KINDS: tuple[type[Event], ...] = (
     PersonDisabled,
     PersonDied,
     Recharacterization,
+    RothSepSimpleContribution,
+    Roth529Rollover,
     Void,
 )
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_KINDS}

@@ -184,6 +184,16 @@ def plan_limits(year: int) -> PlanLimits:
     )
 
 
+def higher_catch_up(year: int) -> Decimal | None:
+    """The §414(v)(2)(E) catch-up for ages 60-63 (SECURE 2.0 §109), None before 2025 (the
+    plan-limits file has it from 2025); raises as :func:`plan_limits` for a year not on file."""
+    row = _load("plan_limits.yaml")["limits"].get(year)
+    if row is None:
+        raise MissingFact(f"no {year} employer plan limits (402(g)/415(c)) on file")
+    value = row.get("catch_up_60_63")
+    return None if value is None else _money(value)
+
+
 # --- exception kinds and Form 5329 line-2 numbers -----------------------------------
 
 

@@ -312,6 +312,8 @@ SHORT_KIND = {
     "designated_roth_rollover": "droth_rollover",
     "roth_distribution": "roth_distrib",
     "roth_year_end_value": "roth_year_end",
+    "roth_sep_simple_contribution": "roth_sep_simple",
+    "roth_529_rollover": "roth_529",
     "person_disabled": "disabled",
     "person_died": "died",
     "void": "void",

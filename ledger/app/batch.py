@@ -24,10 +24,12 @@ from ..events import (
     DesignatedRothRollover,
     IraContribution,
     PlanDistribution,
+    Roth529Rollover,
     RothContribution,
     RothContributionReturn,
     RothConversion,
     RothDistribution,
+    RothSepSimpleContribution,
 )
 from ..money import ZERO, fmt
 from ..projections.facts import PersonFacts, fold
@@ -67,7 +69,7 @@ def roth_activity(person: PersonFacts, year: int) -> bool:
     for e in person.events:
         kind = type(e)
         if kind in _CONTRIBUTION_KINDS:
-            if e.tax_year == year:
+            if e.effective_tax_year == year:
                 return True
         elif kind in _DATED_ROTH_FLOWS:
             if e.date.year == year:
@@ -77,8 +79,12 @@ def roth_activity(person: PersonFacts, year: int) -> bool:
     return False
 
 
-_DATED_ROTH_FLOWS = frozenset({RothConversion, RothDistribution, DesignatedRothRollover})
-_CONTRIBUTION_KINDS = frozenset({RothContribution, RothContributionReturn, IraContribution})
+_DATED_ROTH_FLOWS = frozenset(
+    {RothConversion, RothDistribution, DesignatedRothRollover, RothSepSimpleContribution}
+)
+_CONTRIBUTION_KINDS = frozenset(
+    {RothContribution, RothContributionReturn, IraContribution, Roth529Rollover}
+)
 
 
 def may_carry_excess(person: PersonFacts, year: int) -> bool:
@@ -110,7 +116,11 @@ def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -
     row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
     row.update(household=household, person=person.id)
     contributions = sum(
-        (e.amount for e in person.events if isinstance(e, RothContribution) and e.tax_year == year),
+        (
+            e.amount
+            for e in person.events
+            if isinstance(e, (RothContribution, Roth529Rollover)) and e.effective_tax_year == year
+        ),
         ZERO,
     )
     conversions = sum(

@@ -16,7 +16,7 @@ from .. import events as ev
 from .. import yearly
 from ..dates import age_59_and_a_half
 from ..errors import LedgerError, MissingFact
-from ..rules import exceptions
+from ..rules import employer_roth, exceptions, rollover_529
 from ..voids import void_loops
 from .read import Node
 
@@ -289,6 +289,57 @@ def _recharacterization(event: ev.Recharacterization, node: Node, ctx: Ctx) -> N
         ctx.add(node, "date", f"{event.date} is before {event.target} ({target_date})")
 
 
+def _plan_roth(event: ev.PlanRothContribution, node: Node, ctx: Ctx) -> None:
+    _deadline(event, node, ctx)
+    if event.employer and event.date < employer_roth.EMPLOYER_ROTH_FROM:
+        ctx.add(
+            node,
+            "employer",
+            f"{event.date}: employer contributions can be designated Roth only when made "
+            "after 2022-12-29 (SECURE 2.0 §604, IRC §402A(a)(2)-(3))",
+        )
+
+
+def _sep_simple(event: ev.RothSepSimpleContribution, node: Node, ctx: Ctx) -> None:
+    if event.plan_type not in employer_roth.PLAN_TYPES:
+        ctx.add(node, "plan_type", f"{event.plan_type!r}: give sep or simple")
+    if event.date < employer_roth.ROTH_SEP_SIMPLE_FROM:
+        ctx.add(
+            node,
+            "date",
+            f"{event.date}: a SEP or SIMPLE IRA can be a Roth IRA only from 2023 (SECURE 2.0 §601)",
+        )
+
+
+def _rollover_529(event: ev.Roth529Rollover, node: Node, ctx: Ctx) -> None:
+    if event.date < rollover_529.FIRST_DAY:
+        ctx.add(
+            node,
+            "date",
+            f"{event.date}: 529-to-Roth rollovers are for distributions after 2023-12-31 "
+            "(IRC §529(c)(3)(E), SECURE 2.0 §126)",
+        )
+        return
+    if event.tax_year is not None:
+        if event.tax_year > event.date.year:
+            ctx.add(node, "tax_year", f"{event.tax_year} is after the rollover ({event.date})")
+        elif event.tax_year < event.date.year:
+            _deadline(event, node, ctx)
+    if event.basis is not None and event.basis > event.amount:
+        ctx.add(node, "basis", f"{event.basis} is more than the amount ({event.amount})")
+    if event.account_opened is not None:
+        if event.account_opened > event.date:
+            ctx.add(node, "account_opened", f"{event.account_opened} is after {event.date}")
+        elif not rollover_529.open_long_enough(event.account_opened, event.date):
+            ctx.add(
+                node,
+                "account_opened",
+                f"{event.account_opened}: the 529 account was not open 15 years by "
+                f"{event.date} (IRC §529(c)(3)(E)(i)); the money is a taxable 529 "
+                "distribution: record what went into the Roth IRA as a roth_contribution",
+            )
+
+
 KIND_CHECKS: dict[str, Callable] = {
     **{k: _deadline for k in CONTRIBUTION_KINDS},
     "roth_contribution_return": _return,
@@ -299,4 +350,7 @@ KIND_CHECKS: dict[str, Callable] = {
     "roth_distribution": _exception,
     "tax_year_income": _tax_year_income,
     "recharacterization": _recharacterization,
+    "plan_roth_contribution": _plan_roth,
+    "roth_sep_simple_contribution": _sep_simple,
+    "roth_529_rollover": _rollover_529,
 }

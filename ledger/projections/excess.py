@@ -21,6 +21,7 @@ from ..dates import age_on, end_of_year
 from ..errors import MissingFact
 from ..events import (
     IraContribution,
+    Roth529Rollover,
     RothContribution,
     RothContributionLimit,
     RothContributionReturn,
@@ -37,6 +38,7 @@ class YearContributions:
 
     traditional: Decimal = ZERO
     roth: Decimal = ZERO
+    rollover_529: Decimal = ZERO  # 529-to-Roth rollovers within the lifetime limit
     stated_roth_limit: Decimal | None = None
     income: TaxYearIncome | None = None
     event_ids: list[str] = field(default_factory=list)
@@ -50,6 +52,8 @@ class YearContributions:
             self.roth += ev.amount
         elif kind is RothContributionReturn:
             self.roth -= ev.amount
+        elif kind is Roth529Rollover:
+            self.rollover_529 += ev.amount
         elif kind is RothContributionLimit:
             self.stated_roth_limit = ev.limit
         elif kind is TaxYearIncome:
@@ -60,14 +64,14 @@ class YearContributions:
 
     @property
     def any(self) -> bool:
-        return self.traditional > 0 or self.roth > 0
+        return self.traditional > 0 or self.roth > 0 or self.rollover_529 > 0
 
 
 def contributions_by_year(events: Iterable) -> dict[int, YearContributions]:
     out: dict[int, YearContributions] = {}
     for ev in events:
         if type(ev) in _KINDS:
-            out.setdefault(ev.tax_year, YearContributions()).add(ev)
+            out.setdefault(ev.effective_tax_year, YearContributions()).add(ev)
     return out
 
 
@@ -78,6 +82,7 @@ _KINDS = frozenset(
         RothContributionReturn,
         RothContributionLimit,
         TaxYearIncome,
+        Roth529Rollover,
     }
 )
 
@@ -151,6 +156,7 @@ def excess_step(
             roth_value is not None and roth_value == 0,
             ira_value,
             roth_value,
+            c.rollover_529,
         )
     )
     carry.traditional = out.traditional.carries

@@ -9,9 +9,15 @@ So the importer and ``record`` report the year's own excess after storing.
   Dec 31 of the tax year (``ledger.yearly.ira_limit``), at most the compensation, and the
   Roth limit stated (``roth_contribution_limit``) or by the MAGI phase-out
   (``tax_year_income``) -- the same limits as the reports.
-* Plans: designated Roth deferrals per person per year against §402(g) (+ §414(v)
-  catch-up at 50+), and after-tax + Roth contributions per plan per year against §415(c)
-  (employer money and pretax deferrals are not in the ledger, so this is a floor).
+  A 529-to-Roth rollover counts against the year's IRA limit with no income limit, and
+  the lifetime $35,000 (:mod:`ledger.rules.rollover_529`); Roth SEP and Roth SIMPLE IRA
+  contributions are not regular contributions and are not checked here
+  (:mod:`ledger.rules.employer_roth`).
+* Plans: designated Roth elective deferrals per person per year against §402(g) (+ the
+  §414(v) catch-up at 50+, the higher one at 60-63 from 2025), and after-tax + Roth
+  contributions per plan per year against §415(c) (employer pretax money and pretax
+  deferrals are not in the ledger, so this is a floor). Roth employer contributions
+  (``employer: true``) are annual additions but not elective deferrals.
 """
 
 from __future__ import annotations
@@ -26,10 +32,13 @@ from .. import yearly
 from ..dates import age_on, end_of_year
 from ..errors import MissingFact
 from ..money import ZERO, fmt_table
+from ..rules.employer_roth import deferral_limit, is_elective_deferral
 from ..rules.excess import current_excess
+from ..rules.rollover_529 import LIFETIME_LIMIT
 from ..voids import in_force
 from .excess import contributions_by_year, limits_for
 from .recharacterize import apply_recharacterizations
+from .rollover_529 import apply_529_lifetime, over_lifetime
 
 
 def _births(people: Iterable[ev.PersonAdded] | Mapping[str, date]) -> dict[str, date]:
@@ -41,7 +50,7 @@ def _births(people: Iterable[ev.PersonAdded] | Mapping[str, date]) -> dict[str, 
 def _ira_year(person: str, year: int, c, born: date | None, age: int | None) -> list[str]:
     """The year's own IRA excess (Form 5329 lines 15 and 23) as warnings, from the same
     limits the reports use (:func:`ledger.projections.excess.limits_for`)."""
-    total = c.traditional + c.roth
+    total = c.traditional + c.roth + c.rollover_529
     if not c.any:
         return []
     try:
@@ -51,12 +60,17 @@ def _ira_year(person: str, year: int, c, born: date | None, age: int | None) -> 
         if "IRA contribution limit" in what:
             what = f"no {year} IRA contribution limit on file"
         return [f"{person}: {what}; {year} contributions ({fmt_table(total)}) not checked"]
-    trad_x, roth_x = current_excess(limits, max(c.traditional, ZERO), max(c.roth, ZERO))
+    trad_x, roth_x = current_excess(
+        limits, max(c.traditional, ZERO), max(c.roth, ZERO), c.rollover_529
+    )
     out = []
     dollar = yearly.ira_limit(year, age)
     if total > dollar:
+        what = (
+            "traditional + Roth + 529-to-Roth rollovers" if c.rollover_529 else "traditional + Roth"
+        )
         out.append(
-            f"{person}: {year} IRA contributions (traditional + Roth) total "
+            f"{person}: {year} IRA contributions ({what}) total "
             f"{fmt_table(total)}, over the {fmt_table(dollar)} limit "
             f"(IRC §219(b)(5), age {age} at year end); "
             "an excess contribution is taxed on Form 5329 until removed (excess: traditional "
@@ -94,11 +108,12 @@ def contribution_warnings(
     additions: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
     for e in in_force(events):
         if isinstance(e, ev.PlanRothContribution):
-            roth_deferrals[(e.person, e.tax_year)] += e.amount
+            if is_elective_deferral(e.employer):
+                roth_deferrals[(e.person, e.tax_year)] += e.amount
             additions[(e.person, e.plan, e.tax_year)] += e.amount
         elif isinstance(e, ev.PlanAfterTaxContribution):
             additions[(e.person, e.plan, e.date.year)] += e.amount
-        elif isinstance(e, ev.Recharacterization) or (
+        elif isinstance(e, (ev.Recharacterization, ev.Roth529Rollover)) or (
             getattr(e, "tax_year", None) is not None and hasattr(e, "person")
         ):
             by_person[e.person].append(e)
@@ -109,6 +124,10 @@ def contribution_warnings(
     out: list[str] = []
     for person in sorted(by_person):
         mine = apply_recharacterizations(by_person[person])
+        for event_id, (year, over) in over_lifetime(mine).items():
+            if want(person, year):
+                out.append(lifetime_warning(person, event_id, over))
+        mine = apply_529_lifetime(mine)
         for year, c in sorted(contributions_by_year(mine).items()):
             if want(person, year):
                 out.extend(_ira_year(person, year, c, born.get(person), age(person, year)))
@@ -124,11 +143,14 @@ def contribution_warnings(
             )
             continue
         a = age(person, year)
-        cap = limits.elective_deferral + (limits.catch_up if a is not None and a >= 50 else 0)
+        cap = deferral_limit(
+            limits.elective_deferral, limits.catch_up, yearly.higher_catch_up(year), a
+        )
         if total > cap:
             out.append(
                 f"{person}: {year} designated Roth deferrals total {fmt_table(total)}, "
-                f"over the {fmt_table(cap)} §402(g) limit (with any §414(v) catch-up)"
+                f"over the {fmt_table(cap)} §402(g) limit (with any §414(v) catch-up"
+                f"{'' if a is not None else '; no birth date: none counted'})"
             )
     for (person, plan, year), total in sorted(additions.items()):
         if not want(person, year):
@@ -148,3 +170,12 @@ def contribution_warnings(
                 "§415(c) annual-additions limit"
             )
     return out
+
+
+def lifetime_warning(person: str, event_id: str, over: Decimal) -> str:
+    return (
+        f"{person}: {event_id}: {fmt_table(over)} of this 529-to-Roth rollover is over the "
+        f"{fmt_table(LIFETIME_LIMIT)} lifetime limit (IRC §529(c)(3)(E)(ii)(II)): it is not a "
+        "qualified rollover; it is counted as a regular Roth IRA contribution (and is a "
+        "taxable 529 distribution, not computed here)"
+    )

@@ -31,15 +31,17 @@ from ..events import (
     PlanDistribution,
     PlanRothContribution,
     Recharacterization,
+    Roth529Rollover,
     RothContribution,
     RothContributionLimit,
     RothContributionReturn,
     RothConversion,
     RothDistribution,
+    RothSepSimpleContribution,
     RothYearEndValue,
     TaxYearIncome,
 )
-from ..money import ZERO
+from ..money import ZERO, fmt_table
 from ..rules.conversion_spread import SCHEDULES, inclusion, last_year
 from ..rules.in_plan_rollover import split_irr
 from ..rules.ira_pro_rata import ConversionIn, IraYearIn, IraYearOut, form8606_ira
@@ -49,7 +51,9 @@ from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
 from .excess import ExcessYear, YearContributions, excess_step
 from .facts import PersonFacts
+from .limits import lifetime_warning
 from .recharacterize import apply_recharacterizations
+from .rollover_529 import apply_529_lifetime, over_lifetime
 from .state import BasisSnapshot, PersonState, SpreadState, snapshot
 from .withdrawals import WithdrawalYear, consume_year, plain_withdrawals, roth_year
 
@@ -155,6 +159,9 @@ def compute_person(
     )
     if as_of is not None:
         events = tuple(e for e in events if e.effective_date is None or e.effective_date <= as_of)
+    over_529 = over_lifetime(events)
+    if over_529:
+        events = apply_529_lifetime(events)
     by_year: dict[int, _YearEvents] = {}
     income_year_conv: dict[int, list[RothConversion]] = {}
     for ev in events:
@@ -189,6 +196,9 @@ def compute_person(
         if evs.ira or conversions:  # else no Form 8606 Parts I-II this year
             _ira(person, state, res, y, evs.ira, conversions, policy, as_of)
         added = _roth_inflows(state, res, y, evs.roth)
+        for event_id, (over_year, over) in over_529.items():
+            if over_year == y:
+                res.warnings.append(lifetime_warning(person.id, event_id, over))
         for ev in evs.roth_year_end:
             roth_ye[y] = ev.value
         dists = evs.distributions
@@ -241,6 +251,8 @@ _PLACE: dict[type, tuple[str, str]] = {
     IraDistribution: ("ira", "date"),
     IraYearEndValue: ("ira", "year"),
     RothContribution: ("roth", "tax_year"),
+    Roth529Rollover: ("roth", "effective_tax_year"),
+    RothSepSimpleContribution: ("roth", "date"),
     RothContributionReturn: ("roth", "tax_year"),
     RothConversion: ("roth", "date"),
     RothYearEndValue: ("roth_year_end", "year"),
@@ -506,6 +518,25 @@ def _roth_inflows(state: PersonState, res: YearResult, y: int, evs: list) -> Dec
     for ev in evs:
         if isinstance(ev, RothContribution):
             b = state.regular_bucket(ev.tax_year)
+            b.remaining += ev.amount
+            b.event_ids.append(ev.id)
+            added += ev.amount
+        elif isinstance(ev, Roth529Rollover):
+            # §408A(e)(1): the 529's contributions are contribution basis, its earnings
+            # Roth earnings (no bucket: what no layer holds is earnings)
+            basis = ev.amount if ev.basis is None else min(ev.basis, ev.amount)
+            if ev.basis is None:
+                res.warnings.append(
+                    f"{ev.id}: basis (the 529 contributions in it, Form 1099-Q box 3) not given: "
+                    f"the whole {fmt_table(ev.amount)} is counted as Roth contribution basis; the "
+                    "part that was 529 earnings is Roth IRA earnings (IRC §408A(e)(1))"
+                )
+            b = state.regular_bucket(ev.effective_tax_year)
+            b.remaining += basis
+            b.event_ids.append(ev.id)
+            added += ev.amount
+        elif isinstance(ev, RothSepSimpleContribution):
+            b = state.regular_bucket(ev.date.year)  # clock: the year received
             b.remaining += ev.amount
             b.event_ids.append(ev.id)
             added += ev.amount

@@ -53,16 +53,17 @@ RULES_5329_EXCESS = {
     "16": "Form 5329 line 16: lines 14 + 15",
     "17": "Form 5329 line 17: 6% of the smaller of line 16 and the Dec 31 value (IRC §4973(a),(b))",
     "18": "Form 5329 line 18: last year's line 24 if last year's line 25 was more than zero",
-    "19": "Form 5329 line 19: the Roth limit (§408A(c)(2)-(3): the limit less traditional contributions, reduced by MAGI) less this year's Roth contributions",
+    "19": "Form 5329 line 19: the Roth limit (§408A(c)(2)-(3): the limit less traditional contributions, reduced by MAGI) less this year's Roth contributions and 529-to-Roth rollovers",
     "20": "Form 5329 line 20: this year's Roth IRA distributions (Form 8606 line 19 plus qualified ones; at least line 18 when every Roth IRA was emptied)",
     "21": "Form 5329 line 21: lines 19 + 20",
     "22": "Form 5329 line 22: line 18 minus line 21",
-    "23": "Form 5329 line 23: Roth contributions over the Roth limit, less those returned by the due date (§408(d)(4))",
+    "23": "Form 5329 line 23: Roth contributions over the Roth limit, less those returned by the due date (§408(d)(4)), plus 529-to-Roth rollovers over the IRA limit less the year's other contributions (§529(c)(3)(E)(ii)(I), no MAGI limit)",
     "24": "Form 5329 line 24: lines 22 + 23",
     "25": "Form 5329 line 25: 6% of the smaller of line 24 and the Dec 31 value of the Roth IRAs (IRC §4973(a),(f))",
 }
 EXCESS_KINDS = (
     "roth_contribution",
+    "roth_529_rollover",
     "roth_contribution_return",
     "roth_contribution_limit",
     "tax_year_income",
@@ -211,8 +212,16 @@ def explain(
             _entry(
                 "regular_contribution_basis",
                 report["regular_contribution_basis"],
-                "Reg. 1.408A-6 A-8: regular contributions for each tax year, less returned ones and earlier draws",
-                _kinds(idx, "roth_contribution", "roth_contribution_return"),
+                "Reg. 1.408A-6 A-8: regular contributions for each tax year, less returned ones and "
+                "earlier draws; with the 529 contributions of 529-to-Roth rollovers (IRC "
+                "§408A(e)(1)(C)) and Roth SEP/SIMPLE IRA contributions (SECURE 2.0 §601)",
+                _kinds(
+                    idx,
+                    "roth_contribution",
+                    "roth_contribution_return",
+                    "roth_529_rollover",
+                    "roth_sep_simple_contribution",
+                ),
                 idx,
             )
         )

@@ -28,6 +28,11 @@ year (§219(f)(6)), so it also uses up Roth room: the Roth part sees the limit l
 A year-end value that is not recorded leaves the smaller-of test undone: the tax is 6%
 of the total excess and the result says the value is missing.
 
+A 529-to-Roth rollover (:mod:`ledger.rules.rollover_529`) is a Roth contribution of the
+year for these lines with its own limit: the §408A(c)(2) amount less the year's other IRA
+contributions, with no MAGI reduction (§529(c)(3)(E)(ii)(I)); the part over it is Roth
+excess (line 23), and it uses up the unused limit of lines 10 and 19.
+
 Not modelled: a traditional-IRA withdrawal of a prior year's excess after the due date
 that is not included in income (§408(d)(5); the form's line 12 stays zero), the spousal
 limit of §219(c) (give each spouse's own allowable compensation), and SEP employer
@@ -40,6 +45,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..money import ZERO, cents
+from .rollover_529 import annual_excess
 
 RATE = Decimal("0.06")  # §4973(a)
 CITE = "IRC §4973(a),(b),(f); Instructions for Form 5329 Parts III-IV; Pub 590-A"
@@ -69,11 +75,16 @@ def roth_limit_after_traditional(
 
 
 def current_excess(
-    limits: YearLimits, traditional: Decimal, roth: Decimal
+    limits: YearLimits, traditional: Decimal, roth: Decimal, rollover_529: Decimal = ZERO
 ) -> tuple[Decimal, Decimal]:
     """(traditional excess, Roth excess) of one tax year's own contributions (Form 5329
-    lines 15 and 23; contributions returned by the due date already left out)."""
-    return max(traditional - limits.traditional, ZERO), max(roth - limits.roth, ZERO)
+    lines 15 and 23; contributions returned by the due date already left out). The
+    year's 529-to-Roth rollovers are limited by the §219(b) limit less the other
+    contributions, not by the income-reduced Roth limit."""
+    roth_x = max(roth - limits.roth, ZERO)
+    if rollover_529 > 0:
+        roth_x += annual_excess(limits.traditional, traditional, roth, rollover_529)
+    return max(traditional - limits.traditional, ZERO), roth_x
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +100,7 @@ class ExcessIn:
     roth_emptied: bool  # every Roth IRA withdrawn by Dec 31 (year-end value zero)
     ira_value: Decimal | None  # Dec 31 value of traditional IRAs (None: not recorded)
     roth_value: Decimal | None  # Dec 31 value of Roth IRAs
+    rollover_529: Decimal = ZERO  # the year's 529-to-Roth rollovers within the lifetime limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,14 +168,17 @@ def _part(
 
 def excess_year(inp: ExcessIn) -> ExcessOut:
     lim = inp.limits
-    t_current, r_current = current_excess(lim, inp.traditional, inp.roth)
+    r529 = inp.rollover_529
+    t_current, r_current = current_excess(lim, inp.traditional, inp.roth, r529)
     # traditional IRAs (Form 5329 Part III)
-    t_unused = max(lim.traditional - inp.traditional - inp.roth, ZERO)
+    t_unused = max(lim.traditional - inp.traditional - inp.roth - r529, ZERO)
     t_dist = inp.traditional_distributions if inp.carried_traditional > 0 else ZERO
     t_absorbed_by_limit = min(t_unused, max(inp.carried_traditional - t_dist, ZERO))
     trad = _part(inp.carried_traditional, t_unused, t_dist, t_current, inp.ira_value)
     # Roth IRAs (Form 5329 Part IV)
     r_unused = max(lim.roth - t_absorbed_by_limit - inp.roth, ZERO)
+    if r529 > 0:  # the rollover uses up the year's IRA limit too
+        r_unused = min(r_unused, max(t_unused - t_absorbed_by_limit, ZERO))
     r_dist = inp.roth_distributions
     if inp.roth_emptied:
         r_dist = max(r_dist, inp.carried_roth)

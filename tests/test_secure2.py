@@ -1,0 +1,260 @@
+"""SECURE 2.0 accounts and limits through the command line (issue 11 item 7): Roth
+employer contributions (§604), Roth SEP/SIMPLE IRAs (§601), the age 60-63 catch-up (§109)
+and 529-to-Roth rollovers (§126). Limits are the data files' (Notice 2023-75 for 2024:
+IRA $7,000, §402(g) $23,000, §415(c) $69,000; Notice 2024-80 for 2025: §402(g) $23,500,
+catch-up $7,500, ages 60-63 $11,250)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from ledger.rules import employer_roth, rollover_529
+from ledger.rules.excess import YearLimits, current_excess
+
+D = Decimal
+
+
+def _ledger(tmp_path, events: str, people: str) -> str:
+    path = tmp_path / "h.yaml"
+    path.write_text(
+        "version: 1\nhousehold: {id: h, name: H}\npeople:\n" + people + "events:\n" + events
+    )
+    return str(path)
+
+
+def _json(run, *args):
+    r = run(*args, "--format", "json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+# --- §402(g) / §414(v): employer Roth money and the age 60-63 catch-up --------------
+
+
+@pytest.mark.parametrize(
+    "born, total, warns",
+    [
+        ("1963-06-01", "34750", False),  # 62 at 2025 year end: 23,500 + 11,250
+        ("1963-06-01", "34751", True),
+        ("1965-12-31", "34750", False),  # 60 on Dec 31, 2025
+        ("1961-06-01", "34750", True),  # 64: the regular 7,500 (cap 31,000)
+        ("1966-06-01", "31000", False),  # 59: 23,500 + 7,500
+        ("1966-06-01", "31001", True),
+    ],
+)
+def test_age_60_to_63_catch_up(run, tmp_path, born, total, warns):
+    path = _ledger(
+        tmp_path,
+        "  - {kind: plan_roth_contribution, person: s, plan: k, tax_year: 2025,"
+        f" date: 2025-06-01, amount: {total}}}\n",
+        f"  - {{id: s, name: S, born: {born}}}\n",
+    )
+    r = run("import", path)
+    assert r.exit_code == 0, r.output
+    assert ("§402(g) limit" in r.output) is warns, r.output
+
+
+def test_employer_roth_is_no_elective_deferral_but_an_annual_addition(run, tmp_path):
+    people = "  - {id: s, name: S, born: 1980-01-01}\n"
+    events = (
+        "  - {id: d, kind: plan_roth_contribution, person: s, plan: k, tax_year: 2024,"
+        " date: 2024-06-01, amount: 23000}\n"
+        "  - {id: m, kind: plan_roth_contribution, person: s, plan: k, tax_year: 2024,"
+        " date: 2024-12-15, amount: 10000, employer: true}\n"
+    )
+    r = run("import", _ledger(tmp_path, events, people))
+    assert r.exit_code == 0, r.output
+    assert "warning" not in r.output  # 23,000 of deferrals: at the limit
+    basis = _json(run, "report", "basis", "-H", "h", "-p", "s")
+    assert basis["plans"]["k"]["designated_roth_basis"] == "33000.00"
+    # the same 10,000 without the flag is a deferral: 33,000 > 23,000
+    r = run(
+        "record", "plan_roth_contribution", "-H", "h", "--person", "s", "--plan", "k",
+        "--tax-year", "2024", "--date", "2024-12-20", "--amount", "1",
+    )  # fmt: skip
+    assert "deferrals total 23,001.00, over the 23,000.00" in r.output
+    # employer money still counts for §415(c): 33,001 + 40,000 after-tax > 69,000
+    r = run(
+        "record", "plan_after_tax_contribution", "-H", "h", "--person", "s", "--plan", "k",
+        "--date", "2024-12-20", "--amount", "40000",
+    )  # fmt: skip
+    assert "total 73,001.00, over the 69,000.00 §415(c)" in r.output
+
+
+def test_employer_roth_before_secure_2_is_refused(run, tmp_path):
+    path = _ledger(
+        tmp_path,
+        "  - {kind: plan_roth_contribution, person: s, plan: k, tax_year: 2022,"
+        " date: 2022-12-29, amount: 100, employer: true}\n",
+        "  - {id: s, name: S, born: 1980-01-01}\n",
+    )
+    r = run("import", path)
+    assert r.exit_code == 2
+    assert "h.yaml:6: employer: 2022-12-29: employer contributions can be designated" in r.output
+
+
+def test_catch_up_rule():
+    # §414(v)(2)(E): 2025 amounts of Notice 2024-80
+    reg, hi = D(7500), D(11250)
+    assert [employer_roth.catch_up(a, reg, hi) for a in (None, 49, 50, 59, 60, 63, 64)] == [
+        0, 0, reg, reg, hi, hi, reg,
+    ]  # fmt: skip
+    assert employer_roth.catch_up(62, reg, None) == reg  # before 2025: none on file
+
+
+# --- Roth SEP and Roth SIMPLE IRAs ------------------------------------------------
+
+
+def test_roth_sep_contribution_is_basis_without_ira_or_income_limit(run, tmp_path):
+    people = "  - {id: e, name: E, born: 1980-01-01}\n"
+    events = (
+        "  - {kind: tax_year_income, person: e, tax_year: 2025, filing_status: single,"
+        " magi: 500000, compensation: 400000}\n"
+        "  - {id: sep, kind: roth_sep_simple_contribution, person: e, plan_type: sep,"
+        " date: 2025-03-01, amount: 30000}\n"
+        "  - {id: smp, kind: roth_sep_simple_contribution, person: e, plan_type: simple,"
+        " date: 2025-12-01, amount: 16500}\n"
+        "  - {id: w, kind: roth_distribution, person: e, date: 2026-06-01, amount: 46500}\n"
+    )
+    r = run("import", _ledger(tmp_path, events, people))
+    assert r.exit_code == 0, r.output
+    assert "warning" not in r.output
+    year = _json(run, "report", "year", "-H", "h", "-p", "e", "--tax-year", 2025)
+    assert year["warnings"] == [] and "part4" not in year.get("form5329", {})
+    # a nonqualified distribution of the contributions only (Form 8606 line 22 covers
+    # line 21): nothing taxable, no 10% (Instructions for Form 8606, lines 19-25c)
+    w = _json(run, "report", "withdrawals", "-H", "h", "-p", "e", "--tax-year", 2026)
+    assert w["form8606"]["22"] == "46500.00" and w["taxable_amount"] == "0.00"
+    assert w["additional_tax"] == "0.00" and w["qualified"] is False
+
+
+def test_roth_sep_before_2023_and_bad_plan_type_are_refused(run, tmp_path):
+    path = _ledger(
+        tmp_path,
+        "  - {kind: roth_sep_simple_contribution, person: e, plan_type: sep,"
+        " date: 2022-12-31, amount: 1}\n"
+        "  - {kind: roth_sep_simple_contribution, person: e, plan_type: keogh,"
+        " date: 2024-01-31, amount: 1}\n",
+        "  - {id: e, name: E, born: 1980-01-01}\n",
+    )
+    r = run("import", path)
+    assert r.exit_code == 2
+    assert "h.yaml:6: date: 2022-12-31: a SEP or SIMPLE IRA can be a Roth IRA only from 2023" in (
+        r.output
+    )
+    assert "h.yaml:7: plan_type: 'keogh': give sep or simple" in r.output
+
+
+# --- 529-to-Roth rollovers ---------------------------------------------------------
+
+KID = "  - {id: k, name: K, born: 2000-05-01}\n"
+RICH = (
+    "  - {kind: tax_year_income, person: k, tax_year: 2024, filing_status: single,"
+    " magi: 200000, compensation: COMP}\n"
+)
+
+
+def test_529_rollover_has_no_income_limit(run, tmp_path):
+    # MAGI 200,000 is over the 2024 single phase-out (146,000-161,000): a regular Roth
+    # contribution would be all excess, the rollover is not (§529(c)(3)(E)(ii)(I))
+    events = RICH.replace("COMP", "20000") + (
+        "  - {kind: roth_529_rollover, person: k, date: 2024-06-03, amount: 7000, basis: 7000}\n"
+    )
+    r = run("import", _ledger(tmp_path, events, KID))
+    assert r.exit_code == 0, r.output
+    assert "warning" not in r.output
+    for kind in ("year", "form5329"):
+        out = _json(run, "report", kind, "-H", "h", "-p", "k", "--tax-year", 2024)
+        assert out["warnings"] == [], kind
+
+
+@pytest.mark.parametrize(
+    "comp, regular, excess",
+    [
+        # regular 1,000 is all excess (MAGI); the rollover's room is 7,000 - 1,000 = 6,000
+        ("20000", "1000", "2000.00"),
+        # compensation 5,000 caps the §408A(c)(2) amount: room 5,000 - 0
+        ("5000", None, "2000.00"),
+    ],
+)
+def test_529_rollover_counts_against_the_years_ira_limit(run, tmp_path, comp, regular, excess):
+    events = RICH.replace("COMP", comp) + (
+        "  - {kind: roth_529_rollover, person: k, date: 2024-06-03, amount: 7000}\n"
+    )
+    if regular:
+        events += (
+            "  - {kind: roth_contribution, person: k, tax_year: 2024, date: 2024-02-01,"
+            f" amount: {regular}}}\n"
+        )
+    r = run("import", _ledger(tmp_path, events, KID))
+    assert r.exit_code == 0, r.output
+    out = _json(run, "report", "form5329", "-H", "h", "-p", "k", "--tax-year", 2024)
+    assert out["part4"]["23"] == excess
+    # 6% of the excess, no Dec 31 value on file (Form 5329 line 25)
+    assert out["part4"]["25"] == str((D(excess) * D("0.06")).quantize(D("0.01")))
+
+
+def test_529_rollover_without_basis_says_what_it_assumed(run, tmp_path):
+    events = "  - {id: r, kind: roth_529_rollover, person: k, date: 2024-06-03, amount: 7000}\n"
+    assert run("import", _ledger(tmp_path, events, KID)).exit_code == 0
+    out = _json(run, "report", "year", "-H", "h", "-p", "k", "--tax-year", 2024)
+    assert any("r: basis (the 529 contributions in it" in w for w in out["warnings"])
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("date: 2023-12-31, amount: 1", "date: 2023-12-31: 529-to-Roth rollovers are for"),
+        ("date: 2025-04-16, amount: 1, tax_year: 2024", "after the 2024 contribution deadline"),
+        ("date: 2024-06-01, amount: 1, tax_year: 2025", "tax_year: 2025 is after the rollover"),
+        ("date: 2024-06-01, amount: 1, basis: 2", "basis: 2.00 is more than the amount"),
+        (
+            "date: 2024-06-01, amount: 1, account_opened: 2009-06-02",
+            "account_opened: 2009-06-02: the 529 account was not open 15 years by 2024-06-01",
+        ),
+    ],
+)
+def test_529_rollover_refusals(run, tmp_path, line, message):
+    r = run(
+        "import", _ledger(tmp_path, f"  - {{kind: roth_529_rollover, person: k, {line}}}\n", KID)
+    )
+    assert r.exit_code == 2 and message in r.output, r.output
+
+
+def test_529_rollover_for_the_year_before_by_its_deadline(run, tmp_path):
+    # Pub 590-A (2024): made after Dec 31, 2024 and before April 15, 2025, designated for
+    # 2024, it is a 2024 Roth IRA contribution
+    events = (
+        "  - {kind: roth_529_rollover, person: k, date: 2025-04-15, amount: 7000,"
+        " tax_year: 2024, account_opened: 2010-04-15}\n"
+        "  - {kind: roth_contribution, person: k, tax_year: 2024, date: 2024-02-01, amount: 500}\n"
+    )
+    r = run("import", _ledger(tmp_path, events, KID))
+    assert r.exit_code == 0, r.output
+    assert "2024 IRA contributions (traditional + Roth + 529-to-Roth rollovers) total 7,500.00" in (
+        r.output
+    )
+    out = _json(run, "report", "form5329", "-H", "h", "-p", "k", "--tax-year", 2024)
+    assert out["part4"]["23"] == "500.00"
+
+
+def test_lifetime_limit_rule():
+    # §529(c)(3)(E)(ii)(II): $35,000 over all years, in date order
+    parts = rollover_529.within_lifetime([D(7000), D(7000), D(7500), D(14000), D(100)])
+    assert parts == [
+        (D(7000), 0), (D(7000), 0), (D(7500), 0), (D(13500), D(500)), (0, D(100)),
+    ]  # fmt: skip
+    assert rollover_529.open_long_enough(__import__("datetime").date(2009, 6, 1),
+                                         __import__("datetime").date(2024, 6, 1))  # fmt: skip
+
+
+def test_rollover_and_regular_share_one_limit_rule():
+    # 2024 limit 7,000, full Roth limit: regular 3,000 leaves 4,000 for the rollover
+    lim = YearLimits(D(7000), D(7000), "assumed")
+    assert current_excess(lim, D(0), D(3000), D(5000)) == (0, D(1000))
+    # income-reduced Roth limit 0: the regular 3,000 is excess, the rollover keeps 4,000
+    lim0 = YearLimits(D(7000), D(0), "stated")
+    assert current_excess(lim0, D(0), D(3000), D(4000)) == (0, D(3000))
