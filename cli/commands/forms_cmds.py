@@ -58,6 +58,8 @@ def _print(outcome) -> None:
         click.echo("nothing to record")
     for note in outcome.notes:
         click.echo(f"note: {note}")
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if outcome.dry_run:
         click.echo("dry run: nothing was stored")
 

@@ -48,7 +48,8 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int, quiet: boo
     not at all. The import is atomic (all or nothing) and idempotent: an event whose id
     is already stored is skipped, so importing the same file twice adds nothing. A bad file is
     refused whole, with every problem listed as FILE:LINE: field: reason. Contributions
-    over the yearly limits are stored and reported as warnings. On a terminal a progress
+    over the yearly limits and possible duplicates (the same distribution or
+    contribution twice) are stored and reported as warnings. On a terminal a progress
     bar on standard error counts the files read (never in piped output; --quiet: none).
 
     \b

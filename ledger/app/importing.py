@@ -26,6 +26,7 @@ from ..ledgerfile import (
     validate_ledger,
 )
 from ..ledgerfile.read import FORMATS, Node, RawLedger
+from ..projections.duplicates import duplicate_warnings
 from ..projections.limits import contribution_warnings
 from ..store.api import EventStore, StoredEvent
 from ..store.hashing import GENESIS, utc
@@ -95,7 +96,8 @@ def _plan(
     candidates = ledger.all_events()
     new = [e for e in candidates if e.id not in known.events]
     everything = [s.event for s in stored] + pending + new
-    warnings = contribution_warnings(_people(in_force(everything)), everything)
+    live = in_force(everything)
+    warnings = contribution_warnings(_people(live), everything) + duplicate_warnings(live)
     return _Plan(
         ledger.household,
         version,
@@ -385,11 +387,15 @@ def record_event_warned(
 
 def _record_warnings(everything: list, event: ev.Event) -> list[str]:
     """The recorded event's person and tax year: its contributions over the limits
-    (the same warnings an import gives; the reports add the carried excess)."""
+    (the same warnings an import gives; the reports add the carried excess), and the
+    events it may duplicate."""
     person, year = getattr(event, "person", None), event.effective_tax_year
     if person is None or year is None or isinstance(event, ev.PersonAdded):
         return []
-    return contribution_warnings(_people(in_force(everything)), everything, only=(person, year))
+    live = in_force(everything)
+    return contribution_warnings(
+        _people(live), everything, only=(person, year)
+    ) + duplicate_warnings(live, only={event.id})
 
 
 def _restore(store: EventStore, household, version, stored, record_id, recorded_by) -> None:

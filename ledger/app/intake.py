@@ -12,7 +12,7 @@ validated against: a form is recorded whole or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -21,6 +21,7 @@ from ..errors import InvalidInput, LedgerError, Problem
 from ..intake.forms import FormRefused
 from ..ledgerfile import Known, validate_ledger
 from ..ledgerfile.read import Node, RawLedger
+from ..projections.duplicates import duplicate_warnings
 from ..store.api import EventStore, StoredEvent
 from ..voids import in_force
 from .importing import _fresh_id, _load, _record_tree
@@ -121,6 +122,8 @@ class FormOutcome:
     events: list[ev.Event]
     notes: list[str]
     dry_run: bool
+    #: the stored events these may duplicate (the same distribution entered by hand, ...)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _record_form(
@@ -139,7 +142,12 @@ def _record_form(
         events = [s.event for s in stored]
     else:
         events = []
-    return FormOutcome(events, notes, dry_run)
+    if not events:
+        return FormOutcome(events, notes, dry_run)
+    kept = [s.event for s in store.load(household)]
+    everything = kept + events if dry_run else kept
+    warnings = duplicate_warnings(in_force(everything), only={e.id for e in events})
+    return FormOutcome(events, notes, dry_run, warnings)
 
 
 def record_form_5498(

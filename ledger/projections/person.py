@@ -49,6 +49,7 @@ from ..rules.ordering import CITE_CONVERSION, Bucket
 from ..rules.plan_split import PlanSplit, split_distribution
 from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
+from .duplicates import duplicates_by_year
 from .excess import ExcessYear, YearContributions, excess_step
 from .facts import PersonFacts
 from .limits import lifetime_warning
@@ -221,6 +222,13 @@ def compute_person(
         if state.spreads:
             _spread_income(state, res, y)
         years[y] = res
+    for y, found in duplicates_by_year(
+        person.events
+        if as_of is None
+        else (e for e in person.events if e.effective_date is None or e.effective_date <= as_of)
+    ).items():
+        if y in years:  # every report of the year says so (warnings, not refusals)
+            years[y].warnings.extend(found)
     if with_snapshot and through_year in years:  # the carried-forward view: at the end
         years[through_year].snapshot = snapshot(state)
     return PersonLedger(person, years, state)

@@ -1,0 +1,104 @@
+"""Possible duplicates: the same money movement recorded twice (warnings, never refused).
+
+A distribution entered by hand and again from its Form 1099-R (``record form-1099r``), or
+a contribution logged twice, doubles what the reports count: basis added twice, a
+withdrawal taxed twice. Two equal contributions on one day can be real, so this only
+warns, naming every event of the group; voiding one of them (a void in force) ends the
+warning, because only events in force are compared.
+
+Two events are the same movement when they have the same kind and person and:
+
+* distributions (``roth_distribution``, ``ira_distribution``, ``plan_distribution``) and
+  conversions (``roth_conversion``): the same date and amount -- what a 1099-R prints
+  (box 1 and the date it was paid);
+* contributions (``roth_contribution``, ``ira_contribution``, ``plan_roth_contribution``,
+  ``plan_after_tax_contribution``): the same date, tax year (when the kind has one) and
+  amount.
+
+The warning belongs to the year the reports show the event in: a contribution's tax
+year, else the year of its date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .. import events as ev
+from ..money import fmt_table
+
+_DISTRIBUTIONS = (
+    ev.RothDistribution,
+    ev.IraDistribution,
+    ev.PlanDistribution,
+    ev.RothConversion,
+)
+_CONTRIBUTIONS = (
+    ev.RothContribution,
+    ev.IraContribution,
+    ev.PlanRothContribution,
+    ev.PlanAfterTaxContribution,
+)
+_KINDS = frozenset(_DISTRIBUTIONS + _CONTRIBUTIONS)
+
+Key = tuple[str, str, date, int | None, Decimal]
+
+
+def _key(e: ev.Event) -> Key | None:
+    if type(e) not in _KINDS:
+        return None
+    a: Any = e
+    return (e.kind, a.person, a.date, getattr(a, "tax_year", None), a.amount)
+
+
+def _year(key: Key) -> int:
+    return key[3] if key[3] is not None else key[2].year
+
+
+def _names(ids: list[str]) -> str:
+    return ", ".join(ids[:-1]) + f" and {ids[-1]}" if len(ids) > 1 else ids[0]
+
+
+def _message(key: Key, ids: list[str]) -> str:
+    kind, person, day, tax_year, amount = key
+    what = kind.rsplit("_", 1)[-1]  # distribution, conversion or contribution
+    when = f"tax year {tax_year}, " if tax_year is not None else ""
+    return (
+        f"{person}: {_year(key)}: possible duplicate {kind}: {_names(ids)} are the same "
+        f"{what} ({when}{day.isoformat()}, {fmt_table(amount)}); if it was entered twice "
+        "(by hand and from its form), void one: roth-ledger void ID --reason duplicate"
+    )
+
+
+def duplicate_groups(events: Iterable[ev.Event]) -> dict[Key, list[str]]:
+    """Every group of two or more events with the same key, their ids in ledger order.
+    ``events``: the events in force (the caller applies :mod:`ledger.voids`)."""
+    seen: dict[Key, list[str]] = {}
+    for e in events:
+        key = _key(e)
+        if key is not None:
+            seen.setdefault(key, []).append(e.id)
+    return {k: ids for k, ids in seen.items() if len(ids) > 1}
+
+
+def duplicate_warnings(
+    events: Iterable[ev.Event], only: Collection[str] | None = None
+) -> list[str]:
+    """One warning per group of possible duplicates among ``events`` (in force), by year;
+    ``only``: the groups holding one of these event ids (``record``: the new events)."""
+    groups = duplicate_groups(events)
+    keys = sorted(groups, key=lambda k: (k[1], _year(k), k[2], k[0]))
+    return [
+        _message(k, groups[k]) for k in keys if only is None or any(i in only for i in groups[k])
+    ]
+
+
+def duplicates_by_year(events: Iterable[ev.Event]) -> dict[int, list[str]]:
+    """The warnings of :func:`duplicate_warnings` keyed by the year they belong to."""
+    groups = duplicate_groups(events)
+    out: dict[int, list[str]] = {}
+    for k in sorted(groups, key=lambda k: (k[2], k[0])):
+        out.setdefault(_year(k), []).append(_message(k, groups[k]))
+    return out
