@@ -12,8 +12,9 @@ Two events are the same movement when they have the same kind and person and:
   conversions (``roth_conversion``): the same date and amount -- what a 1099-R prints
   (box 1 and the date it was paid);
 * contributions (``roth_contribution``, ``ira_contribution``, ``plan_roth_contribution``,
-  ``plan_after_tax_contribution``): the same date, tax year (when the kind has one) and
-  amount.
+  ``plan_after_tax_contribution``, ``roth_sep_simple_contribution``, and the
+  ``roth_529_rollover`` that counts as one): the same date, tax year (when the kind has
+  one) and amount.
 
 The warning belongs to the year the reports show the event in: a contribution's tax
 year, else the year of its date.
@@ -40,6 +41,8 @@ _CONTRIBUTIONS = (
     ev.IraContribution,
     ev.PlanRothContribution,
     ev.PlanAfterTaxContribution,
+    ev.RothSepSimpleContribution,
+    ev.Roth529Rollover,
 )
 _KINDS = frozenset(_DISTRIBUTIONS + _CONTRIBUTIONS)
 
