@@ -177,13 +177,17 @@ def table_withdrawals(r: dict) -> str:
     out.append(f"Qualified distribution(s): {'yes' if q else 'no' if q is not None else '-'}")
     out.append("")
     if r["distributions"]:
+        iw = max([2] + [len(d["id"]) for d in r["distributions"]])  # ids whole: void needs them
+        xw = max([9] + [len(d["exception"] or "-") for d in r["distributions"]])
         out.append(
-            f"  {'id':<10} {'date':<10} {'amount':>12} {'exception':<12} {'qual':<4} {'taxable':>10} {'10% tax':>10}"
+            f"  {'id':<{iw}} {'date':<10} {'amount':>12} {'exception':<{xw}} {'qual':<4} "
+            f"{'taxable':>10} {'10% tax':>10}"
         )
         for d in r["distributions"]:
             out.append(
-                f"  {d['id'][:10]:<10} {d['date']:<10} {_m(d['amount']):>12} {(d['exception'] or '-')[:12]:<12} "
-                f"{'yes' if d['qualified'] else 'no':<4} {_m(d['taxable_amount']):>10} {_m(d['additional_tax']):>10}"
+                f"  {d['id']:<{iw}} {d['date']:<10} {_m(d['amount']):>12} "
+                f"{d['exception'] or '-':<{xw}} {'yes' if d['qualified'] else 'no':<4} "
+                f"{_m(d['taxable_amount']):>10} {_m(d['additional_tax']):>10}"
             )
         out.append("")
         out.append("Where each dollar came from (Reg. 1.408A-6 A-8 ordering):")
@@ -257,33 +261,52 @@ def table_year(r: dict) -> str:
             f"  cash: taxable {_m(p['to_cash']['taxable'])}, nontaxable {_m(p['to_cash']['nontaxable'])}"
         )
     for i in r["in_plan_roth_rollovers"]:
+        out.append(f"In-plan Roth rollover {i['id']} ({i['plan']}, {i['date']}): {_m(i['amount'])}")
         out.append(
-            f"In-plan Roth rollover {i['id']} ({i['plan']}): {_m(i['amount'])}, taxable {_m(i['taxable'])}, clock ends {i['clock_ends']}"
+            f"  taxable {_m(i['taxable'])}, nontaxable {_m(i['nontaxable'])}, "
+            f"10% clock ends {i['clock_ends']}"
         )
     for d in r.get("designated_roth_rollovers", []):
-        out.append(
-            f"Roth 401(k) rollover {d['id']} ({d['plan']}): {_m(d['amount'])}, basis {_m(d['basis'])}"
-        )
+        out.append(f"Roth 401(k) rollover {d['id']} ({d['plan']}, {d['date']}): {_m(d['amount'])}")
+        out.append(f"  basis {_m(d['basis'])}, earnings {_m(d['earnings'])}")
     if r["roth_layers_added"]:
-        out.append("")
-        out.append(f"Roth IRA layers added   {'taxable':>12} {'nontaxable':>12}  10% clock ends")
+        if out[-1] != "":
+            out.append("")
+        out.append(
+            f"Roth IRA layers added   {'taxable':>12} {'nontaxable':>12}  10% clock ends  events"
+        )
         for la in r["roth_layers_added"]:
             out.append(
-                f"  {la['source']:<14} {la['year']}  {_m(la['taxable']):>12} {_m(la['nontaxable']):>12}  {la['clock_ends']}"
+                f"  {la['source']:<14} {la['year']}  {_m(la['taxable']):>12} "
+                f"{_m(la['nontaxable']):>12}  {la['clock_ends']:<14}  "
+                + ", ".join(la.get("events") or [])
             )
-    out.append("")
+    if out[-1] != "":
+        out.append("")
     for part in ("part1", "part2"):
         if part in r.get("form8606", {}):
             out += _lines(
                 f"Form 8606 {part.replace('part', 'Part ')}", r["form8606"][part], LINE_LABELS_8606
             )
+    rd = r.get("roth_distributions")
+    if rd:  # the year's Roth IRA distributions (report withdrawals has each one)
+        out.append("Roth IRA distributions (Form 8606 Part III, Form 5329 Part I)")
+        out.append(f"  {'total distributed':<40} {_m(rd['total']):>16}")
+        out.append(f"  {'taxable amount (8606 line 25c)':<40} {_m(rd['taxable_amount']):>16}")
+        out.append(f"  {'additional tax (5329 line 4)':<40} {_m(rd['additional_tax']):>16}")
+        out.append("")
     out += _excess_lines(r.get("form5329", {}))
+    out.append(
+        f"Excess contributions tax (5329 lines 17 + 25): {_m(r.get('excess_contributions_tax'))}"
+    )
     return "\n".join(out + _warnings(r)) + "\n"
 
 
 def table_basis(r: dict) -> str:
     out = _title(r, "Basis carried forward")
     out.append(f"  {'regular contributions':<40} {_m(r['regular_contribution_basis']):>16}")
+    for year, amount in (r.get("regular_contributions_by_year") or {}).items():
+        out.append(f"    {'for ' + year:<38} {_m(amount):>16}")
     out.append(
         f"  {'designated Roth rollover basis':<40} {_m(r['designated_roth_rollover_basis']):>16}"
     )
@@ -291,11 +314,14 @@ def table_basis(r: dict) -> str:
     out.append("")
     if r["conversion_layers"]:
         out.append(
-            f"  {'layer':<14} {'year':>4} {'taxable':>12} {'nontaxable':>12}  10% clock ends"
+            f"  {'layer':<14} {'year':>4} {'taxable':>12} {'nontaxable':>12}  "
+            "10% clock ends  events"
         )
         for la in r["conversion_layers"]:
             out.append(
-                f"  {la['source']:<14} {la['year']:>4} {_m(la['taxable']):>12} {_m(la['nontaxable']):>12}  {la['clock_ends']}"
+                f"  {la['source']:<14} {la['year']:>4} {_m(la['taxable']):>12} "
+                f"{_m(la['nontaxable']):>12}  {la['clock_ends']:<14}  "
+                + ", ".join(la.get("events") or [])
             )
         out.append("")
     for pid, p in r["plans"].items():
