@@ -47,6 +47,8 @@ def test_reported_year_is_the_same_as_the_full_fold(name, facts, policy):
     compared = 0
     for person in facts.people.values():
         years = sorted({e.date.year for e in person.events if getattr(e, "date", None)})
+        if years:  # and the years after: a 1998/2010 spread's income lands there
+            years += [years[-1] + 1, years[-1] + 2]
         for year in years:
             full = compute_person(person, year, policy)
             fast = compute_person(person, year, policy, report_years=frozenset({year}))

@@ -43,6 +43,7 @@ from ..events import (
 )
 from ..money import ZERO, fmt_table
 from ..rules.conversion_spread import SCHEDULES, inclusion, last_year
+from ..rules.excess import current_excess
 from ..rules.in_plan_rollover import split_irr
 from ..rules.ira_pro_rata import ConversionIn, IraYearIn, IraYearOut, form8606_ira
 from ..rules.ordering import CITE_CONVERSION, Bucket
@@ -50,7 +51,7 @@ from ..rules.plan_split import PlanSplit, split_distribution
 from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
 from .duplicates import duplicates_by_year
-from .excess import ExcessYear, YearContributions, excess_step
+from .excess import ExcessYear, YearContributions, excess_step, limits_for
 from .facts import PersonFacts
 from .limits import lifetime_warning
 from .recharacterize import apply_recharacterizations
@@ -210,7 +211,7 @@ def compute_person(
             if (
                 report_years is None
                 or y in report_years
-                or state.spreads
+                or _accelerable(state, y)
                 or not plain_withdrawals(person, dists)
             ):
                 res.withdrawals = roth_year(
@@ -218,7 +219,9 @@ def compute_person(
                 )
             else:
                 consume_year(state, y, dists, policy)
-        _excess(person, state, res, y, evs, roth_ye.get(y))
+        _excess(
+            person, state, res, y, evs, roth_ye.get(y), report_years is None or y in report_years
+        )
         if state.spreads:
             _spread_income(state, res, y)
         years[y] = res
@@ -270,16 +273,37 @@ _PLACE: dict[type, tuple[str, str]] = {
 }
 
 
-def _excess(person: PersonFacts, state: PersonState, res: YearResult, y: int, evs, roth_ye) -> None:
-    """Form 5329 Parts III-IV for ``y`` (:mod:`.excess`)."""
+def _excess(
+    person: PersonFacts,
+    state: PersonState,
+    res: YearResult,
+    y: int,
+    evs,
+    roth_ye,
+    reported: bool = True,
+) -> None:
+    """Form 5329 Parts III-IV for ``y`` (:mod:`.excess`). A year not ``reported`` (a
+    batch's earlier years) with nothing carried in and no excess of its own is not worked
+    through the form: it would owe and carry nothing, and say nothing."""
     contrib = None
     if evs.ira or evs.roth or evs.limits:
         contrib = YearContributions()
         for group in (evs.ira, evs.roth, evs.limits):
             for ev in group:
                 contrib.add(ev)
-    if contrib is None and state.excess.traditional <= 0 and state.excess.roth <= 0:
+    carried = state.excess.traditional > 0 or state.excess.roth > 0
+    if contrib is None and not carried:
         return
+    if not reported and not carried and contrib is not None:
+        try:
+            limits = limits_for(person.born, y, contrib)
+        except MissingFact:
+            return  # as excess_step: nothing computed, nothing carried
+        own = current_excess(
+            limits, max(contrib.traditional, ZERO), max(contrib.roth, ZERO), contrib.rollover_529
+        )
+        if own[0] <= 0 and own[1] <= 0:
+            return
     ira_ye = None
     for ev in evs.ira:
         if type(ev) is IraYearEndValue:
@@ -466,6 +490,16 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
                 spread.layer_years.add(c.date.year)
                 spread.event_ids.append(c.id)
                 res.spread_deferred += out.conversions[c.id][0]
+
+
+def _accelerable(state: PersonState, y: int) -> bool:
+    """Whether this year's draws can accelerate deferred 1998/2010 conversion income
+    (:func:`_spread_income` reads them only in a spread's years before its last): then
+    the year needs the full withdrawal report, not only the basis it consumes."""
+    for income_year, spread in state.spreads.items():
+        if income_year <= y < last_year(income_year) and spread.total > 0:
+            return True
+    return False
 
 
 def _spread_income(state: PersonState, res: YearResult, y: int) -> None:
