@@ -88,3 +88,28 @@ def test_form8606_part2_traces_to_the_conversion_and_year_end_value(tmp_path):
     assert "roth_conversion" in kinds18
     assert {e["kind"] for e in ex["part1.1"]["events"]} == {"ira_contribution"}
     assert all(e["rule"] and "see the form" not in e["rule"] for e in ex.values())
+
+
+def test_explain_wraps_at_the_terminal_width(tmp_path):
+    """Issue 12 item 8: the table's explanation is wrapped at the terminal's width
+    (COLUMNS, else the terminal; 80 when output is not a terminal), never breaking an
+    event's entry, and says exactly what the unwrapped text says."""
+    f = tmp_path / "l.yaml"
+    f.write_text(yaml.safe_dump(yaml.safe_load(SEED.read_text())["ledger"]))
+    db = str(tmp_path / "l.db")
+    assert CliRunner().invoke(cli, ["--db", db, "import", str(f)]).exit_code == 0
+    argv = ["--db", db, "report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022"]
+
+    def section(columns: str | None) -> list[str]:
+        out = CliRunner().invoke(cli, [*argv, "--explain"], env={"COLUMNS": columns}).output
+        part = out[out.index("Explanation") :]
+        return part[: part.index("\nLedger as known on")].strip("\n").splitlines()
+
+    narrow, wide = section("60"), section("400")
+    assert len(narrow) > len(wide)
+    assert all(len(line) <= 60 for line in narrow), [x for x in narrow if len(x) > 60]
+    assert max(len(line) for line in wide) > 80  # one line per entry on a wide terminal
+    assert " ".join(" ".join(narrow).split()) == " ".join(" ".join(wide).split())
+    # an event is never cut in two: "e6 roth_contribution 2019-03-01" stays on one line
+    assert any("e6 roth_contribution 2019-03-01" in line for line in narrow)
+    assert all(len(line) <= 80 for line in section(None))  # not a terminal: 80

@@ -81,8 +81,16 @@ def _emit(
         as_of=as_of,
         known_on=known_on,
         explain=explain,
+        width=terminal_width(),
     )
     write_text(text, output, force)
+
+
+def terminal_width() -> int:
+    """The terminal's columns (COLUMNS if set, else the terminal's own; 80 when neither)."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def _year_report(kind: str, doc: str):

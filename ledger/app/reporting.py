@@ -118,14 +118,16 @@ def report_text(
     as_of: date | None = None,
     known_on: date | None = None,
     explain: bool = False,
+    width: int = 80,
 ) -> str:
-    """The report rendered as ``fmt``: ``table``, ``json``, ``csv``, or (withdrawals only)
-    ``html``, a printable page whose chart also shows the basis before and after the year."""
+    """The report rendered as ``fmt``: ``table`` (its explanation wrapped at ``width``
+    columns), ``json``, ``csv``, or (withdrawals only) ``html``, a printable page whose
+    chart also shows the basis before and after the year."""
     from ..reports.render import render
 
     report = run_report(store, kind, household, person, policy, tax_year, as_of, known_on, explain)
     if fmt != "html":
-        return render(kind, report, fmt)
+        return render(kind, report, fmt, width)
     if kind != "withdrawals" or tax_year is None:
         raise ValueError("the html page is a withdrawals report of one tax year")
     from ..reports.html import withdrawals_html

@@ -156,19 +156,49 @@ def _lines(title: str, lines: dict, labels: dict) -> list[str]:
 
 def _warnings(report: dict) -> list[str]:
     ws = report.get("warnings") or []
-    out = (["Warnings:"] + [f"  - {w}" for w in ws]) if ws else []
-    if report.get("explain"):
-        out += ["", "Explanation (figure = value: rule; events):"]
-        for e in report["explain"]:
-            evs = ", ".join(
-                f"{x['id']} {x['kind']} {x.get('date', '')}"
+    return (["Warnings:"] + [f"  - {w}" for w in ws]) if ws else []
+
+
+#: a space inside one event's entry: textwrap does not break there (not ASCII whitespace)
+KEEP = "\x00"
+#: the narrowest an explanation is wrapped to (a very narrow terminal still gets words)
+MIN_WIDTH = 40
+
+
+def explanation(report: dict, width: int = 80) -> str:
+    """``--explain`` as the table's last section, each entry wrapped at ``width`` columns
+    (the terminal's, given by the command line); ids, rules' citations and dates are
+    never broken (no hyphen or long-word breaks)."""
+    if not report.get("explain"):
+        return ""
+    import textwrap
+
+    width = max(MIN_WIDTH, width)
+
+    def wrap(text: str, first: str, rest: str) -> list[str]:
+        lines = textwrap.wrap(
+            text,
+            width=width,
+            initial_indent=first,
+            subsequent_indent=rest,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        return [line.replace(KEEP, " ") for line in lines]
+
+    out = ["", "Explanation (figure = value: rule; events):"]
+    for e in report["explain"]:
+        evs = ", ".join(  # one event is never split over two lines
+            (
+                f"{x['id']} {x['kind']} {x.get('date', '')}".rstrip()
                 + (f" [{x['source']}]" if x.get("source") else "")
-                for x in e["events"]
-            )
-            out.append(f"  {e['figure']} = {e['value']}: {e['rule']}")
-            if evs:
-                out.append(f"      events: {evs}")
-    return out
+            ).replace(" ", KEEP)
+            for x in e["events"]
+        )
+        out += wrap(f"{e['figure']} = {e['value']}: {e['rule']}", "  ", "      ")
+        if evs:
+            out += wrap(f"events: {evs}", "      ", "        ")
+    return "\n".join(out) + "\n"
 
 
 def table_withdrawals(r: dict) -> str:
@@ -364,9 +394,10 @@ def state_footer(report: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(kind: str, report: dict, fmt: str) -> str:
+def render(kind: str, report: dict, fmt: str, width: int = 80) -> str:
+    """The report as ``fmt``; a table's explanation wrapped at ``width`` columns."""
     if fmt == "json":
         return to_json(report)
     if fmt == "csv":
         return to_csv(report, CSV_ROWS.get(kind))
-    return TABLES[kind](report) + state_footer(report)
+    return TABLES[kind](report) + explanation(report, width) + state_footer(report)
