@@ -62,6 +62,10 @@ def batch(ctx, tax_year, fmt, as_known_on, jobs, output, force, quiet, policy):
     order. On a terminal a progress bar on standard error counts the households done
     (never in piped output; --quiet: none).
 
+    The batch does not re-hash the hash chains (a household whose rows cannot be read
+    is reported as broken, the others go on): run `roth-ledger verify` before relying
+    on it; a household's own report checks its chain.
+
     \b
     Example:
       roth-ledger report batch --tax-year 2024 --format csv > 2024.csv

@@ -91,10 +91,17 @@ def verify(ctx, against) -> None:
 
     \b
       roth-ledger verify --against heads.json
+
+    A keyed ledger (ROTH_LEDGER_HMAC_KEY_FILE names an HMAC key kept outside the
+    database; the first write with it keys the ledger) carries a MAC beside every new
+    hash: with the key, verify also finds a forged event and a chain rehashed after an
+    edit without saved heads; without the key it says the MACs were not checked.
     """
     from ledger.app.admin import verify_ledger
 
     result = verify_ledger(get_store(ctx), against)
+    for note in result.notes:
+        click.echo(f"warning: {note}", err=True)
     if not result.ok:
         for problem in result.schema:
             click.echo(f"verify: {problem}", err=True)
@@ -103,6 +110,10 @@ def verify(ctx, against) -> None:
         ctx.exit(EXIT_VERIFY)
     n = result.households
     saved = " and the saved heads" if against else ""
+    if result.macs_checked:
+        saved += f" and the MACs of key {result.macs_checked}"
+    elif result.notes:
+        saved += " (MACs not checked: no key)"
     click.echo(f"ok: {n} household chain{'s' if n != 1 else ''}{saved} verified")
 
 

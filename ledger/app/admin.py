@@ -46,6 +46,10 @@ class Verification:
     problems: list[ChainProblem]
     households: int
     schema: list[str] = field(default_factory=list)
+    #: the fingerprint of the key whose MACs were checked (None: no MAC was checked)
+    macs_checked: str | None = None
+    #: what the user must know although nothing failed (a keyed ledger, no key given)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -55,13 +59,26 @@ class Verification:
 def verify_ledger(store: EventStore, against: str | None = None) -> Verification:
     """Re-check every household's hash chain, version sequence and stored values, and
     that the table's constraints and append-only triggers are the migrations' own; with
-    ``against``, also the heads saved in that file (:func:`against_heads`)."""
+    ``against``, also the heads saved in that file (:func:`against_heads`); with the
+    store's HMAC key, every MAC and the key record (``ledger.store.keyed``). A keyed
+    ledger verified without its key says so: its MACs were not checked."""
     saved = read_heads(against) if against is not None else None
     schema = store.schema_problems()
     problems = store.verify()
     if saved is not None:
         schema += against_heads(store, saved)
-    return Verification(problems, 0 if problems else len(store.households()), schema)
+    keyed, given = store.key_state()
+    notes = []
+    if given is not None:
+        schema += store.mac_problems()
+    elif keyed is not None:
+        which = "" if keyed == "?" else f" (key {keyed})"
+        notes.append(
+            f"the ledger is keyed{which} but no key was given: its MACs were NOT checked, "
+            "only the SHA-256 chains (set ROTH_LEDGER_HMAC_KEY_FILE to the key file)"
+        )
+    households = 0 if problems else len(store.households())
+    return Verification(problems, households, schema, given, notes)
 
 
 def ledger_heads(store: EventStore) -> dict[str, Any]:

@@ -255,4 +255,15 @@ class EventStore(Protocol):
         what the migrations made (empty: they are the same)."""
         ...
 
+    def key_state(self) -> tuple[str | None, str | None]:
+        """(the fingerprint of the key the ledger was keyed with, or None: unkeyed; the
+        fingerprint of the key this store was opened with, or None: no key given). A
+        ledger holding MACs without a key record is keyed too (``"?"``)."""
+        ...
+
+    def mac_problems(self) -> list[str]:
+        """With the key this store was opened with: what the keyed chain shows
+        (:func:`ledger.store.keyed.check_macs`); empty without a key."""
+        ...
+
     def close(self) -> None: ...

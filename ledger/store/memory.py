@@ -219,6 +219,13 @@ class MemoryStore:
                     return row["hash"]
         return None
 
+    def key_state(self) -> tuple[str | None, str | None]:
+        """The memory store is never keyed."""
+        return None, None
+
+    def mac_problems(self) -> list[str]:
+        return []
+
     def schema_problems(self) -> list[str]:
         """No schema to change behind the store's back."""
         return []

@@ -13,7 +13,9 @@ One row per event, append-only (database triggers refuse UPDATE and DELETE):
   the optimistic-concurrency control *and* the index that loads one household;
 * ``household`` + ``event_id`` — an id is unique within its household;
 * ``payload`` — canonical JSON (``ledger.events.canonical_json``) of the event's fields;
-* ``prev_hash`` / ``hash`` — the per-household hash chain (:mod:`ledger.store.hashing`).
+* ``prev_hash`` / ``hash`` — the per-household hash chain (:mod:`ledger.store.hashing`);
+* ``mac`` — HMAC-SHA256 of ``hash`` with the ledger's key, null when written without one
+  (:mod:`ledger.store.keyed`; migration 0004, with ``ledger_keys``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 #: Alembic revision the code expects (checked cheaply on open; a test ties it to the scripts).
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 #: Position is BIGINT on servers; on SQLite it must be plain INTEGER to alias the rowid.
 POSITION_TYPE = BigInteger().with_variant(Integer(), "sqlite")
@@ -77,6 +79,24 @@ class EventRow(SQLModel, table=True):
     recorded_by: str = Field(sa_column=Column("recorded_by", String(), nullable=False))
     prev_hash: str = Field(sa_column=Column("prev_hash", String(64), nullable=False))
     hash: str = Field(sa_column=Column("hash", String(64), nullable=False))
+    mac: str | None = Field(default=None, sa_column=Column("mac", String(64), nullable=True))
+
+
+class LedgerKeyRow(SQLModel, table=True):
+    """The record that keyed the ledger (migration 0004; append-only): the key's
+    fingerprint, the first position every event must carry a MAC from, the heads sealed
+    then (canonical JSON) and the record's MAC (:mod:`ledger.store.keyed`)."""
+
+    __tablename__ = "ledger_keys"
+    __table_args__ = (PrimaryKeyConstraint("fingerprint", name="pk_ledger_keys"),)
+
+    fingerprint: str = Field(sa_column=Column("fingerprint", String(16), primary_key=True))
+    since_position: int = Field(sa_column=Column("since_position", BigInteger(), nullable=False))
+    sealed: str = Field(sa_column=Column("sealed", Text(), nullable=False))
+    mac: str = Field(sa_column=Column("mac", String(64), nullable=False))
+    created_at: dt.datetime = Field(
+        sa_column=Column("created_at", DateTime(timezone=True), nullable=False)
+    )
 
 
 class UserRow(SQLModel, table=True):
@@ -122,4 +142,5 @@ class WebSessionRow(SQLModel, table=True):
 EVENTS: Table = EventRow.__table__  # type: ignore[attr-defined]
 USERS: Table = UserRow.__table__  # type: ignore[attr-defined]
 WEB_SESSIONS: Table = WebSessionRow.__table__  # type: ignore[attr-defined]
+LEDGER_KEYS: Table = LedgerKeyRow.__table__  # type: ignore[attr-defined]
 METADATA: MetaData = SQLModel.metadata

@@ -9,6 +9,7 @@ from sqlalchemy.engine import URL
 from ..errors import NotFound, NotSupported
 from .api import StoreError
 from .engine import make_engine, translated, where
+from .keyed import load_key
 from .migrate import revision_of, upgrade_engine
 from .models import HEAD_REVISION
 from .sql import SqlStore, open_sql_store, store_on
@@ -25,14 +26,19 @@ def open_store(url: str | None = None, read_only: bool = False) -> SqlStore:
     at ..."), another application's database or an older schema a :class:`StoreError`.
 
     Raises :class:`~ledger.store.api.StoreError` (one line) for a bad URL, an unreachable
-    server or an unreadable file.
+    server or an unreadable file. The store's ``key`` is the HMAC key named by
+    ``ROTH_LEDGER_HMAC_KEY_FILE`` (:mod:`ledger.store.keyed`), None when unset.
     """
     resolved = resolve(url)
+    key, key_notes = load_key()  # $ROTH_LEDGER_HMAC_KEY_FILE (ledger.store.keyed)
     if not read_only:
         store = open_sql_store(resolved)
         store.notes = private_notes(resolved)
-        return store
-    return open_read_only(resolved)
+    else:
+        store = open_read_only(resolved)
+    store.key = key
+    store.notes += key_notes
+    return store
 
 
 def open_read_only(url: URL) -> SqlStore:

@@ -58,6 +58,7 @@ from .hashing import (
     iso_utc,
     utc,
 )
+from .keyed import LedgerKey, check_macs, new_record, records_from, writing_problem
 from .migrate import PG_LOCK_KEY, ensure_head
 from .urls import sqlite_file
 
@@ -77,6 +78,11 @@ ROW_COLUMNS = (
     "hash",
 )
 _ROW_LIST = ", ".join(ROW_COLUMNS)
+#: a keyed store's rows carry one more column, the MAC (:mod:`ledger.store.keyed`)
+_KEYED_LIST = f"{_ROW_LIST}, mac"
+_KEY_RECORDS = (
+    "SELECT fingerprint, since_position, sealed, mac FROM ledger_keys ORDER BY since_position"
+)
 #: the columns :meth:`SqlStore._stored` unpacks
 _STORED = "position, household, version, event_id, kind, payload, recorded_at, recorded_by, prev_hash, hash"
 STREAM_BATCH = 2000
@@ -100,6 +106,10 @@ class SqlStore:
         self._integrity_error = (dbapi.IntegrityError, IntegrityError)
         self._date_isos: dict[Any, str] = {}  # see load_checked
         self._time_isos: dict[Any, str] = {}
+        #: the HMAC key new rows are MACed with (``ROTH_LEDGER_HMAC_KEY_FILE``; set by
+        #: ``open_store``); None: rows carry no MAC, refused on a keyed ledger
+        self.key: LedgerKey | None = None
+        self._key_matched = False  # the ledger's key record is this key's (cached)
 
     # --- the dialect's part ---------------------------------------------------------
 
@@ -211,7 +221,50 @@ class SqlStore:
         with self.engine.connect().execution_options(immediate=True) as conn:
             with conn.begin():
                 self._lock(conn)
+                self._keying(conn)
                 yield conn
+
+    def _keying(self, conn: Connection) -> None:
+        """Under the writer lock: refuse a write without the ledger's key (or with another
+        key) on a keyed ledger; with a key on an unkeyed ledger, key it now (the record
+        sealing every head, :func:`ledger.store.keyed.new_record`), in this transaction."""
+        if self._key_matched:
+            return
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(_KEY_RECORDS)
+            records = records_from(cursor.fetchall())
+            problem = writing_problem(self.key, records)
+            if problem is not None:
+                raise StoreError(problem)
+            if self.key is None:
+                return
+            if records:
+                self._key_matched = True  # a record never goes away: no need to look again
+                return
+            cursor.execute("SELECT max(position) FROM events")
+            since = (cursor.fetchone()[0] or 0) + 1
+            cursor.execute(_ALL_HEADS)
+            heads = {household: (version, digest) for household, version, digest in cursor}
+            record = new_record(self.key, since, heads)
+            p = self.PARAM
+            cursor.execute(
+                "INSERT INTO ledger_keys (fingerprint, since_position, sealed, mac, created_at) "
+                f"VALUES ({p}, {p}, {p}, {p}, {p})",
+                (
+                    record.fingerprint,
+                    record.since_position,
+                    record.sealed,
+                    record.mac,
+                    self._stamp(datetime.now(UTC)),
+                ),
+            )
+        finally:
+            cursor.close()
+
+    def _stamp(self, moment: datetime) -> Any:
+        """A time as the driver writes a ``DateTime`` column."""
+        return moment
 
     def _integrity_many(self, batches, exc):
         for household, expected, events in batches:
@@ -539,11 +592,34 @@ class SqlStore:
             [household, version],
         )
 
+    def key_state(self) -> tuple[str | None, str | None]:
+        """See :meth:`ledger.store.api.EventStore.key_state`."""
+        with translated(self.url, "verify", self._errors):
+            with self._reading(_KEY_RECORDS) as rows:
+                records = records_from(rows)
+            keyed: str | None = records[0].fingerprint if records else None
+            if keyed is None and self._one("SELECT 1 FROM events WHERE mac IS NOT NULL LIMIT 1"):
+                keyed = "?"
+        return keyed, None if self.key is None else self.key.fingerprint
+
+    def mac_problems(self) -> list[str]:
+        """See :meth:`ledger.store.api.EventStore.mac_problems`: one ordered scan."""
+        if self.key is None:
+            return []
+        with translated(self.url, "verify", self._errors):
+            with self._reading(_KEY_RECORDS) as rows:
+                records = records_from(rows)
+            sql, params = self._select("household, version, event_id, position, hash, mac")
+            with self._reading(sql, params, stream=True) as rows:
+                return check_macs(self.key, records, rows)
+
     def reopen(self) -> EventStore:
         """This ledger opened afresh for reading (a forked worker): a new read-only engine
         from the store's own URL object -- inherited by the fork, never rendered -- and no
         migration check."""
-        return type(self)(make_engine(self.url, read_only=True), self.url)
+        store = type(self)(make_engine(self.url, read_only=True), self.url)
+        store.key = self.key
+        return store
 
     def schema_problems(self) -> list[str]:
         """How the schema differs from what the migrations made (each dialect's store)."""
@@ -576,6 +652,9 @@ class _BulkImport:
 #: how a ``DateTime`` column is stored on SQLite (SQLAlchemy's format; UTC, no offset)
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 _SQLITE_INSERT = f"INSERT INTO events ({_ROW_LIST}) VALUES ({', '.join('?' * len(ROW_COLUMNS))})"
+_SQLITE_KEYED_INSERT = (
+    f"INSERT INTO events ({_KEYED_LIST}) VALUES ({', '.join('?' * (len(ROW_COLUMNS) + 1))})"
+)
 
 
 class SqliteStore(SqlStore):
@@ -616,12 +695,13 @@ class SqliteStore(SqlStore):
         return problems
 
     def row_encoder(self, recorded_by: str, recorded_at: datetime) -> _SqliteEncoder:
-        return _SqliteEncoder(recorded_by, recorded_at)
+        return _SqliteEncoder(recorded_by, recorded_at, self.key)
 
     def _write(self, conn: Connection, batches: Sequence[EncodedBatch]) -> None:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(_SQLITE_INSERT, chain.from_iterable(b[3] for b in batches))
+            insert = _SQLITE_INSERT if self.key is None else _SQLITE_KEYED_INSERT
+            cursor.executemany(insert, chain.from_iterable(b[3] for b in batches))
         finally:
             cursor.close()
 
@@ -634,12 +714,16 @@ class SqliteStore(SqlStore):
     def _date(self, value: Any) -> date | None:
         return None if value is None else date.fromisoformat(value)
 
+    def _stamp(self, moment: datetime) -> str:
+        return utc(moment).strftime(SQLITE_DATETIME)
+
 
 class _SqliteEncoder:
     """SQLite's row builder (see :class:`SqliteStore`); plain data, so it can be forked."""
 
-    def __init__(self, recorded_by: str, recorded_at: datetime):
+    def __init__(self, recorded_by: str, recorded_at: datetime, key: LedgerKey | None = None):
         self.by = recorded_by
+        self.key = key
         self.at = utc(recorded_at)
         self.at_sqlite = self.at.strftime(SQLITE_DATETIME)
         self.at_iso = self.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -667,12 +751,17 @@ class _SqliteEncoder:
                 household, expected_version, prev_hash, events, by, self.at_iso
             )
         ]
+        if self.key is not None:  # the MAC of each row's hash, as one more column
+            mac = self.key.mac
+            keyed: list[tuple] = [(*row, mac(row[11])) for row in rows]
+            return household, expected_version, prev_hash, keyed
         return household, expected_version, prev_hash, rows
 
 
 # --- PostgreSQL -----------------------------------------------------------------------
 
 _PG_COPY = f"COPY events ({_ROW_LIST}) FROM STDIN"
+_PG_KEYED_COPY = f"COPY events ({_KEYED_LIST}) FROM STDIN"
 _COPY_NULL = "\\N"
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -731,7 +820,7 @@ class PostgresStore(SqlStore):
         return problems
 
     def row_encoder(self, recorded_by: str, recorded_at: datetime) -> _PostgresEncoder:
-        return _PostgresEncoder(recorded_by, recorded_at)
+        return _PostgresEncoder(recorded_by, recorded_at, self.key)
 
     def _count(self, batch: EncodedBatch) -> int:
         return batch[3].count("\n")  # one line per row (newlines in values are escaped)
@@ -742,7 +831,7 @@ class PostgresStore(SqlStore):
     def _write(self, conn: Connection, batches: Sequence[EncodedBatch]) -> None:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            with cursor.copy(_PG_COPY) as copy:
+            with cursor.copy(_PG_COPY if self.key is None else _PG_KEYED_COPY) as copy:
                 for batch in batches:
                     copy.write(batch[3])
         finally:
@@ -759,8 +848,9 @@ class PostgresStore(SqlStore):
 class _PostgresEncoder:
     """PostgreSQL's row builder: COPY text lines (see :class:`PostgresStore`)."""
 
-    def __init__(self, recorded_by: str, recorded_at: datetime):
+    def __init__(self, recorded_by: str, recorded_at: datetime, key: LedgerKey | None = None):
         self.by = recorded_by
+        self.key = key
         self.at = utc(recorded_at)
         self.at_pg = self.at.strftime("%Y-%m-%d %H:%M:%S.%f+00")
         self.at_iso = self.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -779,6 +869,9 @@ class _PostgresEncoder:
                 household, expected_version, prev_hash, events, self.by, self.at_iso
             )
         ]
+        if self.key is not None:  # the MAC of each row's hash (its last field), one more field
+            mac = self.key.mac
+            lines = [f"{line[:-1]}\t{mac(line[-65:-1])}\n" for line in lines]
         return household, expected_version, prev_hash, "".join(lines)
 
 
@@ -885,6 +978,14 @@ def _heads(conn: Connection, households: list[str], p: str) -> dict[str, tuple[i
     finally:
         cursor.close()
     return heads
+
+
+#: every household's head (the heads a key record seals)
+_ALL_HEADS = (
+    "SELECT e.household, e.version, e.hash FROM events e JOIN "
+    "(SELECT household, max(version) AS v FROM events GROUP BY household) t "
+    "ON e.household = t.household AND e.version = t.v"
+)
 
 
 def _cutoff(known_on: date) -> datetime:

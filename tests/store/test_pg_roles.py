@@ -43,7 +43,7 @@ THIRD = OTHER.replace("other", "third").replace("Other", "Third")
 def readme_grants() -> str:
     """The README's grant statements (the sql block that grants on ``events``)."""
     blocks = re.findall(r"```sql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
-    found = [block for block in blocks if "ON events TO roth_app" in block]
+    found = [block for block in blocks if "GRANT SELECT, INSERT ON events" in block]
     assert len(found) == 1, "the README shows the application role's grants once"
     return found[0]
 
@@ -209,6 +209,10 @@ REFUSED = (
     "CREATE TABLE events_copy (position bigint)",
     "SELECT setval('events_position_seq', 1)",
     "UPDATE alembic_version SET version_num = '0001'",
+    "UPDATE ledger_keys SET since_position = 1",
+    "DELETE FROM ledger_keys",
+    "ALTER TABLE ledger_keys DISABLE TRIGGER ALL",
+    "ALTER TABLE events ADD COLUMN note text",
 )
 
 
@@ -241,3 +245,17 @@ def test_the_application_role_cannot_migrate_and_says_who_can(roles):
     assert len(done.output.strip().splitlines()) == 1
     done = cli(roles.app_url, "households")  # reading: no ledger there yet
     assert done.exit_code == 3, done.output
+
+
+def test_the_application_role_keys_and_verifies_a_keyed_ledger(roles, tmp_path, monkeypatch):
+    granted(roles)
+    key = tmp_path / "ledger.key"
+    key.write_bytes(b"k" * 32)
+    key.chmod(0o600)
+    monkeypatch.setenv("ROTH_LEDGER_HMAC_KEY_FILE", str(key))
+    assert cli(roles.app_url, "import", EXAMPLE).exit_code == 0  # keys the ledger
+    done = cli(roles.app_url, "verify")
+    assert done.exit_code == 0 and "MACs of key" in done.output, done.output
+    with roles.connect(roles.app) as conn:
+        assert conn.execute("SELECT count(*) FROM ledger_keys").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM events WHERE mac IS NULL").fetchone() == (0,)
