@@ -675,7 +675,8 @@ class SqliteStore(SqlStore):
         problems = []
         with translated(self.url, "verify", self._errors):
             with self._reading(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name IN ('events', 'ledger_keys')"
             ) as rows:
                 found = {name: _normal(sql) for name, sql in rows}
             with self._reading("PRAGMA index_list(events)") as rows:
@@ -773,6 +774,15 @@ def _copy_text(value: str) -> str:
     return value
 
 
+#: the append-only triggers on PostgreSQL (migrations 0001 and 0004)
+_PG_APPEND_ONLY = (
+    "events_no_update_delete",
+    "events_no_truncate",
+    "ledger_keys_no_update_delete",
+    "ledger_keys_no_truncate",
+)
+
+
 class PostgresStore(SqlStore):
     """A PostgreSQL ledger (psycopg 3).
 
@@ -787,13 +797,14 @@ class PostgresStore(SqlStore):
         self.capabilities = Capabilities(reopen_in_fork=True, concurrent_import=True)
 
     def schema_problems(self) -> list[str]:
-        """As :meth:`SqliteStore.schema_problems`: the triggers of 0001 present and
-        enabled, their function unchanged, the table's constraints in place."""
+        """As :meth:`SqliteStore.schema_problems`: the triggers of 0001 and 0004 present
+        and enabled, their function unchanged, the table's constraints in place."""
         problems = []
         with translated(self.url, "verify", self._errors):
             with self._reading(
                 "SELECT t.tgname, t.tgenabled FROM pg_trigger t "
-                "WHERE t.tgrelid = 'events'::regclass AND NOT t.tgisinternal"
+                "WHERE t.tgrelid IN ('events'::regclass, 'ledger_keys'::regclass) "
+                "AND NOT t.tgisinternal"
             ) as rows:
                 found = dict(rows)
             with self._reading(
@@ -806,7 +817,7 @@ class PostgresStore(SqlStore):
                 "SELECT conname FROM pg_constraint WHERE conrelid = 'events'::regclass"
             ) as rows:
                 constraints = {name for (name,) in rows}
-        for name in ("events_no_update_delete", "events_no_truncate"):
+        for name in _PG_APPEND_ONLY:
             if name not in found:
                 problems.append(f"the append-only trigger {name} is missing")
             elif found[name] not in ("O", "A"):
@@ -942,7 +953,11 @@ def _expected_triggers(dialect: str) -> dict[str, str]:
     import re
 
     statements: list[str] = []
-    for name in ("migrations.versions.0001_events", "migrations.versions.0003_no_side_door"):
+    for name in (
+        "migrations.versions.0001_events",
+        "migrations.versions.0003_no_side_door",
+        "migrations.versions.0004_keyed_chain",
+    ):
         module = importlib.import_module(name)
         statements += getattr(
             module, "SQLITE_TRIGGERS" if dialect == "sqlite" else "PG_TRIGGERS", ()

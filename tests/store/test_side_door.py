@@ -61,6 +61,7 @@ def test_an_insert_never_replaces_a_stored_event(ledger, statement):
     [
         ("DROP TRIGGER events_no_update", "events_no_update is missing"),
         ("DROP TRIGGER events_no_replace_id", "events_no_replace_id is missing"),
+        ("DROP TRIGGER ledger_keys_no_delete", "ledger_keys_no_delete is missing"),
         (
             "DROP TRIGGER events_no_delete; CREATE TRIGGER events_no_delete BEFORE DELETE ON "
             "events BEGIN SELECT 1; END",
@@ -90,5 +91,10 @@ def test_postgres_schema_as_made_passes_and_a_disabled_trigger_does_not(pg_schem
         assert store.schema_problems() == [
             "the append-only trigger events_no_update_delete is disabled"
         ]
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER ledger_keys_no_truncate ON ledger_keys")
+        assert store.schema_problems()[-1] == (
+            "the append-only trigger ledger_keys_no_truncate is missing"
+        )
     finally:
         store.close()
