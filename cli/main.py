@@ -6,9 +6,12 @@ clear message on stderr and exits non-zero; only bugs produce tracebacks.
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
+
+from .options import DATABASE, USER
 
 EXIT_USAGE = 2
 EXIT_CONFLICT = 4  # ledger.app.session.EXIT_CONFLICT (tests/test_layers.py checks they agree)
@@ -32,8 +35,21 @@ class LedgerGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """``--db`` and ``--user`` work before or after the subcommand: those given after
-        it are moved in front (the last one given wins, as for any option)."""
-        return super().parse_args(ctx, hoist_global_options(args))
+        it are moved in front (the last one given wins, as for any option). An argument
+        no file or database could hold (a NUL, or bytes that are not UTF-8, which Python
+        passes on as lone surrogates) is refused here, naming its option."""
+        args = hoist_global_options(args)
+        bad = unreadable_argument(args)
+        if bad is not None:
+            click.echo(f"error: {bad}", err=True)
+            ctx.exit(EXIT_USAGE)
+        try:
+            return super().parse_args(ctx, args)
+        except click.BadParameter as exc:  # --db or --user
+            click.echo(f"error: {_option_name(exc)}: {clip(exc.message)}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except click.UsageError as exc:
+            raise _clipped(exc) from None
 
     def invoke(self, ctx: click.Context):  # noqa: D401
         from ledger.app.session import error_exit_code
@@ -43,16 +59,57 @@ class LedgerGroup(click.Group):
         except click.BadParameter as exc:
             # a malformed option value is one line naming the option, as a file's
             # problems name their field (exit 2, like click's own usage errors)
-            click.echo(f"error: {_option_name(exc)}: {exc.message}", err=True)
+            click.echo(f"error: {_option_name(exc)}: {clip(exc.message)}", err=True)
             ctx.exit(EXIT_USAGE)
+        except click.UsageError as exc:  # an unknown option, a missing value: never echoed whole
+            raise _clipped(exc) from None
         except OSError as exc:  # writing standard output: a full disk, a closed pipe
             ctx.exit(output_failed(exc))
         except Exception as exc:
             code = error_exit_code(exc)
             if code is None:  # click's own exceptions, and bugs
                 raise
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {clip(str(exc))}", err=True)
             ctx.exit(code)
+
+
+#: the longest run of characters without a space an error message prints whole (a long
+#: path still fits; a hostile value of thousands of characters is cut)
+LONGEST_WORD = 200
+_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
+
+
+def _clipped(exc: click.UsageError) -> click.UsageError:
+    """click's usage error (usage line, hint, message) with its message clipped."""
+    if len(exc.message) <= LONGEST_WORD:
+        return exc
+    return click.UsageError(clip(exc.message), exc.ctx)
+
+
+def clip(message: str) -> str:
+    """``message`` with every over-long word cut: a message never prints a whole hostile
+    value, whichever check (click's own included) quoted it."""
+    if len(message) <= LONGEST_WORD:
+        return message
+    return _LONG_WORD.sub(lambda m: f"{m[0][:40]}... ({len(m[0]):,} characters)", message)
+
+
+def unreadable_argument(args: list[str]) -> str | None:
+    """Why one of ``args`` cannot be used (None: all can): a NUL or a lone surrogate."""
+    for i, arg in enumerate(args):
+        if "\x00" in arg:
+            reason = "contains a NUL character"
+        else:
+            try:
+                arg.encode("utf-8")
+                continue
+            except UnicodeEncodeError:
+                reason = "is not valid UTF-8 text"
+        name = arg.split("=", 1)[0] if arg.startswith("--") and "=" in arg else None
+        if name is None and i > 0 and args[i - 1].startswith("-") and args[i - 1] != "-":
+            name = args[i - 1]
+        return f"{clip(name) if name else f'argument {i + 1}'}: {reason}"
+    return None
 
 
 def _option_name(exc: click.BadParameter) -> str:
@@ -67,6 +124,7 @@ def _option_name(exc: click.BadParameter) -> str:
     "--db",
     "db",
     envvar="ROTH_LEDGER_DB",
+    type=DATABASE,
     metavar="URL",
     help="Ledger database: a file path, sqlite:///path or postgresql+psycopg://... "
     "(default: ~/.local/share/roth-ledger/ledger.db; env ROTH_LEDGER_DB).",
@@ -75,6 +133,7 @@ def _option_name(exc: click.BadParameter) -> str:
     "--user",
     "user",
     envvar="ROTH_LEDGER_USER",
+    type=USER,
     metavar="NAME",
     help="Who is recording (audit trail; default: the login name).",
 )

@@ -34,6 +34,43 @@ KNOWN_ON_HELP = (
 )
 #: an amount read as strictly as a file's (ledger.money.parse_money)
 MONEY = _Checked("AMOUNT", "ledger.money:parse_money")
+#: a household, person or plan id, read as a file's id (ledger.events.checked_id)
+ID = _Checked("id", "ledger.events:checked_id")
+#: an event id as `events` lists it (ledger.events.checked_event_ref)
+EVENT_REF = _Checked("event id", "ledger.events:checked_event_ref")
+#: --user / ROTH_LEDGER_USER (ledger.app.session.read_user)
+USER = _Checked("name", "ledger.app.session:read_user")
+#: --db / ROTH_LEDGER_DB as given (ledger.app.session.read_database)
+DATABASE = _Checked("URL", "ledger.app.session:read_database")
+
+
+class CountType(click.ParamType):
+    """A whole number option in ``[low, high]`` written in ASCII digits
+    (:func:`ledger.app.session.read_count`): click's IntRange reads "２" as 2."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int):
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        from ledger.app.session import read_count
+
+        try:
+            number = read_count(value)
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+        if not self.low <= number <= self.high:
+            self.fail(f"{number} is not in {self.low}-{self.high}", param, ctx)
+        return number
+
+    def get_metavar(self, param, ctx=None):
+        return "INTEGER"
+
+    def __repr__(self) -> str:
+        return f"CountType({self.low}, {self.high})"
 
 
 class YearType(click.ParamType):

@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 import hashlib
 import json
+import re
 import typing
 from dataclasses import dataclass
 from datetime import date
@@ -465,6 +466,29 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {k: _spec_for(c) for k, c in KINDS.it
 COMMON_FIELDS = ("id", "kind", "memo", "source")
 
 
+#: an id (a household, person, event or plan; SPEC section 4): letters, digits and ``_ . -``
+#: up to 64, starting with a letter or digit -- never a path, a quote, a space or a NUL
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+ID_HELP = "letters, digits, '_', '.', '-' (up to 64, starting with a letter or digit)"
+#: an event named by a command (``void EVENT_ID``): an id, or an id the ledger made for a
+#: person or household record (``person:dana:1a2b3c4d``)
+EVENT_REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}")
+
+
+def checked_id(raw: object) -> str:
+    """An id given as an option, checked as a file's id is (:data:`ID_PATTERN`)."""
+    if not isinstance(raw, str) or not ID_PATTERN.fullmatch(raw):
+        raise ValueError(f"{shown(raw)} is not a valid id ({ID_HELP})")
+    return raw
+
+
+def checked_event_ref(raw: object) -> str:
+    """An event id given as an argument (:data:`EVENT_REF_PATTERN`)."""
+    if not isinstance(raw, str) or not EVENT_REF_PATTERN.fullmatch(raw):
+        raise ValueError(f"{shown(raw)} is not an event id ({ID_HELP}, or one `events` lists)")
+    return raw
+
+
 def checked_date(raw: object) -> date:
     """A date field or option: read (YYYY-MM-DD) and inside the dates the ledger takes
     (:func:`ledger.dates.date_problem`)."""
@@ -499,11 +523,13 @@ def parse_value(spec: FieldSpec, raw: object) -> typing.Any:
             return True
         if text in ("false", "no", "0", "n"):
             return False
-        raise ValueError(f"{raw!r} is not true or false")
+        raise ValueError(f"{shown(raw)} is not true or false")
     if raw is None:
         raise ValueError("is empty")
     if isinstance(raw, (dict, list)):
         raise ValueError("must be plain text")
+    if isinstance(raw, bool):  # YAML's `yes`, `No`, `on`: never stored as "True"/"False"
+        raise ValueError(f"{str(raw).lower()} is not text (put it in quotes if it is meant)")
     text = str(raw).strip()
     if not text:
         raise ValueError("is empty")

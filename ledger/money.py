@@ -68,11 +68,11 @@ def parse_money(raw: object, *, allow_negative: bool = False) -> Decimal:
         raise MoneyError(f"{shown(raw)} is not an amount")
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
         raise MoneyError(f"{raw} has more than two decimals")
-    if value < 0 and not allow_negative:
-        raise MoneyError(f"{raw} is negative")
+    if value.is_signed() and not allow_negative:  # "-0" too: a sign where none may be
+        raise MoneyError(f"{raw} is negative" if value else f"{raw} has a minus sign")
     if abs(value) > MAX_AMOUNT:
         raise MoneyError(f"{shown(raw)} is more than the largest amount ({MAX_AMOUNT:,})")
-    return value.quantize(CENT)
+    return value.quantize(CENT) if value else ZERO.quantize(CENT)  # never "-0.00"
 
 
 def _read_text(raw: str, allow_negative: bool) -> Decimal:
@@ -100,6 +100,8 @@ def _read_text(raw: str, allow_negative: bool) -> Decimal:
     if len(digits) > 12:
         raise MoneyError(f"{shown(raw)} is more than the largest amount ({MAX_AMOUNT:,})")
     value = Decimal(digits + ("." + decimals if decimals else ""))
+    if sign and not allow_negative:  # "-0" too: never read as 0.00
+        raise MoneyError(f"{text} is negative" if value else f"{text} has a minus sign")
     return -value if sign else value
 
 

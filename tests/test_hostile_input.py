@@ -247,3 +247,60 @@ def test_csv_output_neutralises_formula_cells_and_round_trips(astra, tmp_path):
     assert [memos[f"m{i}"] for i in range(len(FORMULAS))] == [
         m if m != "\tx" else "x" for m in FORMULAS
     ]
+
+
+# --- found by the attacking property test (tests/test_hostile_properties.py) ----------
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.00", "-$0"])
+def test_a_minus_sign_is_never_read_as_zero(text):
+    with pytest.raises(MoneyError, match="minus sign"):
+        parse_money(text)
+    assert str(parse_money(text, allow_negative=True)) == "0.00"  # never "-0.00"
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("newline.json", '{"version": 1, "household": {"id": "h\\n", "name": "H"}}', "not a valid id"),
+        ("tag.yaml", HEAD + "  - {kind: person_died, person: p, date: 2020-01-01, memo: !!binary aGk=}\n", "the YAML tag '!!binary' is not allowed"),
+        ("python.yaml", HEAD + '  - {kind: person_died, person: p, date: 2020-01-01, memo: !!python/name:os.system x}\n', "is not allowed"),
+        ("key-tag.yaml", HEAD + "  - {!custom kind: person_died}\n", "the YAML tag '!custom' is not allowed"),
+        ("nan.json", '{"version": 1,\n"household": {"id": "h", "name": NaN}}', "nan.json:2: JSON syntax error: NaN is not a JSON value"),
+        ("yes.yaml", HEAD.replace("name: P", "name: yes") + "  - {kind: person_died, person: p, date: 2020-01-01}\n", "name: true is not text"),
+        ("flow.yaml", "a: " + "[" * 100_000 + "\n", "nests too deeply"),
+    ],
+)  # fmt: skip
+def test_more_hostile_files(run, tmp_path, name, text, expected):
+    out = _import(run, tmp_path, name, text)
+    assert expected in out, out
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--db", "", "households"], "error: --db: is empty"),
+        (["--db", "postgresql://u:pw@h:99999999/db", "households"], "port 99999999 out of range"),
+        (["--db", "postgresql://u:pw@[bad/db", "households"], "(the host)"),
+        (["--db", "sqlite://host/x.db", "households"], "names a file, not a host"),
+        (["--user", "u" * 65, "record", "person_died", "-H", "astra", "-p", "p", "--date", "2022-01-01"], "error: --user: "),
+        (["--user", "a\x00b", "households"], "error: --user: contains a NUL character"),
+        (["events", "-H", "astra", "--memo\udcff"], "error: argument 4: is not valid UTF-8 text"),
+        (["record", "person_died", "-H", "astra", "-p", "p", "--date", "2022-01-01", "--memo", "caf\udce9"], "error: --memo: is not valid UTF-8 text"),
+        (["report", "batch", "-y", "2022", "-j", "２"], "error: --jobs: '２' is not a whole number"),
+        (["events", "-H", "astra", "-p", "a/b"], "error: --person: 'a/b' is not a valid id"),
+        (["events", "-H", "astra\n"], "error: --household: 'astra\\n' is not a valid id"),
+        (["void", "e10", "--reason", "r" * 2001], "reason: is 2,001 characters long"),
+        (["void", "../e10", "--reason", "r"], "'../e10' is not an event id"),
+        (["user", "add", "dana", "--role", "client", "--household", "a\n"], "is not a valid id"),
+        (["import", "x" * 5000 + ".yaml"], "cannot read: File name too long"),
+        (["events", "-H", "astra", "--" + "x" * 100_000], "... (100,005 characters)"),
+        (["plan", "withdrawal", "-H", "astra", "-p", "p", "--date", "2023-03-01", "--exception", "x" * 5000], "... (5,003 characters)"),
+    ],
+)  # fmt: skip
+def test_more_hostile_command_lines(astra, args, expected):
+    result = astra(*args)
+    assert result.exit_code in (2, 3), result.output
+    assert expected in result.output, result.output
+    assert len(result.output) < 600
+    assert astra("events", "-H", "astra", "--format", "json").output.count('"version"') == 12

@@ -12,6 +12,7 @@ from ..options import (
     DATE,
     KNOWN_ON_HELP,
     TAX_YEAR,
+    CountType,
     output_options,
     output_to,
     policy_options,
@@ -41,11 +42,11 @@ from .report_cmds import report
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(0, 64),
+    type=CountType(0, 64),
     default=0,
     show_default=True,
     help="Processes to use; 0: one per core (up to 4) when the ledger holds "
-    "20,000 events or more, else 1.",
+    "20,000 events or more, else 1 (at most 64).",
 )
 @output_options
 @quiet_option

@@ -13,12 +13,12 @@ import click
 from ledger.app.boxes import HELP_1099R, HELP_5498
 
 from ..context import get_store, recorded_by
-from ..options import DATE, LEDGER_YEAR, MONEY
+from ..options import DATE, ID, LEDGER_YEAR, MONEY
 from .ledger_cmds import record
 
 _common = [
-    click.option("--household", "-H", required=True, metavar="H", help="Household id."),
-    click.option("--person", "-p", required=True, help="The person the form is for."),
+    click.option("--household", "-H", required=True, type=ID, metavar="H", help="Household id."),
+    click.option("--person", "-p", required=True, type=ID, help="The person the form is for."),
     click.option(
         "--tax-year",
         "-y",
@@ -194,7 +194,7 @@ def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
 )
 @click.option(
     "--for-tax-year",
-    type=click.IntRange(1998, 2100),
+    type=LEDGER_YEAR,
     help=HELP_1099R["for_tax_year"],
 )
 @click.option("--died-on", type=DATE, help=HELP_1099R["died_on"])

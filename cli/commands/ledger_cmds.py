@@ -14,7 +14,16 @@ from ledger import events as ev
 
 from ..context import get_store, recorded_by
 from ..main import cli
-from ..options import DATE, KNOWN_ON_HELP, LEDGER_YEAR, output_options, output_to
+from ..options import (
+    DATE,
+    EVENT_REF,
+    ID,
+    KNOWN_ON_HELP,
+    LEDGER_YEAR,
+    CountType,
+    output_options,
+    output_to,
+)
 from ..progress import progress_for, quiet_option
 
 
@@ -30,13 +39,13 @@ from ..progress import progress_for, quiet_option
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(0, 64),
+    type=CountType(0, 64),
     default=0,
     show_default=True,
     help="Processes reading the files; 0: one per core (up to 4) when the files "
     "hold 2 MB or more and the ledger is a SQLite file or PostgreSQL, else 1. The import "
     "is one transaction either way; with several processes it holds the "
-    "ledger's write lock from the start (other writers wait).",
+    "ledger's write lock from the start (other writers wait); at most 64.",
 )
 @quiet_option
 @click.pass_context
@@ -105,7 +114,7 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int, quiet: boo
 
 
 @cli.command("export")
-@click.option("--household", "-H", required=True, metavar="H", help="Household id.")
+@click.option("--household", "-H", required=True, type=ID, metavar="H", help="Household id.")
 @click.option(
     "--format",
     "fmt",
@@ -193,7 +202,11 @@ def _record_callback(kind: str):
 
 def _record_command(name: str, kind: str) -> click.Command:
     household = click.Option(
-        ["--household", "-H", "household"], required=True, metavar="H", help="Household id."
+        ["--household", "-H", "household"],
+        required=True,
+        type=ID,
+        metavar="H",
+        help="Household id.",
     )
     from ledger.app.entry import entry_fields  # the web desk's form offers the same
 
@@ -250,12 +263,13 @@ for _kind in ev.FILE_KINDS:
 
 
 @cli.command("void")
-@click.argument("event_id")
+@click.argument("event_id", type=EVENT_REF)
 @click.option("--reason", required=True, help="Why the event is cancelled (kept in history).")
 @click.option(
     "--household",
     "-H",
     default=None,
+    type=ID,
     metavar="H",
     help="Household id (needed only when the id exists in several households).",
 )
@@ -348,8 +362,8 @@ def _table(rows: list[dict], out) -> None:
 
 
 @cli.command("events")
-@click.option("--household", "-H", required=True, metavar="H", help="Household id.")
-@click.option("--person", "-p", default=None, help="Only this person's events.")
+@click.option("--household", "-H", required=True, type=ID, metavar="H", help="Household id.")
+@click.option("--person", "-p", default=None, type=ID, help="Only this person's events.")
 @click.option(
     "--tax-year", "-y", type=LEDGER_YEAR, default=None, help="Only events of this tax year."
 )

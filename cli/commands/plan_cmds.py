@@ -6,7 +6,7 @@ import click
 
 from ..context import get_store
 from ..main import cli
-from ..options import DATE, MONEY, output_options, policy_options, report_format, write_text
+from ..options import DATE, ID, MONEY, output_options, policy_options, report_format, write_text
 
 
 @cli.group()
@@ -19,8 +19,8 @@ def plan() -> None:
 
 
 @plan.command("withdrawal")
-@click.option("--household", "-H", required=True, help="Household id.")
-@click.option("--person", "-p", required=True, help="Person id.")
+@click.option("--household", "-H", required=True, type=ID, help="Household id.")
+@click.option("--person", "-p", required=True, type=ID, help="Person id.")
 @click.option(
     "--date", "on", type=DATE, required=True, metavar="DATE", help="Day of the withdrawal."
 )
@@ -65,8 +65,8 @@ def withdrawal(ctx, household, person, on, amount, exception, fmt, output, force
 
 
 @plan.command("ladder")
-@click.option("--household", "-H", required=True, help="Household id.")
-@click.option("--person", "-p", required=True, help="Person id.")
+@click.option("--household", "-H", required=True, type=ID, help="Household id.")
+@click.option("--person", "-p", required=True, type=ID, help="Person id.")
 @click.option(
     "--as-of",
     type=DATE,

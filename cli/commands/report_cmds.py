@@ -8,6 +8,7 @@ from ..context import get_store
 from ..main import cli
 from ..options import (
     DATE,
+    ID,
     KNOWN_ON_HELP,
     TAX_YEAR,
     output_options,
@@ -33,8 +34,8 @@ WHOLE_DOLLAR_REPORTS = ("withdrawals", "form8606", "form5329")
 
 
 def _common(f, formats=("table", "json", "csv"), whole_dollars=False):
-    f = click.option("--household", "-H", required=True, help="Household id.")(f)
-    f = click.option("--person", "-p", required=True, help="Person id.")(f)
+    f = click.option("--household", "-H", required=True, type=ID, help="Household id.")(f)
+    f = click.option("--person", "-p", required=True, type=ID, help="Person id.")(f)
     f = click.option(
         "--as-known-on",
         type=DATE,

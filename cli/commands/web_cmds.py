@@ -8,14 +8,15 @@ import click
 
 from ..context import get_store
 from ..main import cli
+from ..options import ID, CountType
 
 
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=CountType(1, 65535), default=8000, show_default=True)
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
+    type=CountType(1, 64),
     default=1,
     show_default=True,
     help="Server processes (a firm's PostgreSQL ledger: one or two per core).",
@@ -95,6 +96,7 @@ def _password() -> str:
     "-H",
     metavar="H",
     default=None,
+    type=ID,
     help="A client's household (the only one they see and change).",
 )
 @click.pass_context

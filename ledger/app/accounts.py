@@ -22,7 +22,8 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from ..errors import LedgerError, NotFound
+from .. import events as ev
+from ..errors import LedgerError, NotFound, shown
 from ..store import users as rows
 from ..store.api import EventStore
 from ..store.users import Session, User
@@ -99,11 +100,16 @@ def add_user(
     notes = []
     if not _NAME.fullmatch(username or ""):
         raise LedgerError(
-            f"user name {username!r}: use 1-64 letters, digits and . _ @ + - "
+            f"user name {shown(username)}: use 1-64 letters, digits and . _ @ + - "
             "(starting with a letter or digit)"
         )
     if role not in ROLES:
-        raise LedgerError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
+        raise LedgerError(f"--role: {shown(role)} is not one of {', '.join(ROLES)}")
+    if household is not None:
+        try:  # the id a ledger file would give it
+            ev.checked_id(household)
+        except ValueError as exc:
+            raise LedgerError(f"--household: {exc}") from None
     if role == "client" and not household:
         raise LedgerError("--household: a client needs the household they may see")
     if role == "preparer" and household:
@@ -146,7 +152,7 @@ def list_users(store: EventStore, now: float | None = None) -> list[Listed]:
 def disable_user(store: EventStore, username: str) -> None:
     """Disable a user and end every session they have."""
     if not rows.set_disabled(store, username, True):
-        raise NotFound(f"no user {username!r}")
+        raise NotFound(f"no user {shown(username)}")
 
 
 def is_locked(user: User, now: float) -> bool:

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import events as ev
 from ..errors import LedgerError
 from ..store.api import ChainProblem, EventStore
 
@@ -92,15 +93,29 @@ def ledger_heads(store: EventStore) -> dict[str, Any]:
     }
 
 
+#: the largest heads file read (a firm's 100,000 households take about 12 MB)
+MAX_HEADS_BYTES = 32 * 1024 * 1024
+
+
 def read_heads(path: str) -> dict[str, tuple[int, str]]:
     """Heads saved earlier by ``roth-ledger heads --format json``; a file that is not
     such a list is bad input (exit 2), one line."""
     try:
-        with open(path, encoding="utf-8") as stream:
-            data = json.loads(stream.read(64 * 1024 * 1024))
+        with open(path, "rb") as stream:
+            chunks: list[bytes] = []  # read in pieces: no 64 MB up front, /dev/zero ends
+            size = 0
+            while size <= MAX_HEADS_BYTES and (chunk := stream.read(1024 * 1024)):
+                if b"\x00" in chunk:
+                    raise ValueError("binary data")
+                chunks.append(chunk)
+                size += len(chunk)
+            if size > MAX_HEADS_BYTES:
+                raise ValueError("larger than 32 MB")
+            raw = b"".join(chunks)
+            data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise LedgerError(f"--against: {path}: no such file") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise LedgerError(f"--against: {path}: not a heads file ({type(exc).__name__})") from None
     heads = data.get("heads") if isinstance(data, dict) else None
     if not isinstance(heads, list):
@@ -112,6 +127,7 @@ def read_heads(path: str) -> dict[str, tuple[int, str]]:
         ok = (
             isinstance(item, dict)
             and isinstance(item.get("household"), str)
+            and ev.ID_PATTERN.fullmatch(item["household"]) is not None
             and type(item.get("version")) is int
             and item["version"] > 0
             and isinstance(item.get("hash"), str)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import events as ev
-from ..errors import InvalidInput, LedgerError, NotFound, Problem
+from ..errors import InvalidInput, LedgerError, NotFound, Problem, shown
 from ..ledgerfile import (
     Known,
     household_of,
@@ -121,8 +121,18 @@ def ledger_files(paths: Sequence[str | Path]) -> list[Path]:
     out: list[Path] = []
     for name in paths:
         path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+        try:
+            is_dir = path.is_dir()  # a name too long for the system raises, not False
+            found = (
+                sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+                if is_dir
+                else []
+            )
+        except OSError as exc:
+            raise InvalidInput(
+                [Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")]
+            ) from None
+        if is_dir:
             if not found:
                 raise LedgerError(
                     f"{path}: no ledger files (.yaml, .yml, .json, .csv) in this directory"
@@ -424,17 +434,26 @@ def _fresh_id(event: ev.Event, taken: set[str]) -> ev.Event:
     return dataclasses.replace(event, id=ev.content_id(event.kind, payload, occurrence))
 
 
+def _void_reason(raw: object) -> object:
+    return ev.parse_value(next(s for s in ev.FIELDS["void"] if s.name == "reason"), raw)
+
+
 def void_event(
     store: EventStore, event_id: str, reason: str, recorded_by: str, household: str | None = None
 ) -> StoredEvent:
     """Cancel a stored event by recording a ``void`` naming it; both stay in history."""
     if not reason or not str(reason).strip():
         raise InvalidInput([Problem("void", None, "reason", "missing (say why)")])
+    for name, check in (("event id", ev.checked_event_ref), ("reason", _void_reason)):
+        try:  # read as a file's fields are (an id's characters; a text's length, no NUL)
+            check(event_id if name == "event id" else reason)
+        except ValueError as exc:
+            raise InvalidInput([Problem("void", None, name, str(exc))]) from None
     matches = store.find(event_id)
     if household is not None:
         matches = [m for m in matches if m.household == household]
     if not matches:
-        where = f" in household {household!r}" if household else ""
+        where = f" in household {shown(household)}" if household else ""
         raise NotFound(f"no event {event_id!r}{where}")
     households = sorted({m.household for m in matches})
     if len(households) > 1:

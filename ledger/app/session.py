@@ -22,6 +22,9 @@ __all__ = [
     "error_exit_code",
     "open_ledger",
     "policy",
+    "read_count",
+    "read_database",
+    "read_user",
     "read_year",
 ]
 
@@ -68,6 +71,46 @@ def read_year(raw: object, report: bool) -> int:
     if problem is not None:
         raise ValueError(problem)
     return year
+
+
+def read_count(raw: object) -> int:
+    """A count given as an option (``--jobs``, ``--workers``, ``--port``): ASCII digits
+    only (Python's ``int`` would read "２" or "1_0"). Raises ValueError with the reason."""
+    from ..errors import shown
+
+    text = str(raw).strip()
+    if not (0 < len(text) <= 6 and text.isdigit() and text.isascii()):
+        raise ValueError(f"{shown(raw)} is not a whole number")
+    return int(text)
+
+
+#: the longest name ``--user`` (ROTH_LEDGER_USER) records as ``recorded_by``
+MAX_USER = 64
+
+
+def read_user(raw: object) -> str:
+    """Who is recording (``--user``): 1-64 printable characters, as a login name is."""
+    from ..errors import shown
+
+    text = str(raw).strip()
+    if not text:
+        raise ValueError("is empty")
+    if len(text) > MAX_USER:
+        raise ValueError(f"{shown(text)} is longer than {MAX_USER} characters")
+    if not text.isprintable():
+        raise ValueError(f"{shown(text)} has a control character")
+    return text
+
+
+def read_database(raw: object) -> str:
+    """``--db`` as given: a path or URL, never empty or with a NUL (what it names is
+    checked when it is opened: ``ledger.store.urls``)."""
+    text = str(raw)
+    if not text.strip():
+        raise ValueError("is empty (name a ledger file or a database URL)")
+    if "\x00" in text:
+        raise ValueError("contains a NUL character")
+    return text
 
 
 def policy(

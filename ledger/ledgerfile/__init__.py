@@ -71,6 +71,6 @@ def household_of(raw: RawLedger) -> str | None:
     if isinstance(value, dict):
         id_node = value.get("id")
         value = id_node.value if id_node is not None else None
-    if isinstance(value, str) and TOKEN.match(value):
+    if isinstance(value, str) and TOKEN.fullmatch(value):
         return value
     return None

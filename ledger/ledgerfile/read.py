@@ -91,7 +91,7 @@ def read_ledger_file(path: str | Path, lines: bool = True) -> RawLedger:
     name = str(path)
     try:
         fmt = FORMATS.get(Path(path).suffix.lower())
-        if Path(path).is_dir():
+        if _is_dir(Path(path)):
             raise _Fatal(None, "is a directory, not a ledger file")
         if fmt is None:
             raise _Fatal(None, "unknown file type: use .yaml, .yml, .json or .csv")
@@ -137,10 +137,34 @@ def _worked_case_ledger(root: Node) -> Node:
     return root
 
 
+_CHUNK = 1024 * 1024
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long, a loop of links: reading it says why
+        return False
+
+
+def _read_at_most(stream: io.BufferedIOBase, size: int) -> bytes:
+    """Up to ``size`` bytes, read in chunks: ``read(size)`` would allocate ``size`` bytes
+    for any file, 64 MB for a one-line one (a FIFO or /dev/zero has no size to ask)."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = stream.read(min(left, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 def _read_text(path: Path, limit: int) -> str:
     try:
         with path.open("rb") as stream:
-            data = stream.read(limit + 1)  # a FIFO or /dev/zero has no size to ask first
+            data = _read_at_most(stream, limit + 1)
     except FileNotFoundError:
         raise _Fatal(None, "no such file") from None
     except IsADirectoryError:
@@ -173,6 +197,13 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+#: the tags a ledger file's values may have: YAML's core schema (plain values, lists and
+#: mappings). Anything else (``!!python/object``, ``!!binary``, ``!!set``, ``!custom``) is
+#: refused, never read as the text after it
+_CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -213,6 +244,16 @@ class _Loader(yaml.SafeLoader):
         self._depth = 0
         self._expanded = 0
         self._sizes: dict[int, int] = {}
+
+    def fetch_flow_collection_start(self, TokenClass):
+        # the scanner looks far ahead inside ``[[[[...`` (each could start a key): the
+        # depth is checked here, before that, so ten thousand brackets cost nothing
+        if self.flow_level >= MAX_DEPTH:
+            raise _Fatal(
+                self.get_mark().line + 1,
+                f"the data nests too deeply (more than {MAX_DEPTH} levels)",
+            )
+        super().fetch_flow_collection_start(TokenClass)
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -300,6 +341,8 @@ def _walk(loader, node, name, problems, done, active, depth) -> Node:
             line,
             f"the data nests too deeply (more than {MAX_DEPTH} levels; a recursive YAML alias?)",
         )
+    if node.tag not in _CORE_TAGS:
+        raise _Fatal(line, f"the YAML tag {_tag_name(node.tag)} is not allowed (plain values only)")
     active.add(key)
     if isinstance(node, yaml.ScalarNode):
         out = Node(_scalar(loader, node), line)
@@ -311,6 +354,10 @@ def _walk(loader, node, name, problems, done, active, depth) -> Node:
         mapping: dict[str, Node] = {}
         for knode, vnode in node.value:
             kline = knode.start_mark.line + 1
+            if knode.tag not in _CORE_TAGS:
+                raise _Fatal(
+                    kline, f"the YAML tag {_tag_name(knode.tag)} is not allowed (plain values only)"
+                )
             if not isinstance(knode, yaml.ScalarNode):
                 problems.append(Problem(name, kline, None, "a key must be a plain name"))
                 continue
@@ -327,6 +374,22 @@ def _walk(loader, node, name, problems, done, active, depth) -> Node:
     active.discard(key)
     done[key] = out
     return out
+
+
+def _tag_name(tag: str) -> str:
+    short = "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+    return repr(short if len(short) <= 40 else short[:40] + "...")
+
+
+class _Constant(Exception):
+    """NaN, Infinity or -Infinity in a JSON file: Python's extension, not JSON (RFC 8259)."""
+
+
+def _no_constant(name: str) -> str:
+    raise _Constant(name)
+
+
+_CONSTANT = re.compile(r"(?<=[\s:,\[])-?(?:NaN|Infinity)\b")
 
 
 def _from_json(text: str, name: str, problems: list[Problem], lines: bool = True) -> Node:
@@ -363,11 +426,15 @@ def _from_json(text: str, name: str, problems: list[Problem], lines: bool = True
             text,
             parse_float=str,
             parse_int=str,
-            parse_constant=str,
+            parse_constant=_no_constant,
             object_pairs_hook=pairs if lines else nodes,
         )
     except json.JSONDecodeError as exc:
         raise _Fatal(exc.lineno, f"JSON syntax error: {exc.msg}") from None
+    except _Constant as exc:
+        where = _CONSTANT.search(text)
+        at = text.count("\n", 0, where.start()) + 1 if where else None
+        raise _Fatal(at, f"JSON syntax error: {exc} is not a JSON value") from None
     except RecursionError:
         raise _Fatal(None, f"the data nests too deeply (more than {MAX_DEPTH} levels)") from None
     if not lines:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,8 +23,8 @@ from ..voids import voided_ids
 from .checks import cross_checks
 from .read import Node, RawLedger
 
-TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
-TOKEN_HELP = "letters, digits, '_', '.', '-' (up to 64, starting with a letter or digit)"
+TOKEN = ev.ID_PATTERN  # matched whole (fullmatch): "e1\n" is not an id
+TOKEN_HELP = ev.ID_HELP
 TOP_KEYS = ("version", "household", "people", "events")
 PERSON_KEYS = ("id", "name", "born")
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -142,7 +141,7 @@ def _check_version(node: Node | None, line: int | None, out: _Collector) -> None
 
 def _token(node: Node, field_name: str, out: _Collector) -> str | None:
     value = node.value
-    if isinstance(value, (dict, list, bool)) or value is None or not TOKEN.match(str(value)):
+    if isinstance(value, (dict, list, bool)) or value is None or not TOKEN.fullmatch(str(value)):
         out.add(node.line, field_name, f"{shown(value)} is not a valid id ({TOKEN_HELP})")
         return None
     return str(value)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -43,6 +44,11 @@ def _without_password(raw: str) -> str:
     return repr(text if len(text) <= 200 else text[:200] + "...")
 
 
+#: a host name, an IPv4 address or an IPv6 address (written in brackets; SQLAlchemy gives
+#: it without them); a Unix socket directory is given as ``?host=/path``, not here
+_HOST = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,252}|[0-9A-Fa-f:.]{2,45}")
+
+
 def resolve(url: str | None) -> URL:
     """The SQLAlchemy URL for ``url`` (see module docstring)."""
     raw = url if url else os.environ.get(ENV_VAR) or ""
@@ -53,9 +59,13 @@ def resolve(url: str | None) -> URL:
         return URL.create("sqlite", database=str(Path(raw).expanduser()))
     try:
         parsed = make_url(raw)
-        parsed.port  # noqa: B018 -- a malformed port raises here, not at connect time
+        port = parsed.port  # a malformed port raises here, not at connect time
     except (ArgumentError, ValueError, TypeError):
         raise BadDatabaseUrl(f"cannot read database URL {_without_password(raw)}") from None
+    if port is not None and not 0 < port < 65536:
+        raise BadDatabaseUrl(f"port {port} out of range (1-65535) in {safe(parsed)}")
+    if parsed.host is not None and not _HOST.fullmatch(parsed.host):
+        raise BadDatabaseUrl(f"cannot read database URL {_without_password(raw)} (the host)")
     backend, _, driver = parsed.drivername.partition("+")
     if backend in ("postgresql", "postgres"):
         if driver not in ("", "psycopg"):
@@ -65,6 +75,10 @@ def resolve(url: str | None) -> URL:
             )
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite" and driver in ("", "pysqlite"):
+        if parsed.host:
+            raise BadDatabaseUrl(
+                f"a SQLite URL names a file, not a host: {safe(parsed)} (sqlite:///PATH)"
+            )
         if parsed.database and parsed.database != ":memory:":
             return parsed.set(drivername="sqlite", database=str(Path(parsed.database).expanduser()))
         return parsed.set(drivername="sqlite")
