@@ -615,3 +615,46 @@ def test_contribution_warnings():
     )
     assert "no 2009 plan limits on file" in text
     assert len(warnings) == 4
+
+
+def test_the_readers_memo_gives_what_the_readers_give(tmp_path, monkeypatch):
+    """Field values are memoised by (reader, text) across files (a firm's files repeat
+    them): every file reads the same with a warm memo as with an empty one, every memo
+    entry is its reader's value, and a new day empties it (the latest date taken moves)."""
+    import sys
+
+    from ledger.ledgerfile import read_ledger_file, validate_ledger
+    from ledger.ledgerfile import validate as v
+
+    sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+    from generate import household
+
+    paths = sorted(EXAMPLES.glob("*.yaml"))
+    for i in range(8):
+        path = tmp_path / f"gen{i}.json"
+        path.write_text(json.dumps(household(i, 60)))
+        paths.append(path)
+    cold = []
+    for path in paths:
+        v._MEMO.clear()
+        cold.append(validate_ledger(read_ledger_file(path), Known()))
+    warm = [validate_ledger(read_ledger_file(path), Known()) for path in paths]
+    assert warm == cold
+    assert len(v._MEMO) > 100
+    for (read, raw), value in v._MEMO.items():
+        again = read(raw)
+        assert again == value and type(again) is type(value), (raw, value)
+
+    ledger = {
+        "version": 1,
+        "household": {"id": "h", "name": "H"},
+        "people": [{"id": "p", "name": "P", "born": "1960-01-01"}],
+        "events": [
+            {"kind": "roth_distribution", "person": "p", "date": "2029-06-01", "amount": "5"}
+        ],
+    }
+    ahead = write(tmp_path, json.dumps(ledger), "ahead.json")
+    monkeypatch.setattr("ledger.dates.today", lambda: date(2026, 12, 1))
+    assert parse_ledger_file(ahead).events[0].date == date(2029, 6, 1)
+    monkeypatch.setattr("ledger.dates.today", lambda: date(2025, 12, 1))  # latest: 2028-12-31
+    assert any("2029-06-01 is after 2028-12-31" in p for p in problems(ahead))

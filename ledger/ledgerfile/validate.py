@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from .. import dates
 from .. import events as ev
 from ..errors import InvalidInput, Problem, shown
 from ..money import parse_money
@@ -107,6 +108,7 @@ class _Collector:
 
 def validate_ledger(raw: RawLedger, known: Known | None = None) -> LedgerFile:
     known = known or Known()
+    _fresh_memo()
     out = _Collector(raw.file, raw.problems)
     root: dict[str, Node] = raw.root.value
     for key, node in root.items():
@@ -295,6 +297,7 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
     for name in ("memo", "source"):
         if name in fields and fields[name].value is not None:
             values[name] = _text(fields[name], name, out)
+    memo = _MEMO
     for name, required, read in _READERS[kind]:
         field_node = fields.get(name)
         raw = None if field_node is None else field_node.value
@@ -304,7 +307,14 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
                 out.add(where, name, f"missing (required for {kind})")
             continue
         try:
-            values[name] = read(raw)
+            if type(raw) is str:  # the same text read by the same field's reader: memo
+                memo_key = (read, raw)
+                value = memo.get(memo_key, _MISSING)
+                if value is _MISSING:
+                    value = memo[memo_key] = read(raw)
+                values[name] = value
+            else:
+                values[name] = read(raw)
         except ValueError as exc:
             out.add(field_node.line if field_node is not None else item.line, name, str(exc))
     event_id = None
@@ -322,6 +332,24 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
             occurrences[key] += 1
         event = dataclasses.replace(event, id=ev.content_id(kind, payload, occurrence))
     return event
+
+
+#: each field reader's value for a text already read (a firm's files repeat people, tax
+#: years, dates and amounts): readers are pure functions of the text and of the day
+#: (:func:`ledger.dates.today`, for the latest date taken), so the memo is emptied when
+#: the day changes, and when it is full
+_MEMO: dict[tuple[Callable[[object], object], str], object] = {}
+_MEMO_SIZE = 100_000
+_MEMO_DAY: list[date] = []
+_MISSING = object()
+
+
+def _fresh_memo() -> None:
+    """Empty the readers' memo if the day has changed since it was filled (or it is full)."""
+    day = dates.today()
+    if _MEMO_DAY != [day] or len(_MEMO) > _MEMO_SIZE:
+        _MEMO.clear()
+        _MEMO_DAY[:] = [day]
 
 
 def field_reader(spec: ev.FieldSpec) -> Callable[[object], object]:

@@ -54,7 +54,7 @@ from .hashing import (
     check_batch_ids,
     check_chains,
     checked_batches,
-    field_hash,
+    household_hasher,
     iso_utc,
     utc,
 )
@@ -387,18 +387,19 @@ class SqlStore:
         head: tuple[int, str] | None = None
         prev, expected = GENESIS, 0
         dates, times, decode, loads = self._date_isos, self._time_isos, from_payload, _loads
+        hash_of = household_hasher(household)
         try:
             for row in rows:
                 owner, event_id, version, kind, schema, payload, eff, year, at, by, back, hash_ = (
                     row
                 )
                 expected += 1
-                if version != expected or back != prev:
+                if version != expected or back != prev or owner != household:
                     raise _NotPassed
                 eff_iso = None if eff is None else dates.get(eff) or self._date_iso(eff)
                 at_iso = times.get(at) or self._time_iso(at)
-                digest = field_hash(
-                    prev, eff_iso, event_id, owner, kind, payload, at_iso, by, schema, year, version
+                digest = hash_of(
+                    prev, eff_iso, event_id, kind, payload, at_iso, by, schema, year, version
                 )
                 if digest != hash_:
                     raise _NotPassed

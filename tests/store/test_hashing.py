@@ -64,3 +64,32 @@ def test_rows_chain_from_genesis_and_carry_the_payload_as_canonical_json():
     assert rows[0]["effective_date"] == date(2020, 5, 1) and rows[0]["tax_year"] == 2020
     assert rows[1]["effective_date"] is None and rows[1]["tax_year"] is None
     assert iso_utc(at) == "2024-01-02T03:04:05.000000Z"
+
+
+@given(
+    household=text,
+    rows=st.lists(
+        st.tuples(
+            text,  # event_id
+            st.sampled_from(["roth_contribution", "void", 'a "kind"\\\n']),
+            text,  # payload
+            st.sampled_from(["2026-12-01T22:00:00.000000Z", 'x"\\\t']),
+            text,  # recorded_by
+            st.none() | st.integers(1975, 2100),
+            st.none() | st.dates().map(date.isoformat),
+        ),
+        max_size=6,
+    ),
+)
+def test_the_household_hasher_is_field_hash(household, rows):
+    """One household's hasher (escaped parts kept between rows) gives field_hash's digest."""
+    from ledger.store.hashing import field_hash, household_hasher
+
+    hash_of = household_hasher(household)
+    prev = GENESIS
+    for version, (event_id, kind, payload, at, by, year, eff) in enumerate(rows, start=1):
+        digest = hash_of(prev, eff, event_id, kind, payload, at, by, 1, year, version)
+        assert digest == field_hash(
+            prev, eff, event_id, household, kind, payload, at, by, 1, year, version
+        )
+        prev = digest
