@@ -169,7 +169,12 @@ class IraDistribution(Event):
     )
     person: str = _f("person id")
     date: date = _f("distribution date")
-    amount: Decimal = _f("amount distributed")
+    amount: Decimal = _f("amount distributed (1099-R box 1)")
+    rolled_over: Decimal | None = _f(
+        "the part paid back into a traditional IRA within 60 days (§408(d)(3)): not a "
+        "distribution on Form 8606 line 7; one IRA-to-IRA rollover in any 12 months",
+        None,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -211,6 +216,11 @@ class RothDistribution(Event):
     person: str = _f("person id")
     date: date = _f("distribution date")
     amount: Decimal = _f("amount withdrawn (1099-R box 1)")
+    rolled_over: Decimal | None = _f(
+        "the part paid back into a Roth IRA within 60 days (§408(d)(3), §408A(e)): not a "
+        "distribution on Form 8606 line 19; one IRA-to-IRA rollover in any 12 months",
+        None,
+    )
     exception: str | None = _f(
         "a §72(t) exception kind (e.g. first_home) or the Form 5329 line-2 number", None
     )

@@ -197,6 +197,7 @@ def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     type=LEDGER_YEAR,
     help=HELP_1099R["for_tax_year"],
 )
+@click.option("--rolled-over", type=MONEY, help=HELP_1099R["rolled_over"])
 @click.option("--died-on", type=DATE, help=HELP_1099R["died_on"])
 @click.option("--disabled-on", type=DATE, help=HELP_1099R["disabled_on"])
 @click.pass_context
@@ -232,6 +233,9 @@ def form_1099r(ctx, household, person, tax_year, dry_run, **boxes) -> None:
       --qualified / --nonqualified   for H when box 11 is empty
       --for-tax-year  for J8/JP: the tax year of the contribution returned
       --returned-contribution   for J8/JP when the contribution lost value
+      --rolled-over   the part of an IRA or Roth IRA distribution paid back into
+                      an IRA of the same kind within 60 days (not a distribution;
+                      one such rollover in any 12 months across all your IRAs)
     Box 2a of an IRA or Roth IRA distribution is NOT recorded: Form 8606 computes
     the taxable part from your basis (`roth-ledger report withdrawals`).
 
@@ -243,6 +247,8 @@ def form_1099r(ctx, household, person, tax_year, dry_run, **boxes) -> None:
           --box1 6000 --box7 2 --ira-sep-simple --converted --date 2024-02-03
       roth-ledger record form-1099r -H rivera -p dana --tax-year 2024 \\
           --box1 30000 --box5 21000 --box7 H --box11 2016 --plan k401 --date 2024-05-01
+      roth-ledger record form-1099r -H rivera -p dana --tax-year 2024 \\
+          --box1 10000 --box7 J --date 2024-03-01 --rolled-over 10000
     """
     from ledger.app.intake import record_form_1099r
 

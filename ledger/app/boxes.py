@@ -52,6 +52,7 @@ HELP_1099R = {
     "disaster": "A qualified disaster distribution.",
     "returned_contribution": "J8/JP: the contribution returned, when it lost value (box 1 is then less than it) [not on the form].",
     "for_tax_year": "J8/JP: the tax year the returned contribution was for [not on the form; required for codes 8 and P].",
+    "rolled_over": "IRA or Roth IRA: the part of box 1 paid back into an IRA of the same kind within 60 days (a rollover: not a distribution; one in any 12 months across all the person's IRAs) [not on the form].",
     "died_on": "Record the person's death (code 4).",
     "disabled_on": "Record the person's disability (code 3).",
 }

@@ -244,6 +244,7 @@ def record_form_1099r(
     disaster: bool = False,
     returned_contribution: Decimal | None = None,
     for_tax_year: int | None = None,
+    rolled_over: Decimal | None = None,
     died_on: date | None = None,
     disabled_on: date | None = None,
 ) -> FormOutcome:
@@ -284,6 +285,7 @@ def record_form_1099r(
         disaster=disaster,
         returned_contribution=returned_contribution,
         for_tax_year=for_tax_year,
+        rolled_over=rolled_over,
         died_on=died_on,
         disabled_on=disabled_on,
         recorded_died_on=known.died_on,

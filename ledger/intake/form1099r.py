@@ -137,9 +137,45 @@ def events_from_1099r(
             "where it came from: --plan ID (an employer plan), --roth-ira (a Roth "
             "IRA; its codes are J, Q or T) or --ira-sep-simple (the box is checked)",
         )
+    if facts.rolled_over is not None:
+        _rolled_over(form, codes, facts, events, notes)
     for event in events:
         event.setdefault("source", _source(form))
     return events, notes
+
+
+def _rolled_over(form, codes, facts, events: list[dict], notes: list[str]) -> None:
+    """``--rolled-over``: the part of an IRA or Roth IRA distribution paid back into an IRA
+    of the same kind within 60 days (IRC §408(d)(3)). The form does not show it (the payer
+    reports the distribution; the receiving IRA's Form 5498 box 2 shows the rollover)."""
+    label = "".join(codes)
+    kinds = [e for e in events if e["kind"] in ("roth_distribution", "ira_distribution")]
+    if len(kinds) != 1 or len(events) != len(kinds) + sum(
+        e["kind"] in ("person_died", "person_disabled") for e in events
+    ):
+        what = ", ".join(sorted({e["kind"] for e in events})) or "nothing"
+        raise refuse(
+            F,
+            "rolled_over",
+            f"code {label} records {what}: --rolled-over is for a distribution from an IRA "
+            "or a Roth IRA paid back in within 60 days (a conversion, a returned "
+            "contribution or plan money is not a 60-day IRA rollover)",
+        )
+    amount = facts.rolled_over
+    if amount <= 0 or amount > form.box1_gross:
+        raise refuse(
+            F,
+            "rolled_over",
+            f"{amount} must be more than 0 and at most box 1 ({form.box1_gross})",
+        )
+    event = kinds[0]
+    event["rolled_over"] = amount
+    rest = form.box1_gross - amount
+    notes.append(
+        f"{amount} of box 1 rolled over within 60 days is not a distribution (Form 8606 "
+        f"{'Part III' if event['kind'] == 'roth_distribution' else 'line 7'} takes "
+        f"{rest}); the receiving IRA's Form 5498 box 2 should show the rollover"
+    )
 
 
 def _check_amounts(form: Form1099R) -> None:

@@ -190,6 +190,7 @@ class Facts1099R:
     disaster: bool = False
     returned_contribution: Decimal | None = None  # J8/JP: the contribution itself (a loss)
     for_tax_year: int | None = None  # J8/JP: the tax year the returned contribution was for
+    rolled_over: Decimal | None = None  # the part paid back into an IRA within 60 days
     died_on: datetime.date | None = None
     disabled_on: datetime.date | None = None
     recorded_died_on: datetime.date | None = None

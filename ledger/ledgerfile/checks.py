@@ -17,7 +17,8 @@ from .. import yearly
 from ..dates import age_59_and_a_half
 from ..errors import LedgerError, MissingFact
 from ..rules import employer_roth, exceptions, rollover_529
-from ..voids import void_loops
+from ..rules import rollovers as rollover_rules
+from ..voids import void_loops, voided_ids
 from .read import Node
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ class Ctx:
     known: Known
     people: Mapping[str, date | None] | None = None  # birth dates by person
     file_events: Mapping[str, ev.Event] | None = None  # this file's events by id
+    #: rollovers in force by person: the stored ones, then this file's as they are checked
+    rollovers: dict[str, list[rollover_rules.Rollover]] | None = None
+    rollover_voided: frozenset[str] = frozenset()
 
     def add(self, node: Node, field: str | None, message: str) -> None:
         sub = node.value.get(field) if field and isinstance(node.value, dict) else None
@@ -244,6 +248,68 @@ def _exception(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
         ctx.add(node, "exception", reason(exc))
 
 
+def _rolled_over(event: ev.RothDistribution | ev.IraDistribution, node: Node, ctx: Ctx) -> None:
+    """``rolled_over`` is part of the amount, and a person makes one IRA-to-IRA rollover in
+    any 12 months across all their IRAs (:mod:`ledger.rules.rollovers`). A voided
+    distribution is not a rollover; each pair is refused once, on the one checked last."""
+    if not event.rolled_over:
+        return
+    if event.rolled_over > event.amount:
+        ctx.add(
+            node,
+            "rolled_over",
+            f"{event.rolled_over} is more than amount {event.amount} (rolled_over is the part "
+            "of this distribution paid back in within 60 days)",
+        )
+        return
+    voided, by_person = _rollovers(ctx)
+    if event.id in voided:
+        return
+    mine = by_person.setdefault(event.person, [])
+    other = rollover_rules.conflicting_rollover(event.date, mine)
+    if other is not None:
+        ctx.add(
+            node,
+            "rolled_over",
+            f"{other.id} (distributed {other.date}) was already rolled over, and one "
+            "IRA-to-IRA rollover is allowed in any 12 months across all of a person's IRAs, "
+            f"traditional and Roth together; this distribution ({event.date}) is within 12 "
+            "months of it, counted from the day of each distribution "
+            f"({rollover_rules.CITE_LIMIT}). What was paid back in is then a contribution, not a "
+            "rollover",
+        )
+        return
+    mine.append(rollover_rules.Rollover(event.id, event.date))
+
+
+def _roth_distribution(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
+    _exception(event, node, ctx)
+    _rolled_over(event, node, ctx)
+
+
+_ROLLOVER_KINDS = (ev.RothDistribution, ev.IraDistribution)
+
+
+def _rollovers(ctx: Ctx) -> tuple[frozenset[str], dict[str, list[rollover_rules.Rollover]]]:
+    """The ids voided by the store and the file together, and the stored rollovers in
+    force by person (made once per check)."""
+    if ctx.rollovers is None:
+        file_events = ctx.file_events or {}
+        ctx.rollover_voided = frozenset(
+            voided_ids([*ctx.known.events.values(), *file_events.values()])
+        )
+        ctx.rollovers = {}
+        for e in ctx.known.events.values():
+            if (
+                isinstance(e, _ROLLOVER_KINDS)
+                and e.rolled_over
+                and e.id not in ctx.rollover_voided
+                and e.id not in file_events  # a re-imported event is checked as the file's
+            ):
+                ctx.rollovers.setdefault(e.person, []).append(rollover_rules.Rollover(e.id, e.date))
+    return ctx.rollover_voided, ctx.rollovers
+
+
 def _tax_year_income(event: ev.TaxYearIncome, node: Node, ctx: Ctx) -> None:
     if event.filing_status not in yearly.FILING_STATUSES:
         ctx.add(
@@ -347,7 +413,8 @@ KIND_CHECKS: dict[str, Callable] = {
     "in_plan_roth_rollover": _in_plan_rollover,
     "designated_roth_rollover": _designated_roth,
     "roth_conversion": _conversion,
-    "roth_distribution": _exception,
+    "roth_distribution": _roth_distribution,
+    "ira_distribution": _rolled_over,
     "tax_year_income": _tax_year_income,
     "recharacterization": _recharacterization,
     "plan_roth_contribution": _plan_roth,

@@ -56,6 +56,7 @@ from .facts import PersonFacts
 from .limits import lifetime_warning
 from .recharacterize import apply_recharacterizations
 from .rollover_529 import apply_529_lifetime, over_lifetime
+from .rollovers import apply_rollovers
 from .state import BasisSnapshot, PersonState, SpreadState, snapshot
 from .withdrawals import WithdrawalYear, consume_year, plain_withdrawals, roth_year
 
@@ -154,10 +155,12 @@ def compute_person(
     (:func:`consume_year`), which gives the same state (a test compares).
     ``with_snapshot=False`` skips the carried-forward view of ``through_year`` (the
     batch report, which shows only the year's withdrawals)."""
-    events = apply_recharacterizations(
-        e
-        for e in person.events
-        if as_of is None or type(e) is not Recharacterization or e.date <= as_of
+    events = apply_rollovers(
+        apply_recharacterizations(
+            e
+            for e in person.events
+            if as_of is None or type(e) is not Recharacterization or e.date <= as_of
+        )
     )
     if as_of is not None:
         events = tuple(e for e in events if e.effective_date is None or e.effective_date <= as_of)

@@ -26,6 +26,7 @@ from ..rules.policy import Policy
 from ..rules.qualified import first_qualified_day, qualified_from, qualify
 from .facts import PersonFacts
 from .person import compute_person
+from .rollovers import net_amount
 from .withdrawals import WithdrawalYear
 
 PLANNED_ID = "planned"
@@ -80,7 +81,7 @@ def _recorded_after(person: PersonFacts, on: date) -> Decimal:
     before them in the order and can push them onto later layers."""
     return sum(
         (
-            e.amount
+            net_amount(e)
             for e in person.events
             if isinstance(e, RothDistribution) and e.date.year == on.year and e.date > on
         ),

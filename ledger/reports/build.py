@@ -14,6 +14,7 @@ from ..dates import age_59_and_a_half
 from ..money import fmt
 from ..projections.facts import HouseholdFacts
 from ..projections.person import PersonLedger, compute_person
+from ..projections.rollovers import rolled_over_in
 from ..rules.policy import Policy
 from ..rules.qualified import qualified_from
 from .forms import form5329_part1, form8606_part3
@@ -72,7 +73,15 @@ def withdrawals_report(
     yr = ledger.year(tax_year)
     w = yr.withdrawals
     out = _header(facts, person, policy, tax_year=tax_year)
+    rolled = rolled_over_in(facts.person(person).events, tax_year)
     if w is None:
+        none = f"no Roth IRA distributions recorded for {tax_year}"
+        whole = [i for i in rolled if i in _roth_ids(facts, person)]
+        if whole:
+            none = (
+                f"no Roth IRA distributions for {tax_year}: {', '.join(whole)} rolled over "
+                "within 60 days (not a distribution)"
+            )
         out.update(
             {
                 "qualified": None,
@@ -83,8 +92,7 @@ def withdrawals_report(
                 "exceptions": [],
                 "taxable_amount": "0.00",
                 "additional_tax": "0.00",
-                "warnings": list(yr.warnings)
-                + [f"no Roth IRA distributions recorded for {tax_year}"],
+                "warnings": list(yr.warnings) + [none],
             }
         )
         return out
@@ -105,6 +113,7 @@ def withdrawals_report(
             "excepted": fmt(r.excepted),
             "additional_tax": fmt(r.additional_tax),
             "source": r.withdrawal.source,
+            **({"rolled_over": fmt(rolled[r.withdrawal.id])} if r.withdrawal.id in rolled else {}),
         }
         for r in w.distributions
     ]
@@ -115,6 +124,29 @@ def withdrawals_report(
     out["taxable_amount"] = fmt(w.taxable_amount)
     out["additional_tax"] = fmt(w.additional_tax)
     out["warnings"] = list(yr.warnings) + list(w.warnings)
+    return out
+
+
+def _roth_ids(facts: HouseholdFacts, person: str) -> set[str]:
+    return {e.id for e in facts.person(person).events if e.kind == "roth_distribution"}
+
+
+def rollovers_of_year(facts: HouseholdFacts, person: str, tax_year: int) -> list[dict]:
+    """The year's distributions rolled over in part or whole (``report year``)."""
+    by_id = {e.id: e for e in facts.person(person).events}
+    out = []
+    for i, rolled in rolled_over_in(by_id.values(), tax_year).items():
+        e = by_id[i]
+        out.append(
+            {
+                "id": i,
+                "kind": e.kind,
+                "date": e.effective_date.isoformat() if e.effective_date else None,
+                "amount": fmt(e.amount),  # type: ignore[attr-defined]
+                "rolled_over": fmt(rolled),
+                "distributed": fmt(e.amount - rolled),  # type: ignore[attr-defined]
+            }
+        )
     return out
 
 
@@ -231,6 +263,7 @@ def year_report(facts, person, tax_year, policy, ledger=None) -> dict:
         }
         for ev, basis in yr.drrs
     ]
+    out["rollovers"] = rollovers_of_year(facts, person, tax_year)
     out["roth_layers_added"] = [
         {
             "source": la.source,

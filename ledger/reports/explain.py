@@ -15,6 +15,7 @@ from ..events import Event
 from ..money import fmt
 from ..projections.facts import HouseholdFacts
 from ..projections.person import PersonLedger
+from ..rules.rollovers import CITE_NOT_DISTRIBUTED
 from ..rules.roth_distributions import Figure
 from .forms import form5329_part1, form8606_ira_events, form8606_part3
 
@@ -84,6 +85,20 @@ def _excess_entries(prefix: str, parts: dict, idx, year) -> list[dict]:
     ]
 
 
+def _rollover_entries(idx, year, *kinds: str) -> list[dict]:
+    """The year's rolled-over parts: not distributions (Form 8606 lines 7 and 19)."""
+    out = []
+    for e in idx.values():
+        rolled = getattr(e, "rolled_over", None)
+        if e.kind in kinds and rolled and e.effective_date and e.effective_date.year == year:
+            rule = (
+                "rolled over within 60 days: not a distribution on Form 8606 "
+                f"{'line 19' if e.kind == 'roth_distribution' else 'line 7'} ({CITE_NOT_DISTRIBUTED})"
+            )
+            out.append(_entry(f"rolled_over.{e.id}", fmt(rolled), rule, [e.id], idx))
+    return out
+
+
 def _index(facts: HouseholdFacts, person: str) -> dict[str, Event]:
     return {e.id: e for e in facts.person(person).events}
 
@@ -93,7 +108,7 @@ def _event(e: Event) -> dict:
     d = e.effective_date
     if d is not None:
         out["date"] = d.isoformat()
-    for name in ("amount", "value", "taxable", "basis", "limit", "magi"):
+    for name in ("amount", "rolled_over", "value", "taxable", "basis", "limit", "magi"):
         v = getattr(e, name, None)
         if v is not None:
             out[name] = str(v)
@@ -162,6 +177,7 @@ def explain(
             out.append(_figure(f"form8606.{line}", f"Form 8606 line {line}", fig, idx))
         for line, fig in form5329_part1(w).items():
             out.append(_figure(f"form5329.{line}", f"Form 5329 line {line}", fig, idx))
+        out += _rollover_entries(idx, year, "roth_distribution")
     elif kind == "form8606":
         events = ledger.year(year).ira_events if ledger is not None and year is not None else {}
         for part in ("part1", "part2"):
@@ -171,12 +187,14 @@ def explain(
                 out.append(_entry(f"{part}.{line}", value, rule, ids, idx))
         for line, fig in form8606_part3(w).items():
             out.append(_figure(f"part3.{line}", f"Form 8606 line {line}", fig, idx))
+        out += _rollover_entries(idx, year, "ira_distribution", "roth_distribution")
     elif kind == "form5329":
         for line, fig in form5329_part1(w).items():
             out.append(_figure(f"part1.{line}", f"Form 5329 line {line}", fig, idx))
         out += _excess_entries("", report, idx, year)
     elif kind == "year":
         out += _excess_entries("form5329.", report.get("form5329", {}), idx, year)
+        out += _rollover_entries(idx, year, "ira_distribution", "roth_distribution")
         for p in report.get("plan_distributions", []):
             out.append(
                 _entry(

@@ -10,6 +10,7 @@ from ..money import ZERO, fmt
 from ..projections import planner
 from ..projections.facts import HouseholdFacts
 from ..projections.person import compute_person
+from ..projections.rollovers import net_amount
 from ..rules.policy import Policy
 from .build import withdrawals_report
 
@@ -24,7 +25,11 @@ def withdrawal_plan(
 ) -> dict:
     pf = facts.person(person)
     already = sum(
-        (e.amount for e in pf.events if isinstance(e, RothDistribution) and e.date.year == on.year),
+        (
+            net_amount(e)
+            for e in pf.events
+            if isinstance(e, RothDistribution) and e.date.year == on.year
+        ),
         ZERO,
     )
     head = {

@@ -219,6 +219,12 @@ def table_withdrawals(r: dict) -> str:
                 f"{d['exception'] or '-':<{xw}} {'yes' if d['qualified'] else 'no':<4} "
                 f"{_m(d['taxable_amount']):>10} {_m(d['additional_tax']):>10}"
             )
+        for d in r["distributions"]:
+            if "rolled_over" in d:
+                out.append(
+                    f"  {d['id']}: {_m(d['rolled_over'])} more was rolled over within 60 days "
+                    "(not a distribution)"
+                )
         out.append("")
         out.append("Where each dollar came from (Reg. 1.408A-6 A-8 ordering):")
         out.append(
@@ -299,6 +305,12 @@ def table_year(r: dict) -> str:
     for d in r.get("designated_roth_rollovers", []):
         out.append(f"Roth 401(k) rollover {d['id']} ({d['plan']}, {d['date']}): {_m(d['amount'])}")
         out.append(f"  basis {_m(d['basis'])}, earnings {_m(d['earnings'])}")
+    for d in r.get("rollovers", []):
+        kind = "Roth IRA" if d["kind"] == "roth_distribution" else "IRA"
+        out.append(
+            f"{kind} distribution {d['id']} ({d['date']}): {_m(d['amount'])}, rolled over "
+            f"within 60 days {_m(d['rolled_over'])}, distributed {_m(d['distributed'])}"
+        )
     if r["roth_layers_added"]:
         if out[-1] != "":
             out.append("")
