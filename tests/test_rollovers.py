@@ -172,6 +172,20 @@ def test_second_rollover_within_12_months_is_refused_across_roth_and_traditional
     assert run(*other, "--amount", "50", "--rolled-over", "50").exit_code == 0
 
 
+def test_the_same_rollover_recorded_twice_is_a_second_rollover(run):
+    """Without an id an identical event is a new fact (two deposits); checked as new, so
+    the 12-month limit sees it (record and record form-1099r)."""
+    _setup(run)
+    assert _dist(run, "roth_distribution", "2024-03-01", "500", "500").exit_code == 0
+    r = _dist(run, "roth_distribution", "2024-03-01", "500", "500")
+    assert r.exit_code == 2 and "was already rolled over" in r.output
+    form = ["record", "form-1099r", "-H", "h", "-p", "q", "--tax-year", "2024", "--box1", "80"]
+    form += ["--box7", "J", "--date", "2024-07-01", "--rolled-over", "80"]
+    assert run(*form).exit_code == 0
+    r = run(*form)
+    assert r.exit_code == 2 and "was already rolled over" in r.output
+
+
 def test_a_voided_rollover_frees_the_year(run):
     _setup(run)
     _dist(run, "roth_distribution", "2024-03-01", "10000", "10000", "--id", "r1")

@@ -198,6 +198,7 @@ def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     help=HELP_1099R["for_tax_year"],
 )
 @click.option("--rolled-over", type=MONEY, help=HELP_1099R["rolled_over"])
+@click.option("--target", metavar="EVENT_ID", help=HELP_1099R["target"])
 @click.option("--died-on", type=DATE, help=HELP_1099R["died_on"])
 @click.option("--disabled-on", type=DATE, help=HELP_1099R["disabled_on"])
 @click.pass_context
@@ -220,6 +221,12 @@ def form_1099r(ctx, household, person, tax_year, dry_run, **boxes) -> None:
       H (Roth 401(k) -> Roth IRA) -> designated_roth_rollover, basis = box 5
       4 (death), 3 (disability)   -> also person_died / person_disabled with
                                   --died-on / --disabled-on
+      N, R (recharacterized)   -> recharacterization of the contribution made for
+                                  the form's year (N) or the year before (R):
+                                  --target ID, else the one recorded (IRA box
+                                  checked: a traditional IRA contribution; not
+                                  checked: a Roth IRA contribution or a conversion
+                                  made before 2018); box 1 = amount with its income
     Refused: J+Q (and any pair the IRS guide does not allow), 7 under 59½,
     Q/T under 59½ without death or disability, 1 or 7 from a Roth IRA, J/Q/T with
     the IRA box or box 11, B alone (a Roth 401(k) paid out), B+G (plan to plan),
@@ -249,6 +256,8 @@ def form_1099r(ctx, household, person, tax_year, dry_run, **boxes) -> None:
           --box1 30000 --box5 21000 --box7 H --box11 2016 --plan k401 --date 2024-05-01
       roth-ledger record form-1099r -H rivera -p dana --tax-year 2024 \\
           --box1 10000 --box7 J --date 2024-03-01 --rolled-over 10000
+      roth-ledger record form-1099r -H rivera -p dana --tax-year 2025 \\
+          --box1 6350 --box2a 0 --box7 R --date 2025-03-10
     """
     from ledger.app.intake import record_form_1099r
 

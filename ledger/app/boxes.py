@@ -27,9 +27,11 @@ HELP_1099R = {
     "box2a": "Taxable amount (earnings for J8/JP; H: 0).",
     "box2b": "Taxable amount not determined (checked).",
     "box5": "Employee contributions / designated Roth contributions (basis; H: becomes the rollover's basis).",
-    "box7": "Distribution code(s), e.g. J, J8, JP, Q, T, 1, 2, 7, G, H, 4, 3. Code 8: excess "
+    "box7": "Distribution code(s), e.g. J, J8, JP, Q, T, 1, 2, 7, G, H, 4, 3, N, R. Code 8: excess "
     "contributions plus earnings taxable in the year of the 1099-R; code P: taxable in the "
-    "prior year (with J: a Roth IRA contribution returned; give --for-tax-year).",
+    "prior year (with J: a Roth IRA contribution returned; give --for-tax-year). Code N: a "
+    "contribution made for the form's year recharacterized in it; code R: one made for the "
+    "year before, recharacterized in the form's year (see --target).",
     "box10": "Amount allocable to IRR within 5 years (plans).",
     "box11": "1st year of designated Roth contributions (plans).",
     "ira_sep_simple": "The IRA/SEP/SIMPLE box next to box 7 is checked.",
@@ -53,6 +55,7 @@ HELP_1099R = {
     "returned_contribution": "J8/JP: the contribution returned, when it lost value (box 1 is then less than it) [not on the form].",
     "for_tax_year": "J8/JP: the tax year the returned contribution was for [not on the form; required for codes 8 and P].",
     "rolled_over": "IRA or Roth IRA: the part of box 1 paid back into an IRA of the same kind within 60 days (a rollover: not a distribution; one in any 12 months across all the person's IRAs) [not on the form].",
+    "target": "N/R: id of the contribution (or pre-2018 conversion) recharacterized; default: the one for the year the code says (N: the form's year, R: the year before), refused when there are several [not on the form].",
     "died_on": "Record the person's death (code 4).",
     "disabled_on": "Record the person's disability (code 3).",
 }

@@ -391,6 +391,11 @@ def record_event_warned(
         if raw_fields.get("id"):
             return by_id[event.id], []  # same content (checked by validation)
         event = _fresh_id(event, set(by_id))
+        # checked again under the id it is stored with: the checks across events (a
+        # second rollover within 12 months, a contribution recharacterized twice) must
+        # see a new event, not the stored one it repeats
+        again = {**raw_fields, "id": event.id}
+        validate_ledger(RawLedger(label, _record_tree(household, kind, again)), known)
     saved = store.append(household, version, [event], recorded_by)[0]
     return saved, _record_warnings([s.event for s in stored] + [event], event)
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from .. import events as ev
 from ..errors import InvalidInput, LedgerError, Problem
-from ..intake.forms import FormRefused
+from ..intake.forms import FormRefused, Recharacterizable
 from ..ledgerfile import Known, validate_ledger
 from ..ledgerfile.read import Node, RawLedger
 from ..projections.duplicates import duplicate_warnings
@@ -34,6 +34,7 @@ class PersonFacts:
     disabled_on: date | None
     ira_year_end: dict[int, ev.IraYearEndValue]
     roth_contributions: dict[int, Decimal]  # by tax year, less contributions returned
+    recharacterizable: tuple[Recharacterizable, ...] = ()
 
 
 def person_facts(store: EventStore, household: str, person: str) -> PersonFacts:
@@ -63,7 +64,22 @@ def person_facts(store: EventStore, household: str, person: str) -> PersonFacts:
         raise LedgerError(
             f"no person {person!r} in household {household!r}: add them with `record person` first"
         )
-    return PersonFacts(born, died, disabled, year_end, roth)
+    moved = {e.target for e in live if isinstance(e, ev.Recharacterization)}
+    movable = tuple(
+        Recharacterizable(
+            id=e.id,
+            kind=e.kind,
+            tax_year=(e.distributed_on or e.date).year
+            if isinstance(e, ev.RothConversion)
+            else e.tax_year,
+            date=e.date,
+            amount=e.amount,
+        )
+        for e in live
+        if isinstance(e, (ev.RothContribution, ev.IraContribution, ev.RothConversion))
+        and e.id not in moved
+    )
+    return PersonFacts(born, died, disabled, year_end, roth, movable)
 
 
 def build_events(
@@ -92,11 +108,16 @@ def build_events(
         raise FormRefused(exc.problems) from None
     taken = {s.event.id for s in stored}
     out = []
+    renamed = False
     for event, raw in zip(ledger.events, raw_events):
         if event.id in taken and not raw.get("id"):
             event = _fresh_id(event, taken)
+            renamed = True
         taken.add(event.id)
         out.append(event)
+    if renamed:  # checked again under the ids they are stored with (record_event_warned)
+        again = [{**raw, "id": e.id} for e, raw in zip(out, raw_events)]
+        return build_events(store, household, again, label)
     return out, version
 
 
@@ -245,6 +266,7 @@ def record_form_1099r(
     returned_contribution: Decimal | None = None,
     for_tax_year: int | None = None,
     rolled_over: Decimal | None = None,
+    target: str | None = None,
     died_on: date | None = None,
     disabled_on: date | None = None,
 ) -> FormOutcome:
@@ -286,11 +308,13 @@ def record_form_1099r(
         returned_contribution=returned_contribution,
         for_tax_year=for_tax_year,
         rolled_over=rolled_over,
+        target=target,
         died_on=died_on,
         disabled_on=disabled_on,
         recorded_died_on=known.died_on,
         recorded_disabled_on=known.disabled_on,
         recorded_roth_contributions=known.roth_contributions,
+        recharacterizable=known.recharacterizable,
     )
     events, notes = events_from_1099r(form, known.born, facts)
     return _record_form(store, household, events, notes, recorded_by, dry_run, "record form-1099r")

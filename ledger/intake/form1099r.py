@@ -23,6 +23,16 @@ Mapping (Instructions for Forms 1099-R and 5498, Guide to Distribution Codes):
 * G (plan, not designated Roth) -> ``plan_distribution`` split among the destinations the
   user gives (Notice 2014-54), or ``in_plan_roth_rollover`` with ``--in-plan``.
 * 4 (death) and 3 (disability): the ledger needs ``person_died``/``person_disabled``.
+* N and R (a recharacterized IRA contribution: N made for the year of the 1099-R and
+  recharacterized in it, R made for the year before and recharacterized in the form's
+  year; Instructions for Forms 1099-R and 5498, Guide to Distribution Codes;
+  Announcement 2000-86) -> ``recharacterization`` of the contribution (or, before 2018, the
+  conversion) the form moved: box 1 is the amount moved with its net income attributable
+  (Reg. 1.408A-5 A-2). The payer is the IRA it left: with the IRA/SEP/SIMPLE box a
+  traditional IRA contribution, without it a Roth IRA contribution or conversion.
+  ``--target`` names it; else the one such contribution of the year the code says is
+  used, and none or several are refused. A conversion made after 2017 cannot be
+  recharacterized (Tax Cuts and Jobs Act of 2017 §13611; IRC §408A(d)(6)(B)(iii)).
 """
 
 from __future__ import annotations
@@ -32,7 +42,14 @@ from decimal import Decimal
 
 from ..dates import age_59_and_a_half
 from ..errors import NotSupported
-from .forms import ROTH_IRA_CODES, Facts1099R, Form1099R, parse_codes, refuse
+from .forms import (
+    RECHARACTERIZATION_CODES,
+    ROTH_IRA_CODES,
+    Facts1099R,
+    Form1099R,
+    parse_codes,
+    refuse,
+)
 
 ZERO = Decimal("0.00")
 F = "1099-R"
@@ -110,8 +127,16 @@ def events_from_1099r(
             "contribution (codes J8 and JP are); drop --returned-contribution",
         )
     notes: list[str] = []
+    if facts.target is not None and not set(codes) & RECHARACTERIZATION_CODES:
+        raise refuse(
+            F,
+            "target",
+            f"code {''.join(codes)} is not a recharacterization (codes N and R are); drop --target",
+        )
     events = _person_events(codes, facts, notes)
-    if set(codes) & ROTH_IRA_CODES:
+    if set(codes) & RECHARACTERIZATION_CODES:
+        events += [_recharacterization(form, codes, facts, notes)]
+    elif set(codes) & ROTH_IRA_CODES:
         events += _roth_ira(form, codes, person_born, facts, notes)
     elif "H" in codes or ("B" in codes and "G" in codes):
         events += _designated_roth(form, codes, person_born, facts, notes)
@@ -176,6 +201,114 @@ def _rolled_over(form, codes, facts, events: list[dict], notes: list[str]) -> No
         f"{'Part III' if event['kind'] == 'roth_distribution' else 'line 7'} takes "
         f"{rest}); the receiving IRA's Form 5498 box 2 should show the rollover"
     )
+
+
+_KIND_NAMES = {
+    "roth_contribution": "Roth IRA contribution",
+    "ira_contribution": "traditional IRA contribution",
+    "roth_conversion": "conversion",
+}
+
+
+def _recharacterization(form, codes, facts, notes) -> dict:
+    """N / R: the contribution the form recharacterized, found or checked (module
+    docstring); the event's checks (``ledger.ledgerfile.checks``) then apply."""
+    code = codes[0]
+    year = form.tax_year if code == "N" else form.tax_year - 1
+    said = f"code {code}: a contribution made for {year} and recharacterized in {form.tax_year}"
+    if facts.plan is not None or facts.converted or facts.rolled_over is not None:
+        raise refuse(
+            F,
+            "box 7",
+            f"{said} moves IRA money trustee to trustee: not a plan distribution, a "
+            "conversion or a rollover (drop --plan, --converted, --rolled-over)",
+        )
+    kinds = (
+        ("ira_contribution",) if form.ira_sep_simple else ("roth_contribution", "roth_conversion")
+    )
+    source = "a traditional IRA" if form.ira_sep_simple else "a Roth IRA"
+    box = "checked" if form.ira_sep_simple else "not checked"
+    if facts.target is not None:
+        target = next((c for c in facts.recharacterizable if c.id == facts.target), None)
+        if target is not None and (target.kind not in kinds or target.tax_year != year):
+            raise refuse(
+                F,
+                "target",
+                f"{said}, from {source} (the IRA/SEP/SIMPLE box is {box}), but "
+                f"{target.id} is a {_KIND_NAMES[target.kind]} for {target.tax_year}",
+            )
+        # an id the ledger does not hold (or already recharacterized): the event's checks say so
+        target_id = facts.target
+    else:
+        found = [
+            c
+            for c in facts.recharacterizable
+            if c.kind in kinds and c.tax_year == year and not _after_2017_conversion(c)
+        ]
+        if len(found) > 1:
+            listed = ", ".join(
+                f"{c.id} ({_KIND_NAMES[c.kind]} {c.amount} on {c.date})" for c in found
+            )
+            raise refuse(
+                F,
+                "target",
+                f"{said}, from {source}; {facts.person} has several: {listed}. Give "
+                "--target ID (the one recharacterized)",
+            )
+        if not found:
+            late = [
+                c
+                for c in facts.recharacterizable
+                if c.kind in kinds and c.tax_year == year and _after_2017_conversion(c)
+            ]
+            if late:
+                raise refuse(
+                    F,
+                    "box 7",
+                    f"{said}; the only one recorded for {year} is the conversion "
+                    f"{late[0].id} (made in {late[0].tax_year}), and a conversion made after 2017 "
+                    "cannot be recharacterized (Tax Cuts and Jobs Act of 2017 §13611, IRC "
+                    "§408A(d)(6)(B)(iii))",
+                )
+            other = "a Roth IRA" if form.ira_sep_simple else "a traditional IRA"
+            raise refuse(
+                F,
+                "target",
+                f"{said}, from {source} (the IRA/SEP/SIMPLE box is {box}), but no "
+                f"{' or '.join(_KIND_NAMES[k] for k in kinds)} for {year} is recorded for "
+                f"{facts.person} that is not already recharacterized: record it first, "
+                f"give --target ID, or check the box (from {other}: the box is "
+                f"{'not ' if form.ira_sep_simple else ''}checked)",
+            )
+        target_id = found[0].id
+        target = found[0]
+    if form.box2a_taxable:
+        notes.append(
+            f"box 2a is {form.box2a_taxable}; a recharacterization is not taxable (box 2a "
+            "is normally 0): not recorded"
+        )
+    if target is not None:
+        to = "a Roth IRA" if target.kind == "ira_contribution" else "a traditional IRA"
+        what = (
+            "undone (no Part II income, no layer)"
+            if target.kind == "roth_conversion"
+            else f"treated as made to {to} on {target.date} for {target.tax_year}"
+        )
+        notes.append(
+            f"code {code}: {target.id} ({_KIND_NAMES[target.kind]} {target.amount}) is "
+            f"{what}; box 1 ({form.box1_gross}) is what moved, its net income included"
+        )
+    return {
+        "kind": "recharacterization",
+        "person": facts.person,
+        "date": facts.date,
+        "target": target_id,
+        "amount": form.box1_gross,
+    }
+
+
+def _after_2017_conversion(c) -> bool:
+    return c.kind == "roth_conversion" and c.tax_year >= 2018
 
 
 def _check_amounts(form: Form1099R) -> None:

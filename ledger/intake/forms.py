@@ -29,8 +29,10 @@ CODES: dict[str, str] = {
     "G": "direct rollover to a qualified plan or IRA (not from a designated Roth account)",
     "H": "direct rollover of a designated Roth account distribution to a Roth IRA",
     "J": "early distribution from a Roth IRA",
+    "N": "recharacterized IRA contribution made for the year of the 1099-R and recharacterized in it",
     "P": "excess contributions plus earnings, taxable in the prior year (the year before the 1099-R)",
     "Q": "qualified distribution from a Roth IRA",
+    "R": "recharacterized IRA contribution made for the year before the 1099-R and recharacterized in its year",
     "S": "early distribution from a SIMPLE IRA in the first 2 years",
     "T": "Roth IRA distribution, exception applies",
 }
@@ -47,8 +49,6 @@ OTHER_CODES: dict[str, str] = {
     "K": "IRA assets without a readily available FMV",
     "L": "loan treated as a distribution",
     "M": "qualified plan loan offset",
-    "N": "recharacterized IRA contribution (same year)",
-    "R": "recharacterized IRA contribution (prior year)",
     "U": "ESOP dividend",
     "W": "long-term care insurance charges",
 }
@@ -64,12 +64,15 @@ ALLOWED_WITH: dict[str, frozenset[str]] = {
     "G": frozenset("4B"),
     "H": frozenset("4"),
     "J": frozenset("8P"),
+    "N": frozenset(),
     "P": frozenset("124BJ"),
     "Q": frozenset(),
+    "R": frozenset(),
     "S": frozenset(),
     "T": frozenset(),
 }
 ROTH_IRA_CODES = frozenset("JQT")
+RECHARACTERIZATION_CODES = frozenset("NR")
 
 
 class FormRefused(InvalidInput):
@@ -167,6 +170,17 @@ class Form1099R:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Recharacterizable:
+    """A contribution or conversion in force that no recharacterization names yet."""
+
+    id: str
+    kind: str  # roth_contribution | ira_contribution | roth_conversion
+    tax_year: int  # the year it was for (a conversion: the year it was made)
+    date: datetime.date
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Facts1099R:
     """What Form 1099-R does not say (supplied by the user), plus the death and
     disability dates already in the ledger (``recorded_*``)."""
@@ -191,9 +205,12 @@ class Facts1099R:
     returned_contribution: Decimal | None = None  # J8/JP: the contribution itself (a loss)
     for_tax_year: int | None = None  # J8/JP: the tax year the returned contribution was for
     rolled_over: Decimal | None = None  # the part paid back into an IRA within 60 days
+    target: str | None = None  # R/N: the id of the contribution recharacterized
     died_on: datetime.date | None = None
     disabled_on: datetime.date | None = None
     recorded_died_on: datetime.date | None = None
     recorded_disabled_on: datetime.date | None = None
     #: Roth IRA contributions in force, by the tax year they were for, less returns
     recorded_roth_contributions: Mapping[int, Decimal] = field(default_factory=dict)
+    #: contributions and conversions a code R/N form may name (``recharacterizable``)
+    recharacterizable: tuple[Recharacterizable, ...] = ()

@@ -36,7 +36,8 @@ class Ctx:
     file_events: Mapping[str, ev.Event] | None = None  # this file's events by id
     #: rollovers in force by person: the stored ones, then this file's as they are checked
     rollovers: dict[str, list[rollover_rules.Rollover]] | None = None
-    rollover_voided: frozenset[str] = frozenset()
+    voided_now: frozenset[str] = frozenset()  # by the store and the file together
+    recharacterized: dict[str, str] | None = None  # target -> recharacterization id
 
     def add(self, node: Node, field: str | None, message: str) -> None:
         sub = node.value.get(field) if field and isinstance(node.value, dict) else None
@@ -295,19 +296,17 @@ def _rollovers(ctx: Ctx) -> tuple[frozenset[str], dict[str, list[rollover_rules.
     force by person (made once per check)."""
     if ctx.rollovers is None:
         file_events = ctx.file_events or {}
-        ctx.rollover_voided = frozenset(
-            voided_ids([*ctx.known.events.values(), *file_events.values()])
-        )
+        ctx.voided_now = frozenset(voided_ids([*ctx.known.events.values(), *file_events.values()]))
         ctx.rollovers = {}
         for e in ctx.known.events.values():
             if (
                 isinstance(e, _ROLLOVER_KINDS)
                 and e.rolled_over
-                and e.id not in ctx.rollover_voided
+                and e.id not in ctx.voided_now
                 and e.id not in file_events  # a re-imported event is checked as the file's
             ):
                 ctx.rollovers.setdefault(e.person, []).append(rollover_rules.Rollover(e.id, e.date))
-    return ctx.rollover_voided, ctx.rollovers
+    return ctx.voided_now, ctx.rollovers
 
 
 def _tax_year_income(event: ev.TaxYearIncome, node: Node, ctx: Ctx) -> None:
@@ -340,6 +339,17 @@ def _recharacterization(event: ev.Recharacterization, node: Node, ctx: Ctx) -> N
         return
     if getattr(target, "person", None) != event.person:
         ctx.add(node, "target", f"{event.target} belongs to {getattr(target, 'person', None)}")
+    named = _recharacterized(ctx)
+    earlier = named.get(event.target)
+    if earlier is not None and earlier != event.id:
+        ctx.add(
+            node,
+            "target",
+            f"{event.target} is already recharacterized by {earlier} (a contribution is "
+            "recharacterized whole, once; void that one to record another)",
+        )
+    elif event.id not in ctx.voided_now:
+        named.setdefault(event.target, event.id)
     if isinstance(target, ev.RothConversion):
         made = target.distributed_on or target.date
         if made >= date(2018, 1, 1):
@@ -404,6 +414,22 @@ def _rollover_529(event: ev.Roth529Rollover, node: Node, ctx: Ctx) -> None:
                 f"{event.date} (IRC §529(c)(3)(E)(i)); the money is a taxable 529 "
                 "distribution: record what went into the Roth IRA as a roth_contribution",
             )
+
+
+def _recharacterized(ctx: Ctx) -> dict[str, str]:
+    """target -> the recharacterization in force naming it: the stored ones, then this
+    file's as they are checked (made once per check)."""
+    if ctx.recharacterized is None:
+        voided, _ = _rollovers(ctx)  # the ids voided by the store and the file together
+        file_events = ctx.file_events or {}
+        ctx.recharacterized = {
+            e.target: e.id
+            for e in ctx.known.events.values()
+            if isinstance(e, ev.Recharacterization)
+            and e.id not in voided
+            and e.id not in file_events
+        }
+    return ctx.recharacterized
 
 
 KIND_CHECKS: dict[str, Callable] = {
