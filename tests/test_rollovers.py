@@ -250,6 +250,7 @@ def test_record_help_and_explain_show_rolled_over(run):
     assert "4,000.00 more was rolled over within 60 days" in table
     year = run("report", "year", "-H", "h", "-p", "p", "-y", "2024").output
     assert "rolled over within 60 days 4,000.00, distributed 6,000.00" in year
+    assert "Rollover d1 (roth_distribution, 2024-06-01): 10,000.00" in year
 
 
 def test_form_1099r_rolled_over(run):

@@ -306,10 +306,10 @@ def table_year(r: dict) -> str:
         out.append(f"Roth 401(k) rollover {d['id']} ({d['plan']}, {d['date']}): {_m(d['amount'])}")
         out.append(f"  basis {_m(d['basis'])}, earnings {_m(d['earnings'])}")
     for d in r.get("rollovers", []):
-        kind = "Roth IRA" if d["kind"] == "roth_distribution" else "IRA"
+        out.append(f"Rollover {d['id']} ({d['kind']}, {d['date']}): {_m(d['amount'])}")
         out.append(
-            f"{kind} distribution {d['id']} ({d['date']}): {_m(d['amount'])}, rolled over "
-            f"within 60 days {_m(d['rolled_over'])}, distributed {_m(d['distributed'])}"
+            f"  rolled over within 60 days {_m(d['rolled_over'])}, distributed "
+            f"{_m(d['distributed'])}"
         )
     if r["roth_layers_added"]:
         if out[-1] != "":
