@@ -68,6 +68,11 @@ class Roles:
 @pytest.fixture
 def roles() -> Iterator[Roles]:
     """A schema owned by a fresh owner role, a fresh application role; nothing migrated."""
+    yield from roles_for()
+
+
+def roles_for() -> Iterator[Roles]:
+    """The :func:`roles` fixture's body (a generator: dropped when it is closed)."""
     base = pg_base_url()
     if base is None:
         pytest.skip(PG_SKIP)

@@ -51,3 +51,41 @@ def test_the_desk_on_postgresql(pg_app):
         == printed.output
     )
     assert cli(url, "verify").exit_code == 0
+
+
+def test_the_desk_with_the_application_role(tmp_path):
+    """``serve`` as the README's application role (SELECT and INSERT on events, the web
+    desk's own tables in full): sign-in, a failed sign-in counted, an entry recorded,
+    sign-out -- every write the desk makes is allowed, none to what is stored."""
+    from ledger.web.app import create_app
+    from tests.store.test_pg_roles import granted, roles_for
+
+    for roles in roles_for():
+        granted(roles)
+        make_ledger(tmp_path, roles.app_url)
+        app = create_app(roles.app_url)
+        try:
+            from .conftest import client, csrf_of
+
+            wrong = client(app)
+            token = csrf_of(wrong.get("/login").text)
+            refused = wrong.post(
+                "/login", data={"username": "ana", "password": "nope", "csrf_token": token}
+            )
+            assert refused.status_code in (200, 401, 403), refused.status_code
+            ana = sign_in(app, "ana")
+            done = ana.post(
+                "/households/astra/record",
+                data={
+                    "csrf_token": ana.csrf,
+                    "kind": "roth_year_end_value",
+                    "person": "p",
+                    "year": "2022",
+                    "value": "99.00",
+                },
+            )
+            assert done.status_code == 303, done.text
+            assert ana.post("/logout", data={"csrf_token": ana.csrf}).status_code == 303
+        finally:
+            app.state.store.close()
+        assert cli(roles.app_url, "verify").exit_code == 0
