@@ -722,7 +722,82 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
 
 
 def content_id(kind: str, payload: dict[str, object], occurrence: int = 0) -> str:
-    """A deterministic id for an event given without one: re-importing the same file
-    yields the same ids, so the import stays idempotent."""
+    """The id an event given without one got before generated ids were made readable
+    (``roth-0936e8211ed3``). Ids already stored stay valid: a file imported again finds
+    its events under these ids (:func:`generated_id` is given them as ``legacy``)."""
     digest = hashlib.sha256(f"{kind}\n{canonical_json(payload)}\n{occurrence}".encode()).hexdigest()
     return f"{kind[:4]}-{digest[:12]}"
+
+
+#: the first part of a generated id: which kind of event it is (one prefix per kind; a
+#: test checks they are all different)
+ID_PREFIX = {
+    "roth_contribution": "rc",
+    "roth_contribution_return": "rcret",
+    "roth_contribution_limit": "rclim",
+    "tax_year_income": "income",
+    "ira_contribution": "ic",
+    "ira_distribution": "idist",
+    "ira_year_end_value": "iyear",
+    "roth_conversion": "conv",
+    "plan_after_tax_contribution": "pat",
+    "plan_roth_contribution": "prc",
+    "plan_distribution": "pdist",
+    "in_plan_roth_rollover": "irr",
+    "designated_roth_rollover": "drr",
+    "roth_distribution": "rd",
+    "roth_year_end_value": "ryear",
+    "person_disabled": "disabled",
+    "person_died": "died",
+    "recharacterization": "rechar",
+    "roth_sep_simple_contribution": "rsep",
+    "roth_529_rollover": "r529",
+    "void": "void",
+}
+#: hash digits of a generated id: 4 (65,536 ids per kind and day) and, only when that
+#: is taken by another event, more -- the same choice every time for the same ledger
+ID_DIGITS = (4, 6, 8, 12, 16, 24)
+#: the longest id a ledger file may hold (ledgerfile.validate.TOKEN)
+MAX_ID = 64
+
+
+def id_stem(kind: str, payload: dict[str, object]) -> str:
+    """``rc-2022-03-01``: the kind's prefix and the event's date (else its tax year or
+    year); a void's names its target when that fits (``void-rc-2022-03-01-7f3a``)."""
+    prefix = ID_PREFIX.get(kind) or "".join(w[0] for w in kind.split("_"))
+    if kind == "void":  # the target's id, in the characters an id may hold (no ':')
+        target = re.sub(r"[^A-Za-z0-9_.\-]+", "-", str(payload.get("target") or "")).strip("-")
+        stem = f"{prefix}-{target}"
+        return stem if target and len(stem) + 1 + ID_DIGITS[-1] <= MAX_ID else prefix
+    when = payload.get("date") or payload.get("tax_year") or payload.get("year")
+    return f"{prefix}-{when}" if when is not None else prefix
+
+
+def generated_id(
+    kind: str,
+    payload: dict[str, object],
+    occurrence: int,
+    taken: typing.Callable[[str], bool],
+    legacy: typing.Callable[[str], bool] | None = None,
+) -> str:
+    """A deterministic, short and readable id for an event given without one:
+    ``rc-2022-03-01-7f3a`` (kind prefix, date, the first hash digits of the kind, the
+    canonical payload and ``occurrence``: the count of identical events before it in the
+    same file). The same file gives the same ids, so importing it again adds nothing.
+
+    ``taken(id)``: the id is held by another event (stored with other content, given in
+    the file, or generated earlier in it); the hash then gets more digits
+    (:data:`ID_DIGITS`), so a collision resolves the same way on every run against the
+    same ledger. ``legacy(id)``: the event is stored under its old id
+    (:func:`content_id`), which is then kept."""
+    if legacy is not None:
+        old = content_id(kind, payload, occurrence)
+        if legacy(old):
+            return old
+    digest = hashlib.sha256(f"{kind}\n{canonical_json(payload)}\n{occurrence}".encode()).hexdigest()
+    stem = id_stem(kind, payload)
+    for digits in ID_DIGITS:
+        candidate = f"{stem}-{digest[:digits]}"
+        if not taken(candidate):
+            return candidate
+    return f"{ID_PREFIX.get(kind, 'e')}-{digest[: MAX_ID - 8]}"  # 2^224: never taken

@@ -289,7 +289,7 @@ def test_cli_record(run):
         "--source",
         "5498",
     )
-    assert r.exit_code == 0 and r.output.strip().startswith("roth-")
+    assert r.exit_code == 0 and r.output.strip().startswith("rc-")
     r = run(
         "record",
         "roth_distribution",

@@ -283,7 +283,7 @@ def void_cmd(ctx, event_id, reason, household) -> None:
     \b
     Examples:
       roth-ledger void e3 --reason "1099-R was corrected; see e9"
-      roth-ledger void void-0936e8211ed3 --reason "e3 was right after all"
+      roth-ledger void void-e3-9f1c --reason "e3 was right after all"
     """
     from ledger.app.importing import void_event
 

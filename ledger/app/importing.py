@@ -431,12 +431,16 @@ def _restore(store: EventStore, household, version, stored, record_id, recorded_
 
 
 def _fresh_id(event: ev.Event, taken: set[str]) -> ev.Event:
-    """The event with the first content id (occurrence 0, 1, ...) not yet taken."""
+    """The event with the generated id of the first occurrence (0, 1, ...) whose id is
+    not yet taken (:func:`ledger.events.generated_id`): the same event recorded again is
+    a new fact with a new id."""
     payload = ev.to_payload(event)
     occurrence = 0
-    while ev.content_id(event.kind, payload, occurrence) in taken:
+    while True:
+        new_id = ev.generated_id(event.kind, payload, occurrence, taken.__contains__)
+        if new_id not in taken:
+            return dataclasses.replace(event, id=new_id)
         occurrence += 1
-    return dataclasses.replace(event, id=ev.content_id(event.kind, payload, occurrence))
 
 
 def _void_reason(raw: object) -> object:

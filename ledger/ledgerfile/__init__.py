@@ -6,8 +6,9 @@
 
 A bad file is refused whole: every problem is a ``Problem(file, line, field, message)``
 printed as ``FILE:LINE: field: message``. Events without an ``id`` get
-``events.content_id(kind, payload, occurrence)`` (``occurrence`` counts identical events
-earlier in the same file), so importing the same file twice adds nothing. The household
+``events.generated_id(kind, payload, occurrence, ...)`` (``rc-2022-03-01-7f3a``;
+``occurrence`` counts identical events earlier in the same file; ids stored under the
+older ``events.content_id`` are kept), so importing the same file twice adds nothing. The household
 name becomes a ``household_named`` event (id ``household:<sha256(name)[:8]>``) and each
 person a ``person_added`` event (id ``person:<person>:<sha256(payload)[:8]>``): the same
 content has the same id and is skipped on re-import; a changed birth date is a new event

@@ -118,7 +118,7 @@ def validate_ledger(raw: RawLedger, known: Known | None = None) -> LedgerFile:
     household, household_name = _household(root.get("household"), raw.root.line, out)
     listed: dict[str, date | None] = {}
     people = _people(root.get("people"), known, out, listed)
-    built = _events(root.get("events"), out)
+    built = _events(root.get("events"), out, known)
     # a person listed with a problem still counts as listed (no cascade of errors)
     head = [household_event_id(household_name)] if household_name is not None else []
     cross_checks(built, {**known.people, **listed}, known, out, head + [p.id for p in people])
@@ -241,19 +241,58 @@ def _born(node: Node | None, line: int | None, today: date, out: _Collector) -> 
     return born
 
 
-def _events(node: Node | None, out: _Collector) -> list[tuple[ev.Event, Node]]:
+def _events(node: Node | None, out: _Collector, known: Known) -> list[tuple[ev.Event, Node]]:
     if node is None or node.value is None:
         return []
     if not isinstance(node.value, list):
         out.add(node.line, "events", "must be a list of events")
         return []
-    occurrences: Counter[tuple[str, str]] = Counter()
     built = []
     for item in node.value:
-        event = build_event(item, out, occurrences)
+        event = build_event(item, out)
         if event is not None:
             built.append((event, item))
-    return built
+    return generate_ids(built, known)
+
+
+def generate_ids(built: list[tuple[ev.Event, Node]], known: Known) -> list[tuple[ev.Event, Node]]:
+    """Give each event written without an id (``id == ""``) its generated id
+    (:func:`ledger.events.generated_id`), in file order. An id is taken when the file
+    gives it to an event, an earlier event of the file got it, or the household holds it
+    with other content; the household holding it with the same content is the same
+    event imported again. ``occurrence`` counts identical events earlier in the file."""
+    given = {e.id for e, _ in built if e.id}
+    assigned: set[str] = set()
+    occurrences: Counter[tuple[str, str]] = Counter()
+    out = []
+    for event, item in built:
+        if not event.id:
+            payload = ev.to_payload(event)
+            key = (event.kind, ev.canonical_json(payload))
+            occurrence = occurrences[key]
+            occurrences[key] += 1
+
+            def same(candidate: str, event=event, payload=payload) -> bool:
+                stored = known.events.get(candidate)
+                return (
+                    stored is not None
+                    and stored.kind == event.kind
+                    and ev.to_payload(stored) == payload
+                )
+
+            def taken(candidate: str, same=same) -> bool:
+                if candidate in given or candidate in assigned:
+                    return True
+                return candidate in known.events and not same(candidate)
+
+            def legacy(candidate: str, same=same) -> bool:
+                return candidate not in assigned and same(candidate)
+
+            new_id = ev.generated_id(event.kind, payload, occurrence, taken, legacy)
+            assigned.add(new_id)
+            event = dataclasses.replace(event, id=new_id)
+        out.append((event, item))
+    return out
 
 
 #: each kind's field names plus the fields every event may have
@@ -263,8 +302,9 @@ _ALLOWED = {
 }
 
 
-def build_event(item: Node, out: _Collector, occurrences: Counter | None = None) -> ev.Event | None:
-    """One event from its raw mapping, or None after recording its problems."""
+def build_event(item: Node, out: _Collector) -> ev.Event | None:
+    """One event of the file, or None (its problems are in ``out``); an event written
+    without an id has ``id == ""`` until :func:`generate_ids` gives it one."""
     if not isinstance(item.value, dict):
         out.add(item.line, None, "each event must be a mapping with a kind")
         return None
@@ -322,16 +362,7 @@ def build_event(item: Node, out: _Collector, occurrences: Counter | None = None)
         event_id = _token(fields["id"], "id", out)
     if len(out.problems) > before:
         return None
-    event = ev.construct(kind, event_id or "", values)
-    if event_id is None:
-        payload = ev.to_payload(event)
-        key = (kind, ev.canonical_json(payload))
-        occurrence = 0
-        if occurrences is not None:
-            occurrence = occurrences[key]
-            occurrences[key] += 1
-        event = dataclasses.replace(event, id=ev.content_id(kind, payload, occurrence))
-    return event
+    return ev.construct(kind, event_id or "", values)
 
 
 #: each field reader's value for a text already read (a firm's files repeat people, tax
