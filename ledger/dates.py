@@ -88,6 +88,12 @@ def age_59_and_a_half(born: date) -> date:
     return add_months(born, 59 * 12 + 6)
 
 
+def age_70_and_a_half(born: date) -> date:
+    """The date a person born on ``born`` reaches 70½ (qualified charitable
+    distributions, IRC §408(d)(8)(B)(ii))."""
+    return add_months(born, 70 * 12 + 6)
+
+
 def age_on(born: date, on: date) -> int:
     """Whole years of age on a date."""
     years = on.year - born.year

@@ -175,6 +175,32 @@ class IraDistribution(Event):
         "distribution on Form 8606 line 7; one IRA-to-IRA rollover in any 12 months",
         None,
     )
+    qcd: Decimal | None = _f(
+        "the part paid by the trustee straight to a charity, a qualified charitable "
+        "distribution (§408(d)(8); at 70½ or older): not on Form 8606 line 7, not taxable",
+        None,
+    )
+    hsa_funding: Decimal | None = _f(
+        "the part paid by the trustee straight to an HSA, a qualified HSA funding "
+        "distribution (§408(d)(9); once in a lifetime): not on Form 8606 line 7, not taxable",
+        None,
+    )
+    disaster: bool | None = _f(
+        "true for a qualified disaster distribution (Form 8606 line 15b; Form 8915-F)", None
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IraDisasterRepayment(Event):
+    kind: ClassVar[str] = "ira_disaster_repayment"
+    doc: ClassVar[str] = (
+        "a repayment to a traditional/SEP/SIMPLE IRA of a qualified disaster distribution, "
+        "within 3 years (Form 8606 line 6; Form 8915-F)"
+    )
+    person: str = _f("person id")
+    date: datetime.date = _f("the day it was repaid")
+    amount: Decimal = _f("amount repaid")
+    target: str = _f("id of the ira_distribution (disaster: true) it repays")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -412,6 +438,7 @@ ALL_KINDS: tuple[type[Event], ...] = (
     TaxYearIncome,
     IraContribution,
     IraDistribution,
+    IraDisasterRepayment,
     IraYearEndValue,
     RothConversion,
     PlanAfterTaxContribution,

@@ -140,6 +140,29 @@ def ira_limit(tax_year: int, age_at_year_end: int | None) -> Decimal:
     return limit
 
 
+def qcd_limit(tax_year: int) -> Decimal:
+    """The most a person may exclude as qualified charitable distributions in a year
+    (§408(d)(8)(A); indexed from 2024, §408(d)(8)(G))."""
+    row = _load("qcd_limits.yaml")["limits"].get(tax_year)
+    if row is None:
+        raise MissingFact(f"no {tax_year} qualified charitable distribution limit on file")
+    return _money(row["limit"])
+
+
+def qcd_first_day() -> date:
+    """The first day a qualified charitable distribution could be made (§408(d)(8))."""
+    return _as_date(_load("qcd_limits.yaml")["first_qcd"])
+
+
+def hsa_funding_first_day() -> date:
+    """The first day a qualified HSA funding distribution could be made (§408(d)(9))."""
+    return _as_date(_load("qcd_limits.yaml")["first_hsa_funding"])
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
 FILING_STATUSES = (
     "single",
     "head_of_household",

@@ -1461,3 +1461,22 @@ def test_fresh_process_exit_code_and_one_line(tmp_path):
     assert good.returncode == 0 and good.stdout.startswith("recorded ")
     events = json.loads(cli("events", "-H", "x", "--format", "json").stdout)["events"]
     assert [e["kind"] for e in events][-1] == "roth_distribution"
+
+
+def test_ira_disaster_flag_is_kept_on_the_ira_distribution(h):
+    # a qualified disaster distribution from a traditional IRA: Form 8606 line 15b needs it
+    events, _ = h.f1099r(
+        "young",
+        "--tax-year",
+        2023,
+        "--box1",
+        "5000",
+        "--box7",
+        "1",
+        "--ira-sep-simple",
+        "--date",
+        "2023-09-01",
+        "--disaster",
+    )
+    e = only(events, "ira_distribution")
+    assert e["disaster"] is True and money(e["amount"]) == 5000

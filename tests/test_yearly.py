@@ -196,6 +196,7 @@ def test_every_data_value_has_a_source():
         ("filing_deadlines.yaml", "deadlines"),
         ("ira_limits.yaml", "limits"),
         ("plan_limits.yaml", "limits"),
+        ("qcd_limits.yaml", "limits"),
     ]:
         for year, row in yearly._load(name)[key].items():
             assert row.get("source"), (name, year)

@@ -317,6 +317,7 @@ SHORT_KIND = {
     "tax_year_income": "income",
     "ira_contribution": "ira_contrib",
     "ira_distribution": "ira_distrib",
+    "ira_disaster_repayment": "disaster_repay",
     "ira_year_end_value": "ira_year_end",
     "roth_conversion": "conversion",
     "plan_after_tax_contribution": "plan_after_tax",

@@ -763,14 +763,15 @@ def _traditional_ira(form, codes, born, facts, notes) -> list[dict]:
             "from your IRA basis and the year-end value of all your IRAs"
         )
     if not facts.converted:
-        return [
-            {
-                "kind": "ira_distribution",
-                "person": facts.person,
-                "date": facts.date,
-                "amount": form.box1_gross,
-            }
-        ]
+        event = {
+            "kind": "ira_distribution",
+            "person": facts.person,
+            "date": facts.date,
+            "amount": form.box1_gross,
+        }
+        if facts.disaster:
+            event["disaster"] = True
+        return [event]
     return _conversion(form, codes, facts, notes)
 
 

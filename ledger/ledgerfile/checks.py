@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .. import events as ev
 from .. import yearly
-from ..dates import age_59_and_a_half
+from ..dates import age_59_and_a_half, age_70_and_a_half
 from ..errors import LedgerError, MissingFact
 from ..rules import employer_roth, exceptions, rollover_529
 from ..rules import rollovers as rollover_rules
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 CONTRIBUTION_KINDS = ("roth_contribution", "ira_contribution", "plan_roth_contribution")
 MAX_ROLLOVER_DAYS = 60  # §408(d)(3)(A): a rollover completed within 60 days
+#: §72(t)(11)(C)(i): a qualified disaster distribution may be repaid "during the 3-year
+#: period beginning on the day after the date on which such distribution was received"
+DISASTER_REPAYMENT_YEARS = 3
 
 
 @dataclass(slots=True)
@@ -432,6 +435,138 @@ def _recharacterized(ctx: Ctx) -> dict[str, str]:
     return ctx.recharacterized
 
 
+def _in_force(ctx: Ctx) -> list[ev.Event]:
+    """The household's events in force, stored and in this file (voids of both count)."""
+    events = list(ctx.known.events.values())
+    events += [e for e in (ctx.file_events or {}).values() if e.id not in ctx.known.events]
+    voided = voided_ids(events)
+    return [e for e in events if e.id not in voided]
+
+
+def _ira_distribution(event: ev.IraDistribution, node: Node, ctx: Ctx) -> None:
+    """The parts a distribution claims are excluded from income (ledger.rules.ira_exclusions)."""
+    qcd, hsa = event.qcd or 0, event.hsa_funding or 0
+    rolled = event.rolled_over or 0
+    if (qcd or hsa) and qcd + hsa + rolled > event.amount:
+        which = "qcd" if qcd else "hsa_funding"
+        parts = "qcd + hsa_funding" + (" + rolled_over" if rolled else "")
+        ctx.add(node, which, f"{parts} = {qcd + hsa + rolled}, more than amount {event.amount}")
+    if event.disaster and (qcd or hsa):
+        ctx.add(
+            node,
+            "disaster",
+            "a qualified charitable or HSA funding distribution is not a qualified disaster "
+            "distribution: record the parts as separate ira_distribution events",
+        )
+    if qcd:
+        first = yearly.qcd_first_day()
+        born = ctx.people.get(event.person) if ctx.people else None
+        if event.date < first:
+            ctx.add(
+                node,
+                "qcd",
+                f"{event.date} is before {first}: qualified charitable distributions exist "
+                "from 2006 (IRC §408(d)(8), Pension Protection Act of 2006 §1201)",
+            )
+        elif born is not None and event.date < age_70_and_a_half(born):
+            ctx.add(
+                node,
+                "qcd",
+                f"{event.person} reaches 70½ on {age_70_and_a_half(born)}: a distribution on "
+                f"{event.date} cannot be a qualified charitable distribution (IRC "
+                "§408(d)(8)(B)(ii)); record it without qcd",
+            )
+        else:
+            try:
+                yearly.qcd_limit(event.date.year)
+            except MissingFact as exc:
+                ctx.add(node, "qcd", reason(exc))
+    if hsa:
+        _hsa_funding(event, node, ctx)
+
+
+def _hsa_funding(event: ev.IraDistribution, node: Node, ctx: Ctx) -> None:
+    first = yearly.hsa_funding_first_day()
+    if event.date < first:
+        ctx.add(
+            node,
+            "hsa_funding",
+            f"{event.date} is before {first}: HSA funding distributions exist from 2007 "
+            "(IRC §408(d)(9), Tax Relief and Health Care Act of 2006 §307)",
+        )
+        return
+    for other in _in_force(ctx):
+        if (
+            isinstance(other, ev.IraDistribution)
+            and other.id != event.id
+            and other.person == event.person
+            and other.hsa_funding
+            and other.date.year != event.date.year
+        ):
+            ctx.add(
+                node,
+                "hsa_funding",
+                f"{other.id} ({other.date}) is already {event.person}'s qualified HSA funding "
+                "distribution: one is allowed in a lifetime, a second only in the same tax "
+                "year (IRC §408(d)(9)(C)(ii)); void it first if it was not one",
+            )
+            return
+
+
+def _disaster_repayment(event: ev.IraDisasterRepayment, node: Node, ctx: Ctx) -> None:
+    target = (ctx.file_events or {}).get(event.target) or ctx.known.events.get(event.target)
+    if target is None:
+        ctx.add(node, "target", f"no event {event.target!r} in this file or the household")
+        return
+    if isinstance(target, ev.RothDistribution) and target.disaster:
+        ctx.add(
+            node,
+            "target",
+            f"not supported: {event.target} is a Roth IRA disaster distribution; only the "
+            "repayment of a traditional/SEP/SIMPLE IRA one (Form 8606 line 6) is recorded",
+        )
+        return
+    if not isinstance(target, ev.IraDistribution) or not target.disaster:
+        ctx.add(
+            node,
+            "target",
+            f"{event.target} is not a qualified disaster distribution (an ira_distribution "
+            "with disaster: true)",
+        )
+        return
+    if target.person != event.person:
+        ctx.add(node, "target", f"{event.target} belongs to {target.person}")
+        return
+    try:
+        last = target.date.replace(year=target.date.year + DISASTER_REPAYMENT_YEARS)
+    except ValueError:  # received on Feb 29
+        last = date(target.date.year + DISASTER_REPAYMENT_YEARS, 2, 28)
+    if not target.date < event.date <= last:
+        ctx.add(
+            node,
+            "date",
+            f"{event.date} is outside the repayment period of {event.target} (received "
+            f"{target.date}: the 3 years from the next day, to {last}; IRC §72(t)(11)(C))",
+        )
+    repaid = sum(
+        e.amount
+        for e in _in_force(ctx)
+        if isinstance(e, ev.IraDisasterRepayment) and e.target == event.target
+    )
+    if repaid > target.amount:
+        ctx.add(
+            node,
+            "amount",
+            f"repayments of {event.target} come to {repaid}, more than the distribution "
+            f"({target.amount}); IRC §72(t)(11)(C) allows at most the amount distributed",
+        )
+
+
+def _ira_distribution_all(event: ev.IraDistribution, node: Node, ctx: Ctx) -> None:
+    _rolled_over(event, node, ctx)
+    _ira_distribution(event, node, ctx)
+
+
 KIND_CHECKS: dict[str, Callable] = {
     **{k: _deadline for k in CONTRIBUTION_KINDS},
     "roth_contribution_return": _return,
@@ -440,10 +575,11 @@ KIND_CHECKS: dict[str, Callable] = {
     "designated_roth_rollover": _designated_roth,
     "roth_conversion": _conversion,
     "roth_distribution": _roth_distribution,
-    "ira_distribution": _rolled_over,
+    "ira_distribution": _ira_distribution_all,
     "tax_year_income": _tax_year_income,
     "recharacterization": _recharacterization,
     "plan_roth_contribution": _plan_roth,
     "roth_sep_simple_contribution": _sep_simple,
     "roth_529_rollover": _rollover_529,
+    "ira_disaster_repayment": _disaster_repayment,
 }

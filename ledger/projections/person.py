@@ -20,11 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .. import yearly
+from ..dates import age_70_and_a_half
 from ..errors import MissingFact
 from ..events import (
     DesignatedRothRollover,
     InPlanRothRollover,
     IraContribution,
+    IraDisasterRepayment,
     IraDistribution,
     IraYearEndValue,
     PlanAfterTaxContribution,
@@ -42,6 +45,7 @@ from ..events import (
     TaxYearIncome,
 )
 from ..money import ZERO, fmt_table
+from ..rules import ira_exclusions as excl
 from ..rules.conversion_spread import SCHEDULES, inclusion, last_year
 from ..rules.excess import current_excess
 from ..rules.in_plan_rollover import split_irr
@@ -263,6 +267,7 @@ _PLACE: dict[type, tuple[str, str]] = {
     DesignatedRothRollover: ("plan", "date"),
     IraContribution: ("ira", "tax_year"),
     IraDistribution: ("ira", "date"),
+    IraDisasterRepayment: ("ira", "date"),
     IraYearEndValue: ("ira", "year"),
     RothContribution: ("roth", "tax_year"),
     Roth529Rollover: ("roth", "effective_tax_year"),
@@ -429,12 +434,94 @@ def _designated_roth_rollover(state, res, y, ev: DesignatedRothRollover, policy:
     state.start_clock(y, (ev.id,))
 
 
+@dataclass(slots=True)
+class _IraFlows:
+    """One year's traditional-IRA distributions by what they are (Form 8606 line 7)."""
+
+    ordinary: Decimal = ZERO  # amounts less the claimed QCD and HSA funding parts
+    qcd: Decimal = ZERO
+    hsa_funding: Decimal = ZERO
+    disaster: Decimal = ZERO
+    disaster_ids: list[str] = field(default_factory=list)
+    hsa_ids: list[str] = field(default_factory=list)
+    repaid_same_year: Decimal = ZERO
+    repayments: list[IraDisasterRepayment] = field(default_factory=list)
+
+
+def _ira_flows(person, state, res, y, evs) -> _IraFlows:
+    """The year's distributions split as Form 8606 line 7 needs them, the QCD limit
+    applied, and the warnings for what the ledger does not compute
+    (:mod:`ledger.rules.ira_exclusions`)."""
+    f = _IraFlows()
+    for ev in evs:
+        if isinstance(ev, IraDistribution):
+            q, h = ev.qcd or ZERO, ev.hsa_funding or ZERO
+            f.ordinary += ev.amount - q - h
+            f.qcd += q
+            f.hsa_funding += h
+            if h > 0:
+                f.hsa_ids.append(ev.id)
+            if ev.disaster:
+                f.disaster += ev.amount
+                f.disaster_ids.append(ev.id)
+        elif isinstance(ev, IraContribution) and ev.deductible and person.born is not None:
+            state.qcd_offset += excl.offset_added(y, ev.amount, age_70_and_a_half(person.born))
+        elif isinstance(ev, IraDisasterRepayment):
+            f.repayments.append(ev)
+    for ev in f.repayments:
+        if ev.target in f.disaster_ids:
+            f.repaid_same_year += ev.amount
+    if f.qcd > 0:
+        f.qcd, over = excl.within_limit(f.qcd, yearly.qcd_limit(y))
+        if over > 0:
+            f.ordinary += over
+            res.warnings.append(
+                f"{y}: qualified charitable distributions over the {y} limit of "
+                f"{fmt_table(yearly.qcd_limit(y))} (IRC §408(d)(8)(A)): {fmt_table(over)} is "
+                "an ordinary distribution (Form 8606 line 7)"
+            )
+    if len(f.hsa_ids) > 1:
+        res.warnings.append(
+            f"{y}: {len(f.hsa_ids)} HSA funding distributions ({', '.join(f.hsa_ids)}): a "
+            "second one is allowed only in the year self-only HSA coverage becomes family "
+            "coverage (IRC §408(d)(9)(C)(ii)(II)); check it"
+        )
+    if f.hsa_ids:
+        res.warnings.append(
+            f"{y}: not checked: the HSA funding distribution ({', '.join(f.hsa_ids)}) is at "
+            "most the year's HSA contribution limit less other HSA contributions, and the "
+            "HSA coverage must last the testing period (IRC §408(d)(9)(C)(i); Form 8889 "
+            "lines 10 and 18)"
+        )
+    if f.disaster_ids or f.repayments:
+        res.warnings.append(
+            f"{y}: not supported: Form 8915-F is not computed: qualified disaster "
+            "distributions (Form 8606 line 15b) are taxed there, a third in each of three "
+            "years unless you elect the whole in the first, less repayments within 3 years "
+            "(IRC §72(t)(11)(C)); line 15b is not in the taxable income shown"
+        )
+    if f.repayments and state.ira_basis > 0:
+        res.warnings.append(
+            f"{y}: not supported: the part of a disaster repayment "
+            f"({', '.join(r.id for r in f.repayments)}) that returns nondeductible "
+            "contributions adds to the IRA basis (Instructions for Form 8606 (2008), line 1); "
+            "the ledger does not add it"
+        )
+    return f
+
+
 def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
     line1 = line4 = ZERO
-    dist = ZERO
     ye = None
     ids: dict[str, list[str]] = {
-        k: [] for k in ("contributions", "late_contributions", "distributions", "year_end_value")
+        k: []
+        for k in (
+            "contributions",
+            "late_contributions",
+            "distributions",
+            "year_end_value",
+            "repayments",
+        )
     }
     for ev in evs:
         if isinstance(ev, IraContribution) and not ev.deductible:
@@ -444,13 +531,15 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
                 line4 += ev.amount
                 ids["late_contributions"].append(ev.id)
         elif isinstance(ev, IraDistribution):
-            dist += ev.amount
             ids["distributions"].append(ev.id)
         elif isinstance(ev, IraYearEndValue):
             ye = ev.value
             ids["year_end_value"] = [ev.id]
-    if line1 == 0 and dist == 0 and not conversions:
-        return
+    flows = _ira_flows(person, state, res, y, evs)
+    ids["repayments"] = [r.id for r in flows.repayments if r.target in flows.disaster_ids]
+    if line1 == 0 and flows.ordinary == 0 and flows.qcd == 0 and flows.hsa_funding == 0:
+        if not conversions:
+            return
     inp = IraYearIn(
         person.id,
         y,
@@ -458,8 +547,13 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
         line4,
         state.ira_basis,
         ye,
-        dist,
+        flows.ordinary,
         tuple(ConversionIn(c.id, c.amount, c.taxable) for c in conversions),
+        flows.qcd,
+        flows.hsa_funding,
+        state.qcd_offset,
+        flows.disaster,
+        flows.repaid_same_year,
     )
     try:
         out = form8606_ira(inp, policy.ratio_precision, policy.rounding)
@@ -472,6 +566,9 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
             return
         raise
     res.ira = out
+    if out.excluded is not None:
+        state.qcd_offset -= out.excluded.offset_used
+        _exclusion_warnings(res, y, out.excluded)
     res.ira_events = {
         **{k: tuple(v) for k, v in ids.items()},
         "prior_basis": tuple(state.ira_basis_events),
@@ -503,6 +600,21 @@ def _accelerable(state: PersonState, y: int) -> bool:
         if income_year <= y < last_year(income_year) and spread.total > 0:
             return True
     return False
+
+
+def _exclusion_warnings(res: YearResult, y: int, x: excl.Excluded) -> None:
+    if x.not_income_first > 0:
+        res.warnings.append(
+            f"{y}: {fmt_table(x.not_income_first)} of the qualified charitable / HSA funding "
+            "distributions is more than would have been income (the IRA basis): it is not "
+            "excluded and is on Form 8606 line 7 (IRC §408(d)(8)(D), (d)(9)(D))"
+        )
+    if x.offset_used > 0:
+        res.warnings.append(
+            f"{y}: {fmt_table(x.offset_used)} of the qualified charitable distributions is "
+            "not excluded: deductible IRA contributions made for years from age 70½ reduce "
+            "it (IRC §408(d)(8)(A), SECURE Act 2019 §107); it is on Form 8606 line 7"
+        )
 
 
 def _spread_income(state: PersonState, res: YearResult, y: int) -> None:

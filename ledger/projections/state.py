@@ -57,6 +57,8 @@ class PersonState:
     conversion_splits: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
     excess: ExcessCarry = field(default_factory=ExcessCarry)
     spreads: dict[int, SpreadState] = field(default_factory=dict)  # by income year
+    #: post-70½ deductible IRA contributions not yet taken off QCDs (§408(d)(8)(A))
+    qcd_offset: Decimal = ZERO
 
     def plan(self, plan_id: str) -> PlanState:
         return self.plans.setdefault(plan_id, PlanState())

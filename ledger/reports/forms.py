@@ -46,7 +46,14 @@ def form5329_part1(w: RothYear | None) -> dict[str, Figure]:
     return {line: getattr(w.additional, name) for line, name in FORM5329_PART1}
 
 
-_IRA_ALL = ("contributions", "prior_basis", "year_end_value", "distributions", "conversions")
+_IRA_ALL = (
+    "contributions",
+    "prior_basis",
+    "year_end_value",
+    "repayments",
+    "distributions",
+    "conversions",
+)
 #: Form 8606 Parts I-II: line -> the kinds of events behind it (``YearResult.ira_events``)
 FORM8606_IRA_EVENTS: dict[str, tuple[str, ...]] = {
     "1": ("contributions",),
@@ -54,10 +61,11 @@ FORM8606_IRA_EVENTS: dict[str, tuple[str, ...]] = {
     "3": ("contributions", "prior_basis"),
     "4": ("late_contributions",),
     "5": ("contributions", "prior_basis"),
-    "6": ("year_end_value",),
+    "6": ("year_end_value", "repayments"),
     "7": ("distributions",),
     "8": ("conversions",),
-    "9": ("year_end_value", "distributions", "conversions"),
+    "9": ("year_end_value", "repayments", "distributions", "conversions"),
+    "15b": ("distributions",),
     "16": ("conversions",),
 }
 

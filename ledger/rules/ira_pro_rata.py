@@ -18,7 +18,10 @@ $859.65 nontaxable with the exact ratio, $861 with line 10 rounded to 0.123.
 
 A conversion whose taxable part is given (``taxable``) keeps it; the rest are computed.
 When the ratio is needed and the Dec 31 value is not recorded, the figure is missing,
-never guessed.
+never guessed. Qualified charitable and HSA funding distributions stay off line 7 (income
+first, so they never use basis), a repayment of a qualified disaster distribution comes
+off line 6 in the year of the distribution, and line 15b is the disaster share of line
+15a (:mod:`ledger.rules.ira_exclusions`, which cites the instructions).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from decimal import Decimal
 
 from ..errors import MissingFact
 from ..money import CENTS, ONE, ZERO, Rounding, clamp_ratio, fmt_table
+from .ira_exclusions import Excluded, disaster_share, excluded, year_end_after_repayments
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +49,13 @@ class IraYearIn:
     nondeductible_made_next_year: Decimal  # line 4
     prior_basis: Decimal  # line 2
     year_end_value: Decimal | None  # line 6
-    distributions: Decimal  # line 7
+    distributions: Decimal  # line 7, before the claimed exclusions below
     conversions: tuple[ConversionIn, ...]  # line 8 (income year = this year)
+    qcd: Decimal = ZERO  # claimed QCDs within the year's dollar limit (§408(d)(8))
+    hsa_funding: Decimal = ZERO  # claimed HSA funding distributions (§408(d)(9))
+    qcd_offset: Decimal = ZERO  # post-70½ deductible contributions not yet used
+    disaster: Decimal = ZERO  # qualified disaster distributions (in ``distributions``)
+    disaster_repaid: Decimal = ZERO  # repaid in the year they were received (line 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,8 @@ class IraYearOut:
     taxable_distributions: Decimal  # line 15c
     ratio: Decimal | None
     warnings: tuple[str, ...] = field(default=())
+    excluded: Excluded | None = None  # the QCDs and HSA funding distributions excluded
+    disaster_taxable: Decimal = ZERO  # line 15b (taxed on Form 8915-F)
 
 
 def _ratio_text(r: Decimal, precision: str) -> str:
@@ -89,15 +100,30 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
         for c in inp.conversions
     ]
     line8 = sum((c.amount for c in conversions_in), ZERO)
+    line6 = None if inp.year_end_value is None else r(inp.year_end_value)
+    if line6 is not None and inp.disaster_repaid > 0:
+        line6 = year_end_after_repayments(line6, r(inp.disaster_repaid))
+    excl = None
+    if inp.qcd > 0 or inp.hsa_funding > 0:
+        qcd, hsa = r(inp.qcd), r(inp.hsa_funding)
+        if line5 > 0 and line6 is None:
+            raise MissingFact(
+                f"Form 8606 line 6 for {inp.year}: record an ira_year_end_value for "
+                f"{inp.person} and {inp.year} (with IRA basis, a qualified charitable or HSA "
+                "funding distribution is excluded only as far as it would have been income: "
+                "IRC §408(d)(8)(D), (d)(9)(D))"
+            )
+        pool = None if line6 is None else line6 + line7 + qcd + hsa + line8
+        excl = excluded(qcd, hsa, line5, pool, r(inp.qcd_offset))
+        line7 += excl.to_line7
 
     if line7 == 0 and line8 == 0:
         lines: dict[str, Decimal | str] = {"1": line1, "2": line2, "3": line3, "14": line3}
-        return IraYearOut(lines if line1 > 0 else None, None, {}, line3, ZERO, None, ())
+        return IraYearOut(lines if line1 > 0 else None, None, {}, line3, ZERO, None, (), excl, ZERO)
 
     computed = [c for c in conversions_in if c.taxable_given is None]
     need_ratio = line5 > 0 and (line7 > 0 or computed)
     ratio: Decimal | None = None
-    line6 = None if inp.year_end_value is None else r(inp.year_end_value)
     line9: Decimal | None = None
     if need_ratio:
         if line6 is None:
@@ -167,6 +193,7 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
         )
         line14 = ZERO
     line15 = line7 - line12
+    line15b = disaster_share(line15, r(inp.disaster), line7, r)
 
     part1: dict[str, Decimal | str] | None = None
     if line3 > 0:
@@ -181,12 +208,22 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
             part1["10"] = _ratio_text(ratio, precision)
         part1.update({"11": line11, "12": line12, "13": line13, "14": line14})
         if line7 > 0:
-            part1.update({"15a": line15, "15b": ZERO, "15c": line15})
+            part1.update({"15a": line15, "15b": line15b, "15c": line15 - line15b})
     part2 = None
     if line8 > 0:
         line17 = line11 if part1 is not None else given_nontaxable
         part2 = {"16": line8, "17": line17, "18": line8 - line17}
-    return IraYearOut(part1, part2, conversions, line14, line15, ratio, tuple(warnings))
+    return IraYearOut(
+        part1,
+        part2,
+        conversions,
+        line14,
+        line15 - line15b,
+        ratio,
+        tuple(warnings),
+        excl,
+        line15b,
+    )
 
 
 def _within_basis(

@@ -33,6 +33,8 @@ def facts(born: str, *events: tuple, household: str = "h"):
                 "to_roth_ira",
                 "to_traditional_ira",
                 "to_cash",
+                "qcd",
+                "hsa_funding",
             ):
                 v = D(v)
             values[k] = v
