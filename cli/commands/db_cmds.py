@@ -112,7 +112,7 @@ def verify(ctx, against) -> None:
     saved = " and the saved heads" if against else ""
     if result.macs_checked:
         saved += f" and the MACs of key {result.macs_checked}"
-    elif result.notes:
+    elif result.macs_unchecked:
         saved += " (MACs not checked: no key)"
     click.echo(f"ok: {n} household chain{'s' if n != 1 else ''}{saved} verified")
 

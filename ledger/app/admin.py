@@ -51,6 +51,8 @@ class Verification:
     macs_checked: str | None = None
     #: what the user must know although nothing failed (a keyed ledger, no key given)
     notes: list[str] = field(default_factory=list)
+    #: the ledger is keyed but no key was given: its MACs were not checked
+    macs_unchecked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -69,7 +71,7 @@ def verify_ledger(store: EventStore, against: str | None = None) -> Verification
     if saved is not None:
         schema += against_heads(store, saved)
     keyed, given = store.key_state()
-    notes = []
+    notes = store.schema_notes()
     if given is not None:
         schema += store.mac_problems()
     elif keyed is not None:
@@ -79,7 +81,8 @@ def verify_ledger(store: EventStore, against: str | None = None) -> Verification
             "only the SHA-256 chains (set ROTH_LEDGER_HMAC_KEY_FILE to the key file)"
         )
     households = 0 if problems else len(store.households())
-    return Verification(problems, households, schema, given, notes)
+    unchecked = given is None and keyed is not None
+    return Verification(problems, households, schema, given, notes, unchecked)
 
 
 def ledger_heads(store: EventStore) -> dict[str, Any]:

@@ -255,6 +255,11 @@ class EventStore(Protocol):
         what the migrations made (empty: they are the same)."""
         ...
 
+    def schema_notes(self) -> list[str]:
+        """What ``verify`` should warn about although nothing is broken (PostgreSQL: the
+        role connected owns the tables, so it could drop their triggers)."""
+        ...
+
     def key_state(self) -> tuple[str | None, str | None]:
         """(the fingerprint of the key the ledger was keyed with, or None: unkeyed; the
         fingerprint of the key this store was opened with, or None: no key given). A

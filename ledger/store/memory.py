@@ -219,6 +219,9 @@ class MemoryStore:
                     return row["hash"]
         return None
 
+    def schema_notes(self) -> list[str]:
+        return []
+
     def key_state(self) -> tuple[str | None, str | None]:
         """The memory store is never keyed."""
         return None, None

@@ -593,6 +593,11 @@ class SqlStore:
             [household, version],
         )
 
+    def schema_notes(self) -> list[str]:
+        """See :meth:`ledger.store.api.EventStore.schema_notes` (none on SQLite: whoever
+        may write the file may change anything in it)."""
+        return []
+
     def key_state(self) -> tuple[str | None, str | None]:
         """See :meth:`ledger.store.api.EventStore.key_state`."""
         with translated(self.url, "verify", self._errors):
@@ -830,6 +835,23 @@ class PostgresStore(SqlStore):
             if name not in constraints:
                 problems.append(f"the constraint {name} is missing from events")
         return problems
+
+    def schema_notes(self) -> list[str]:
+        """A role that owns ``events`` (or a superuser) can drop or disable the append-only
+        triggers: the README's two roles keep the application from it."""
+        with translated(self.url, "verify", self._errors):
+            owner = self._one(
+                "SELECT r.rolsuper OR pg_has_role(current_user, c.relowner, 'USAGE') "
+                "FROM pg_class c, pg_roles r "
+                "WHERE c.oid = 'events'::regclass AND r.rolname = current_user"
+            )
+        if not owner:
+            return []
+        return [
+            "this role owns the events table (or is a superuser), so it could drop or "
+            "disable the append-only triggers: run the commands as an application role "
+            "that may only read and add events (README, PostgreSQL: two roles)"
+        ]
 
     def row_encoder(self, recorded_by: str, recorded_at: datetime) -> _PostgresEncoder:
         return _PostgresEncoder(recorded_by, recorded_at, self.key)

@@ -264,3 +264,13 @@ def test_the_application_role_keys_and_verifies_a_keyed_ledger(roles, tmp_path, 
     with roles.connect(roles.app) as conn:
         assert conn.execute("SELECT count(*) FROM ledger_keys").fetchone() == (1,)
         assert conn.execute("SELECT count(*) FROM events WHERE mac IS NULL").fetchone() == (0,)
+
+
+def test_verify_warns_when_the_role_owns_the_table(roles):
+    granted(roles)
+    assert cli(roles.owner_url, "import", EXAMPLE).exit_code == 0
+    done = cli(roles.owner_url, "verify")
+    assert done.exit_code == 0, done.output
+    assert "warning: this role owns the events table" in done.output
+    done = cli(roles.app_url, "verify")
+    assert done.exit_code == 0 and "warning" not in done.output, done.output
