@@ -106,3 +106,60 @@ def test_withdrawal_ids_and_exceptions_are_never_cut(run, tmp_path):
     table = run("report", "withdrawals", "-H", "h", "-p", "p", "-y", "2022").output
     assert " distribution-2022-06-from-vanguard " in table
     assert " higher_education " in table
+
+
+# --- the CSV of a single report is a table (issue 12 item 8) ----------------------------
+
+SEED = Path(__file__).parent / "examples" / "seed-i-mixed-history-48k.yaml"
+REPORTS = [
+    ["withdrawals", "-y", "2022"],
+    ["form8606", "-y", "2022"],
+    ["form5329", "-y", "2022"],
+    ["year", "-y", "2022"],
+    ["year", "-y", "2018"],
+    ["basis", "--as-of", "2019-12-31"],
+]
+
+
+def _csv(text: str) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("argv", REPORTS, ids=" ".join)
+def test_report_csv_is_a_table_with_every_figure(run, tmp_path, argv):
+    f = tmp_path / "astra.yaml"
+    f.write_text(yaml.safe_dump(yaml.safe_load(SEED.read_text())["ledger"]))
+    assert run("import", f).exit_code == 0
+    base = ["report", argv[0], "-H", "astra", "-p", "p", *argv[1:]]
+    out = run(*base, "--format", "csv").output
+    assert not out.startswith("field,value")
+    rows = _csv(out)
+    assert rows and all(r["household"] == "astra" and r["person"] == "p" for r in rows)
+    header = out.splitlines()[0].split(",")
+    assert len(header) == len(set(header)) and "ledger_state.heads[0].hash" in header
+    cells = {v for r in rows for v in r.values()}
+    report = json.loads(run(*base, "--format", "json").output)
+    missing = [
+        (path, value)
+        for path, value in leaves(report)
+        if not path.startswith("ledger_state.generated") and not any(str(value) in c for c in cells)
+    ]
+    assert not missing, missing
+
+
+def test_withdrawals_csv_has_a_row_per_draw(run, tmp_path):
+    # seed 004: the $48,000 distribution is drawn from six layers (Reg. 1.408A-6 A-8);
+    # the rows add up to the distribution
+    f = tmp_path / "astra.yaml"
+    f.write_text(yaml.safe_dump(yaml.safe_load(SEED.read_text())["ledger"]))
+    run("import", f)
+    argv = ["report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022"]
+    rows = _csv(run(*argv, "--format", "csv").output)
+    report = json.loads(run(*argv, "--format", "json").output)
+    assert len(rows) == len(report["draws"]) == 6
+    assert {r["distribution.id"] for r in rows} == {"e10"}
+    assert sum(Decimal(r["draw.amount"]) for r in rows) == Decimal("48000.00")
+    assert {r["additional_tax"] for r in rows} == {"200.00"}

@@ -86,39 +86,76 @@ def _default(o):
     return str(o)
 
 
-def _flatten(prefix: str, value, rows: list) -> None:
+def _flatten(prefix: str, value, rows: list, skip: str | None = None) -> None:
+    """(column, cell) pairs of ``value``: nested keys joined with ``.``, a list of plain
+    values in one cell (``; ``), a list of records numbered (``exceptions[0].kind``);
+    the list ``skip`` (a table's rows) is left out."""
     if isinstance(value, dict):
         for k, v in value.items():
-            _flatten(f"{prefix}.{k}" if prefix else str(k), v, rows)
+            key = f"{prefix}.{k}" if prefix else str(k)
+            if key != skip:
+                _flatten(key, v, rows, skip)
     elif isinstance(value, list):
-        if not value:
-            rows.append((prefix, ""))
+        if all(not isinstance(v, (dict, list)) for v in value):
+            rows.append((prefix, "; ".join("" if v is None else str(v) for v in value)))
+            return
         for i, v in enumerate(value):
-            _flatten(f"{prefix}[{i}]", v, rows)
+            _flatten(f"{prefix}[{i}]", v, rows, skip)
     else:
         rows.append((prefix, "" if value is None else value))
 
 
+def _record(prefix: str, value) -> list[tuple[str, object]]:
+    cells: list[tuple[str, object]] = []
+    _flatten(prefix, value, cells)
+    return cells
+
+
+def csv_rows(report: dict, rows_key: str | None = None) -> tuple[list[str], list[list]]:
+    """A report as one table: a header row and rows. With ``rows_key`` (the report's
+    list of records: a withdrawals report's draws, a basis report's layers) one row per
+    record, its fields under ``NAME.field`` beside the report's own figures, which every
+    row repeats; without, one row. Every figure of the JSON is in it once per row.
+    A withdrawals report's row is one draw with its distribution's fields
+    (``distribution.*``, ``draw.*``); a distribution without draws has a row of its own."""
+    rows_of = _ROW_LISTS.get(rows_key or "", ())
+    base = _record("", {k: v for k, v in report.items() if k not in rows_of})
+    records: list[list[tuple[str, object]]]
+    if rows_key == "draws":
+        records = []
+        for d in report.get("distributions") or []:
+            draws = [x for x in report.get("draws") or [] if x.get("distribution") == d["id"]]
+            head = _record("distribution", d)
+            records += [head + _record("draw", x) for x in draws] or [head]
+    elif rows_key is not None:
+        name = _ROW_NAMES.get(rows_key, rows_key)
+        records = [_record(name, x) for x in report.get(rows_key) or []]
+    else:
+        records = []
+    columns = [c for c, _ in base if not c.startswith("ledger_state.")]
+    for record in records:
+        columns += [c for c, _ in record if c not in columns]
+    columns += [c for c, _ in base if c.startswith("ledger_state.")]  # last, as in a table
+    base_cells = dict(base)
+    rows = []
+    for record in records or [[]]:
+        cells = {**base_cells, **dict(record)}
+        rows.append([cells.get(c, "") for c in columns])
+    return columns, rows
+
+
+#: the lists a table's rows come from (left out of the columns every row repeats)
+_ROW_LISTS = {"draws": ("distributions", "draws"), "conversion_layers": ("conversion_layers",)}
+#: the column prefix of a row's fields
+_ROW_NAMES = {"conversion_layers": "layer", "layers": "layer", "roth_layers_added": "layer"}
+
+
 def to_csv(report: dict, rows_key: str | None = None) -> str:
-    """CSV: with ``rows_key`` one row per entry of that list; else ``field,value`` pairs."""
+    """The report as a CSV table: a header row, then its rows (:func:`csv_rows`)."""
     buf = io.StringIO()
     w = csvcells.writer(buf)
-    if rows_key is not None:
-        entries = report.get(rows_key) or []
-        cols: list[str] = []
-        flat_entries = []
-        for e in entries:
-            rows: list = []
-            _flatten("", e, rows)
-            flat_entries.append(dict(rows))
-            cols.extend(c for c, _ in rows if c not in cols)
-        w.writerow(cols)
-        for fe in flat_entries:
-            w.writerow([fe.get(c, "") for c in cols])
-        return buf.getvalue()
-    rows = []
-    _flatten("", report, rows)
-    w.writerow(["field", "value"])
+    columns, rows = csv_rows(report, rows_key)
+    w.writerow(columns)
     w.writerows(rows)
     return buf.getvalue()
 
@@ -384,7 +421,8 @@ TABLES = {
     "year": table_year,
     "basis": table_basis,
 }
-CSV_ROWS: dict[str, str] = {}  # every report: flat "field,value" rows (complete, scriptable)
+#: each report's CSV rows (:func:`csv_rows`); the others are one row
+CSV_ROWS: dict[str, str] = {"withdrawals": "draws", "basis": "conversion_layers"}
 
 
 def state_footer(report: dict) -> str:
