@@ -757,7 +757,7 @@ def content_id(kind: str, payload: dict[str, object], occurrence: int = 0) -> st
 
 
 #: the first part of a generated id: which kind of event it is (one prefix per kind; a
-#: test checks they are all different)
+#: kind not listed gets its words' initials; a test checks they are all different)
 ID_PREFIX = {
     "roth_contribution": "rc",
     "roth_contribution_return": "rcret",
@@ -765,6 +765,7 @@ ID_PREFIX = {
     "tax_year_income": "income",
     "ira_contribution": "ic",
     "ira_distribution": "idist",
+    "ira_disaster_repayment": "idrep",
     "ira_year_end_value": "iyear",
     "roth_conversion": "conv",
     "plan_after_tax_contribution": "pat",
@@ -788,10 +789,15 @@ ID_DIGITS = (4, 6, 8, 12, 16, 24)
 MAX_ID = 64
 
 
+def id_prefix(kind: str) -> str:
+    """The kind's prefix in a generated id (:data:`ID_PREFIX`, else the initials)."""
+    return ID_PREFIX.get(kind) or "".join(w[0] for w in kind.split("_"))
+
+
 def id_stem(kind: str, payload: dict[str, object]) -> str:
     """``rc-2022-03-01``: the kind's prefix and the event's date (else its tax year or
     year); a void's names its target when that fits (``void-rc-2022-03-01-7f3a``)."""
-    prefix = ID_PREFIX.get(kind) or "".join(w[0] for w in kind.split("_"))
+    prefix = id_prefix(kind)
     if kind == "void":  # the target's id, in the characters an id may hold (no ':')
         target = re.sub(r"[^A-Za-z0-9_.\-]+", "-", str(payload.get("target") or "")).strip("-")
         stem = f"{prefix}-{target}"
@@ -827,4 +833,4 @@ def generated_id(
         candidate = f"{stem}-{digest[:digits]}"
         if not taken(candidate):
             return candidate
-    return f"{ID_PREFIX.get(kind, 'e')}-{digest[: MAX_ID - 8]}"  # 2^224: never taken
+    return f"{id_prefix(kind)[:7]}-{digest[: MAX_ID - 8]}"  # 2^224: never taken
