@@ -24,7 +24,8 @@ ledger file per household) and measures, printing ``name: value`` lines:
   processes ``report batch`` uses by default, ``rebuild_jobs``), versus
   ``raw_scan_s``: ``SELECT * FROM events ORDER BY household, version`` through ``sqlite3``;
 * ``household_report_ms`` -- median in-process withdrawal report (load + fold + rules +
-  JSON-ready dict) for 50 households of the full ledger;
+  JSON-ready dict) for 50 households of the full ledger; ``household_report_cpu_ms`` the
+  CPU time per report (this process, and on PostgreSQL the backend serving it);
 * ``cli_s`` -- median wall time of ``roth-ledger report withdrawals ... --format json``
   versus ``import_floor_s``: ``python -c "import sqlmodel"`` (9 runs of each, alternated
   so that both see the machine in the same state);
@@ -50,10 +51,11 @@ reports at 100, 1,000 and 10,000 events are printed as ``household_report_N_ms``
 
 It ends with the ratios ``import_vs_raw_insert``, ``import_cpu_vs_raw_insert``,
 ``rebuild_vs_raw_scan``, ``rebuild_cpu_vs_raw_scan``, ``household_report_ms``,
-``household_report_growth``, ``cli_vs_import_floor`` and ``batch_rss_growth``; on
-PostgreSQL ``pg_import_vs_raw_copy``, ``pg_import_cpu_vs_raw_copy``,
-``pg_rebuild_vs_raw_scan``, ``pg_rebuild_cpu_vs_raw_scan``, ``pg_household_report_ms``,
-``pg_household_report_growth``, ``pg_cli_vs_import_floor`` and ``pg_batch_rss_growth``.
+``household_report_cpu_ms``, ``household_report_growth``, ``cli_vs_import_floor`` and
+``batch_rss_growth``; on PostgreSQL ``pg_import_vs_raw_copy``,
+``pg_import_cpu_vs_raw_copy``, ``pg_rebuild_vs_raw_scan``, ``pg_rebuild_cpu_vs_raw_scan``,
+``pg_household_report_ms``, ``pg_household_report_cpu_ms``, ``pg_household_report_growth``,
+``pg_cli_vs_import_floor`` and ``pg_batch_rss_growth``.
 """
 
 from __future__ import annotations
@@ -164,7 +166,7 @@ class SqliteBench:
         for suffix in ("", "-wal", "-shm"):
             Path(url + suffix).unlink(missing_ok=True)
 
-    def server(self, url: str):
+    def server(self, url: str, poll: bool = True):
         return None
 
     def count(self, url: str) -> int:
@@ -225,10 +227,12 @@ class SqliteBench:
 class ServerCpu:
     """CPU of the PostgreSQL backends whose ``application_name`` is ``tag``: a thread
     samples ``pg_stat_activity`` and each backend's ``/proc/PID/stat`` every 5 ms, and the
-    last reading of each backend counts (a backend's last few ms may be missed)."""
+    last reading of each backend counts (a backend's last few ms may be missed).
+    ``poll=False``: read at start and stop only (a run on one pooled connection, open
+    throughout: the thread's own CPU would weigh on a few milliseconds of work)."""
 
-    def __init__(self, dsn: str, tag: str):
-        self.dsn, self.tag = dsn, tag
+    def __init__(self, dsn: str, tag: str, poll: bool = True):
+        self.dsn, self.tag, self.poll = dsn, tag, poll
 
     def start(self) -> None:
         import psycopg
@@ -240,7 +244,8 @@ class ServerCpu:
         self._sample()
         self.first = dict(self.last)
         self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        if self.poll:
+            self.thread.start()
 
     def _sample(self) -> None:
         pids = self.conn.execute(
@@ -257,7 +262,8 @@ class ServerCpu:
 
     def stop(self) -> float:
         self.done.set()
-        self.thread.join()
+        if self.poll:
+            self.thread.join()
         self._sample()
         self.conn.close()
         return sum(v - self.first.get(pid, 0.0) for pid, v in self.last.items())
@@ -305,8 +311,8 @@ class PostgresBench:
         with self._admin() as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
-    def server(self, url: str) -> ServerCpu:
-        return ServerCpu(self.dsn, f"roth-bench-{self._schema(url)}")
+    def server(self, url: str, poll: bool = True) -> ServerCpu:
+        return ServerCpu(self.dsn, f"roth-bench-{self._schema(url)}", poll)
 
     def _connect(self, url: str):
         import psycopg
@@ -441,20 +447,25 @@ def withdrawal_targets(ledgers: list[dict], count: int) -> list[tuple[str, str, 
     return targets
 
 
-def household_reports(url: str, targets) -> float:
+def household_reports(url: str, targets, server=None) -> tuple[float, float]:
+    """(median wall ms, CPU ms per report: this process and, on PostgreSQL, the server
+    backend serving it)."""
     from ledger.app.reporting import run_report
     from ledger.rules.policy import Policy
     from ledger.store import open_store
 
     store = open_store(url)
     policy = Policy()
+    first, who, when = targets[0]
+    run_report(store, "withdrawals", first, who, policy, tax_year=when)  # warm: the connection
     times = []
-    for household_id, person, year in targets:
-        start = time.perf_counter()
-        run_report(store, "withdrawals", household_id, person, policy, tax_year=year)
-        times.append((time.perf_counter() - start) * 1000)
+    with Cpu(server=server) as cpu:
+        for household_id, person, year in targets:
+            start = time.perf_counter()
+            run_report(store, "withdrawals", household_id, person, policy, tax_year=year)
+            times.append((time.perf_counter() - start) * 1000)
     store.close()
-    return statistics.median(times)
+    return statistics.median(times), cpu.seconds * 1000 / len(targets)
 
 
 def report_growth(url: str, work: Path) -> dict[int, float]:
@@ -644,7 +655,7 @@ def measure(bench, args, work: Path, files: Path, tenth_files: Path) -> None:
 
     targets = withdrawal_targets(ledgers, 50)
     del ledgers  # the parent stays small while its children are measured
-    report_ms = household_reports(db, targets)
+    report_ms, report_cpu_ms = household_reports(db, targets, bench.server(db, poll=False))
 
     household_id, person, year = targets[0]
     report = cli + [
@@ -685,6 +696,7 @@ def measure(bench, args, work: Path, files: Path, tenth_files: Path) -> None:
     line("rebuild_vs_raw_scan", rebuild_s / scan_s)
     line("rebuild_cpu_vs_raw_scan", rebuild_cpu / scan_cpu)
     line("household_report_ms", report_ms)
+    line("household_report_cpu_ms", report_cpu_ms)
     line("household_report_growth", (growth[10_000] / 10_000) / (growth[100] / 100))
     line("cli_vs_import_floor", cli_s / floor)
     line("batch_rss_growth", rss_100 / rss_10)
