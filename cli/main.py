@@ -19,9 +19,26 @@ EXIT_STORE = 5
 EXIT_VERIFY = 6
 
 
-class LedgerGroup(click.Group):
+class WholeHelpGroup(click.Group):
+    """A group whose ``--help`` lists each command with its first sentence whole,
+    wrapped, never cut short with "..." (click's default stops at 45 characters)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class LedgerGroup(WholeHelpGroup):
     """A click group that turns library errors into one-line messages, and loads a
     command's module only when the command is named (start-up time)."""
+
+    group_class = WholeHelpGroup  # report, plan, db, user: their help lists whole too
 
     def get_command(self, ctx: click.Context, cmd_name: str):
         from .commands import COMMAND_MODULES, load

@@ -64,6 +64,8 @@ def test_record_help_lists_every_kind_whole(run):
     for kind in ev.FILE_KINDS:
         if kind != "void":
             assert " ".join(ev.KINDS[kind].doc.split()) in text, kind
+    commands = text[text.index("Commands:") :]
+    assert "..." not in commands  # the form commands' lines too (click cut them short)
 
 
 @pytest.mark.parametrize(
@@ -103,3 +105,12 @@ def test_event_ids_are_never_cut(run, tmp_path):
     assert out.exit_code == 0, out.output
     table = run("--db", db, "events", "-H", "astra").output
     assert long_id in table
+
+
+@pytest.mark.parametrize("group", [[], ["report"], ["plan"], ["db"], ["user"], ["record"]])
+def test_command_lists_are_never_cut(run, group):
+    """Each command's first sentence whole in its group's --help (click cut them at 45
+    characters with '...')."""
+    text = run(*group, "--help").output
+    body = text[text.index("Commands:") :]
+    assert "..." not in body, body

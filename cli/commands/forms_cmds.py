@@ -64,7 +64,7 @@ def _print(outcome) -> None:
         click.echo("dry run: nothing was stored")
 
 
-@record.command("form-5498")
+@record.command("form-5498", short_help="a Form 5498 (IRA Contribution Information) from its boxes")
 @common
 @click.option(
     "--account",
@@ -135,7 +135,7 @@ def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
     _print(outcome)
 
 
-@record.command("form-1099r")
+@record.command("form-1099r", short_help="a Form 1099-R (distributions) from its boxes as printed")
 @common
 @click.option("--box1", required=True, type=MONEY, help=HELP_1099R["box1"])
 @click.option("--box2a", type=MONEY, help=HELP_1099R["box2a"])

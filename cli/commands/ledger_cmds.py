@@ -13,7 +13,7 @@ import click
 from ledger import events as ev
 
 from ..context import get_store, recorded_by
-from ..main import cli
+from ..main import WholeHelpGroup, cli
 from ..options import (
     DATE,
     EVENT_REF,
@@ -147,7 +147,7 @@ def export_cmd(ctx, household, fmt, output, force, as_known_on) -> None:
 # --- record: one subcommand per kind, generated from events.FIELDS ----------------------
 
 
-class RecordGroup(click.Group):
+class RecordGroup(WholeHelpGroup):
     """Accepts kind names with dashes too (roth-contribution); a name filed as typed (the
     form commands, form-5498 and form-1099r) is found first."""
 
