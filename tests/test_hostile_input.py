@@ -269,6 +269,8 @@ def test_a_minus_sign_is_never_read_as_zero(text):
         ("nan.json", '{"version": 1,\n"household": {"id": "h", "name": NaN}}', "nan.json:2: JSON syntax error: NaN is not a JSON value"),
         ("yes.yaml", HEAD.replace("name: P", "name: yes") + "  - {kind: person_died, person: p, date: 2020-01-01}\n", "name: true is not text"),
         ("flow.yaml", "a: " + "[" * 100_000 + "\n", "nests too deeply"),
+        ("twice.csv", "kind,id,name,born,person,date,amount,amount\nhousehold,h,H\nperson,p,P,1970-01-01\nroth_distribution,e1,,,p,2021-03-01,5,500\n", "twice.csv:1: column 'amount' given twice (columns 7 and 8)"),
+        ("blank.csv", "kind,id,name,born,person,date,,amount\nhousehold,h,H\nperson,p,P,1970-01-01\nroth_distribution,e1,,,p,2021-03-01,5,500\n", "blank.csv:4: a value in a column with no name"),
     ],
 )  # fmt: skip
 def test_more_hostile_files(run, tmp_path, name, text, expected):

@@ -35,7 +35,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from ..csvcells import unescape
-from ..errors import InvalidInput, Problem
+from ..errors import InvalidInput, Problem, shown
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
 #: the largest ledger file read (YAML, about ten times slower to read than JSON, less):
@@ -523,6 +523,14 @@ def _from_csv(text: str, name: str, problems: list[Problem]) -> Node:
     if not header or not any(c.strip() for c in header):
         raise _Fatal(1, "the file is empty")
     columns = [c.strip() for c in header]
+    seen: dict[str, int] = {}
+    for number, column in enumerate(columns, 1):
+        if column and column in seen:  # never the last cell silently winning
+            raise _Fatal(
+                1,
+                f"column {shown(column)} given twice (columns {seen[column]} and {number})",
+            )
+        seen[column] = number
     if "kind" not in columns:
         raise _Fatal(1, "a ledger CSV needs a 'kind' column (see roth-ledger import --help)")
     household: dict[str, Node] | None = None
@@ -546,6 +554,9 @@ def _from_csv(text: str, name: str, problems: list[Problem]) -> Node:
             cells = {
                 c: Node(unescape(v.strip()), line) for c, v in zip(columns, row) if c and v.strip()
             }
+            if "" in seen and any(not c and v.strip() for c, v in zip(columns, row)):
+                problems.append(Problem(name, line, None, "a value in a column with no name"))
+                continue
             kind = cells.get("kind")
             if kind is not None and kind.value == HOUSEHOLD_ROW:
                 if household is not None:
