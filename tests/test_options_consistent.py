@@ -114,3 +114,40 @@ def test_command_lists_are_never_cut(run, group):
     text = run(*group, "--help").output
     body = text[text.index("Commands:") :]
     assert "..." not in body, body
+
+
+def _entry_point(*args: str, **env: str):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", "from cli.main import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+
+
+def test_version():
+    from importlib.metadata import version
+
+    done = _entry_point("--version")
+    assert done.returncode == 0 and done.stdout.strip().endswith(version("roth-ledger"))
+
+
+def test_shell_completion_as_the_readme_says():
+    """README: eval "$(_ROTH_LEDGER_COMPLETE=bash_source roth-ledger)" (zsh_source,
+    fish_source): the script, and the completions it asks for."""
+    readme = (EXAMPLE.parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "_ROTH_LEDGER_COMPLETE=bash_source roth-ledger" in readme
+    for shell in ("bash", "zsh", "fish"):
+        script = _entry_point(_ROTH_LEDGER_COMPLETE=f"{shell}_source")
+        assert script.returncode == 0 and "_ROTH_LEDGER_COMPLETE" in script.stdout, shell
+    asked = _entry_point(
+        COMP_WORDS="roth-ledger report batch --",
+        COMP_CWORD="3",
+        _ROTH_LEDGER_COMPLETE="bash_complete",
+    )
+    assert "plain,--tax-year" in asked.stdout.splitlines() and "plain,--quiet" in asked.stdout
