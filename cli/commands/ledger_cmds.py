@@ -124,22 +124,34 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int, quiet: boo
 )
 @output_options
 @click.option("--as-known-on", type=DATE, default=None, help=KNOWN_ON_HELP)
+@click.option(
+    "--with-history",
+    is_flag=True,
+    help=(
+        "Every stored event with its version, recorded_at, recorded_by and hash (YAML or "
+        "JSON): import it into another ledger for the same ledger, the same heads."
+    ),
+)
 @click.pass_context
-def export_cmd(ctx, household, fmt, output, force, as_known_on) -> None:
+def export_cmd(ctx, household, fmt, output, force, as_known_on, with_history) -> None:
     """Export a household as a ledger file that `import` reads back unchanged.
 
     Every event is written with its id, including voids, so export then import into an
-    empty ledger reproduces the same events.
+    empty ledger reproduces the same events. With --with-history every stored event is
+    written with its row (version, recorded_at, recorded_by, hash): imported into another
+    ledger (SQLite or PostgreSQL) it is the same ledger, the same heads, and `verify
+    --against` heads saved before passes; the import re-checks the hash chain.
 
     \b
     Examples:
       roth-ledger export --household rivera > rivera.yaml
       roth-ledger export --household rivera --format csv -o rivera.csv
       roth-ledger export --household rivera --as-known-on 2023-04-15
+      roth-ledger export --household rivera --with-history -o rivera-history.yaml
     """
     from ledger.app.exporting import export_to
 
-    n = export_to(get_store(ctx), household, None, fmt, output, as_known_on, force)
+    n = export_to(get_store(ctx), household, None, fmt, output, as_known_on, force, with_history)
     if output is not None:
         click.echo(f"exported {n} events of household {household} to {output}", err=True)
 

@@ -23,9 +23,10 @@ import yaml
 
 from .. import csvcells
 from .. import events as ev
-from ..errors import LedgerError, NotFound
+from ..errors import LedgerError, NotFound, NotSupported
 from ..money import fmt
-from ..store.api import EventStore
+from ..store.api import EventStore, Tampered
+from ..store.hashing import iso_utc
 from ..voids import in_force
 
 FORMATS = ("yaml", "json", "csv")
@@ -111,6 +112,45 @@ def _of_kept(void: ev.Void, by_id: dict[str, ev.Event], kept: set[str]) -> bool:
     return not isinstance(node, ev.HouseholdNamed | ev.PersonAdded) or node.id in kept
 
 
+def export_history(
+    store: EventStore, household: str, known_on: date | None = None
+) -> dict[str, Any]:
+    """The household with its whole history (:mod:`ledger.ledgerfile.history`): every
+    stored event in version order -- household and person records, voids, superseded
+    records -- each with its ``version``, ``recorded_at``, ``recorded_by`` and ``hash``,
+    so an import into another ledger stores the same rows (the same heads). The chain is
+    checked first (a changed ledger is refused, exit 6), and the data is read back as the
+    import will read it: a history that would not come back the same is refused."""
+    from ..ledgerfile.history import history_tree, read_history
+    from .restoring import check_chain
+
+    problems = store.verify(household)
+    if problems:
+        raise Tampered(f"{problems[0]}; nothing was exported (run roth-ledger verify)")
+    stored = store.load(household, known_on)
+    if not stored:
+        when = f" as known on {known_on}" if known_on else ""
+        raise NotFound(f"no household {household!r}{when}")
+    history = [
+        {
+            "version": s.version,
+            **event_record(s.event),
+            "recorded_at": iso_utc(s.recorded_at),
+            "recorded_by": s.recorded_by,
+            "hash": s.hash,
+        }
+        for s in stored
+    ]
+    data = {"version": 1, "household": {"id": household}, "history": history}
+    try:
+        check_chain(read_history(history_tree(data, f"household {household!r}")))
+    except LedgerError as exc:
+        raise NotSupported(
+            f"household {household!r} cannot be exported with its history losslessly ({exc})"
+        ) from None
+    return data
+
+
 def csv_columns(data: dict[str, Any]) -> list[str]:
     """kind, id, then every field any record uses (in FIELDS order), memo, source."""
     used = {"kind", "id", "name", "born"}
@@ -139,6 +179,8 @@ def write_export(data: dict[str, Any], fmt: str, stream: TextIO) -> None:
     elif fmt == "json":
         json.dump(data, stream, indent=2, ensure_ascii=False)
         stream.write("\n")
+    elif fmt == "csv" and "history" in data:
+        raise NotSupported("--with-history in CSV (use --format yaml or json)")
     elif fmt == "csv":
         columns = csv_columns(data)
         writer = csvcells.writer(stream)
@@ -166,16 +208,25 @@ def export_to(
     output: str | None = None,
     known_on: date | None = None,
     force: bool = False,
+    with_history: bool = False,
 ) -> int:
     """Export the household as ``fmt`` (default: from ``output``'s extension) to the file
     ``output`` (written by :mod:`ledger.app.output`: owner-only, replaced only with
-    ``force``), or to ``stdout``; the number of events written."""
+    ``force``), or to ``stdout``; the number of events written. ``with_history``: every
+    stored event with its row (:func:`export_history`; YAML or JSON)."""
     from .output import check_target, output_stream
 
     if output is not None:
         check_target(output, force)
-    data = export_household(store, household, known_on)
     fmt = fmt or format_for(output)
+    if with_history and fmt == "csv":
+        raise NotSupported("--with-history in CSV (use --format yaml or json)")
+    if with_history:
+        data = export_history(store, household, known_on)
+        count = len(data["history"])
+    else:
+        data = export_household(store, household, known_on)
+        count = len(data["events"])
     with output_stream(output, stdout, force) as stream:
         write_export(data, fmt, stream)
-    return len(data["events"])
+    return count

@@ -25,14 +25,16 @@ from ..ledgerfile import (
     read_ledger_file,
     validate_ledger,
 )
+from ..ledgerfile.history import is_history
 from ..ledgerfile.read import FORMATS, Node, RawLedger
 from ..projections.duplicates import duplicate_warnings
 from ..projections.limits import contribution_warnings
-from ..store.api import EventStore, StoredEvent
+from ..store.api import EventStore, StoredEvent, Tampered
 from ..store.hashing import GENESIS, utc
 from ..voids import cancelled_by, in_force
 from .forking import usable_cpus
 from .parallel_import import import_parallel, remove_leftovers
+from .restoring import RestorePlan, plan_restore, write_restores
 
 RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
 
@@ -78,6 +80,8 @@ def _plan(
     ``earlier``: the plans of this import's earlier files, by household; a file of the
     same household is validated after them (the same import: one transaction)."""
     raw = read_ledger_file(path, lines=False)
+    if is_history(raw):
+        raise _WithHistory(Path(path), raw)
     household = household_of(raw)
     if existing is not None and household not in existing:
         stored, version = list[StoredEvent](), 0
@@ -106,6 +110,79 @@ def _plan(
         len(candidates) - len(new),
         warnings,
     )
+
+
+class _WithHistory(Exception):
+    """:func:`_plan` found a with-history export (imported by :mod:`.restoring`)."""
+
+    def __init__(self, path: Path, raw: RawLedger):
+        super().__init__(str(path))
+        self.path, self.raw = path, raw
+
+
+def _plan_ordinary(store: EventStore, path: str | Path, existing: set[str] | None = None) -> _Plan:
+    """:func:`_plan` for a parallel import's workers: a with-history file there is a
+    problem (the import sniffs for them first; this catches one it missed)."""
+    try:
+        return _plan(store, path, existing)
+    except _WithHistory:
+        raise InvalidInput(
+            [Problem(str(path), None, "history", "a with-history export: import it with --jobs 1")]
+        ) from None
+
+
+def _sniff_history(path: Path) -> bool:
+    """Whether a file looks like a with-history export (its ``history`` section is near
+    the top, as the export writes it): read only its start."""
+    import re
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return re.search(r'^(history:|\s*"history"\s*:)', head, re.M) is not None
+
+
+def _import_history(
+    store: EventStore,
+    found: list[_WithHistory],
+    dry_run: bool,
+) -> list[ImportResult]:
+    """With-history files (:mod:`.restoring`): each checked (a problem found without line
+    numbers is found again with them), then all written in one transaction."""
+    plans: dict[str, RestorePlan] = {}
+    problems: list[Problem] = []
+    for item in found:
+        try:
+            try:
+                plan = plan_restore(store, item.raw)
+            except (InvalidInput, Tampered):
+                if item.raw.lines:
+                    raise
+                plan = plan_restore(store, read_ledger_file(item.path))
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+            continue
+        if plan.household in plans:
+            problems.append(
+                Problem(
+                    str(item.path),
+                    None,
+                    "household",
+                    f"household {plan.household!r} is in two with-history files of this import",
+                )
+            )
+            continue
+        plans[plan.household] = plan
+    if problems:
+        raise InvalidInput(problems)
+    if not dry_run:
+        write_restores(store, list(plans.values()))
+    return [
+        ImportResult(p.household, len(p.new), p.skipped, p.warnings, dry_run)
+        for p in plans.values()
+    ]
 
 
 def import_file(
@@ -172,9 +249,14 @@ def import_files(
     at = utc(recorded_at) if recorded_at is not None else datetime.now(UTC)
     jobs = auto_jobs(store, files) if jobs == 0 else jobs
     with _no_cyclic_gc():
-        if jobs > 1 and parallel_capable(store) and len(files) > 1:
+        if (
+            jobs > 1
+            and parallel_capable(store)
+            and len(files) > 1
+            and not any(_sniff_history(f) for f in files)
+        ):
             outcome = Outcome(progress, len(files))
-            import_parallel(store, files, _plan, outcome, recorded_by, dry_run, jobs, at)
+            import_parallel(store, files, _plan_ordinary, outcome, recorded_by, dry_run, jobs, at)
             return outcome.results
         remove_leftovers()  # a killed parallel import's spool (the parallel one does it too)
         return _import_files(store, files, recorded_by, dry_run, at, progress)
@@ -283,11 +365,15 @@ def _import_files(
     appended as one batch of that household -- all in the import's one transaction."""
     plans: dict[str, _Plan] = {}
     problems: list[Problem] = []
+    history: list[_WithHistory] = []
     existing = set(store.households()) if len(files) > 1 else None
     ordered = sorted(files, key=_first_date) if len(files) > 1 else files
     for done, path in enumerate(ordered, start=1):
         try:
             plan = _plan(store, path, existing, plans)
+        except _WithHistory as found:
+            history.append(found)
+            continue
         except InvalidInput as exc:
             problems.extend(exc.problems)
             continue
@@ -302,8 +388,21 @@ def _import_files(
                 skipped=before.skipped + plan.skipped,
             )
         plans[plan.household] = plan
+    if history and (plans or problems):
+        problems.extend(
+            Problem(
+                str(h.path),
+                None,
+                "history",
+                "a with-history export is imported on its own, not with ordinary ledger "
+                "files (import it separately)",
+            )
+            for h in history
+        )
     if problems:
         raise InvalidInput(problems)
+    if history:
+        return _import_history(store, history, dry_run)
     if not dry_run:
         store.append_many(
             [(p.household, p.version, p.new) for p in plans.values() if p.new], recorded_by, at

@@ -302,9 +302,13 @@ _ALLOWED = {
 }
 
 
-def build_event(item: Node, out: _Collector) -> ev.Event | None:
+def build_event(item: Node, out: _Collector, stored: bool = False) -> ev.Event | None:
     """One event of the file, or None (its problems are in ``out``); an event written
-    without an id has ``id == ""`` until :func:`generate_ids` gives it one."""
+    without an id has ``id == ""`` until :func:`generate_ids` gives it one.
+
+    ``stored``: an event as the store holds it (a with-history file,
+    :mod:`.history`): the internal kinds are allowed and the id, required, is any text
+    (a stored person record's id has colons)."""
     if not isinstance(item.value, dict):
         out.add(item.line, None, "each event must be a mapping with a kind")
         return None
@@ -317,7 +321,7 @@ def build_event(item: Node, out: _Collector) -> ev.Event | None:
     if kind is None:
         out.add(kind_node.line, "kind", f"{shown(kind_node.value)} is not an event kind")
         return None
-    if kind in ev.INTERNAL_KINDS:
+    if kind in ev.INTERNAL_KINDS and not stored:
         out.add(kind_node.line, "kind", f"{kind} is internal: use the household/people sections")
         return None
     if kind not in ev.KINDS:
@@ -338,7 +342,9 @@ def build_event(item: Node, out: _Collector) -> ev.Event | None:
         if name in fields and fields[name].value is not None:
             values[name] = _text(fields[name], name, out)
     memo = _MEMO
-    for name, required, read in _READERS[kind]:
+    for name, required, read in (
+        _STORED_PERSON if stored and kind == "person_added" else _READERS[kind]
+    ):
         field_node = fields.get(name)
         raw = None if field_node is None else field_node.value
         if raw is None or raw == "":
@@ -359,7 +365,9 @@ def build_event(item: Node, out: _Collector) -> ev.Event | None:
             out.add(field_node.line if field_node is not None else item.line, name, str(exc))
     event_id = None
     if "id" in fields and fields["id"].value is not None:
-        event_id = _token(fields["id"], "id", out)
+        event_id = (_text if stored else _token)(fields["id"], "id", out)
+    elif stored:
+        out.add(item.line, "id", "missing (every stored event has its id)")
     if len(out.problems) > before:
         return None
     return ev.construct(kind, event_id or "", values)
@@ -436,3 +444,18 @@ _READERS: dict[str, tuple[tuple[str, bool, Callable[[object], object]], ...]] = 
     kind: tuple((spec.name, spec.required, field_reader(spec)) for spec in specs)
     for kind, specs in ev.FIELDS.items()
 }
+
+
+def _stored_birth(raw: object) -> object:
+    """A stored person record's birth date: as the people section reads it (from 1900)."""
+    born = ev.parse_value(_BORN, raw)
+    if born < EARLIEST_BIRTH:
+        raise ValueError(f"{born} is not a plausible birth date")
+    return born
+
+
+#: a stored ``person_added`` (a with-history entry): its birth date as a person's
+_STORED_PERSON = tuple(
+    (name, required, _stored_birth if name == "born" else read)
+    for name, required, read in _READERS["person_added"]
+)
