@@ -188,6 +188,12 @@ class IraDistribution(Event):
     disaster: bool | None = _f(
         "true for a qualified disaster distribution (Form 8606 line 15b; Form 8915-F)", None
     )
+    excess_withdrawn: Decimal | None = _f(
+        "the part that withdraws an earlier year's excess traditional IRA contribution, "
+        "not deducted, after that year's due date (§408(d)(5)): not on Form 8606 line 7, not "
+        "taxable; Form 5329 line 12",
+        None,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

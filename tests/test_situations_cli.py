@@ -155,3 +155,78 @@ def test_batch_lists_a_person_who_only_carries_an_excess(run):
     batch = json.loads(run("report", "batch", "--tax-year", 2022, "--format", "json").output)
     rows = batch if isinstance(batch, list) else batch.get("rows", batch)
     assert rows == []
+
+
+def test_form5329_line_12_a_prior_year_excess_withdrawn(run):
+    """Form 5329 Part III (Instructions for Form 5329, lines 9-17): a 2023 traditional
+    excess of 1,000 (6,500 contributed, compensation 5,500: §219(b)(1)) is taxed 6% = 60
+    and carried; in 2024 (no compensation, so line 10 is 0) the 1,000 is withdrawn as an
+    earlier year's excess (§408(d)(5)): line 12 = 1,000, line 13 = 10 + 11 + 12 = 1,000,
+    line 14 = 9 - 13 = 0, line 17 = 0; not income (Form 8606 line 7 leaves it out)."""
+    _setup(run)
+    common = ["-H", "h", "--person", "p"]
+    for year, comp in (("2023", "5500"), ("2024", "0")):
+        run(
+            "record",
+            "tax_year_income",
+            *common,
+            "--tax-year",
+            year,
+            "--filing-status",
+            "single",
+            "--magi",
+            comp,
+            "--compensation",
+            comp,
+        )
+    run(
+        "record",
+        "ira_contribution",
+        *common,
+        "--tax-year",
+        "2023",
+        "--date",
+        "2023-04-01",
+        "--amount",
+        "6500",
+        "--deductible",
+        "false",
+    )
+    run("record", "ira_year_end_value", *common, "--year", "2023", "--value", "10000")
+    r = run(
+        "record",
+        "ira_distribution",
+        *common,
+        "--date",
+        "2024-06-01",
+        "--amount",
+        "1200",
+        "--excess-withdrawn",
+        "1200",
+    )
+    assert r.exit_code == 0, r.output
+    run("record", "ira_year_end_value", *common, "--year", "2024", "--value", "9000")
+    y23 = json.loads(
+        run("report", "form5329", "-H", "h", "-p", "p", "-y", "2023", "--format", "json").output
+    )
+    assert y23["part3"]["15"] == "1000.00" and y23["part3"]["17"] == "60.00"
+    y24 = json.loads(
+        run("report", "form5329", "-H", "h", "-p", "p", "-y", "2024", "--format", "json").output
+    )
+    p3 = y24["part3"]
+    # line 11: the 200 beyond the carried excess is an ordinary distribution, taxable
+    # 200 - 200 x 6,500 / (9,000 + 200) = 58.70 (Form 8606 lines 10-15 on the 6,500 basis)
+    assert (p3["9"], p3["10"], p3["11"], p3["12"], p3["13"], p3["14"]) == (
+        "1000.00",
+        "0.00",
+        "58.70",
+        "1000.00",
+        "1058.70",
+        "0.00",
+    )
+    assert p3["16"] == "0.00" and p3["17"] == "0.00"
+    assert any("200.00 withdrawn as an earlier year's excess" in w for w in y24["warnings"])
+    year = json.loads(
+        run("report", "year", "-H", "h", "-p", "p", "-y", "2024", "--format", "json").output
+    )
+    assert year["form8606"]["part1"]["7"] == "200.00"

@@ -446,17 +446,21 @@ def _in_force(ctx: Ctx) -> list[ev.Event]:
 def _ira_distribution(event: ev.IraDistribution, node: Node, ctx: Ctx) -> None:
     """The parts a distribution claims are excluded from income (ledger.rules.ira_exclusions)."""
     qcd, hsa = event.qcd or 0, event.hsa_funding or 0
-    rolled = event.rolled_over or 0
-    if (qcd or hsa) and qcd + hsa + rolled > event.amount:
-        which = "qcd" if qcd else "hsa_funding"
-        parts = "qcd + hsa_funding" + (" + rolled_over" if rolled else "")
-        ctx.add(node, which, f"{parts} = {qcd + hsa + rolled}, more than amount {event.amount}")
-    if event.disaster and (qcd or hsa):
+    rolled, back = event.rolled_over or 0, event.excess_withdrawn or 0
+    if (qcd or hsa or back) and qcd + hsa + rolled + back > event.amount:
+        which = "qcd" if qcd else "hsa_funding" if hsa else "excess_withdrawn"
+        named = [("qcd", qcd), ("hsa_funding", hsa), ("rolled_over", rolled)]
+        named.append(("excess_withdrawn", back))
+        parts = " + ".join(n for n, v in named if v)
+        total = qcd + hsa + rolled + back
+        ctx.add(node, which, f"{parts} = {total}, more than amount {event.amount}")
+    if event.disaster and (qcd or hsa or back):
         ctx.add(
             node,
             "disaster",
-            "a qualified charitable or HSA funding distribution is not a qualified disaster "
-            "distribution: record the parts as separate ira_distribution events",
+            "a qualified charitable or HSA funding distribution, or a withdrawn excess "
+            "contribution, is not a qualified disaster distribution: record the parts as "
+            "separate ira_distribution events",
         )
     if qcd:
         first = yearly.qcd_first_day()

@@ -130,6 +130,7 @@ def excess_step(
     ira_value: Decimal | None,
     roth_value: Decimal | None,
     warnings: list[str],
+    prior_excess_withdrawn: Decimal = ZERO,
 ) -> ExcessYear | None:
     """One year of Form 5329 Parts III-IV; updates ``carry``; None when nothing is owed
     or carried (the parts are not required)."""
@@ -157,6 +158,7 @@ def excess_step(
             ira_value,
             roth_value,
             c.rollover_529,
+            prior_excess_withdrawn=prior_excess_withdrawn,
         )
     )
     carry.traditional = out.traditional.carries

@@ -106,6 +106,7 @@ class YearResult:
     excess: ExcessYear | None = None
     spread_deferred: Decimal = ZERO  # this year's conversion income put off to later years
     spread_included: Decimal = ZERO  # deferred conversion income taxed this year
+    prior_excess_withdrawn: Decimal = ZERO  # §408(d)(5) withdrawals (Form 5329 line 12)
     snapshot: BasisSnapshot | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -327,6 +328,7 @@ def _excess(
         ira_ye,
         roth_ye,
         res.warnings,
+        res.prior_excess_withdrawn,
     )
 
 
@@ -446,6 +448,7 @@ class _IraFlows:
     hsa_ids: list[str] = field(default_factory=list)
     repaid_same_year: Decimal = ZERO
     repayments: list[IraDisasterRepayment] = field(default_factory=list)
+    excess_withdrawn: Decimal = ZERO  # §408(d)(5), within the carried excess
 
 
 def _ira_flows(person, state, res, y, evs) -> _IraFlows:
@@ -455,8 +458,9 @@ def _ira_flows(person, state, res, y, evs) -> _IraFlows:
     f = _IraFlows()
     for ev in evs:
         if isinstance(ev, IraDistribution):
-            q, h = ev.qcd or ZERO, ev.hsa_funding or ZERO
-            f.ordinary += ev.amount - q - h
+            q, h, back = ev.qcd or ZERO, ev.hsa_funding or ZERO, ev.excess_withdrawn or ZERO
+            f.ordinary += ev.amount - q - h - back
+            f.excess_withdrawn += back
             f.qcd += q
             f.hsa_funding += h
             if h > 0:
@@ -468,6 +472,25 @@ def _ira_flows(person, state, res, y, evs) -> _IraFlows:
             state.qcd_offset += excl.offset_added(y, ev.amount, age_70_and_a_half(person.born))
         elif isinstance(ev, IraDisasterRepayment):
             f.repayments.append(ev)
+    if f.excess_withdrawn > 0:
+        carried = state.excess.traditional  # last year's Form 5329 line 16, if taxed
+        over = max(f.excess_withdrawn - carried, ZERO)
+        f.excess_withdrawn -= over
+        res.prior_excess_withdrawn = f.excess_withdrawn
+        if over > 0:
+            f.ordinary += over
+            res.warnings.append(
+                f"{y}: {fmt_table(over)} withdrawn as an earlier year's excess is more than the "
+                f"excess carried into {y} ({fmt_table(carried)}, Form 5329 line 9): it is an "
+                "ordinary distribution (Form 8606 line 7), not a §408(d)(5) withdrawal"
+            )
+        if state.ira_basis > 0:
+            res.warnings.append(
+                f"{y}: not supported: if the withdrawn excess ({fmt_table(f.excess_withdrawn)}) "
+                "was counted as a nondeductible contribution, take it off the IRA basis "
+                "(Instructions for Form 8606, line 2: a return of excess contributions); the "
+                "ledger does not"
+            )
     for ev in f.repayments:
         if ev.target in f.disaster_ids:
             f.repaid_same_year += ev.amount

@@ -47,7 +47,7 @@ RULES_5329_EXCESS = {
     "9": "Form 5329 line 9: last year's line 16 if last year's line 17 was more than zero",
     "10": "Form 5329 line 10: the limit (§219(b): dollar limit, at most compensation) less this year's traditional and Roth contributions",
     "11": "Form 5329 line 11: traditional IRA distributions included in income (Form 8606 line 15c)",
-    "12": "Form 5329 line 12: prior-year excess withdrawn and not included in income (§408(d)(5); not tracked: zero)",
+    "12": "Form 5329 line 12: an earlier year's excess withdrawn after its due date, not deducted and not income (§408(d)(5)): ira_distribution excess_withdrawn, at most line 9",
     "13": "Form 5329 line 13: lines 10 + 11 + 12",
     "14": "Form 5329 line 14: line 9 minus line 13 (a later year's unused limit absorbs the excess, §219(f)(6))",
     "15": "Form 5329 line 15: traditional contributions over the limit, less those returned by the due date (§408(d)(4))",

@@ -33,10 +33,15 @@ year for these lines with its own limit: the §408A(c)(2) amount less the year's
 contributions, with no MAGI reduction (§529(c)(3)(E)(ii)(I)); the part over it is Roth
 excess (line 23), and it uses up the unused limit of lines 10 and 19.
 
-Not modelled: a traditional-IRA withdrawal of a prior year's excess after the due date
-that is not included in income (§408(d)(5); the form's line 12 stays zero), the spousal
-limit of §219(c) (give each spouse's own allowable compensation), and SEP employer
-contributions.
+A traditional-IRA withdrawal of an earlier year's excess after that year's due date, not
+deducted, is not income (§408(d)(5)) and is Form 5329 line 12 ("distributions of prior
+year excess contributions"): it absorbs the carried excess with lines 10 and 11 (line 13 =
+10 + 11 + 12), at most the carried excess (the fold puts the rest on Form 8606 line 7).
+Not checked: §408(d)(5)(A)'s condition that the year's contributions were within the
+§219(b)(1)(A) dollar limit.
+
+Not modelled: the spousal limit of §219(c) (give each spouse's own allowable
+compensation), and SEP employer contributions.
 """
 
 from __future__ import annotations
@@ -101,6 +106,7 @@ class ExcessIn:
     ira_value: Decimal | None  # Dec 31 value of traditional IRAs (None: not recorded)
     roth_value: Decimal | None  # Dec 31 value of Roth IRAs
     rollover_529: Decimal = ZERO  # the year's 529-to-Roth rollovers within the lifetime limit
+    prior_excess_withdrawn: Decimal = ZERO  # §408(d)(5) withdrawals this year (line 12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +116,7 @@ class ExcessPart:
     carried: Decimal  # line 9 / 18
     unused_limit: Decimal  # line 10 / 19
     distributions: Decimal  # line 11 / 20
-    prior_distributed: Decimal  # line 12 (traditional only; zero)
+    prior_distributed: Decimal  # line 12 (traditional only: §408(d)(5) withdrawals)
     absorbed: Decimal  # line 13 / 21
     carried_left: Decimal  # line 14 / 22
     current: Decimal  # line 15 / 23
@@ -144,18 +150,23 @@ def _tax(total: Decimal, value: Decimal | None) -> Decimal:
 
 
 def _part(
-    carried: Decimal, unused: Decimal, dist: Decimal, current: Decimal, value: Decimal | None
+    carried: Decimal,
+    unused: Decimal,
+    dist: Decimal,
+    current: Decimal,
+    value: Decimal | None,
+    prior: Decimal = ZERO,
 ) -> ExcessPart:
-    """One part's lines: the carried excess less the unused limit and distributions,
-    plus the year's own excess, and its 6% tax."""
-    absorbed = unused + dist
+    """One part's lines: the carried excess less the unused limit, distributions and
+    (traditional) prior-year excess withdrawn, plus the year's own excess, and its 6% tax."""
+    absorbed = unused + dist + prior
     left = max(carried - absorbed, ZERO)
     total = left + current
     return ExcessPart(
         carried,
         unused,
         dist,
-        ZERO,
+        prior,
         absorbed,
         left,
         current,
@@ -173,8 +184,9 @@ def excess_year(inp: ExcessIn) -> ExcessOut:
     # traditional IRAs (Form 5329 Part III)
     t_unused = max(lim.traditional - inp.traditional - inp.roth - r529, ZERO)
     t_dist = inp.traditional_distributions if inp.carried_traditional > 0 else ZERO
-    t_absorbed_by_limit = min(t_unused, max(inp.carried_traditional - t_dist, ZERO))
-    trad = _part(inp.carried_traditional, t_unused, t_dist, t_current, inp.ira_value)
+    t_prior = min(inp.prior_excess_withdrawn, inp.carried_traditional)
+    t_absorbed_by_limit = min(t_unused, max(inp.carried_traditional - t_dist - t_prior, ZERO))
+    trad = _part(inp.carried_traditional, t_unused, t_dist, t_current, inp.ira_value, t_prior)
     # Roth IRAs (Form 5329 Part IV)
     r_unused = max(lim.roth - t_absorbed_by_limit - inp.roth, ZERO)
     if r529 > 0:  # the rollover uses up the year's IRA limit too

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from hypothesis import given
@@ -101,6 +102,23 @@ def test_traditional_carry_absorbed_and_distributed():
         D(300),
     )
     assert (t.total, t.tax) == (D(300), D("18.00"))
+
+
+def test_line_12_prior_year_excess_withdrawn():
+    # Form 5329 lines 9-14 with line 12 (§408(d)(5)): 1,500 carried, line 10 = 1,000, line
+    # 11 = 200, 400 withdrawn as last year's excess: line 13 = 1,600, line 14 = 0; a line 12
+    # is at most line 9.
+    lim = YearLimits(D(7000), D(1000), "assumed")
+    base = _in(lim, trad=D(6000), ct=D(1500), td=D(200), iv=D(90000))
+    t = excess_year(dataclasses.replace(base, prior_excess_withdrawn=D(400))).traditional
+    assert (t.prior_distributed, t.absorbed, t.carried_left, t.tax) == (
+        D(400),
+        D(1600),
+        D(0),
+        D("0.00"),
+    )
+    t = excess_year(dataclasses.replace(base, prior_excess_withdrawn=D(5000))).traditional
+    assert t.prior_distributed == D(1500)
 
 
 def test_no_carry_when_the_tax_was_zero():
