@@ -142,3 +142,28 @@ def test_a_roth_disaster_repayment_is_not_supported(run):
         run, "ira_disaster_repayment", "--date", "2023-10-01", "--amount", "10", "--target", "rd"
     )
     assert r.exit_code == 2 and "not supported: rd is a Roth IRA disaster distribution" in r.output
+
+
+def test_explain_names_each_flag_and_its_rule(run):
+    _setup(run, born="1945-01-01")
+    _record(
+        run,
+        "ira_distribution",
+        "--id",
+        "g",
+        "--date",
+        "2024-05-01",
+        "--amount",
+        "30000",
+        "--qcd",
+        "20000",
+    )
+    out = json.loads(
+        run(
+            "report", "year", "-H", "h", "-p", "p", "-y", "2024", "--explain", "--format", "json"
+        ).output
+    )
+    assert out["taxable_income"]["ira_distributions"] == "10000.00"  # no basis: 30,000 - 20,000
+    entry = next(e for e in out["explain"] if e["figure"] == "qcd.g")
+    assert entry["value"] == "20000.00" and "IRC §408(d)(8)" in entry["rule"]
+    assert [e["id"] for e in entry["events"]] == ["g"]

@@ -100,6 +100,45 @@ def _rollover_entries(idx, year, *kinds: str) -> list[dict]:
     return out
 
 
+#: an ira_distribution's parts that are not ordinary distributions, and the rule of each
+IRA_FLAG_RULES = {
+    "qcd": "qualified charitable distribution: not on Form 8606 line 7, not taxable, up to "
+    "the year's limit and as far as it would have been income (IRC §408(d)(8); Pub 590-B)",
+    "hsa_funding": "qualified HSA funding distribution: not on Form 8606 line 7, not taxable, "
+    "once in a lifetime (IRC §408(d)(9); Form 8889 line 10)",
+    "excess_withdrawn": "an earlier year's excess contribution withdrawn after its due date: "
+    "not on Form 8606 line 7, not taxable; Form 5329 line 12 (IRC §408(d)(5))",
+    "disaster": "qualified disaster distribution: on Form 8606 line 7, its share of line 15a "
+    "on line 15b (Instructions for Form 8606; taxed on Form 8915-F)",
+}
+
+
+def _ira_flag_entries(idx, year) -> list[dict]:
+    """The year's qualified charitable, HSA funding, withdrawn-excess and disaster parts of
+    traditional-IRA distributions, and the disaster repayments (ledger.rules.ira_exclusions)."""
+    out = []
+    for e in idx.values():
+        day = e.effective_date
+        if day is None or day.year != year:
+            continue
+        if e.kind == "ira_distribution":
+            for name, rule in IRA_FLAG_RULES.items():
+                value = getattr(e, name, None)
+                if value:
+                    shown = fmt(e.amount) if name == "disaster" else fmt(value)
+                    out.append(_entry(f"{name}.{e.id}", shown, rule, [e.id], idx))
+        elif e.kind == "ira_disaster_repayment":
+            rule = (
+                "repayment of a qualified disaster distribution within 3 years (IRC "
+                "§72(t)(11)(C)): off Form 8606 line 6 in the year of the distribution; "
+                "Form 8915-F (not computed)"
+            )
+            out.append(
+                _entry(f"disaster_repayment.{e.id}", fmt(e.amount), rule, [e.id, e.target], idx)
+            )
+    return out
+
+
 def _index(facts: HouseholdFacts, person: str) -> dict[str, Event]:
     return {e.id: e for e in facts.person(person).events}
 
@@ -189,6 +228,7 @@ def explain(
         for line, fig in form8606_part3(w).items():
             out.append(_figure(f"part3.{line}", f"Form 8606 line {line}", fig, idx))
         out += _rollover_entries(idx, year, "ira_distribution", "roth_distribution")
+        out += _ira_flag_entries(idx, year)
     elif kind == "form5329":
         for line, fig in form5329_part1(w).items():
             out.append(_figure(f"part1.{line}", f"Form 5329 line {line}", fig, idx))
@@ -196,6 +236,7 @@ def explain(
     elif kind == "year":
         out += _excess_entries("form5329.", report.get("form5329", {}), idx, year)
         out += _rollover_entries(idx, year, "ira_distribution", "roth_distribution")
+        out += _ira_flag_entries(idx, year)
         for p in report.get("plan_distributions", []):
             out.append(
                 _entry(
