@@ -63,6 +63,24 @@ def test_conflicting_rollover_names_the_earliest_and_ignores_pre_2015():
     assert conflicting_rollover(date(2015, 3, 1), [Rollover("c", date(2014, 12, 1))]) is None
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)), max_size=12))
+def test_accepted_rollovers_are_never_within_a_year_of_each_other(days):
+    """Invariant of the check as import applies it (each against those accepted before):
+    no two accepted rollovers share a 1-year period, and each refused one shares one with
+    an accepted rollover, the one named."""
+    accepted: list[Rollover] = []
+    for i, day in enumerate(days):
+        other = conflicting_rollover(day, accepted)
+        if other is None:
+            accepted.append(Rollover(f"r{i}", day))
+        else:
+            assert other in accepted and within_one_year(other.date, day)
+    for a in accepted:
+        for b in accepted:
+            assert a is b or not within_one_year(a.date, b.date)
+
+
 def test_distributed_is_the_rest():
     assert distributed(D(10000), D(4000)) == D(6000)
     assert distributed(D(10000), None) == D(10000)
