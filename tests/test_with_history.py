@@ -272,6 +272,65 @@ def test_sqlite_to_postgresql_and_back(run, ledger, tmp_path, pg_url):
     assert run("--db", back, "verify", "--against", heads).exit_code == 0
 
 
+# --- db restore: a backup (or any ledger) into another ledger, any database -----------
+
+
+def test_db_restore_of_a_backup_is_the_same_ledger(run, ledger, tmp_path):
+    heads = tmp_path / "heads.json"
+    assert run("--db", ledger, "heads", "--format", "json", "-o", heads).exit_code == 0
+    before = _state(run, ledger)
+    [head] = before["heads"]["heads"]
+    backup = tmp_path / "backup.db"
+    assert run("--db", ledger, "db", "backup", "-o", backup).exit_code == 0
+    new = tmp_path / "new.db"
+    dry = run("--db", new, "db", "restore", backup, "--dry-run")
+    assert dry.exit_code == 0 and "nothing was stored" in dry.stdout
+    assert not new.exists()
+    result = run("--db", new, "db", "restore", backup)
+    assert result.exit_code == 0, result.output
+    assert f"restored {head['version']} events of 1 households" in result.stdout
+    assert _state(run, new) == before
+    assert run("--db", new, "verify", "--against", heads).exit_code == 0
+    again = run("--db", new, "db", "restore", backup)
+    assert f"restored 0 events of 1 households from {backup} ({head['version']}" in again.stdout
+    assert _state(run, new) == before
+
+
+def test_db_restore_refuses_another_history_and_a_broken_source(run, ledger, tmp_path):
+    other = tmp_path / "other.db"
+    assert run("--db", other, "record", "household", "-H", "h", "--name", "Another").exit_code == 0
+    result = run("--db", other, "db", "restore", ledger)
+    assert result.exit_code == 2 and "another history" in result.stderr
+    assert run("--db", other, "heads").stdout.count("\n") == 1
+    import sqlite3
+
+    conn = sqlite3.connect(ledger)
+    for (name,) in list(conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE events SET recorded_by = 'mallory' WHERE version = 5")
+    conn.commit()
+    conn.close()
+    new = tmp_path / "new.db"
+    broken = run("--db", new, "db", "restore", ledger)
+    assert broken.exit_code == 6 and "version 5" in broken.stderr
+    assert "nothing was restored" in broken.stderr
+    missing = run("--db", new, "db", "restore", tmp_path / "nope.db")
+    assert missing.exit_code == 3 and "no ledger at" in missing.stderr
+
+
+def test_db_restore_sqlite_to_postgresql_and_back(run, ledger, tmp_path, pg_url):
+    heads = tmp_path / "heads.json"
+    assert run("--db", ledger, "heads", "--format", "json", "-o", heads).exit_code == 0
+    before = _state(run, ledger)
+    assert run("--db", pg_url, "db", "restore", ledger).exit_code == 0
+    assert _state(run, pg_url) == before
+    assert run("--db", pg_url, "verify", "--against", heads).exit_code == 0
+    back = tmp_path / "back.db"
+    assert run("--db", back, "db", "restore", pg_url).exit_code == 0
+    assert _state(run, back) == before
+    assert run("--db", back, "verify", "--against", heads).exit_code == 0
+
+
 # --- property: any history round-trips -------------------------------------------------
 
 from tests.test_import_properties import ledgers, write_file  # noqa: E402

@@ -1,4 +1,4 @@
-"""``roth-ledger db upgrade|current`` and ``roth-ledger verify``."""
+"""``roth-ledger db upgrade|current|backup|restore`` and ``roth-ledger verify``."""
 
 from __future__ import annotations
 
@@ -52,9 +52,10 @@ def backup(ctx, output, force) -> None:
     """Back up the ledger to FILE: a complete SQLite ledger, consistent even while others
     write.
 
-    Restore by using the backup as the ledger (`--db FILE`), or by copying it over the
-    ledger file while no roth-ledger command runs. `roth-ledger --db FILE verify` checks
-    it. A PostgreSQL ledger is backed up with pg_dump.
+    Restore it with `roth-ledger db restore FILE` (into an empty ledger, SQLite or
+    PostgreSQL), or use the backup as the ledger (`--db FILE`). `roth-ledger --db FILE
+    verify` checks it. A PostgreSQL ledger is backed up with pg_dump (or moved with
+    `db restore` into another ledger).
 
     \b
     Example:
@@ -65,6 +66,39 @@ def backup(ctx, output, force) -> None:
 
     n = backup_ledger(db_url(ctx), output, force)
     click.echo(f"backed up {n} events to {output}")
+
+
+@db.command()
+@click.argument("source")
+@click.option("--dry-run", is_flag=True, help="Check everything and say what it would add.")
+@click.pass_context
+def restore(ctx, source, dry_run) -> None:
+    """Restore the ledger from SOURCE: a backup (`db backup`), or any ledger, a file or a
+    database URL. Every household of SOURCE comes with its whole history -- the same
+    versions, recorded_at, recorded_by, voids and hashes -- so `heads` prints what it
+    printed for SOURCE and `verify --against` heads saved from it passes. It works
+    across databases (a SQLite backup into PostgreSQL, or back).
+
+    Nothing is overwritten: a household the ledger already holds gets only the events
+    after the same stored history (restoring twice adds nothing); a household with
+    another history is refused. SOURCE's hash chains are checked first (exit 6, nothing
+    stored, when one is broken). Everything is written in one transaction.
+
+    \b
+    Examples:
+      roth-ledger --db ~/new-ledger.db db restore ~/ledger-2025-04-15.db
+      roth-ledger --db postgresql+psycopg://USER@HOST/roth_ledger db restore ledger.db
+    """
+    from ledger.app.restoring import restore_ledger
+
+    plans = restore_ledger(get_store(ctx, write=not dry_run, missing_ok=dry_run), source, dry_run)
+    added = sum(len(p.new) for p in plans)
+    skipped = sum(p.skipped for p in plans)
+    verb = "dry run: would restore" if dry_run else "restored"
+    click.echo(
+        f"{verb} {added} events of {len(plans)} households from {source} "
+        f"({skipped} already stored)" + ("; nothing was stored" if dry_run else "")
+    )
 
 
 @cli.command()

@@ -30,7 +30,7 @@ from ..ledgerfile.read import RawLedger
 from ..projections.duplicates import duplicate_warnings
 from ..projections.limits import contribution_warnings
 from ..store.api import EventStore, Tampered
-from ..store.hashing import GENESIS, chained
+from ..store.hashing import GENESIS, chained, iso_utc
 from ..voids import in_force
 
 
@@ -77,7 +77,12 @@ def check_chain(history: HistoryFile) -> None:
 
 def plan_restore(store: EventStore, raw: RawLedger) -> RestorePlan:
     """Read and check one with-history file against the stored household."""
-    history = read_history(raw)
+    return plan_history(store, read_history(raw))
+
+
+def plan_history(store: EventStore, history: HistoryFile) -> RestorePlan:
+    """Check one household's history (its chain, then against the stored household):
+    what it would add."""
     check_chain(history)
     stored = store.load(history.household)
     entries = list(history.entries)
@@ -134,3 +139,49 @@ def write_restores(store: EventStore, plans: Sequence[RestorePlan]) -> int:
                 )
                 version, prev = run[-1].version, run[-1].hash
     return written
+
+
+def restore_ledger(store: EventStore, source: str, dry_run: bool = False) -> list[RestorePlan]:
+    """``db restore``: every household of the ledger ``source`` (a backup from ``db
+    backup``, any ledger file or database URL; opened read-only) with its whole history
+    into ``store``, as a with-history import of each would: the same rows, in ONE
+    transaction; a household already stored gets only what follows the same history,
+    another history is refused, and a source whose chains do not verify is refused
+    (exit 6) before anything is written."""
+    from ..store import open_store
+
+    src = open_store(source, read_only=True)
+    try:
+        problems = src.verify()
+        if problems:
+            raise Tampered(
+                f"{source}: {problems[0]}; nothing was restored "
+                f"(roth-ledger --db {source} verify lists every problem)"
+            )
+        plans = [
+            plan_history(
+                store,
+                HistoryFile(
+                    source,
+                    household,
+                    tuple(
+                        HistoryEntry(
+                            s.event,
+                            s.version,
+                            s.recorded_at,
+                            iso_utc(s.recorded_at),
+                            s.recorded_by,
+                            s.hash,
+                            None,
+                        )
+                        for s in stored
+                    ),
+                ),
+            )
+            for household, stored in src.iter_households()
+        ]
+    finally:
+        src.close()
+    if not dry_run and any(p.new for p in plans):
+        write_restores(store, plans)
+    return plans
