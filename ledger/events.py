@@ -164,8 +164,8 @@ class IraContribution(Event):
 class IraDistribution(Event):
     kind: ClassVar[str] = "ira_distribution"
     doc: ClassVar[str] = (
-        "a distribution from traditional/SEP/SIMPLE IRAs that was not converted or rolled "
-        "over (8606 line 7)"
+        "a distribution from traditional/SEP/SIMPLE IRAs that was not converted (8606 line "
+        "7; a part paid back within 60 days is rolled_over, not a distribution)"
     )
     person: str = _f("person id")
     date: date = _f("distribution date")
