@@ -257,6 +257,35 @@ class RothDistribution(Event):
         "a §72(t) exception kind (e.g. first_home) or the Form 5329 line-2 number", None
     )
     disaster: bool = _f("true for a qualified disaster distribution (Form 8915-F)", False)
+    inherited_from: str | None = _f(
+        "the decedent (a person id) whose Roth IRA this beneficiary's distribution came from "
+        "(roth_inherited; 1099-R code 4): taxed on that inherited account, apart from the "
+        "person's own Roth IRAs",
+        None,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RothInherited(Event):
+    kind: ClassVar[str] = "roth_inherited"
+    doc: ClassVar[str] = (
+        "a beneficiary inherits (a share of) a decedent's Roth IRAs: an account of its own with "
+        "the decedent's basis layers and 5-year clock, no 10% tax (Treas. Reg. §1.408A-6 A-7, "
+        "A-11); a surviving spouse may treat it as her own"
+    )
+    person: str = _f("the beneficiary (a person of the household)")
+    date: date = _f("the day it passed to the beneficiary (or the spouse's election)")
+    decedent: str = _f("the decedent (a person of the household with person_died recorded)")
+    percent: Decimal = _f(
+        "the beneficiary's share of the decedent's Roth IRAs, in percent (Pub 590-B: each kind "
+        "of contribution is divided by the shares)",
+        Decimal("100.00"),
+    )
+    treat_as_own: bool = _f(
+        "the surviving spouse, sole beneficiary, treats it as her own Roth IRA (Treas. Reg. "
+        "§1.408A-2 A-4): the basis joins hers and the earlier 5-year clock counts (A-7(b))",
+        False,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -459,6 +488,7 @@ ALL_KINDS: tuple[type[Event], ...] = (
     Recharacterization,
     RothSepSimpleContribution,
     Roth529Rollover,
+    RothInherited,
     Void,
 )
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_KINDS}

@@ -55,6 +55,9 @@ def test_reported_year_is_the_same_as_the_full_fold(name, facts, policy):
             assert fast.year(year) == full.year(year)  # withdrawals, warnings, forms...
             assert snapshot(fast.final_state) == snapshot(full.final_state)
             compared += full.year(year).withdrawals is not None
+            for (d1, a1), (d2, a2) in zip(full.inherited, fast.inherited, strict=True):
+                assert d1 == d2 and a1.year(year) == a2.year(year)  # inherited accounts too
+                compared += a1.year(year).withdrawals is not None
     from ledger.events import RothDistribution
 
     withdrew = any(isinstance(e, RothDistribution) for p in facts.people.values() for e in p.events)

@@ -342,6 +342,7 @@ SHORT_KIND = {
     "roth_year_end_value": "roth_year_end",
     "roth_sep_simple_contribution": "roth_sep_simple",
     "roth_529_rollover": "roth_529",
+    "roth_inherited": "inherited",
     "person_disabled": "disabled",
     "person_died": "died",
     "void": "void",

@@ -129,20 +129,32 @@ def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -
     )
     row.update(contributions=fmt(contributions), conversions=fmt(conversions))
     try:
-        yr = compute_person(
+        ledger = compute_person(
             person, year, policy, report_years=frozenset({year}), with_snapshot=False
-        ).year(year)
+        )
+        yr = ledger.year(year)
     except LedgerError as exc:
         row["error"] = str(exc)
         return row
     w = yr.withdrawals
     warnings = list(yr.warnings) + (list(w.warnings) if w else [])
     total = sum((r.withdrawal.amount for r in w.distributions), ZERO) if w else ZERO
+    count = len(w.distributions) if w else 0
+    taxable = w.taxable_amount if w else ZERO
+    additional = w.additional_tax if w else ZERO
+    for _decedent, acct in ledger.inherited:  # inherited Roth IRAs: the same person's income
+        iw = acct.year(year).withdrawals
+        if iw is not None:
+            total += sum((r.withdrawal.amount for r in iw.distributions), ZERO)
+            count += len(iw.distributions)
+            taxable += iw.taxable_amount
+            additional += iw.additional_tax
+            warnings += list(iw.warnings)
     row.update(
         distributions=fmt(total),
-        distribution_count=len(w.distributions) if w else 0,
-        taxable_amount=fmt(w.taxable_amount if w else ZERO),
-        additional_tax=fmt(w.additional_tax if w else ZERO),
+        distribution_count=count,
+        taxable_amount=fmt(taxable),
+        additional_tax=fmt(additional),
         excess_contributions_tax=fmt(excess_tax(yr)),
         traditional_excess=fmt(yr.excess.out.traditional.total if yr.excess else ZERO),
         roth_excess=fmt(yr.excess.out.roth.total if yr.excess else ZERO),

@@ -23,6 +23,8 @@ def _summary(e: ev.Event) -> str:
         return f"-> {e.target}"
     if isinstance(e, ev.PersonAdded):
         return e.born.isoformat()
+    if isinstance(e, ev.RothInherited):
+        return f"{fmt_table(e.percent)}% of {e.decedent}" + (" (own)" if e.treat_as_own else "")
     for name in ("amount", "value", "limit", "magi"):
         value = getattr(e, name, None)
         if value is not None:

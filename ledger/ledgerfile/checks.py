@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .. import events as ev
@@ -18,7 +19,7 @@ from ..dates import age_59_and_a_half, age_70_and_a_half
 from ..errors import LedgerError, MissingFact
 from ..rules import employer_roth, exceptions, rollover_529
 from ..rules import rollovers as rollover_rules
-from ..voids import void_loops, voided_ids
+from ..voids import in_force, void_loops, voided_ids
 from .read import Node
 
 if TYPE_CHECKING:
@@ -289,6 +290,7 @@ def _rolled_over(event: ev.RothDistribution | ev.IraDistribution, node: Node, ct
 def _roth_distribution(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
     _exception(event, node, ctx)
     _rolled_over(event, node, ctx)
+    _inherited_from(event, node, ctx)
 
 
 _ROLLOVER_KINDS = (ev.RothDistribution, ev.IraDistribution)
@@ -571,6 +573,90 @@ def _ira_distribution_all(event: ev.IraDistribution, node: Node, ctx: Ctx) -> No
     _ira_distribution(event, node, ctx)
 
 
+def _all_events(ctx: Ctx) -> list[ev.Event]:
+    """The household's events in force with this file's (voids of either applied)."""
+    seen = dict(ctx.known.events)
+    seen.update(ctx.file_events or {})
+    return list(in_force(seen.values()))
+
+
+def _death(ctx: Ctx, person: str) -> date | None:
+    days = [e.date for e in _all_events(ctx) if type(e) is ev.PersonDied and e.person == person]
+    return min(days) if days else None
+
+
+def _roth_inherited(event: ev.RothInherited, node: Node, ctx: Ctx) -> None:
+    if event.decedent == event.person:
+        ctx.add(node, "decedent", "a person cannot inherit from themselves")
+        return
+    if ctx.people is not None and event.decedent not in ctx.people:
+        ctx.add(
+            node,
+            "decedent",
+            f"unknown person {event.decedent!r}: record the decedent as a person of the "
+            "household (with their Roth IRA history and person_died)",
+        )
+        return
+    died = _death(ctx, event.decedent)
+    if died is None:
+        ctx.add(node, "decedent", f"no person_died recorded for {event.decedent}")
+    elif event.date < died:
+        ctx.add(node, "date", f"{event.date} is before {event.decedent}'s death ({died})")
+    if not 0 < event.percent <= 100:
+        ctx.add(node, "percent", f"{event.percent} is not a share (more than 0, at most 100)")
+    if event.treat_as_own and event.percent != 100:
+        ctx.add(
+            node,
+            "treat_as_own",
+            "only the surviving spouse who is the sole beneficiary may treat the Roth IRA as "
+            "her own (Treas. Reg. §1.408A-2 A-4): percent must be 100",
+        )
+    shares = [
+        e for e in _all_events(ctx) if type(e) is ev.RothInherited and e.decedent == event.decedent
+    ]
+    if sum((e.percent for e in shares), Decimal(0)) > 100:
+        ctx.add(
+            node, "percent", f"the shares of {event.decedent}'s Roth IRAs add up to more than 100"
+        )
+    if any(e.person == event.person and e.id != event.id for e in shares):
+        ctx.add(
+            node,
+            "decedent",
+            f"{event.person} already inherits from {event.decedent} (one roth_inherited each)",
+        )
+
+
+def _inherited_from(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
+    """A beneficiary's distribution from an inherited Roth IRA names a decedent the person
+    inherited from (not as her own), and comes after the death."""
+    if event.inherited_from is None:
+        return
+    inh = [
+        e
+        for e in _all_events(ctx)
+        if type(e) is ev.RothInherited
+        and e.person == event.person
+        and e.decedent == event.inherited_from
+    ]
+    if not inh:
+        ctx.add(
+            node,
+            "inherited_from",
+            f"{event.person} has no roth_inherited from {event.inherited_from!r}",
+        )
+        return
+    if inh[0].treat_as_own:
+        ctx.add(
+            node,
+            "inherited_from",
+            f"{event.person} treats the Roth IRA of {event.inherited_from} as her own: record "
+            "the distribution without inherited_from",
+        )
+    died = _death(ctx, event.inherited_from)
+    if died is not None and event.date < died:
+        ctx.add(node, "date", f"{event.date} is before {event.inherited_from}'s death ({died})")
+
+
 KIND_CHECKS: dict[str, Callable] = {
     **{k: _deadline for k in CONTRIBUTION_KINDS},
     "roth_contribution_return": _return,
@@ -586,4 +672,5 @@ KIND_CHECKS: dict[str, Callable] = {
     "roth_sep_simple_contribution": _sep_simple,
     "roth_529_rollover": _rollover_529,
     "ira_disaster_repayment": _disaster_repayment,
+    "roth_inherited": _roth_inherited,
 }

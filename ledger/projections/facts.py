@@ -7,14 +7,41 @@ events cancel their target (a void can itself be voided, which restores the targ
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import cast
 
 from ..errors import MissingFact, NotFound
-from ..events import Event, HouseholdNamed, PersonAdded, PersonDied, PersonDisabled, Void
+from ..events import (
+    Event,
+    HouseholdNamed,
+    PersonAdded,
+    PersonDied,
+    PersonDisabled,
+    RothInherited,
+    Void,
+)
 from ..voids import voided_ids
+
+
+@dataclass(frozen=True, slots=True)
+class Inheritance:
+    """A Roth IRA the person inherited (``roth_inherited``): the decedent's facts, the
+    person's share and whether the surviving spouse treats it as her own."""
+
+    event: RothInherited
+    decedent: PersonFacts
+
+    @property
+    def percent(self) -> Decimal:
+        return self.event.percent
+
+    @property
+    def treat_as_own(self) -> bool:
+        return self.event.treat_as_own
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +52,7 @@ class PersonFacts:
     died_on: date | None
     disabled_on: date | None
     events: tuple[Event, ...]  # active, non-internal events in recorded order
+    inherited: tuple[Inheritance, ...] = ()  # Roth IRAs inherited, in recorded order
 
     def require_born(self) -> date:
         if self.born is None:
@@ -87,4 +115,27 @@ def fold(household: str, events: Iterable[Event]) -> HouseholdFacts:
         )
         for pid, p in persons.items()
     }
-    return HouseholdFacts(household, name, people, voided)
+    return HouseholdFacts(household, name, _with_inheritances(people), voided)
+
+
+def _with_inheritances(people: dict[str, PersonFacts]) -> dict[str, PersonFacts]:
+    """Each beneficiary's facts with the decedents' facts (themselves with theirs: a
+    chain of decedents is followed; a loop, which validation refuses, is cut)."""
+    if not any(type(e) is RothInherited for p in people.values() for e in p.events):
+        return people
+    done: dict[str, PersonFacts] = {}
+
+    def build(pid: str, seen: frozenset[str]) -> PersonFacts:
+        if pid in done:
+            return done[pid]
+        base = people[pid]
+        inherited = tuple(
+            Inheritance(e, build(e.decedent, seen | {pid}))
+            for e in base.events
+            if type(e) is RothInherited and e.decedent in people and e.decedent not in seen
+        )
+        out = base if not inherited else dataclasses.replace(base, inherited=inherited)
+        done[pid] = out
+        return out
+
+    return {pid: build(pid, frozenset()) for pid in people}

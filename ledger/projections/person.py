@@ -57,6 +57,7 @@ from ..rules.recapture import clock_ends
 from .duplicates import duplicates_by_year
 from .excess import ExcessYear, YearContributions, excess_step, limits_for
 from .facts import PersonFacts
+from .inherited import at_death, inherited_account, is_inherited, merge_into, share_of
 from .limits import lifetime_warning
 from .recharacterize import apply_recharacterizations
 from .rollover_529 import apply_529_lifetime, over_lifetime
@@ -129,17 +130,33 @@ class YearResult:
         return out
 
 
+def decedent_state(decedent: PersonFacts, policy: Policy) -> PersonState:
+    """The decedent's Roth IRA state at death (:func:`.inherited.at_death`; raises as the
+    fold does)."""
+    died = decedent.died_on
+    assert died is not None
+    return compute_person(at_death(decedent), died.year, policy, with_snapshot=False).final_state
+
+
 def _tax_year_of(ev) -> int:
     return ev.effective_tax_year
 
 
 class PersonLedger:
-    """All computed years of one person (a projection; rebuilt from events every time)."""
+    """All computed years of one person (a projection; rebuilt from events every time);
+    ``inherited``: each inherited Roth IRA kept apart (decedent id, its own ledger)."""
 
-    def __init__(self, person: PersonFacts, years: dict[int, YearResult], state: PersonState):
+    def __init__(
+        self,
+        person: PersonFacts,
+        years: dict[int, YearResult],
+        state: PersonState,
+        inherited: tuple[tuple[str, PersonLedger], ...] = (),
+    ):
         self.person = person
         self.years = years
         self.final_state = state
+        self.inherited = inherited
 
     def year(self, y: int) -> YearResult:
         return self.years.get(y) or YearResult(y)
@@ -152,6 +169,7 @@ def compute_person(
     as_of: date | None = None,
     report_years: frozenset[int] | None = None,
     with_snapshot: bool = True,
+    _inflows: dict[int, list[PersonState]] | None = None,
 ) -> PersonLedger:
     """Fold a person's events year by year through ``through_year``.
 
@@ -159,12 +177,29 @@ def compute_person(
     wanted; in the other years plain withdrawals only consume the basis buckets
     (:func:`consume_year`), which gives the same state (a test compares).
     ``with_snapshot=False`` skips the carried-forward view of ``through_year`` (the
-    batch report, which shows only the year's withdrawals)."""
+    batch report, which shows only the year's withdrawals).
+
+    Inherited Roth IRAs (:mod:`.inherited`): one a surviving spouse treats as her own
+    joins her layers in the year of the election; any other is folded apart, from the
+    decedent's layers at death, into ``PersonLedger.inherited``. ``_inflows`` (year ->
+    states) are layers that join the fold at the start of that year."""
+    inflows: dict[int, list[PersonState]] = {y: list(v) for y, v in (_inflows or {}).items()}
+    apart = []
+    for inh in person.inherited:
+        if as_of is not None and inh.event.date > as_of:
+            continue
+        if inh.treat_as_own:
+            got = share_of(decedent_state(inh.decedent, policy), inh.percent, inh.event.id)
+            inflows.setdefault(inh.event.date.year, []).append(got)
+        else:
+            apart.append(inh)
+    apart_from = {inh.decedent.id for inh in apart}
     events = apply_rollovers(
         apply_recharacterizations(
             e
             for e in person.events
-            if as_of is None or type(e) is not Recharacterization or e.date <= as_of
+            if (as_of is None or type(e) is not Recharacterization or e.date <= as_of)
+            and not (is_inherited(e) and getattr(e, "inherited_from", None) in apart_from)
         )
     )
     if as_of is not None:
@@ -192,14 +227,36 @@ def compute_person(
             income_year_conv.setdefault((ev.distributed_on or ev.date).year, []).append(ev)
     state = PersonState()
     years: dict[int, YearResult] = {}
-    if not by_year and not income_year_conv:
-        return PersonLedger(person, years, state)
-    first = min(list(by_year) + list(income_year_conv))
+    inherited = tuple(
+        (
+            inh.decedent.id,
+            compute_person(
+                inherited_account(person, inh),
+                through_year,
+                policy,
+                as_of,
+                report_years,
+                with_snapshot,
+                {
+                    max(inh.event.date.year, inh.decedent.died_on.year): [
+                        share_of(decedent_state(inh.decedent, policy), inh.percent, inh.event.id)
+                    ]
+                },
+            ),
+        )
+        for inh in apart
+        if inh.decedent.died_on is not None
+    )
+    if not by_year and not income_year_conv and not inflows:
+        return PersonLedger(person, years, state, inherited)
+    first = min(list(by_year) + list(income_year_conv) + list(inflows))
     roth_ye: dict[int, Decimal] = {}
     empty = _YearEvents()
     for y in range(first, through_year + 1):
         evs = by_year.get(y, empty)
         res = YearResult(y)
+        for inflow in inflows.get(y, ()):
+            merge_into(state, inflow)
         if evs.plan:
             _plans(state, res, y, evs.plan, policy)
         conversions = income_year_conv.get(y, ())
@@ -242,7 +299,7 @@ def compute_person(
             years[y].warnings.extend(found)
     if with_snapshot and through_year in years:  # the carried-forward view: at the end
         years[through_year].snapshot = snapshot(state)
-    return PersonLedger(person, years, state)
+    return PersonLedger(person, years, state, inherited)
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from ..money import fmt
 from ..projections.facts import HouseholdFacts
 from ..projections.person import PersonLedger, compute_person
 from ..projections.rollovers import rolled_over_in
+from ..projections.state import PersonState, snapshot
 from ..rules.policy import Policy
 from ..rules.qualified import qualified_from
 from .forms import form5329_part1, form8606_part3
@@ -70,13 +71,51 @@ def withdrawals_report(
     ledger: PersonLedger | None = None,
 ) -> dict:
     ledger = ledger or ledger_for(facts, person, tax_year, policy)
-    yr = ledger.year(tax_year)
-    w = yr.withdrawals
     out = _header(facts, person, policy, tax_year=tax_year)
     rolled = rolled_over_in(facts.person(person).events, tax_year)
+    own_ids = {e.id for e in facts.person(person).events if e.kind == "roth_distribution"} - {
+        e.id for _, acct in ledger.inherited for e in acct.person.events
+    }
+    out.update(_withdrawal_block(ledger.year(tax_year), tax_year, rolled, own_ids))
+    blocks = []
+    for decedent, acct in ledger.inherited:
+        if acct.year(tax_year).withdrawals is None:
+            continue
+        ids = {e.id for e in acct.person.events}
+        block = _withdrawal_block(acct.year(tax_year), tax_year, rolled, ids)
+        block["warnings"].append(
+            "not supported: the required minimum distributions of an inherited Roth IRA "
+            "(§401(a)(9)(B), (H): the 5-year and 10-year rules) are not checked"
+        )
+        blocks.append({"decedent": decedent, **block})
+    if blocks:
+        out["inherited"] = blocks
+        if not ledger.year(tax_year).withdrawals:
+            out["warnings"] = [
+                w for w in out["warnings"] if not w.startswith("no Roth IRA distributions")
+            ]
+    return out
+
+
+def inherited_blocks(ledger: PersonLedger, tax_year: int, make) -> list[dict]:
+    """One block a decedent whose inherited Roth IRA has something for the year."""
+    out = []
+    for decedent, acct in ledger.inherited:
+        block = make(acct.year(tax_year))
+        if block:
+            out.append({"decedent": decedent, **block})
+    return out
+
+
+def _withdrawal_block(yr, tax_year: int, rolled: dict, roth_ids: set[str]) -> dict:
+    """The withdrawal figures of one account's year (the person's own Roth IRAs, or an
+    inherited one); ``rolled``: the year's rolled-over parts by distribution id,
+    ``roth_ids``: the account's distributions."""
+    w = yr.withdrawals
+    out: dict = {}
     if w is None:
         none = f"no Roth IRA distributions recorded for {tax_year}"
-        whole = [i for i in rolled if i in _roth_ids(facts, person)]
+        whole = [i for i in rolled if i in roth_ids]
         if whole:
             none = (
                 f"no Roth IRA distributions for {tax_year}: {', '.join(whole)} rolled over "
@@ -160,8 +199,19 @@ def form8606_report(facts, person, tax_year, policy, ledger=None) -> dict:
         out["part2"] = _money_lines(yr.ira.part2)
     if form8606_part3(yr.withdrawals):
         out["part3"] = _money_lines(form8606_part3(yr.withdrawals))
+    inherited = inherited_blocks(
+        ledger,
+        tax_year,
+        lambda y: (
+            {"part3": _money_lines(form8606_part3(y.withdrawals))}
+            if form8606_part3(y.withdrawals)
+            else None
+        ),
+    )
+    if inherited:  # a separate Part III for each decedent (Reg. 1.408A-6 A-11)
+        out["inherited"] = inherited
     warnings = list(yr.warnings)
-    if not any(k in out for k in ("part1", "part2", "part3")):
+    if not any(k in out for k in ("part1", "part2", "part3", "inherited")):
         warnings.append(
             f"Form 8606 is not required for {person} in {tax_year} by the recorded events"
         )
@@ -216,7 +266,25 @@ def year_report(facts, person, tax_year, policy, ledger=None) -> dict:
     ledger = ledger or ledger_for(facts, person, tax_year, policy)
     yr = ledger.year(tax_year)
     out = _header(facts, person, policy, tax_year=tax_year)
-    out["taxable_income"] = {k: fmt(v) for k, v in yr.taxable_income().items()}
+    income = yr.taxable_income()
+    inherited = []
+    for decedent, acct in ledger.inherited:
+        w = acct.year(tax_year).withdrawals
+        if w is None or not w.distributions:
+            continue
+        inherited.append(
+            {
+                "decedent": decedent,
+                "total": fmt(sum((r.withdrawal.amount for r in w.distributions), Decimal(0))),
+                "taxable_amount": fmt(w.taxable_amount),
+                "additional_tax": fmt(w.additional_tax),
+            }
+        )
+        income["roth_distributions"] += w.taxable_amount  # the beneficiary's income
+        income["total"] += w.taxable_amount
+    out["taxable_income"] = {k: fmt(v) for k, v in income.items()}
+    if inherited:
+        out["inherited_roth_distributions"] = inherited
     out["plan_distributions"] = [
         {
             "id": p.event.id,
@@ -304,8 +372,6 @@ def basis_report(facts, person, as_of: date, policy) -> dict:
     snap = yr.snapshot if yr else None
     out = _header(facts, person, policy, as_of=as_of.isoformat())
     if snap is None:
-        from ..projections.state import PersonState, snapshot
-
         snap = snapshot(PersonState())
     out["regular_contribution_basis"] = fmt(snap.regular_contribution_basis)
     out["regular_contributions_by_year"] = {str(y): fmt(a) for y, a in snap.regular_by_year}
@@ -331,4 +397,31 @@ def basis_report(facts, person, as_of: date, policy) -> dict:
     out["qualified_from"] = start.isoformat() if start else None
     out["age_59_and_a_half_on"] = age_59_and_a_half(pf.require_born()).isoformat()
     out["warnings"] = list(yr.warnings) if yr else []
+    accounts = []
+    for decedent, acct in ledger.inherited:
+        if acct.final_state is None:
+            continue
+        a = snapshot(acct.final_state)
+        begins = qualified_from(a.clock_start)
+        accounts.append(
+            {
+                "decedent": decedent,
+                "regular_contribution_basis": fmt(a.regular_contribution_basis),
+                "designated_roth_rollover_basis": fmt(a.designated_roth_rollover_basis),
+                "conversion_layers": [
+                    {
+                        "source": la.source,
+                        "year": la.year,
+                        "taxable": fmt(la.taxable),
+                        "nontaxable": fmt(la.nontaxable),
+                        "events": list(la.event_ids),
+                    }
+                    for la in a.conversion_layers
+                ],
+                "qualified_clock_starts": f"{a.clock_start}-01-01" if a.clock_start else None,
+                "qualified_from": begins.isoformat() if begins else None,
+            }
+        )
+    if accounts:  # each inherited Roth IRA apart (Reg. 1.408A-6 A-7, A-11)
+        out["inherited"] = accounts
     return out

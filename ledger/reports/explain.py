@@ -198,6 +198,37 @@ def _draws(w, idx) -> list[dict]:
     ]
 
 
+def _inherited(facts, idx, ledger, year, lines: str) -> list[dict]:
+    """The figures of each inherited Roth IRA's block (``inherited[i]``), traced to the
+    decedent's events and the beneficiary's (Reg. 1.408A-6 A-7, A-11)."""
+    out: list[dict] = []
+    if ledger is None or year is None:
+        return out
+    shown = 0
+    for decedent, acct in ledger.inherited:
+        iw = acct.year(year).withdrawals
+        if iw is None or (lines and not form8606_part3(iw)):
+            continue
+        didx = {**idx, **_index(facts, decedent)}
+        pre = f"inherited[{shown}]."
+        shown += 1
+        if not lines:
+            if iw.qualified_figure is not None:
+                q = iw.qualified_figure
+                e = _entry(pre + "qualified", iw.qualified, q.citation, q.events, didx)
+                e["rule_name"] = q.rule
+                out.append(e)
+            for e in _draws(iw, didx):
+                e["figure"] = pre + e["figure"]
+                out.append(e)
+        for line, fig in form8606_part3(iw).items():
+            name = f"{pre}{lines or 'form8606.'}{line}"
+            out.append(
+                _figure(name, f"Form 8606 line {line} (inherited from {decedent})", fig, didx)
+            )
+    return out
+
+
 def explain(
     kind: str, report: dict, facts: HouseholdFacts, person: str, ledger: PersonLedger | None
 ) -> list[dict]:
@@ -218,7 +249,9 @@ def explain(
         for line, fig in form5329_part1(w).items():
             out.append(_figure(f"form5329.{line}", f"Form 5329 line {line}", fig, idx))
         out += _rollover_entries(idx, year, "roth_distribution")
+        out += _inherited(facts, idx, ledger, year, "")
     elif kind == "form8606":
+        out += _inherited(facts, idx, ledger, year, "part3.")
         events = ledger.year(year).ira_events if ledger is not None and year is not None else {}
         for part in ("part1", "part2"):
             for line, value in report.get(part, {}).items():

@@ -430,6 +430,7 @@ def withdrawals_html(report: dict, basis_before: dict, basis_after: dict) -> str
         LINE_LABELS_5329,
         "4",
     )
+    inherited = "".join(_inherited(b) for b in r.get("inherited") or [])
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -454,6 +455,7 @@ def withdrawals_html(report: dict, basis_before: dict, basis_after: dict) -> str
 {f5329}
 </div>
 {f'<p class="note">Exceptions: </p><ul class="note">{exceptions}</ul>' if exceptions else ""}
+{inherited}
 <h2>Basis layers and their clocks</h2>
 <figure>{_chart(r, basis_before, basis_after)}
 <figcaption class="note">The account is qualified (5-year clock) from <strong id="qualified-from">{_e(qualified_from or DASH)}</strong>;
@@ -465,6 +467,29 @@ A layer's 10% clock runs five taxable years from January 1 of its year (\u00a740
 <code>roth-ledger report withdrawals --format json</code>; keep with the return's workpapers.
 {_state(r)}</footer>
 </body></html>
+"""
+
+
+def _inherited(b: dict) -> str:
+    """One inherited Roth IRA's block: kept apart, its own Form 8606 Part III."""
+    f8606 = _form(
+        f"Form 8606 Part III {DASH} the Roth IRA inherited from {b.get('decedent')}",
+        "8606",
+        b.get("form8606") or {},
+        LINE_LABELS_8606,
+        "25c",
+    )
+    warnings = "".join(f"<li>{_e(w)}</li>" for w in b.get("warnings") or [])
+    return f"""<section class="inherited" data-decedent="{_e(b.get("decedent"))}">
+<h2>Inherited Roth IRA of {_e(b.get("decedent"))} (kept apart, Reg. 1.408A-6 A-11)</h2>
+<p>Taxable amount: $<span class="taxable-amount">{money(b.get("taxable_amount"))}</span> ·
+additional tax: ${money(b.get("additional_tax"))} · qualified:
+{"yes" if b.get("qualified") else "no"}</p>
+{_distributions(b)}
+{_draws(b)}
+<div class="forms">{f8606}</div>
+{f'<ul class="warnings">{warnings}</ul>' if warnings else ""}
+</section>
 """
 
 

@@ -239,7 +239,15 @@ def explanation(report: dict, width: int = 80) -> str:
 
 
 def table_withdrawals(r: dict) -> str:
-    out = _title(r, "Roth IRA withdrawals")
+    out = _title(r, "Roth IRA withdrawals") + _withdrawal_lines(r)
+    for b in r.get("inherited", []):
+        out += ["", f"Inherited Roth IRA of {b['decedent']} (kept apart, Reg. 1.408A-6 A-11)"]
+        out += _withdrawal_lines(b) + [f"  ! {w}" for w in b.get("warnings", [])]
+    return "\n".join(out + _warnings(r)) + "\n"
+
+
+def _withdrawal_lines(r: dict) -> list[str]:
+    out: list[str] = []
     q = r.get("qualified")
     out.append(f"Qualified distribution(s): {'yes' if q else 'no' if q is not None else '-'}")
     out.append("")
@@ -284,7 +292,7 @@ def table_withdrawals(r: dict) -> str:
     out.append(
         f"Taxable amount: {_m(r['taxable_amount'])}    Additional tax: {_m(r['additional_tax'])}"
     )
-    return "\n".join(out + _warnings(r)) + "\n"
+    return out
 
 
 def table_form8606(r: dict) -> str:
@@ -296,6 +304,9 @@ def table_form8606(r: dict) -> str:
     ):
         if part in r:
             out += _lines(title, r[part], LINE_LABELS_8606)
+    for b in r.get("inherited", []):
+        title = f"Part III - Distributions from the Roth IRA inherited from {b['decedent']}"
+        out += _lines(title + " (a separate Part III)", b["part3"], LINE_LABELS_8606)
     return "\n".join(out + _warnings(r)) + "\n"
 
 
@@ -320,6 +331,11 @@ def table_year(r: dict) -> str:
     out.append("Taxable income")
     for k, v in r["taxable_income"].items():
         out.append(f"  {k.replace('_', ' '):<40} {_m(v):>16}")
+    for b in r.get("inherited_roth_distributions", []):
+        out.append(
+            f"  (of which from the Roth IRA inherited from {b['decedent']}: distributed "
+            f"{_m(b['total'])}, taxable {_m(b['taxable_amount'])})"
+        )
     out.append("")
     for p in r["plan_distributions"]:
         out.append(f"Plan distribution {p['id']} ({p['plan']}, {p['date']}): {_m(p['amount'])}")
@@ -411,6 +427,18 @@ def table_basis(r: dict) -> str:
         f"Qualified clock starts: {r['qualified_clock_starts'] or '-'} (qualified from {r.get('qualified_from') or '-'})"
     )
     out.append(f"Age 59 1/2 on: {r['age_59_and_a_half_on']}")
+    for b in r.get("inherited", []):
+        out.append("")
+        out.append(f"Inherited Roth IRA of {b['decedent']} (kept apart)")
+        out.append(f"  {'regular contributions':<40} {_m(b['regular_contribution_basis']):>16}")
+        for la in b["conversion_layers"]:
+            out.append(
+                f"  {la['source']:<14} {la['year']:>4} {_m(la['taxable']):>12} {_m(la['nontaxable']):>12}"
+            )
+        out.append(
+            f"  qualified clock starts: {b['qualified_clock_starts'] or '-'} (qualified from "
+            f"{b.get('qualified_from') or '-'})"
+        )
     return "\n".join(out + _warnings(r)) + "\n"
 
 
