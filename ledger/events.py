@@ -848,6 +848,7 @@ def generated_id(
     occurrence: int,
     taken: typing.Callable[[str], bool],
     legacy: typing.Callable[[str], bool] | None = None,
+    canonical: str | None = None,
 ) -> str:
     """A deterministic, short and readable id for an event given without one:
     ``rc-2022-03-01-7f3a`` (kind prefix, date, the first hash digits of the kind, the
@@ -858,12 +859,12 @@ def generated_id(
     the file, or generated earlier in it); the hash then gets more digits
     (:data:`ID_DIGITS`), so a collision resolves the same way on every run against the
     same ledger. ``legacy(id)``: the event is stored under its old id
-    (:func:`content_id`), which is then kept."""
-    if legacy is not None:
-        old = content_id(kind, payload, occurrence)
-        if legacy(old):
-            return old
-    digest = hashlib.sha256(f"{kind}\n{canonical_json(payload)}\n{occurrence}".encode()).hexdigest()
+    (:func:`content_id`, the same hash), which is then kept. ``canonical``: the
+    payload's :func:`canonical_json`, when the caller has it already."""
+    text = canonical_json(payload) if canonical is None else canonical
+    digest = hashlib.sha256(f"{kind}\n{text}\n{occurrence}".encode()).hexdigest()
+    if legacy is not None and legacy(f"{kind[:4]}-{digest[:12]}"):  # = content_id
+        return f"{kind[:4]}-{digest[:12]}"
     stem = id_stem(kind, payload)
     for digits in ID_DIGITS:
         candidate = f"{stem}-{digest[:digits]}"

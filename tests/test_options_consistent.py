@@ -151,3 +151,24 @@ def test_shell_completion_as_the_readme_says():
         _ROTH_LEDGER_COMPLETE="bash_complete",
     )
     assert "plain,--tax-year" in asked.stdout.splitlines() and "plain,--quiet" in asked.stdout
+
+
+def test_events_help_names_exactly_the_columns_printed(run, tmp_path):
+    db = tmp_path / "cols.db"
+    assert run("--db", db, "import", EXAMPLE).exit_code == 0
+    header = run("--db", db, "events", "-H", "astra").output.splitlines()[0].split()
+    assert header == ["VER", "ID", "KIND", "DATE", "PERSON", "AMOUNT", "RECORDED", "BY"]
+    text = " ".join(run("events", "--help").output.split())
+    promised = re.search(r"The table shows (.*?) it was recorded\.", text).group(1)
+    words = {
+        "VER": "version",
+        "ID": "id",
+        "KIND": "kind",
+        "DATE": "date",
+        "PERSON": "person",
+        "AMOUNT": "amount",
+        "RECORDED": "when",
+        "BY": "whom",
+    }
+    assert all(words[h] in promised for h in header), promised
+    assert not {"tax year", "source", "memo", "hash"} & set(promised.split(", ")), promised

@@ -288,7 +288,7 @@ def generate_ids(built: list[tuple[ev.Event, Node]], known: Known) -> list[tuple
             def legacy(candidate: str, same=same) -> bool:
                 return candidate not in assigned and same(candidate)
 
-            new_id = ev.generated_id(event.kind, payload, occurrence, taken, legacy)
+            new_id = ev.generated_id(event.kind, payload, occurrence, taken, legacy, key[1])
             assigned.add(new_id)
             event = dataclasses.replace(event, id=new_id)
         out.append((event, item))
