@@ -56,12 +56,18 @@ def event_record(event: ev.Event) -> dict[str, Any]:
 def export_household(
     store: EventStore, household: str, known_on: date | None = None
 ) -> dict[str, Any]:
-    """The household as a ledger file (as recorded by ``known_on`` when given)."""
-    stored = store.load(household, known_on)
-    if not stored:
+    """The household as a ledger file (as recorded by ``known_on`` when given), after its
+    hash chain is checked: a changed row is refused (exit 6), never exported into a file
+    that another ledger would import as genuine."""
+    checked = store.load_checked(household, known_on)
+    if checked.problem is not None:
+        raise Tampered(
+            f"{checked.problem}; nothing is exported from a changed ledger (run roth-ledger verify)"
+        )
+    if not checked.events:
         when = f" as known on {known_on}" if known_on else ""
         raise NotFound(f"no household {household!r}{when}")
-    all_events = [s.event for s in stored]
+    all_events = list(checked.events)
     records = _records(all_events)
     kept = {e.id for e in records.values()}
     by_id = {e.id: e for e in all_events}

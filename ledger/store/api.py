@@ -37,7 +37,8 @@ class Tampered(StoreError, LedgerError):
 
 class BrokenHousehold(list):
     """What :meth:`EventStore.iter_household_events` yields, in place of the events, for a
-    household with a stored value that cannot be read: no events, and why."""
+    household whose chain is broken or whose stored value cannot be read: no events, and
+    why (the event and version, as ``verify`` names them)."""
 
     def __init__(self, reason: str):
         super().__init__()
@@ -220,7 +221,8 @@ class EventStore(Protocol):
         stop: str | None = None,
     ) -> Iterator[tuple[str, list[Event]]]:
         """As :meth:`iter_households`, the events only (cheaper: a full rebuild's scan);
-        ``start``/``stop`` keep the households ``start <= id < stop``."""
+        ``start``/``stop`` keep the households ``start <= id < stop``. A household whose
+        chain does not check (or whose row cannot be read) is a :class:`BrokenHousehold`."""
 
     def household_shares(self, parts: int) -> list[tuple[str | None, str | None]]:
         """At most ``parts`` ranges ``(start, stop)`` of household ids (None: open end)
