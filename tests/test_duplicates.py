@@ -185,3 +185,17 @@ def test_one_warning_per_group_naming_every_member(rows):
         [w] = [w for w in warnings if f"{ids[0]} " in w or f"{ids[0]}," in w]
         for i in ids:
             assert i in w
+
+
+def test_a_contribution_by_hand_and_from_its_5498(h):
+    hand = _record(
+        h, "roth_contribution", "-H", "h", "-p", "dana", "-y", "2023", "--date", "2024-04-01", "--amount", "6500"
+    ).stdout.strip()  # fmt: skip
+    form = _record(
+        h, "form-5498", "-H", "h", "-p", "dana", "-y", "2023", "--account", "ROTH", "--box10", "6500", "--date", "2024-04-01"
+    )  # fmt: skip
+    form_id = form.stdout.split()[1]
+    [warning] = [w for w in form.stderr.splitlines() if "duplicate" in w]
+    assert hand in warning and form_id in warning and "tax year 2023" in warning
+    [w] = _dup(_report(h, "form5329", "2023")["warnings"])
+    assert hand in w and form_id in w

@@ -384,3 +384,12 @@ def test_any_history_round_trips(data, cuts, users, fmt):
         assert fresh.heads() == store.heads()
         assert fresh.verify() == []
         assert import_files(fresh, [out], "x")[0].added == 0
+        # as known on the first import's day: the start of the history, the heads of then
+        first_day = at.date()
+        older = export_history(store, household, known_on=first_day)
+        out = tmp / f"older.{fmt}"
+        with open(out, "w", encoding="utf-8", newline="") as stream:
+            write_export(older, fmt, stream)
+        then = MemoryStore()
+        import_files(then, [out], "x")
+        assert then.heads() == store.heads(known_on=first_day)
