@@ -433,7 +433,9 @@ def table_basis(r: dict) -> str:
         out.append(f"  {'regular contributions':<40} {_m(b['regular_contribution_basis']):>16}")
         for la in b["conversion_layers"]:
             out.append(
-                f"  {la['source']:<14} {la['year']:>4} {_m(la['taxable']):>12} {_m(la['nontaxable']):>12}"
+                f"  {la['source']:<14} {la['year']:>4} {_m(la['taxable']):>12} "
+                f"{_m(la['nontaxable']):>12}  {la.get('clock_ends') or '':<14}  "
+                + ", ".join(la.get("events") or [])
             )
         out.append(
             f"  qualified clock starts: {b['qualified_clock_starts'] or '-'} (qualified from "
