@@ -391,3 +391,25 @@ def test_a_preparer_opens_a_new_clients_household(ledger, prep, ana):
         ).status_code
         == 404
     )
+
+
+def test_a_1099r_preview_warns_of_the_distribution_already_entered(ledger, ana):
+    """Issue 12 item 6 in the browser: the preview of a 1099-R whose distribution (person,
+    date, amount) is already recorded names the stored event (nothing is refused)."""
+    data = {
+        "person": "p",
+        "tax_year": "2023",
+        "box1": "2500",
+        "box2a": "0",
+        "box7": "J",
+        "paid_on": "2023-07-01",
+    }
+    done = ana.post(f"{H}/forms/1099r", data={**data, "csrf_token": ana.csrf, "action": "record"})
+    assert done.status_code == 303
+    first = events(ledger)[-1]["id"]
+    preview = ana.post(
+        f"{H}/forms/1099r", data={**data, "csrf_token": ana.csrf, "action": "preview"}
+    )
+    assert preview.status_code == 200
+    assert "warning: p: 2023: possible duplicate roth_distribution" in preview.text
+    assert first in preview.text
