@@ -258,3 +258,29 @@ def test_rollover_and_regular_share_one_limit_rule():
     # income-reduced Roth limit 0: the regular 3,000 is excess, the rollover keeps 4,000
     lim0 = YearLimits(D(7000), D(0), "stated")
     assert current_excess(lim0, D(0), D(3000), D(4000)) == (0, D(3000))
+
+
+def test_new_kinds_and_fields_round_trip_through_export(run, tmp_path):
+    people = "  - {id: s, name: S, born: 1963-06-01}\n"
+    events = (
+        "  - {id: m, kind: plan_roth_contribution, person: s, plan: k, tax_year: 2025,"
+        " date: 2025-12-15, amount: 5000, employer: true}\n"
+        "  - {id: sep, kind: roth_sep_simple_contribution, person: s, plan_type: simple,"
+        " date: 2025-03-01, amount: 16500}\n"
+        "  - {id: r, kind: roth_529_rollover, person: s, date: 2025-04-01, amount: 7000,"
+        " tax_year: 2024, basis: 5000, account_opened: 2008-01-01}\n"
+    )
+    assert run("import", _ledger(tmp_path, events, people)).exit_code == 0
+    for fmt in ("yaml", "json", "csv"):
+        out = tmp_path / f"export.{fmt}"
+        assert run("export", "-H", "h", "--format", fmt, "-o", out).exit_code == 0
+        other = tmp_path / f"other-{fmt}.db"
+        r = run("--db", other, "import", out)
+        assert r.exit_code == 0, r.output
+        a = json.loads(run("export", "-H", "h", "--format", "json").output)
+        b = json.loads(run("--db", other, "export", "-H", "h", "--format", "json").output)
+        assert a["events"] == b["events"], fmt
+        assert {e["kind"] for e in b["events"]} >= {
+            "plan_roth_contribution", "roth_sep_simple_contribution", "roth_529_rollover",
+        }  # fmt: skip
+        assert any(e.get("employer") is True for e in b["events"])
