@@ -220,3 +220,60 @@ def test_printable_page_shows_the_inherited_account(run, tmp_path):
     assert '<span class="taxable-amount">500.00</span>' in html
     table = run("report", "form8606", "-H", "hib", "-p", "c1", "-y", 2020).output
     assert "Part III - Distributions from the Roth IRA inherited from m" in table
+
+
+# --- invariants (hypothesis) ----------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ledger.rules.inherited import earlier_clock, share  # noqa: E402
+from ledger.rules.rollover_529 import LIFETIME_LIMIT, within_lifetime  # noqa: E402
+
+_money = st.integers(min_value=0, max_value=10**9).map(lambda c: Decimal(c) / 100)
+
+
+@given(_money, st.lists(st.integers(min_value=1, max_value=20), min_size=1, max_size=5))
+def test_beneficiaries_shares_add_up_to_the_layer(amount, percents):
+    # shares in percent that add up to 100 (Pub 590-B: each kind of contribution divided
+    # by the shares): each share is rounded to the cent once, so together they are the
+    # layer within half a cent per beneficiary
+    percents = [Decimal(p) for p in percents]
+    percents.append(Decimal(100) - sum(percents))
+    parts = [share(amount, p) for p in percents]
+    assert abs(sum(parts) - amount) <= Decimal("0.005") * len(parts)
+    assert all(part >= 0 for part in parts)
+    assert share(amount, Decimal(100)) == amount
+
+
+@given(st.lists(_money, max_size=8))
+def test_the_lifetime_limit_splits_every_rollover_exactly(amounts):
+    parts = within_lifetime(amounts)
+    assert [a + b for a, b in parts] == amounts
+    assert sum(a for a, _ in parts) == min(sum(amounts, Decimal(0)), LIFETIME_LIMIT)
+
+
+@given(st.one_of(st.none(), st.integers(1998, 2026)), st.one_of(st.none(), st.integers(1998, 2026)))
+def test_the_earlier_clock_counts(own, decedent):
+    got = earlier_clock(own, decedent)
+    assert got == (min(x for x in (own, decedent) if x is not None) if (own or decedent) else None)
+
+
+def test_a_decedent_without_roth_history_is_said(run, tmp_path):
+    text = """version: 1
+household: {id: x, name: X}
+people:
+  - {id: d, name: D, born: 1940-01-01}
+  - {id: b, name: B, born: 1970-01-01}
+events:
+  - {kind: person_died, person: d, date: 2024-01-10}
+  - {id: inh, kind: roth_inherited, person: b, date: 2024-02-01, decedent: d}
+  - {kind: roth_distribution, person: b, date: 2024-03-01, amount: 100, inherited_from: d}
+"""
+    assert _import(run, tmp_path, text).exit_code == 0
+    acct = _json(run, "report", "withdrawals", "-H", "x", "-p", "b", "-y", 2024)["inherited"][0]
+    assert any(
+        "no Roth IRA contribution or conversion of d is recorded" in w for w in acct["warnings"]
+    )

@@ -138,6 +138,32 @@ def decedent_state(decedent: PersonFacts, policy: Policy) -> PersonState:
     return compute_person(at_death(decedent), died.year, policy, with_snapshot=False).final_state
 
 
+def _inherited_ledger(person, inh, through_year, policy, as_of, report_years, with_snapshot):
+    """(decedent id, the inherited account's ledger), folded from the beneficiary's share
+    of the decedent's layers at death; a decedent whose Roth history is not in the ledger
+    is said so in every year the account distributes."""
+    died = inh.decedent.died_on
+    seed = share_of(decedent_state(inh.decedent, policy), inh.percent, inh.event.id)
+    acct = compute_person(
+        inherited_account(person, inh),
+        through_year,
+        policy,
+        as_of,
+        report_years,
+        with_snapshot,
+        {max(inh.event.date.year, died.year): [seed]},
+    )
+    if seed.clock_start is None:
+        for res in acct.years.values():
+            if res.withdrawals is not None:
+                res.warnings.append(
+                    f"{inh.event.id}: no Roth IRA contribution or conversion of "
+                    f"{inh.decedent.id} is recorded: the inherited account has no basis and "
+                    f"no 5-year clock (record {inh.decedent.id}'s Roth IRA history)"
+                )
+    return inh.decedent.id, acct
+
+
 def _tax_year_of(ev) -> int:
     return ev.effective_tax_year
 
@@ -228,22 +254,7 @@ def compute_person(
     state = PersonState()
     years: dict[int, YearResult] = {}
     inherited = tuple(
-        (
-            inh.decedent.id,
-            compute_person(
-                inherited_account(person, inh),
-                through_year,
-                policy,
-                as_of,
-                report_years,
-                with_snapshot,
-                {
-                    max(inh.event.date.year, inh.decedent.died_on.year): [
-                        share_of(decedent_state(inh.decedent, policy), inh.percent, inh.event.id)
-                    ]
-                },
-            ),
-        )
+        _inherited_ledger(person, inh, through_year, policy, as_of, report_years, with_snapshot)
         for inh in apart
         if inh.decedent.died_on is not None
     )
