@@ -81,7 +81,10 @@ def _person_events(codes, facts: Facts1099R, notes: list[str]) -> list[dict]:
         notes.append(
             "code 4 (death): no death is recorded for "
             f"{facts.person}; give --died-on DATE so the ledger treats the "
-            "distribution as paid to a beneficiary"
+            "distribution as paid to a beneficiary. If the form is a beneficiary's (an "
+            f"inherited Roth IRA), {facts.person} is the beneficiary, not the decedent: "
+            "not supported here -- record roth_inherited and the roth_distribution with "
+            "inherited_from instead (and void what this form recorded)"
         )
     if facts.disabled_on and facts.recorded_disabled_on is None:
         out.append({"kind": "person_disabled", "person": facts.person, "date": facts.disabled_on})
