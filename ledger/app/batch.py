@@ -32,6 +32,7 @@ from ..events import (
     RothSepSimpleContribution,
 )
 from ..money import ZERO, fmt
+from ..projections.excess import may_carry_into
 from ..projections.facts import PersonFacts, fold
 from ..projections.person import compute_person
 from ..reports.build import excess_tax
@@ -88,13 +89,9 @@ _CONTRIBUTION_KINDS = frozenset(
 
 
 def may_carry_excess(person: PersonFacts, year: int) -> bool:
-    """A contribution for an earlier tax year: an excess of that year may still be carried
-    into ``year`` (Form 5329 lines 9 and 18); the fold says whether one is."""
-    e: Any
-    for e in person.events:
-        if type(e) in _CONTRIBUTION_KINDS and e.tax_year < year:
-            return True
-    return False
+    """An earlier tax year's own excess contribution, which may still be carried into
+    ``year`` (Form 5329 lines 9 and 18); the fold says whether one is."""
+    return may_carry_into(person.born, person.events, year)
 
 
 def batch_row(household: str, person: PersonFacts, year: int, policy: Policy) -> dict | None:

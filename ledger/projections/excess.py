@@ -28,8 +28,9 @@ from ..events import (
     TaxYearIncome,
 )
 from ..money import ZERO, fmt_table
-from ..rules.excess import ExcessIn, ExcessOut, YearLimits, excess_year
+from ..rules.excess import ExcessIn, ExcessOut, YearLimits, current_excess, excess_year
 from ..rules.roth_eligibility import year_limits
+from .recharacterize import apply_recharacterizations
 
 
 @dataclass(slots=True)
@@ -85,6 +86,24 @@ _KINDS = frozenset(
         Roth529Rollover,
     }
 )
+
+
+def may_carry_into(born: date | None, events: Iterable, year: int) -> bool:
+    """Whether an excess contribution can be carried into ``year``: some earlier tax
+    year's own contributions were over its limits (Form 5329 lines 15 and 23 are where a
+    carry starts). A year whose limits are not on file counts as possible (the fold then
+    says). Cheap: no fold. ``events`` are the person's events in force."""
+    for y, c in contributions_by_year(apply_recharacterizations(events)).items():
+        if y >= year or not c.any:
+            continue
+        try:
+            limits = limits_for(born, y, c)
+        except MissingFact:
+            return True
+        t, r = current_excess(limits, max(c.traditional, ZERO), max(c.roth, ZERO), c.rollover_529)
+        if t > 0 or r > 0:
+            return True
+    return False
 
 
 def limits_for(born: date | None, year: int, c: YearContributions) -> YearLimits:
