@@ -123,10 +123,26 @@ BASE_EVENTS: list[tuple[str, dict[str, str]]] = [
 ]  # fmt: skip
 
 
+_SAMPLES = {"money": "100", "date": "2021-03-01", "year": "2021", "bool": "false"}
+_TEXT_SAMPLES = {"person": "p", "decedent": "p", "inherited_from": "p", "plan": "k401", "target": "e1"}  # fmt: skip
+
+
+def _sample_event(kind: str) -> dict[str, str]:
+    """Every field of ``kind`` with a plausible value (a kind added later is attacked too;
+    the event need not be valid otherwise: the hostile field alone must be refused)."""
+    return {
+        spec.name: _SAMPLES.get(spec.type) or _TEXT_SAMPLES.get(spec.name, "x")
+        for spec in ev.FIELDS[kind]
+    }
+
+
+BASE_EVENTS += [(k, _sample_event(k)) for k in ev.FILE_KINDS if k not in dict(BASE_EVENTS)]
+
+
 def _field_type(kind: str, name: str) -> str:
-    if name in ("memo", "source", "reason", "name"):
+    if name in ("memo", "source", "reason", "name", "plan", "plan_type"):
         return "text"
-    if name in ("person", "target"):
+    if name in ("person", "target", "decedent", "inherited_from"):
         return "id"  # a text field naming a person or an event: a hostile one names none
     if name == "exception":
         return "exception"
@@ -370,7 +386,7 @@ def hostile_shape(draw):
                 "sections", "complex_key", "merge", "anchor_key", "json_trailing",
                 "json_comment", "json_dup", "json_top", "json_big_int", "csv_quote",
                 "csv_bom_quote", "csv_dup_column", "csv_blank_column", "csv_no_kind", "csv_cells", "csv_nul",
-                "csv_two_households", "csv_cr", "csv_latin1", "empty", "binary",
+                "csv_two_households", "csv_cr", "csv_latin1", "empty", "binary", "heads_file",
             ]
         )
     )  # fmt: skip
@@ -519,6 +535,29 @@ def hostile_shape(draw):
             text = body.replace("\n", "\r") + 'x,"'
         else:
             return Case(["import", name], {name: body.encode() + "café,\n".encode("latin-1")}, why=family)  # fmt: skip
+    elif family == "heads_file":  # verify --against a hostile heads file
+        name = "heads.json"
+        body = draw(
+            st.sampled_from(
+                [
+                    '{"heads": ' + "[" * 5000 + "]" * 5000 + "}",
+                    '{"heads": [{"household": "astra", "version": 1' + "0" * 5000 + ', "hash": "x"}]}',
+                    '{"heads": [{"household": "astra", "version": NaN, "hash": "x"}]}',
+                    '{"heads": [{"household": "astra", "version": 1e400, "hash": "x"}]}',
+                    '{"heads": [{"household": "\\ud800", "version": 1, "hash": "x"}]}',
+                    '{"heads": [{"household": "' + "a" * 5000 + '", "version": 1, "hash": "x"}]}',
+                    '{"heads": [{"household": "astra", "version": -1, "hash": "x"}]}',
+                    '{"heads": [{"household": "astra", "version": true, "hash": "x"}]}',
+                    '{"heads": [{"household": "astra", "version": 1, "hash": ["x"]}]}',
+                    '{"heads": {"astra": 1}}',
+                    '{"heads": [5]}',
+                    "[]",
+                    "",
+                    "\ufeff{",
+                ]
+            )
+        )  # fmt: skip
+        return Case(["verify", "--against", name], {name: body}, why=f"{family}: {body[:40]}")
     elif family == "empty":
         text = draw(st.sampled_from(["", "\n\n", "   ", "\ufeff", "# only a comment\n"]))
     else:  # binary
@@ -580,6 +619,11 @@ COMMANDS: list[tuple[list[str], str]] = [
     (["record", "household", "-H", "astra", "--name", "{}"], "text"),
     (["record", "household", "-H", "{}", "--name", "N"], "id"),
     (["record", "lottery_win", "-H", "astra", "--amount", "{}"], "money"),
+    (["record", "ira_distribution", "-H", "astra", "-p", "p", "--date", "2022-03-01", "--amount", "5", "--qcd", "{}"], "money"),
+    (["record", "roth_inherited", "-H", "astra", "-p", "p", "--date", "2022-03-01", "--decedent", "{}"], "id"),
+    (["record", "roth_inherited", "-H", "astra", "-p", "p", "--date", "2022-03-01", "--decedent", "p", "--percent", "{}"], "money"),
+    (["export", "-H", "astra", "--with-history", "--format", "{}"], "choice"),
+    (["heads", "--format", "{}"], "choice"),
     (["record", "form-1099r", "-H", "astra", "-p", "p", "-y", "{}", "--box1", "5", "--box7", "J", "--date", "2022-03-01"], "year"),
     (["record", "form-1099r", "-H", "astra", "-p", "p", "-y", "2022", "--box1", "{}", "--box7", "J", "--date", "2022-03-01"], "money"),
     (["record", "form-1099r", "-H", "astra", "-p", "p", "-y", "2022", "--box1", "5", "--box7", "{}", "--date", "2022-03-01"], "codes"),
