@@ -30,30 +30,23 @@ from typing import Any
 from .. import events as ev
 from ..money import fmt_table
 
-_DISTRIBUTIONS = (
-    ev.RothDistribution,
-    ev.IraDistribution,
-    ev.PlanDistribution,
-    ev.RothConversion,
+#: the kinds compared with their tax year, and those compared by date alone
+_WITH_YEAR = frozenset(
+    {ev.RothContribution, ev.IraContribution, ev.PlanRothContribution, ev.Roth529Rollover}
 )
-_CONTRIBUTIONS = (
-    ev.RothContribution,
-    ev.IraContribution,
-    ev.PlanRothContribution,
-    ev.PlanAfterTaxContribution,
-    ev.RothSepSimpleContribution,
-    ev.Roth529Rollover,
+_BY_DATE = frozenset(
+    {
+        ev.RothDistribution,
+        ev.IraDistribution,
+        ev.PlanDistribution,
+        ev.RothConversion,
+        ev.PlanAfterTaxContribution,
+        ev.RothSepSimpleContribution,
+    }
 )
-_KINDS = frozenset(_DISTRIBUTIONS + _CONTRIBUTIONS)
 
+#: (kind, person, date, tax year or None, amount)
 Key = tuple[str, str, date, int | None, Decimal]
-
-
-def _key(e: ev.Event) -> Key | None:
-    if type(e) not in _KINDS:
-        return None
-    a: Any = e
-    return (e.kind, a.person, a.date, getattr(a, "tax_year", None), a.amount)
 
 
 def _year(key: Key) -> int:
@@ -75,15 +68,38 @@ def _message(key: Key, ids: list[str]) -> str:
     )
 
 
-def duplicate_groups(events: Iterable[ev.Event]) -> dict[Key, list[str]]:
+def duplicate_groups(
+    events: Iterable[ev.Event], years: Collection[int] | None = None
+) -> dict[Key, list[str]]:
     """Every group of two or more events with the same key, their ids in ledger order.
-    ``events``: the events in force (the caller applies :mod:`ledger.voids`)."""
-    seen: dict[Key, list[str]] = {}
+    ``events``: the events in force (the caller applies :mod:`ledger.voids`); ``years``:
+    only the groups of these years. Part of every report's fold, so kept lean: one
+    tuple per flow of the years asked, a list only for a group."""
+    seen: dict[tuple, Any] = {}
+    groups: list[tuple] = []
+    e: Any
     for e in events:
-        key = _key(e)
-        if key is not None:
-            seen.setdefault(key, []).append(e.id)
-    return {k: ids for k, ids in seen.items() if len(ids) > 1}
+        t = type(e)
+        if t in _WITH_YEAR:
+            tax_year = e.tax_year
+            if years is not None and (tax_year or e.date.year) not in years:
+                continue
+            key = (t, e.person, e.date, tax_year, e.amount)
+        elif t in _BY_DATE:
+            if years is not None and e.date.year not in years:
+                continue
+            key = (t, e.person, e.date, None, e.amount)
+        else:
+            continue
+        held = seen.get(key)
+        if held is None:
+            seen[key] = e.id
+        elif type(held) is str:
+            seen[key] = [held, e.id]
+            groups.append(key)
+        else:
+            held.append(e.id)
+    return {(k[0].kind, *k[1:]): seen[k] for k in groups}
 
 
 def duplicate_warnings(
@@ -98,9 +114,12 @@ def duplicate_warnings(
     ]
 
 
-def duplicates_by_year(events: Iterable[ev.Event]) -> dict[int, list[str]]:
-    """The warnings of :func:`duplicate_warnings` keyed by the year they belong to."""
-    groups = duplicate_groups(events)
+def duplicates_by_year(
+    events: Iterable[ev.Event], years: Collection[int] | None = None
+) -> dict[int, list[str]]:
+    """The warnings of :func:`duplicate_warnings` keyed by the year they belong to
+    (``years``: of these years only)."""
+    groups = duplicate_groups(events, years)
     out: dict[int, list[str]] = {}
     for k in sorted(groups, key=lambda k: (k[2], k[0])):
         out.setdefault(_year(k), []).append(_message(k, groups[k]))

@@ -304,7 +304,8 @@ def compute_person(
     for y, found in duplicates_by_year(
         person.events
         if as_of is None
-        else (e for e in person.events if e.effective_date is None or e.effective_date <= as_of)
+        else (e for e in person.events if e.effective_date is None or e.effective_date <= as_of),
+        report_years,
     ).items():
         if y in years:  # every report of the year says so (warnings, not refusals)
             years[y].warnings.extend(found)
