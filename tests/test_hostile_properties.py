@@ -97,6 +97,11 @@ KINDS = [
     "lottery_win", "household_named", "person_added", "Roth_Distribution", "roth_distribution ",
     "void\x00", "k" * 5000, "__class__", "kind", "ROTH_CONVERSION", "roth-distribution",
 ]  # fmt: skip
+#: fields no kind has (misspelt, differently cased, trailing space, object internals)
+UNKNOWN_FIELDS = [
+    "amout", "AMOUNT", "amount ", "Date", "__proto__", "constructor", "__class__", "tax-year",
+    "version", "household", "recorded_at", "hash", "prev_hash", "x" * 5000, "ssn",
+]  # fmt: skip
 EXCEPTIONS = ["lottery", "99", "00", "x" * 5000, "first_home\x00", "-1", "1e3"]
 FILING_STATUSES = ["married", "SINGLE ", "x" * 5000, "single\x00", "jointly"]
 
@@ -305,8 +310,10 @@ def hostile_field(draw):
     """One event (of any kind) with one field made hostile: (kind, fields, which field,
     the hostile text)."""
     kind, fields = _base_event(draw)
-    names = [*fields, "memo", "source", "kind", "id"]
+    names = [*fields, "memo", "source", "kind", "id", "unknown"]
     name = draw(st.sampled_from(names))
+    if name == "unknown":  # a field the kind does not have, with a harmless value
+        return kind, fields, draw(st.sampled_from(UNKNOWN_FIELDS)), "1"
     if name == "kind":
         pool = KINDS
     elif name == "id":

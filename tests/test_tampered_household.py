@@ -78,5 +78,6 @@ def test_one_tampered_household(run, two_households, how):
     verify = run("verify")
     assert verify.exit_code == 6, verify.output
     assert f"household 'astra': {where}" in verify.output and "bora" not in verify.output
-    events = run("events", "-H", "astra")
-    assert events.exit_code in (0, 6), events.output
+    events = run("events", "-H", "astra")  # the history is not listed as if genuine
+    assert events.exit_code == 6, events.output
+    assert f"household 'astra': {where}" in events.output

@@ -9,7 +9,7 @@ from typing import Any
 from .. import events as ev
 from ..errors import NotFound
 from ..money import fmt_table
-from ..store.api import EventStore, StoredEvent
+from ..store.api import EventStore, StoredEvent, Tampered
 from ..voids import cancelled_by
 
 
@@ -59,7 +59,14 @@ def event_history(
     known_on: date | None = None,
 ) -> list[dict[str, Any]]:
     """The household's events in version order (as recorded by ``known_on``), filtered by
-    person, tax year and kind; each row names the void in force that cancels it (``voided_by``; :mod:`ledger.voids`)."""
+    person, tax year and kind; each row names the void in force that cancels it (``voided_by``; :mod:`ledger.voids`).
+    The household's chain is checked first: a changed row is refused (exit 6, naming the
+    event as ``verify`` does), never listed as if it had been recorded so."""
+    problems = store.verify(household)
+    if problems:
+        raise Tampered(
+            f"{problems[0]}; the history of a changed ledger is not listed (run roth-ledger verify)"
+        )
     stored = store.load(household, known_on)
     if not stored:
         raise NotFound(f"no household {household!r}")
