@@ -451,6 +451,16 @@ class Recharacterization(Event):
         "id of the roth_contribution, ira_contribution or (before 2018) roth_conversion"
     )
     amount: Decimal = _f("amount moved, including the net income attributable (1099-R box 1)")
+    contribution: Decimal | None = _f(
+        "the part of the target contribution recharacterized, without its net income "
+        "(default: all of it); the rest stays where it was made",
+        None,
+    )
+    deductible: bool | None = _f(
+        "a roth_contribution moved to a traditional IRA: true if it is deducted on the "
+        "return (no basis; default false: nondeductible, Form 8606 line 1)",
+        None,
+    )
 
 
 # --- corrections ------------------------------------------------------------------

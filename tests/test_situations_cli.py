@@ -121,6 +121,32 @@ def test_recharacterization_of_a_post_2017_conversion_is_refused(run):
     assert "--target" in run("record", "recharacterization", "--help").output
 
 
+def test_recharacterization_part_and_deductible_are_checked(run):
+    """``contribution`` is a part of a contribution (more than 0, at most its amount; a
+    conversion is undone whole) and ``deductible`` applies to a Roth contribution only."""
+    _setup(run)
+    common = ["-H", "h", "--person", "p"]
+    run("record", "roth_conversion", *common, "--id", "cv", "--date", "2016-03-01",
+        "--amount", "100")  # fmt: skip
+    run("record", "ira_contribution", *common, "--id", "ic", "--tax-year", "2016", "--date",
+        "2016-03-01", "--amount", "4000", "--deductible", "true")  # fmt: skip
+    rechar = ["record", "recharacterization", *common, "--date", "2016-05-01", "--amount", "90"]
+    r = run(*rechar, "--target", "cv", "--contribution", "50")
+    assert r.exit_code == 2
+    assert "contribution: not supported: part of a conversion recharacterized" in r.output
+    r = run(*rechar, "--target", "ic", "--contribution", "5000", "--deductible", "true")
+    assert r.exit_code == 2
+    assert "contribution: 5000.00 is more than ic's amount 4000.00" in r.output
+    assert "deductible applies only to a roth_contribution" in r.output
+    r = run(*rechar, "--target", "ic", "--contribution", "0")
+    assert r.exit_code == 2 and "contribution: 0.00 is not more than 0" in r.output
+    assert run(*rechar, "--target", "ic", "--contribution", "3000").exit_code == 0
+    basis = json.loads(
+        run("report", "basis", *common, "--as-of", "2016-12-31", "--format", "json").output
+    )
+    assert basis["regular_contribution_basis"] == "3000.00"
+
+
 def test_batch_lists_a_person_who_only_carries_an_excess(run):
     """Form 5329 line 18 is last year's line 24 when last year's line 25 was more than zero
     (Instructions for Form 5329, Part IV): a 2023 Roth excess of 2,160 with no Roth room in

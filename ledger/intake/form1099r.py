@@ -300,6 +300,12 @@ def _recharacterization(form, codes, facts, notes) -> dict:
         notes.append(
             f"code {code}: {target.id} ({_KIND_NAMES[target.kind]} {target.amount}) is "
             f"{what}; box 1 ({form.box1_gross}) is what moved, its net income included"
+            + (
+                ""
+                if target.kind == "roth_conversion"
+                else " (all of it: if only part was recharacterized, record a "
+                "recharacterization with --contribution instead)"
+            )
         )
     return {
         "kind": "recharacterization",

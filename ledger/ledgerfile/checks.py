@@ -351,10 +351,35 @@ def _recharacterization(event: ev.Recharacterization, node: Node, ctx: Ctx) -> N
             node,
             "target",
             f"{event.target} is already recharacterized by {earlier} (a contribution is "
-            "recharacterized whole, once; void that one to record another)",
+            "recharacterized once; void that one to record another)",
         )
     elif event.id not in ctx.voided_now:
         named.setdefault(event.target, event.id)
+    if event.contribution is not None:
+        if isinstance(target, ev.RothConversion):
+            ctx.add(
+                node,
+                "contribution",
+                f"not supported: part of a conversion recharacterized ({event.target} is a "
+                "roth_conversion, undone whole here); record the conversion as two "
+                "roth_conversion events and recharacterize one",
+            )
+        elif event.contribution <= 0:
+            ctx.add(node, "contribution", f"{event.contribution} is not more than 0")
+        elif event.contribution > (whole := getattr(target, "amount", event.contribution)):
+            ctx.add(
+                node,
+                "contribution",
+                f"{event.contribution} is more than {event.target}'s amount {whole} "
+                "(contribution is the part of it recharacterized, without its net income)",
+            )
+    if event.deductible is not None and not isinstance(target, ev.RothContribution):
+        ctx.add(
+            node,
+            "deductible",
+            f"{event.target} is a {target.kind}; deductible applies only to a "
+            "roth_contribution moved to a traditional IRA",
+        )
     if isinstance(target, ev.RothConversion):
         made = target.distributed_on or target.date
         if made >= date(2018, 1, 1):

@@ -11,13 +11,21 @@ for Form 8606 "Recharacterizations" (a Roth contribution recharacterized to a tr
 IRA is reported as a traditional contribution -- nondeductible here, Form 8606 line 1,
 the contribution without its earnings; a recharacterized conversion is left off Part II).
 
-The whole target is recharacterized: ``amount`` (the contribution or conversion with its
-net income, 1099-R box 1) is what moved, kept for the record. A contribution recharacterized
-in part is two contribution events, one of them the target.
+``amount`` (the contribution or conversion with its net income, 1099-R box 1) is what
+moved, kept for the record. A contribution is recharacterized whole unless
+``contribution`` names the part that moved, without its net income (Instructions for Form
+8606 (2015), "Recharacterizations", second example: $3,000 of a $4,000 traditional
+contribution moved with $300 of earnings; the $1,000 left is still a traditional
+contribution and the $3,000 a Roth contribution): the part becomes an event of the other
+kind under the recharacterization's id, the rest keeps the target's id. A Roth
+contribution moved to a traditional IRA is nondeductible unless the recharacterization
+says ``deductible: true`` (the same instructions' first example: deducted, no Form 8606).
+A conversion is undone whole.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,29 +44,34 @@ def apply_recharacterizations(events: Iterable[Event]) -> tuple[Event, ...]:
     """The events with each recharacterized contribution turned into the other kind (same
     id, date, tax year and amount) and each recharacterized conversion dropped."""
     events = tuple(events)
-    moved = {e.target for e in events if type(e) is Recharacterization}
+    moved = {e.target: e for e in events if type(e) is Recharacterization}
     if not moved:
         return events
     out: list[Event] = []
     for e in events:
         if isinstance(e, Recharacterization):
             continue
-        if e.id not in moved:
+        r = moved.get(e.id)
+        if r is None:
             out.append(e)
         elif isinstance(e, (RothContribution, IraContribution)):
+            part = e.amount if r.contribution is None else min(r.contribution, e.amount)
             same: dict[str, Any] = {
-                "id": e.id,
                 "memo": e.memo,
                 "source": e.source,
                 "person": e.person,
                 "tax_year": e.tax_year,
                 "date": e.date,
-                "amount": e.amount,
             }
-            if isinstance(e, RothContribution):
-                out.append(IraContribution(**same, deductible=False))
+            if part < e.amount:  # the rest stays where it was made, under the target's id
+                out.append(dataclasses.replace(e, amount=e.amount - part))
+                same["id"] = r.id
             else:
-                out.append(RothContribution(**same))
+                same["id"] = e.id
+            if isinstance(e, RothContribution):
+                out.append(IraContribution(**same, amount=part, deductible=bool(r.deductible)))
+            else:
+                out.append(RothContribution(**same, amount=part))
         elif not isinstance(e, RothConversion):
             out.append(e)  # validation allows no other target
     return tuple(out)
