@@ -115,6 +115,34 @@ def test_two_files_of_one_household_are_imported_together(run, tmp_path):
     assert ids.index("e1") < ids.index("e2") < ids.index("e3")
 
 
+def test_one_line_json_files_are_ordered_by_their_events_dates(run, tmp_path):
+    """A JSON file on one line holds its people's birth dates on the same line as its
+    events: the order comes from the events' own dates (a text scan that skipped lines
+    naming 'born' saw no date at all and fell back to the file names)."""
+    first = ledger("bell")
+    later = ledger("bell")
+    later["events"] = [
+        {"id": "e3", "kind": "void", "target": "e1", "reason": "entered in the wrong year"},
+        {
+            "id": "e2",
+            "kind": "roth_contribution",
+            "person": "dana",
+            "tax_year": 2021,
+            "date": "2021-03-01",
+            "amount": "100",
+        },
+    ]
+    d = tmp_path / "one-line"
+    d.mkdir()
+    (d / "a-2021.json").write_text(json.dumps(later))  # sorts first by name
+    (d / "b-2019.json").write_text(json.dumps(first))
+    result = run("import", str(d / "a-2021.json"), str(d / "b-2019.json"))
+    assert result.exit_code == 0, result.output
+    events = json.loads(run("events", "-H", "bell", "--format", "json").output)["events"]
+    ids = [e["id"] for e in events]
+    assert ids.index("e1") < ids.index("e2")
+
+
 def test_one_bad_year_file_stores_nothing_of_the_household(run, tmp_path):
     a = write(tmp_path / "x", "a.json", ledger("ames"))
     b = write(tmp_path / "y", "b.json", ledger("ames", amount="-5"))

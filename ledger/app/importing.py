@@ -21,6 +21,7 @@ from .. import events as ev
 from ..errors import InvalidInput, LedgerError, NotFound, Problem, shown
 from ..ledgerfile import (
     Known,
+    first_event_date,
     household_of,
     read_ledger_file,
     validate_ledger,
@@ -416,23 +417,13 @@ def _import_files(
 def _first_date(path: Path):
     """A file's earliest event date, for ordering one household's files (unreadable or
     undated files first: their problems are reported in any order)."""
-    import re
     from datetime import date as day
 
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        raw = read_ledger_file(path, lines=False)
+    except InvalidInput:
         return (day.min, str(path))
-    pattern = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})-([01][0-9])-([0-3][0-9])")
-    lines = (line for line in text.splitlines() if "born" not in line)  # not birth dates
-    dates = [m for line in lines for m in pattern.findall(line)]
-    found = []
-    for y, m, d in dates:
-        try:
-            found.append(day(int(y), int(m), int(d)))
-        except ValueError:
-            continue
-    return (min(found, default=day.min), str(path))
+    return (first_event_date(raw) or day.min, str(path))
 
 
 def _record_tree(household: str, kind: str, raw_fields: Mapping[str, object]) -> Node:

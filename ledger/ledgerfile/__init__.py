@@ -31,6 +31,7 @@ CSV convention (one record per row; the first row names the columns):
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 from .read import RawLedger, read_ledger_file
@@ -47,6 +48,7 @@ __all__ = [
     "LedgerFile",
     "RawLedger",
     "household_event_id",
+    "first_event_date",
     "household_of",
     "parse_ledger_file",
     "person_event",
@@ -75,3 +77,28 @@ def household_of(raw: RawLedger) -> str | None:
     if isinstance(value, str) and TOKEN.fullmatch(value):
         return value
     return None
+
+
+def first_event_date(raw: RawLedger) -> date | None:
+    """The earliest ``date`` among a raw file's events (birth dates and other sections
+    are not events), or None when no event has a readable one: for putting one
+    household's yearly files in date order before they are validated."""
+    events = raw.root.value.get("events")
+    if events is None or not isinstance(events.value, list):
+        return None
+    found: list[date] = []
+    for node in events.value:
+        if not isinstance(node.value, dict):
+            continue
+        when = node.value.get("date")
+        value = when.value if when is not None else None
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, date):
+            found.append(value)
+        elif isinstance(value, str):
+            try:
+                found.append(date.fromisoformat(value.strip()))
+            except ValueError:
+                continue
+    return min(found, default=None)
