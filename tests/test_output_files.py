@@ -185,3 +185,20 @@ def test_unwritable_directory_is_one_line(ledger, tmp_path):
     if locked != Path("/sys"):
         with contextlib.suppress(OSError):
             locked.chmod(0o700)
+
+
+@pytest.mark.parametrize("argv", WITH_OUTPUT, ids=" ".join)
+def test_output_never_replaces_a_device_or_pipe(ledger, tmp_path, argv):
+    """`-o /dev/full --force` renamed a regular file over /dev/full (as root, the device
+    node was gone). A device, a named pipe or a socket is refused even with --force; a
+    named pipe stands in for a device here (safe if this test fails)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    code, err = _run([*argv, "-o", str(fifo), "--force"], io.StringIO())
+    _one_clean_line(code, err)
+    assert code == 2 and "is a named pipe, not a file" in err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pipe.")]  # no temp file
+    code, err = _run([*argv, "-o", os.devnull, "--force"], io.StringIO())
+    assert code == 2 and "is a character device" in err
+    assert stat.S_ISCHR(os.lstat(os.devnull).st_mode)

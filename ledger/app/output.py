@@ -8,7 +8,8 @@ goes through :func:`output_stream`, so every such file is
   target's directory, which is then moved into place (a link at the target is replaced,
   its target is never touched);
 - never an accidental overwrite: an existing file (or link) is refused unless
-  ``force`` is given;
+  ``force`` is given, and a device, named pipe or socket is refused even with it (a
+  rename would replace ``/dev/null`` itself for root);
 - whole or absent: a failure part way (a full disk) removes the temporary file and
   leaves any earlier file as it was.
 
@@ -67,6 +68,12 @@ def check_target(output: str, force: bool = False) -> Path:
     path = Path(output)
     if path.is_dir():
         raise OutputRefused(f"--output: {output} is a directory")
+    special = _special_kind(path)
+    if special is not None:  # --force would replace the device (as root: /dev/null itself)
+        raise OutputRefused(
+            f"--output: {output} is {special}, not a file, and is never replaced; to write "
+            f"into it use standard output (> {output})"
+        )
     if os.path.lexists(path) and not force:
         what = "a symbolic link" if path.is_symlink() else "a file"
         raise OutputRefused(
@@ -146,6 +153,26 @@ def finish_private(tmp: Path, output: str, force: bool = False) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise cannot_write(output, exc) from None
+
+
+def _special_kind(path: Path) -> str | None:
+    """What ``path`` is when it exists and is neither a regular file nor a symbolic link
+    (a device, a pipe, a socket), else None."""
+    import stat
+
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    return "a socket" if stat.S_ISSOCK(mode) else "a special file"
 
 
 def _private_temp(path: Path) -> tuple[int, str]:
