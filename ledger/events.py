@@ -194,6 +194,12 @@ class IraDistribution(Event):
         "taxable; Form 5329 line 12",
         None,
     )
+    exception: str | None = _f(
+        "a §72(t) exception kind (e.g. medical) or the Form 5329 line-2 number, for a "
+        "distribution before 59½ (1099-R code 2); without one its taxable part owes the 10% "
+        "additional tax (Form 5329 line 1)",
+        None,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,10 +19,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..dates import age_59_and_a_half
 from ..errors import LedgerError
 from ..events import (
     DesignatedRothRollover,
     IraContribution,
+    IraDistribution,
     PlanDistribution,
     Roth529Rollover,
     RothContribution,
@@ -65,7 +67,8 @@ COLUMNS = (
 
 def roth_activity(person: PersonFacts, year: int) -> bool:
     """A Roth or traditional IRA contribution (or its return) for ``year``, or a conversion, distribution,
-    rollover into a Roth IRA or plan distribution to a Roth IRA dated in ``year``."""
+    rollover into a Roth IRA or plan distribution to a Roth IRA dated in ``year``, or a
+    traditional IRA distribution before 59½ dated in ``year`` (Form 5329 line 1)."""
     e: Any  # event classes are final: dispatch on the type, which says the fields
     for e in person.events:
         kind = type(e)
@@ -77,7 +80,13 @@ def roth_activity(person: PersonFacts, year: int) -> bool:
                 return True
         elif kind is PlanDistribution and e.to_roth_ira > 0 and e.date.year == year:
             return True
+        elif kind is IraDistribution and e.date.year == year and _early(person, e.date):
+            return True  # its taxable part may owe the 10% (Form 5329 line 1)
     return False
+
+
+def _early(person: PersonFacts, day: date) -> bool:
+    return person.born is None or day < age_59_and_a_half(person.born)
 
 
 _DATED_ROTH_FLOWS = frozenset(

@@ -50,7 +50,10 @@ HELP_1099R = {
     "in_plan": "Code G was an in-plan Roth rollover (IRR).",
     "into_roth_ira": "B+G that went to a Roth IRA (should be H).",
     "qualified": "Designated Roth rollover: qualified? (asked when the form cannot tell).",
-    "exception": "Roth IRA: a §72(t) exception kind (e.g. first_home).",
+    "exception": (
+        "Roth or traditional IRA: a §72(t) exception kind (e.g. first_home, medical); "
+        "code 4 on a traditional IRA: death"
+    ),
     "disaster": "A qualified disaster distribution.",
     "returned_contribution": "J8/JP: the contribution returned, when it lost value (box 1 is then less than it) [not on the form].",
     "for_tax_year": "J8/JP: the tax year the returned contribution was for [not on the form; required for codes 8 and P].",

@@ -81,7 +81,9 @@ def _person_status(facts: HouseholdFacts, pid: str, year: int, policy: Policy) -
             status.missing.append(row["error"])
         status.missing.extend(w for w in row["warnings"].split("; ") if w)
         if row["additional_tax"] not in ("", "0.00") and not any(
-            isinstance(e, ev.RothDistribution) and e.date.year == year and e.exception
+            isinstance(e, (ev.RothDistribution, ev.IraDistribution))
+            and e.date.year == year
+            and e.exception
             for e in person.events
         ):
             status.missing.append(

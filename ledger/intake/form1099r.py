@@ -765,7 +765,10 @@ def _traditional_ira(form, codes, born, facts, notes) -> list[dict]:
             "additional tax, outside this ledger)"
         )
     if "2" in codes and not facts.converted:
-        notes.append("code 2: the payer knows of a §72(t) exception; claim it on Form 5329")
+        notes.append(
+            "code 2: the payer knows of a §72(t) exception; claim it on Form 5329"
+            + ("" if facts.exception else " (give --exception KIND, or the 10% is charged)")
+        )
     if form.box2a_taxable is not None or form.box2b_not_determined:
         notes.append(
             "box 2a/2b are not recorded: Form 8606 Part I computes the taxable part "
@@ -780,6 +783,20 @@ def _traditional_ira(form, codes, born, facts, notes) -> list[dict]:
         }
         if facts.disaster:
             event["disaster"] = True
+        if facts.exception:
+            event["exception"] = facts.exception
+            if "1" in codes:
+                notes.append(
+                    f"code 1 (no known exception) with --exception {facts.exception}: the "
+                    "exception is claimed on Form 5329 line 2"
+                )
+        elif "4" in codes:
+            event["exception"] = "death"  # §72(t)(2)(A)(ii): paid to a beneficiary
+        elif "1" in codes and facts.date < age_59_and_a_half(born):
+            notes.append(
+                "code 1: an early distribution with no known exception; its taxable part "
+                "owes the 10% additional tax (Form 5329 line 1; give --exception if one applies)"
+            )
         return [event]
     return _conversion(form, codes, facts, notes)
 

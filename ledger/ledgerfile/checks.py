@@ -227,7 +227,7 @@ def _conversion(event: ev.RothConversion, node: Node, ctx: Ctx) -> None:
         )
 
 
-def _exception(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
+def _exception(event: ev.RothDistribution | ev.IraDistribution, node: Node, ctx: Ctx) -> None:
     """The exception a distribution claims must apply to it in its tax year (the law in
     ``ledger/data/exception_codes.yaml``; :func:`ledger.rules.exceptions.claim`)."""
     value = event.exception
@@ -595,6 +595,7 @@ def _disaster_repayment(event: ev.IraDisasterRepayment, node: Node, ctx: Ctx) ->
 
 def _ira_distribution_all(event: ev.IraDistribution, node: Node, ctx: Ctx) -> None:
     _rolled_over(event, node, ctx)
+    _exception(event, node, ctx)
     _ira_distribution(event, node, ctx)
 
 

@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from .. import yearly
-from ..dates import age_70_and_a_half
+from ..dates import age_59_and_a_half, age_70_and_a_half
 from ..errors import MissingFact
 from ..events import (
     DesignatedRothRollover,
@@ -49,11 +49,18 @@ from ..rules import ira_exclusions as excl
 from ..rules.conversion_spread import SCHEDULES, inclusion, last_year
 from ..rules.excess import current_excess
 from ..rules.in_plan_rollover import split_irr
-from ..rules.ira_pro_rata import ConversionIn, IraYearIn, IraYearOut, form8606_ira
+from ..rules.ira_pro_rata import (
+    ConversionIn,
+    IraYearIn,
+    IraYearOut,
+    distribution_shares,
+    form8606_ira,
+)
 from ..rules.ordering import CITE_CONVERSION, Bucket
 from ..rules.plan_split import PlanSplit, split_distribution
 from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
+from ..rules.roth_distributions import TraditionalDistribution
 from .duplicates import duplicates_by_year
 from .excess import ExcessYear, YearContributions, excess_step, limits_for
 from .facts import PersonFacts
@@ -269,7 +276,7 @@ def compute_person(
         for inflow in inflows.get(y, ()):
             merge_into(state, inflow)
         if evs.plan:
-            _plans(state, res, y, evs.plan, policy)
+            _plans(person, state, res, y, evs.plan, policy)
         conversions = income_year_conv.get(y, ())
         if evs.ira or conversions:  # else no Form 8606 Parts I-II this year
             _ira(person, state, res, y, evs.ira, conversions, policy, as_of)
@@ -283,15 +290,17 @@ def compute_person(
         returns = [
             e for e in evs.roth if type(e) is RothContributionReturn and e.earnings > 0
         ]  # their income may owe the 10% (Form 5329 line 1 of the year)
-        if dists or returns:
+        trad = _early_traditional(person, res, evs.ira)
+        if dists or returns or trad:
             if (
                 report_years is None
                 or y in report_years
+                or trad
                 or _accelerable(state, y)
                 or not plain_withdrawals(person, dists)
             ):
                 res.withdrawals = roth_year(
-                    person, state, y, dists, policy, roth_ye.get(y - 1), added, returns
+                    person, state, y, dists, policy, roth_ye.get(y - 1), added, returns, trad
                 )
             else:
                 consume_year(state, y, dists, policy)
@@ -401,7 +410,9 @@ def _excess(
     )
 
 
-def _plans(state: PersonState, res: YearResult, y: int, evs: list, policy: Policy) -> None:
+def _plans(
+    person: PersonFacts, state: PersonState, res: YearResult, y: int, evs: list, policy: Policy
+) -> None:
     for ev in evs:
         if isinstance(ev, PlanAfterTaxContribution):
             state.plan(ev.plan).after_tax_basis += ev.amount
@@ -431,9 +442,13 @@ def _plans(state: PersonState, res: YearResult, y: int, evs: list, policy: Polic
                     state, res, y, "plan_rollover", split.roth_taxable, split.roth_nontaxable, ev.id
                 )
             if split.cash_taxable > 0:
+                early = person.born is None or ev.date < age_59_and_a_half(person.born)
                 res.warnings.append(
-                    f"{ev.id}: {split.cash_taxable} of pretax money paid in cash is taxable and may owe "
-                    "the 10% additional tax if early; plan exceptions are not tracked by the ledger"
+                    f"{ev.id}: not supported: the 10% on an early plan distribution (taxable "
+                    f"{split.cash_taxable}): Form 5329 line 1 leaves it out; the plan "
+                    "exceptions (separation from service at 55, §72(t)(2)(A)(v)) are not tracked"
+                    if early
+                    else f"{ev.id}: {split.cash_taxable} of pretax money paid in cash is taxable"
                 )
         elif isinstance(ev, InPlanRothRollover):
             p = state.plan(ev.plan)
@@ -682,6 +697,40 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
                 spread.layer_years.add(c.date.year)
                 spread.event_ids.append(c.id)
                 res.spread_deferred += out.conversions[c.id][0]
+
+
+def _early_traditional(
+    person: PersonFacts, res: YearResult, evs: list
+) -> tuple[TraditionalDistribution, ...]:
+    """The year's traditional IRA distributions made before 59½ (or claiming an
+    exception), each with its share of Form 8606 line 15c (:func:`distribution_shares`),
+    for Form 5329 Part I. A part excluded (QCD, HSA funding, a withdrawn excess) or rolled
+    over is not income and not in its share."""
+    dists = [e for e in evs if isinstance(e, IraDistribution)]
+    if not dists or res.ira is None:
+        return ()
+    if person.born is None:
+        if any(d.exception for d in dists):
+            return ()  # the Roth side says the birth date is missing when it needs it
+        res.warnings.append(
+            f"{res.year}: not supported: the 10% additional tax on traditional IRA "
+            "distributions (Form 5329 line 1) needs the person's birth date (59½)"
+        )
+        return ()
+    age59 = age_59_and_a_half(person.born)
+    parts = [
+        (
+            d.amount - (d.qcd or ZERO) - (d.hsa_funding or ZERO) - (d.excess_withdrawn or ZERO),
+            bool(d.disaster),
+        )
+        for d in dists
+    ]
+    shares = distribution_shares(res.ira.taxable_distributions, parts)
+    return tuple(
+        TraditionalDistribution(d.id, d.date, d.amount, share, d.exception, bool(d.disaster))
+        for d, share in zip(dists, shares)
+        if d.date < age59 or d.exception
+    )
 
 
 def _accelerable(state: PersonState, y: int) -> bool:

@@ -84,6 +84,7 @@ def roth_year(
     year_end_before,
     added_this_year,
     returns: list[RothContributionReturn] = (),  # type: ignore[assignment]
+    traditional: tuple[rd.TraditionalDistribution, ...] = (),
 ) -> rd.RothYear:
     warnings: list[str] = []
     total = sum((d.amount for d in dists), ZERO)
@@ -125,6 +126,7 @@ def roth_year(
         yearly.exception_law(year),
         [rd.CorrectiveReturn(r.id, r.date, r.earnings) for r in returns],
         policy.rounding,
+        traditional,
     )
     state.caps = result.caps
     return replace(result, warnings=tuple(dict.fromkeys(warnings + list(result.warnings))))

@@ -191,6 +191,24 @@ def _figure(figure: str, label: str, fig: Figure, idx) -> dict:
     return entry
 
 
+def _traditional_shares(w, idx, pre: str) -> list[dict]:
+    """Each early traditional IRA distribution's share of Form 5329 line 1, with its rule
+    (``part1.1[ID]``)."""
+    if w is None or not form5329_part1(w):
+        return []
+    return [
+        _figure(
+            f"{pre}1[{t.distribution.id}]",
+            f"Form 5329 line 1, the part from {t.distribution.id}"
+            + (f" (exception {t.exception}, {fmt(t.excepted)} on line 2)" if t.excepted else ""),
+            t.share,
+            idx,
+        )
+        for t in w.traditional
+        if t.share.value > 0
+    ]
+
+
 def _draws(w, idx) -> list[dict]:
     return [
         _entry(f"draws[{i}]", fmt(d.amount), d.citation, [d.distribution, *d.event_ids], idx)
@@ -248,6 +266,7 @@ def explain(
             out.append(_figure(f"form8606.{line}", f"Form 8606 line {line}", fig, idx))
         for line, fig in form5329_part1(w).items():
             out.append(_figure(f"form5329.{line}", f"Form 5329 line {line}", fig, idx))
+        out += _traditional_shares(w, idx, "form5329.")
         out += _rollover_entries(idx, year, "roth_distribution")
         out += _inherited(facts, idx, ledger, year, "")
     elif kind == "form8606":
@@ -265,6 +284,7 @@ def explain(
     elif kind == "form5329":
         for line, fig in form5329_part1(w).items():
             out.append(_figure(f"part1.{line}", f"Form 5329 line {line}", fig, idx))
+        out += _traditional_shares(w, idx, "part1.")
         out += _excess_entries("", report, idx, year)
     elif kind == "year":
         out += _excess_entries("form5329.", report.get("form5329", {}), idx, year)

@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from ..errors import MissingFact
 from ..money import CENTS, ONE, ZERO, Rounding, clamp_ratio, fmt_table
+from . import apportion
 from .ira_exclusions import Excluded, disaster_share, excluded, year_end_after_repayments
 
 
@@ -271,3 +272,16 @@ def _within_basis(
         f"is {fmt_table(new11 + new12 + given)} and line 14 is not negative"
     )
     return new11, new12
+
+
+def distribution_shares(taxable: Decimal, parts: list[tuple[Decimal, bool]]) -> list[Decimal]:
+    """Each distribution's share of Form 8606 line 15c (``taxable``): all of a year's
+    traditional IRA distributions are one distribution (IRC §408(d)(2)), so each takes
+    line 15c in proportion to its line-7 part (``parts``: that part and whether it is a
+    qualified disaster distribution, whose share is line 15b instead: Instructions for
+    Form 8606, line 15b). With no basis line 15c is line 7 and each share its whole part.
+    The shares add up to ``taxable``."""
+    weights = [ZERO if disaster else max(part, ZERO) for part, disaster in parts]
+    if sum(weights, ZERO) <= 0:
+        return [ZERO for _ in parts]
+    return apportion.shares(taxable, weights)

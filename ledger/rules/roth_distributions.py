@@ -36,6 +36,19 @@ Sources (RULES.md (a), (f), (g)):
   qualified first-home amount, which is then excepted; less the §72(t)(2) exceptions; 10%
   of the rest (§72(t)(1)). Qualified disaster distributions are not on it (§72(t)(11);
   Form 8915-F).
+- Traditional IRAs on the same Part I: "early distributions includible in income" are
+  also the taxable part of traditional, SEP and SIMPLE IRA distributions made before 59½
+  (IRC §72(t)(1), (t)(2)(A)(i); Instructions for Form 5329, line 1; Pub 590-B, "Early
+  Distributions"): each distribution's share of Form 8606 line 15c, or the whole
+  distribution when there is no basis (:func:`ledger.rules.ira_pro_rata.distribution_shares`).
+  QCDs, HSA funding distributions and rolled-over parts are not income, so not on it; a
+  qualified disaster distribution's part is line 15b, taxed on Form 8915-F and excepted
+  (§72(t)(2)(M)). The exceptions are judged as for Roth distributions (a recorded
+  ``exception``, or death or disability from the facts, §72(t)(2)(A)(ii), (iii)); a capped
+  exception is counted on the distribution's amount and excepts that share of its taxable
+  part. §72(t)(1): 10% "of the portion of such amount which is includible in gross
+  income"; IRS VITA Link & Learn, Distributions, Pensions, and Annuities (John, 39, 1099-R
+  code 1): 10% of the taxable amount.
 - Corrective distributions: the net income returned with a contribution withdrawn by the
   due date is taxable for the year the contribution was for (Reg. 1.408A-6 A-1(d);
   §408(d)(4)); under 59½ it is an early distribution on Form 5329 line 1 of that year
@@ -85,6 +98,20 @@ class Withdrawal:
     exception: str | None = None  # a kind or the year's line-2 number, as recorded
     disaster: bool = False
     source: str | None = None  # the document (e.g. "1099-R box 1, ...")
+
+
+@dataclass(frozen=True, slots=True)
+class TraditionalDistribution:
+    """One traditional/SEP/SIMPLE IRA distribution as the 10% rule sees it: its amount
+    (what counts against a capped exception) and its taxable part (its share of Form 8606
+    line 15c)."""
+
+    id: str
+    date: date
+    amount: Decimal
+    taxable: Decimal
+    exception: str | None = None
+    disaster: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +217,17 @@ class CorrectiveResult:
 
 
 @dataclass(frozen=True, slots=True)
+class TraditionalResult:
+    distribution: TraditionalDistribution
+    early: bool
+    exception: str | None
+    exception_code: str | None
+    share: Figure  # its part of Form 5329 line 1 (zero when not early)
+    excepted: Decimal
+    additional_tax: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class ExceptionUsed:
     kind: str
     code: str | None
@@ -238,6 +276,7 @@ class RothYear:
     qualified_figure: Figure | None
     caps: exc.CapUsage
     warnings: tuple[str, ...] = field(default=())
+    traditional: tuple[TraditionalResult, ...] = field(default=())
 
     @property
     def draws(self) -> tuple[Draw, ...]:
@@ -257,7 +296,8 @@ CITE = {
     "earnings": "earnings distributed: what is left after both kinds of basis (Reg. 1.408A-6 A-8)",
     "disaster_earnings": "the qualified disaster share of the earnings: earnings x disaster distributions / nonqualified distributions (Instructions for Form 8606, 2006 example; Form 8915-F)",
     "taxable_earnings": "taxable amount (IRC §408A(d)(1); Reg. 1.408A-6 A-4)",
-    "early_includible": "early distributions includible in income: the taxable earnings of early distributions, the taxable part of conversions/rollovers still within their 5 years (IRC §408A(d)(3)(F); Reg. 1.408A-6 A-5), the qualified first-home amount, and the income on corrective distributions under 59½ (Instructions for Form 5329)",
+    "early_includible": "early distributions includible in income: the taxable part of traditional IRA distributions before 59½ (their share of Form 8606 line 15c; IRC §72(t)(1)), the taxable earnings of early Roth IRA distributions, the taxable part of conversions/rollovers still within their 5 years (IRC §408A(d)(3)(F); Reg. 1.408A-6 A-5), the qualified first-home amount, and the income on corrective distributions under 59½ (Instructions for Form 5329)",
+    "early_traditional": "this traditional IRA distribution's share of Form 8606 line 15c (the whole distribution when there is no basis), made before 59½: an early distribution includible in income (IRC §72(t)(1); Instructions for Form 5329, line 1; Pub 590-B, Early Distributions)",
     "excepted": "the part excepted under IRC §72(t)(2) (exception number per that year's instructions)",
     "subject_to_additional_tax": "early distributions less the excepted part",
     "additional_tax": "10% of the amount subject to the additional tax (IRC §72(t)(1))",
@@ -299,6 +339,7 @@ def roth_year(
     law: exc.ExceptionLaw,
     returns: Iterable[CorrectiveReturn] = (),
     rounding: Rounding = CENTS,
+    traditional: Iterable[TraditionalDistribution] = (),
 ) -> RothYear:
     """The year's Roth IRA distributions taxed (see the module docstring). ``slots`` is
     what the year's ordering walk drew from (:func:`ledger.rules.ordering.walk` over the
@@ -308,7 +349,10 @@ def roth_year(
     forms. In whole dollars each is computed from the rounded figures before it and
     rounded once (:func:`_part3`, :func:`_part1_5329`); the year's ``taxable_amount`` and
     ``additional_tax`` are then those figures, while each distribution's draws and
-    amounts keep cents (they are the ledger's attribution, not form lines)."""
+    amounts keep cents (they are the ledger's attribution, not form lines).
+
+    ``traditional``: the year's traditional IRA distributions with their taxable parts;
+    the early ones join Form 5329 Part I (:func:`_traditional`)."""
     ws = sorted(withdrawals, key=lambda w: (w.date, w.id))  # canonical: input order is irrelevant
     slot_list = [s for s in slots if s.amount > 0]
     total = sum((w.amount for w in ws), ZERO)
@@ -546,10 +590,22 @@ def roth_year(
                 "owes the 10% additional tax (under 59½, before SECURE 2.0 §333)"
             )
 
+    # 4b. traditional IRA distributions before 59½: their taxable parts
+    trad: list[TraditionalResult] = []
+    for t in sorted(traditional, key=lambda t: (t.date, t.id)):
+        tr, caps = _traditional(t, owner, law, caps, used, warnings)
+        trad.append(tr)
+
     # 5. the additional tax
-    subject = sum((r.subject for r in results), ZERO) + sum((c.subject for c in corrective), ZERO)
-    excepted = sum((r.excepted for r in results), ZERO) + sum(
-        (c.excepted for c in corrective), ZERO
+    subject = (
+        sum((r.subject for r in results), ZERO)
+        + sum((c.subject for c in corrective), ZERO)
+        + sum((t.share.value for t in trad), ZERO)
+    )
+    excepted = (
+        sum((r.excepted for r in results), ZERO)
+        + sum((c.excepted for c in corrective), ZERO)
+        + sum((t.excepted for t in trad), ZERO)
     )
     additional = None
     additional_tax = ZERO
@@ -568,7 +624,8 @@ def roth_year(
             for e in d.event_ids
         ]
         ret_ids = [c.ret.id for c in corrective if c.subject > 0]
-        f1 = _fig("early_includible", line1, early_ids, hot_ids, ret_ids)
+        trad_ids = [t.distribution.id for t in trad if t.share.value > 0]
+        f1 = _fig("early_includible", line1, trad_ids, early_ids, hot_ids, ret_ids)
         f2 = _fig("excepted", line2, *(evs for _a, evs in used.values()))
         f3 = _fig("subject_to_additional_tax", line3, f1.events, f2.events)
         f4 = _fig("additional_tax", additional_tax, f3.events)
@@ -626,6 +683,63 @@ def roth_year(
         qfig,
         caps,
         tuple(dict.fromkeys(warnings)),
+        tuple(trad),
+    )
+
+
+def _traditional(
+    t: TraditionalDistribution,
+    owner: Owner,
+    law: exc.ExceptionLaw,
+    caps: exc.CapUsage,
+    used: dict[str, tuple[Decimal, list[str]]],
+    warnings: list[str],
+) -> tuple[TraditionalResult, exc.CapUsage]:
+    """One traditional IRA distribution on Form 5329 Part I: its taxable part if made
+    before 59½ (line 1), the part an exception covers (line 2; a capped exception counts
+    the distribution's amount and excepts that share of its taxable part). ``used``
+    gathers the exceptions applied, as for the Roth distributions."""
+    age59 = owner.age_59_half_on
+    claimed = exc.claim(t.exception, t.date, law, age59)
+    kind = claimed.kind if claimed else None
+    named = claimed.named_as if claimed and claimed.named_as.isdigit() else None
+    if kind is None and owner.died_on is not None and t.date >= owner.died_on:
+        kind = "death"
+    if kind is None and owner.disabled_on is not None and t.date >= owner.disabled_on:
+        kind = "disability"
+    early = t.date < age59
+    # a disaster distribution's taxable part is Form 8606 line 15b, not in ``taxable``
+    subject = t.taxable if early and not t.disaster and kind != "disaster" else ZERO
+    excepted = ZERO
+    if subject > 0 and kind is not None and kind not in ("disaster", "age_59_and_a_half"):
+        info = law.info(kind)
+        room = exc.cap_room(info, t.date, caps)
+        if room is None or room >= t.amount:
+            excepted = subject
+            if room is not None:
+                caps = exc.use_cap(info, t.date, t.amount, caps)
+        else:
+            part = max(room, ZERO)
+            caps = exc.use_cap(info, t.date, part, caps)
+            excepted = _cents(subject * part / t.amount) if t.amount > 0 else ZERO
+            warnings.append(f"{t.id}: the {kind} exception is capped at {part} here")
+        if info.ledger_note:
+            warnings.append(f"{t.id}: {info.ledger_note}")
+        amount, evs = used.get(kind, (ZERO, []))
+        used[kind] = (amount + excepted, evs + [t.id] + list(_fact_events(owner, kind)))
+    code = _code(law, kind, warnings) if kind and (excepted > 0 or kind == "disaster") else None
+    share = _fig("early_traditional", subject, [t.id])
+    return (
+        TraditionalResult(
+            t,
+            early,
+            kind,
+            code or named,
+            share,
+            excepted,
+            _cents((subject - excepted) * TEN_PERCENT),
+        ),
+        caps,
     )
 
 
