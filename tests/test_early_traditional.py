@@ -10,6 +10,10 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ledger.money import cents
 from ledger.rules import roth_distributions as rd
 from ledger.rules.ira_pro_rata import distribution_shares
 from ledger.yearly import exception_law
@@ -119,7 +123,7 @@ def test_an_inapplicable_exception_is_refused(run):
         "01",  # separation from service: never an IRA's (§72(t)(3)(A))
     )
     assert r.exit_code == 2, r.output
-    assert "exception" in r.output
+    assert "does not apply to a traditional IRA distribution" in r.output
     r = run("events", "-H", "h")
     assert "ira_distribution" not in r.output
 
@@ -215,3 +219,48 @@ def test_rule_shares_of_line_15c_add_up_and_skip_disaster():
     ]
     got = distribution_shares(D("100.00"), [(D(1), False), (D(1), False), (D(1), False)])
     assert sum(got) == D("100.00")
+
+
+_money = st.decimals(min_value=0, max_value=10**6, places=2)
+
+
+@given(st.lists(st.tuples(_money, st.booleans()), min_size=1, max_size=6), _money)
+def test_property_shares_add_up_and_disaster_takes_none(parts, taxable):
+    got = distribution_shares(taxable, parts)
+    assert all(s == 0 for s, (_p, dis) in zip(got, parts) if dis)
+    if any(p > 0 and not dis for p, dis in parts):
+        assert sum(got) == taxable
+    else:
+        assert sum(got) == 0
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(2040, 2049), _money, st.sampled_from([None, "medical", "levy"])),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_property_line_1_is_the_early_shares_and_line_4_ten_percent(items):
+    trad = [
+        rd.TraditionalDistribution(f"t{i}", date(y, 1, 15), amt, amt, kind)
+        for i, (y, amt, kind) in enumerate(items)
+    ]
+    y = rd.roth_year(
+        2040,
+        _owner(),
+        [],
+        [],
+        rd.BasisBefore(D(0), (), D(0), ()),
+        rd.exc.CapUsage(),
+        exception_law(2025),
+        traditional=trad,
+    )
+    early = sum((t.taxable for t in trad if t.date < date(2044, 12, 1)), D(0))
+    excepted = sum((t.taxable for t in trad if t.date < date(2044, 12, 1) and t.exception), D(0))
+    if y.additional is None:
+        assert early == 0
+        return
+    assert y.additional.early_includible.value == early
+    assert y.additional.excepted.value == excepted
+    assert y.additional_tax == cents((early - excepted) * D("0.10"))  # half up, once

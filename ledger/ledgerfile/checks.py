@@ -248,6 +248,9 @@ def _exception(event: ev.RothDistribution | ev.IraDistribution, node: Node, ctx:
             event.date,
             yearly.exception_law(event.date.year),
             age_59_and_a_half(born) if born else None,
+            "a traditional IRA distribution"
+            if isinstance(event, ev.IraDistribution)
+            else "a Roth IRA distribution",
         )
     except LedgerError as exc:
         ctx.add(node, "exception", reason(exc))

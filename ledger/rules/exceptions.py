@@ -108,7 +108,11 @@ def normalize_code(code: object) -> str:
 
 
 def claim(
-    raw: str | None, on: date, law: ExceptionLaw, age_59_half_on: date | None
+    raw: str | None,
+    on: date,
+    law: ExceptionLaw,
+    age_59_half_on: date | None,
+    what: str = "a Roth IRA distribution",
 ) -> Claim | None:
     """The exception a distribution on ``on`` claims by ``raw`` (a kind or a line-2
     number of ``law.tax_year``), or :class:`ExceptionRefused` saying why it cannot."""
@@ -136,7 +140,7 @@ def claim(
             )
         if meaning.refused:
             raise ExceptionRefused(
-                f"exception {code} ({meaning.name}) does not apply to a Roth IRA distribution in "
+                f"exception {code} ({meaning.name}) does not apply to {what} in "
                 f"{year}: {meaning.refused}"
             )
         if meaning.ambiguous:

@@ -700,7 +700,7 @@ def _traditional(
     the distribution's amount and excepts that share of its taxable part). ``used``
     gathers the exceptions applied, as for the Roth distributions."""
     age59 = owner.age_59_half_on
-    claimed = exc.claim(t.exception, t.date, law, age59)
+    claimed = exc.claim(t.exception, t.date, law, age59, "a traditional IRA distribution")
     kind = claimed.kind if claimed else None
     named = claimed.named_as if claimed and claimed.named_as.isdigit() else None
     if kind is None and owner.died_on is not None and t.date >= owner.died_on:
