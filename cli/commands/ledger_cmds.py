@@ -60,6 +60,8 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int, quiet: boo
     over the yearly limits and possible duplicates (the same distribution or
     contribution twice) are stored and reported as warnings. On a terminal a progress
     bar on standard error counts the files read (never in piped output; --quiet: none).
+    A with-history export (`export --with-history`) is stored with its own rows, its
+    hash chain re-checked first (exit 6 naming an entry changed since the export).
 
     \b
     File shape (SPEC section 4):
