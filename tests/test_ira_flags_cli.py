@@ -144,6 +144,26 @@ def test_a_roth_disaster_repayment_is_not_supported(run):
     assert r.exit_code == 2 and "not supported: rd is a Roth IRA disaster distribution" in r.output
 
 
+def test_a_roth_disaster_distribution_says_its_taxable_part_is_not_computed(run):
+    """Form 8606 line 25a = 10,000 - 6,000 of contributions = 4,000 earnings; all of it is
+    the disaster part (line 25b), taxed on Form 8915-F, which is not computed: the report
+    says so in the words the traditional-IRA case uses, not only that it 'may be spread'."""
+    _setup(run, born="1984-01-01")
+    _record(run, "roth_contribution", "--tax-year", "2019", "--date", "2019-03-01",
+            "--amount", "6000")  # fmt: skip
+    _record(run, "roth_distribution", "--date", "2022-10-01", "--amount", "10000",
+            "--disaster", "true")  # fmt: skip
+    out = json.loads(
+        run("report", "withdrawals", "-H", "h", "-p", "p", "-y", "2022", "--format", "json").output
+    )
+    assert out["form8606"]["25a"] == "4000.00" and out["form8606"]["25b"] == "4000.00"
+    assert out["taxable_amount"] == "0.00" and out["additional_tax"] == "0.00"
+    assert any(
+        "not supported: Form 8915-F is not computed" in w and "line 25b is not in" in w
+        for w in out["warnings"]
+    )
+
+
 def test_explain_names_each_flag_and_its_rule(run):
     _setup(run, born="1945-01-01")
     _record(

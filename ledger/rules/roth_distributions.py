@@ -633,8 +633,11 @@ def roth_year(
 
     if any(r.withdrawal.disaster for r in results):
         warnings.append(
-            f"{year}: qualified disaster distributions are reported on Form 8915-F; the income "
-            "may be spread over 3 years there"
+            f"{year}: not supported: Form 8915-F is not computed: the taxable part of a "
+            "qualified disaster distribution from a Roth IRA (Form 8606 line 25b) is taxed "
+            "there, a third in each of three years unless you elect the whole in the first, "
+            "less repayments within 3 years (IRC §72(t)(11)(C)); line 25b is not in the "
+            "taxable amount shown"
         )
     if any(r.test.qualified and any(d.source != "earnings" for d in r.draws) for r in results):
         warnings.append(
