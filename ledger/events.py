@@ -457,9 +457,15 @@ class Recharacterization(Event):
         "id of the roth_contribution, ira_contribution or (before 2018) roth_conversion"
     )
     amount: Decimal = _f("amount moved, including the net income attributable (1099-R box 1)")
+    part: Decimal | None = _f(
+        "the part of the target's own amount recharacterized, before its net income (Reg. "
+        "1.408A-5 A-2; Pub 590-A): the rest stays as it was (a contribution is split; a "
+        "conversion keeps the rest converted). Default: the whole target",
+        None,
+    )
     contribution: Decimal | None = _f(
-        "the part of the target contribution recharacterized, without its net income "
-        "(default: all of it); the rest stays where it was made",
+        "a contribution target only: the same as part (the part of the contribution "
+        "recharacterized, without its net income); give one of them",
         None,
     )
     deductible: bool | None = _f(
@@ -467,6 +473,11 @@ class Recharacterization(Event):
         "return (no basis; default false: nondeductible, Form 8606 line 1)",
         None,
     )
+
+    @property
+    def moved_part(self) -> Decimal | None:
+        """``part``, or ``contribution`` (its name for a contribution); None: the whole."""
+        return self.part if self.part is not None else self.contribution
 
 
 # --- corrections ------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_recharacterization_of_a_post_2017_conversion_is_refused(run):
 
 def test_recharacterization_part_and_deductible_are_checked(run):
     """``contribution`` is a part of a contribution (more than 0, at most its amount; a
-    conversion is undone whole) and ``deductible`` applies to a Roth contribution only."""
+    conversion's part is ``part``) and ``deductible`` applies to a Roth contribution only."""
     _setup(run)
     common = ["-H", "h", "--person", "p"]
     run("record", "roth_conversion", *common, "--id", "cv", "--date", "2016-03-01",
@@ -133,7 +133,7 @@ def test_recharacterization_part_and_deductible_are_checked(run):
     rechar = ["record", "recharacterization", *common, "--date", "2016-05-01", "--amount", "90"]
     r = run(*rechar, "--target", "cv", "--contribution", "50")
     assert r.exit_code == 2
-    assert "contribution: not supported: part of a conversion recharacterized" in r.output
+    assert "contribution: cv is a roth_conversion: give the part of it" in r.output
     r = run(*rechar, "--target", "ic", "--contribution", "5000", "--deductible", "true")
     assert r.exit_code == 2
     assert "contribution: 5000.00 is more than ic's amount 4000.00" in r.output

@@ -199,6 +199,7 @@ def form_5498(ctx, household, person, tax_year, dry_run, **boxes) -> None:
 )
 @click.option("--rolled-over", type=MONEY, help=HELP_1099R["rolled_over"])
 @click.option("--target", metavar="EVENT_ID", help=HELP_1099R["target"])
+@click.option("--part", type=MONEY, help=HELP_1099R["part"])
 @click.option("--died-on", type=DATE, help=HELP_1099R["died_on"])
 @click.option("--disabled-on", type=DATE, help=HELP_1099R["disabled_on"])
 @click.pass_context
@@ -226,7 +227,9 @@ def form_1099r(ctx, household, person, tax_year, dry_run, **boxes) -> None:
                                   --target ID, else the one recorded (IRA box
                                   checked: a traditional IRA contribution; not
                                   checked: a Roth IRA contribution or a conversion
-                                  made before 2018); box 1 = amount with its income
+                                  made before 2018); box 1 = amount with its income;
+                                  --part: the part of the target recharacterized,
+                                  before its income (default: all of it)
     Refused: J+Q (and any pair the IRS guide does not allow), 7 under 59½,
     Q/T under 59½ without death or disability, 1 or 7 from a Roth IRA, J/Q/T with
     the IRA box or box 11, B alone (a Roth 401(k) paid out), B+G (plan to plan),

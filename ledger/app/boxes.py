@@ -59,6 +59,7 @@ HELP_1099R = {
     "for_tax_year": "J8/JP: the tax year the returned contribution was for [not on the form; required for codes 8 and P].",
     "rolled_over": "IRA or Roth IRA: the part of box 1 paid back into an IRA of the same kind within 60 days (a rollover: not a distribution; one in any 12 months across all the person's IRAs) [not on the form].",
     "target": "N/R: id of the contribution (or pre-2018 conversion) recharacterized; default: the one for the year the code says (N: the form's year, R: the year before), refused when there are several [not on the form].",
+    "part": "N/R: the part of the target's own amount recharacterized, before its net income (box 1 has that income); default: the whole target. A part recharacterized splits a contribution and leaves the rest of a conversion converted [not on the form].",
     "died_on": "Record the person's death (code 4).",
     "disabled_on": "Record the person's disability (code 3).",
 }

@@ -64,7 +64,12 @@ def person_facts(store: EventStore, household: str, person: str) -> PersonFacts:
         raise LedgerError(
             f"no person {person!r} in household {household!r}: add them with `record person` first"
         )
-    moved = {e.target for e in live if isinstance(e, ev.Recharacterization)}
+    moved: dict[str, Decimal | None] = {}  # target -> the part moved (None: whole)
+    for e in live:
+        if isinstance(e, ev.Recharacterization):
+            before = moved.get(e.target, Decimal(0))
+            part = e.moved_part
+            moved[e.target] = None if part is None or before is None else before + part
     movable = tuple(
         Recharacterizable(
             id=e.id,
@@ -77,9 +82,18 @@ def person_facts(store: EventStore, household: str, person: str) -> PersonFacts:
         )
         for e in live
         if isinstance(e, (ev.RothContribution, ev.IraContribution, ev.RothConversion))
-        and e.id not in moved
+        and _left(e.amount, moved, e.id)
     )
     return PersonFacts(born, died, disabled, year_end, roth, movable)
+
+
+def _left(amount: Decimal, moved: dict[str, Decimal | None], target: str) -> bool:
+    """Part of the target is not recharacterized yet (a partial recharacterization,
+    ``part``, leaves the rest recharacterizable)."""
+    if target not in moved:
+        return True
+    part = moved[target]
+    return part is not None and part < amount
 
 
 def build_events(
@@ -267,6 +281,7 @@ def record_form_1099r(
     for_tax_year: int | None = None,
     rolled_over: Decimal | None = None,
     target: str | None = None,
+    part: Decimal | None = None,
     died_on: date | None = None,
     disabled_on: date | None = None,
 ) -> FormOutcome:
@@ -309,6 +324,7 @@ def record_form_1099r(
         for_tax_year=for_tax_year,
         rolled_over=rolled_over,
         target=target,
+        part=part,
         died_on=died_on,
         disabled_on=disabled_on,
         recorded_died_on=known.died_on,

@@ -31,7 +31,8 @@ Mapping (Instructions for Forms 1099-R and 5498, Guide to Distribution Codes):
   (Reg. 1.408A-5 A-2). The payer is the IRA it left: with the IRA/SEP/SIMPLE box a
   traditional IRA contribution, without it a Roth IRA contribution or conversion.
   ``--target`` names it; else the one such contribution of the year the code says is
-  used, and none or several are refused. A conversion made after 2017 cannot be
+  used, and none or several are refused. ``--part`` is the part of it recharacterized,
+  before its net income (default: all of it; ``ledger.projections.recharacterize``). A conversion made after 2017 cannot be
   recharacterized (Tax Cuts and Jobs Act of 2017 §13611; IRC §408A(d)(6)(B)(iii)).
 """
 
@@ -135,6 +136,12 @@ def events_from_1099r(
             F,
             "target",
             f"code {''.join(codes)} is not a recharacterization (codes N and R are); drop --target",
+        )
+    if facts.part is not None and not set(codes) & RECHARACTERIZATION_CODES:
+        raise refuse(
+            F,
+            "part",
+            f"code {''.join(codes)} is not a recharacterization (codes N and R are); drop --part",
         )
     events = _person_events(codes, facts, notes)
     if set(codes) & RECHARACTERIZATION_CODES:
@@ -292,27 +299,37 @@ def _recharacterization(form, codes, facts, notes) -> dict:
         )
     if target is not None:
         to = "a Roth IRA" if target.kind == "ira_contribution" else "a traditional IRA"
-        what = (
-            "undone (no Part II income, no layer)"
-            if target.kind == "roth_conversion"
-            else f"treated as made to {to} on {target.date} for {target.tax_year}"
-        )
+        part = facts.part if facts.part is not None and facts.part < target.amount else None
+        if part is None:
+            what = (
+                "undone (no Part II income, no layer)"
+                if target.kind == "roth_conversion"
+                else f"treated as made to {to} on {target.date} for {target.tax_year}"
+            )
+        elif target.kind == "roth_conversion":
+            what = f"undone for {part} of it ({target.amount - part} stays converted)"
+        else:
+            what = (
+                f"split: {part} of it is treated as made to {to} on {target.date} for "
+                f"{target.tax_year}, {target.amount - part} stays"
+            )
         notes.append(
             f"code {code}: {target.id} ({_KIND_NAMES[target.kind]} {target.amount}) is "
             f"{what}; box 1 ({form.box1_gross}) is what moved, its net income included"
-            + (
-                ""
-                if target.kind == "roth_conversion"
-                else " (all of it: if only part was recharacterized, record a "
-                "recharacterization with --contribution instead)"
-            )
         )
+        if facts.part is None and form.box1_gross != target.amount:
+            notes.append(
+                f"the whole of {target.id} is taken as recharacterized (box 1 differs from "
+                f"its {target.amount} by its gain or loss); if only part of it was, give "
+                "--part (the part of its amount moved, before its net income)"
+            )
     return {
         "kind": "recharacterization",
         "person": facts.person,
         "date": facts.date,
         "target": target_id,
         "amount": form.box1_gross,
+        **({"part": facts.part} if facts.part is not None else {}),
     }
 
 

@@ -206,6 +206,7 @@ class Facts1099R:
     for_tax_year: int | None = None  # J8/JP: the tax year the returned contribution was for
     rolled_over: Decimal | None = None  # the part paid back into an IRA within 60 days
     target: str | None = None  # R/N: the id of the contribution recharacterized
+    part: Decimal | None = None  # R/N: the part of its amount recharacterized (default all)
     died_on: datetime.date | None = None
     disabled_on: datetime.date | None = None
     recorded_died_on: datetime.date | None = None

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from .. import events as ev
 from .. import yearly
 from ..dates import age_59_and_a_half, age_70_and_a_half
-from ..errors import LedgerError, MissingFact
+from ..errors import LedgerError, MissingFact, NotSupported
 from ..rules import employer_roth, exceptions, rollover_529
+from ..rules import recharacterization as rechar_rules
 from ..rules import rollovers as rollover_rules
 from ..voids import in_force, void_loops, voided_ids
 from .read import Node
@@ -41,7 +42,8 @@ class Ctx:
     #: rollovers in force by person: the stored ones, then this file's as they are checked
     rollovers: dict[str, list[rollover_rules.Rollover]] | None = None
     voided_now: frozenset[str] = frozenset()  # by the store and the file together
-    recharacterized: dict[str, str] | None = None  # target -> recharacterization id
+    #: target -> the recharacterizations in force naming it
+    recharacterized: dict[str, list[ev.Recharacterization]] | None = None
 
     def add(self, node: Node, field: str | None, message: str) -> None:
         sub = node.value.get(field) if field and isinstance(node.value, dict) else None
@@ -347,35 +349,26 @@ def _recharacterization(event: ev.Recharacterization, node: Node, ctx: Ctx) -> N
         return
     if getattr(target, "person", None) != event.person:
         ctx.add(node, "target", f"{event.target} belongs to {getattr(target, 'person', None)}")
-    named = _recharacterized(ctx)
-    earlier = named.get(event.target)
-    if earlier is not None and earlier != event.id:
+    own = getattr(target, "amount", None)
+    field = "part" if event.part is not None else "contribution"
+    part = event.moved_part
+    if event.part is not None and event.contribution is not None:
+        if event.part != event.contribution:
+            ctx.add(
+                node,
+                "contribution",
+                f"{event.contribution} is not part {event.part}: contribution is another name "
+                "for part (give one)",
+            )
+            return
+    if event.contribution is not None and isinstance(target, ev.RothConversion):
         ctx.add(
             node,
-            "target",
-            f"{event.target} is already recharacterized by {earlier} (a contribution is "
-            "recharacterized once; void that one to record another)",
+            "contribution",
+            f"{event.target} is a roth_conversion: give the part of it recharacterized as "
+            "part (contribution is for a contribution)",
         )
-    elif event.id not in ctx.voided_now:
-        named.setdefault(event.target, event.id)
-    if event.contribution is not None:
-        if isinstance(target, ev.RothConversion):
-            ctx.add(
-                node,
-                "contribution",
-                f"not supported: part of a conversion recharacterized ({event.target} is a "
-                "roth_conversion, undone whole here); record the conversion as two "
-                "roth_conversion events and recharacterize one",
-            )
-        elif event.contribution <= 0:
-            ctx.add(node, "contribution", f"{event.contribution} is not more than 0")
-        elif event.contribution > (whole := getattr(target, "amount", event.contribution)):
-            ctx.add(
-                node,
-                "contribution",
-                f"{event.contribution} is more than {event.target}'s amount {whole} "
-                "(contribution is the part of it recharacterized, without its net income)",
-            )
+        return
     if event.deductible is not None and not isinstance(target, ev.RothContribution):
         ctx.add(
             node,
@@ -383,6 +376,54 @@ def _recharacterization(event: ev.Recharacterization, node: Node, ctx: Ctx) -> N
             f"{event.target} is a {target.kind}; deductible applies only to a "
             "roth_contribution moved to a traditional IRA",
         )
+    if part is not None:
+        if part <= 0:
+            ctx.add(node, field, f"{part} is not more than 0")
+            return
+        if own is not None and part > own:
+            ctx.add(
+                node,
+                field,
+                f"{part} is more than {event.target}'s amount {own} ({field} is the part of "
+                "it recharacterized, before its net income; that income is in amount)",
+            )
+            return
+        if (
+            isinstance(target, ev.RothConversion)
+            and target.taxable is not None
+            and rechar_rules.rest_taxable(target.amount, target.taxable, part) is None
+        ):
+            ctx.add(node, field, str(NotSupported(rechar_rules.part_unsupported(target.id))))
+            return
+    named = _recharacterized(ctx)
+    earlier = [r for r in named.get(event.target, []) if r.id != event.id]
+    whole = [r for r in earlier if r.moved_part is None]
+    done = sum((r.moved_part for r in earlier if r.moved_part is not None), Decimal(0))
+    if whole:
+        ctx.add(
+            node,
+            "target",
+            f"{event.target} is already recharacterized by {whole[0].id}, whole (void that "
+            "one to record another, or give each recharacterization its part)",
+        )
+    elif earlier and part is None:
+        ctx.add(
+            node,
+            "target",
+            f"{event.target} is already recharacterized in part by "
+            f"{', '.join(r.id for r in earlier)} ({done} of {own}): give part (at most "
+            f"{own - done if own is not None else done}, the rest)",
+        )
+    elif earlier and own is not None and done + (part or 0) > own:
+        ctx.add(
+            node,
+            field,
+            f"{part} with the {done} already recharacterized by "
+            f"{', '.join(r.id for r in earlier)} is more than {event.target}'s amount "
+            f"({own}): at most {own - done} is left",
+        )
+    elif event.id not in ctx.voided_now:
+        named.setdefault(event.target, []).append(event)
     if isinstance(target, ev.RothConversion):
         made = target.distributed_on or target.date
         if made >= date(2018, 1, 1):
@@ -449,19 +490,21 @@ def _rollover_529(event: ev.Roth529Rollover, node: Node, ctx: Ctx) -> None:
             )
 
 
-def _recharacterized(ctx: Ctx) -> dict[str, str]:
-    """target -> the recharacterization in force naming it: the stored ones, then this
+def _recharacterized(ctx: Ctx) -> dict[str, list[ev.Recharacterization]]:
+    """target -> the recharacterizations in force naming it: the stored ones, then this
     file's as they are checked (made once per check)."""
     if ctx.recharacterized is None:
         voided, _ = _rollovers(ctx)  # the ids voided by the store and the file together
         file_events = ctx.file_events or {}
-        ctx.recharacterized = {
-            e.target: e.id
-            for e in ctx.known.events.values()
-            if isinstance(e, ev.Recharacterization)
-            and e.id not in voided
-            and e.id not in file_events
-        }
+        named: dict[str, list[ev.Recharacterization]] = {}
+        for e in ctx.known.events.values():
+            if (
+                isinstance(e, ev.Recharacterization)
+                and e.id not in voided
+                and e.id not in file_events
+            ):
+                named.setdefault(e.target, []).append(e)
+        ctx.recharacterized = named
     return ctx.recharacterized
 
 

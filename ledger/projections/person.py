@@ -66,7 +66,7 @@ from .excess import ExcessYear, YearContributions, excess_step, limits_for
 from .facts import PersonFacts
 from .inherited import at_death, inherited_account, is_inherited, merge_into, share_of
 from .limits import lifetime_warning
-from .recharacterize import apply_recharacterizations
+from .recharacterize import apply_recharacterizations, whole_notes
 from .rollover_529 import apply_529_lifetime, over_lifetime
 from .rollovers import apply_rollovers
 from .state import BasisSnapshot, PersonState, SpreadState, snapshot
@@ -227,14 +227,13 @@ def compute_person(
         else:
             apart.append(inh)
     apart_from = {inh.decedent.id for inh in apart}
-    events = apply_rollovers(
-        apply_recharacterizations(
-            e
-            for e in person.events
-            if (as_of is None or type(e) is not Recharacterization or e.date <= as_of)
-            and not (is_inherited(e) and getattr(e, "inherited_from", None) in apart_from)
-        )
+    own = tuple(
+        e
+        for e in person.events
+        if (as_of is None or type(e) is not Recharacterization or e.date <= as_of)
+        and not (is_inherited(e) and getattr(e, "inherited_from", None) in apart_from)
     )
+    events = apply_rollovers(apply_recharacterizations(own))
     if as_of is not None:
         events = tuple(e for e in events if e.effective_date is None or e.effective_date <= as_of)
     over_529 = over_lifetime(events)
@@ -258,6 +257,9 @@ def compute_person(
         getattr(year, which).append(ev)
         if which == "roth" and type(ev) is RothConversion:
             income_year_conv.setdefault((ev.distributed_on or ev.date).year, []).append(ev)
+    notes = whole_notes(own)
+    for y in notes:  # the target's year is reported even when nothing else is left in it
+        by_year.setdefault(y, _YearEvents())
     state = PersonState()
     years: dict[int, YearResult] = {}
     inherited = tuple(
@@ -318,6 +320,9 @@ def compute_person(
     ).items():
         if y in years:  # every report of the year says so (warnings, not refusals)
             years[y].warnings.extend(found)
+    for y, said in notes.items():
+        if y in years:  # a whole recharacterization whose amount is not its target's
+            years[y].warnings.extend(said)
     if with_snapshot and through_year in years:  # the carried-forward view: at the end
         years[through_year].snapshot = snapshot(state)
     return PersonLedger(person, years, state, inherited)

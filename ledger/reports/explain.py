@@ -15,6 +15,8 @@ from ..events import Event
 from ..money import fmt
 from ..projections.facts import HouseholdFacts
 from ..projections.person import PersonLedger
+from ..projections.recharacterize import CITE as CITE_RECHAR
+from ..projections.recharacterize import Target, target_year, whole_note
 from ..rules.rollovers import CITE_NOT_DISTRIBUTED
 from ..rules.roth_distributions import Figure
 from .forms import form5329_part1, form8606_ira_events, form8606_part3
@@ -139,6 +141,40 @@ def _ira_flag_entries(idx, year) -> list[dict]:
     return out
 
 
+def _recharacterization_entries(idx, year) -> list[dict]:
+    """The recharacterizations that change the year's figures (a contribution's tax year, a
+    conversion's income year): what was treated as recharacterized, and the rule; a whole
+    one whose amount moved is not its target's says so, and how to record a partial one."""
+    out = []
+    for r in idx.values():
+        if r.kind != "recharacterization":
+            continue
+        target = idx.get(r.target)
+        if not isinstance(target, Target) or target_year(target) != year:
+            continue
+        conversion = target.kind == "roth_conversion"
+        part = r.moved_part
+        if part is None or part == target.amount:
+            what = (
+                f"the whole of {target.id} ({fmt(target.amount)}) "
+                + ("undone: no Form 8606 Part II income, no layer" if conversion else "")
+                + ("" if conversion else "treated as made to the other kind of IRA")
+            )
+            if part is None and r.amount != target.amount:
+                what += "; " + whole_note(r, target)
+            value = target.amount
+        else:
+            what = f"{fmt(part)} of {target.id} ({fmt(target.amount)}) recharacterized, " + (
+                "the rest stays converted (Form 8606 lines 8 and 16 net of the part)"
+                if conversion
+                else "treated as made to the other kind of IRA; the rest stays"
+            )
+            value = part
+        rule = f"{what}; {fmt(r.amount)} moved with its net income attributable ({CITE_RECHAR})"
+        out.append(_entry(f"recharacterization.{r.id}", fmt(value), rule, [r.id, target.id], idx))
+    return out
+
+
 def _index(facts: HouseholdFacts, person: str) -> dict[str, Event]:
     return {e.id: e for e in facts.person(person).events}
 
@@ -148,7 +184,7 @@ def _event(e: Event) -> dict:
     d = e.effective_date
     if d is not None:
         out["date"] = d.isoformat()
-    for name in ("amount", "rolled_over", "value", "taxable", "basis", "limit", "magi"):
+    for name in ("amount", "part", "rolled_over", "value", "taxable", "basis", "limit", "magi"):
         v = getattr(e, name, None)
         if v is not None:
             out[name] = str(v)
@@ -268,6 +304,7 @@ def explain(
             out.append(_figure(f"form5329.{line}", f"Form 5329 line {line}", fig, idx))
         out += _traditional_shares(w, idx, "form5329.")
         out += _rollover_entries(idx, year, "roth_distribution")
+        out += _recharacterization_entries(idx, year)
         out += _inherited(facts, idx, ledger, year, "")
     elif kind == "form8606":
         out += _inherited(facts, idx, ledger, year, "part3.")
@@ -281,6 +318,7 @@ def explain(
             out.append(_figure(f"part3.{line}", f"Form 8606 line {line}", fig, idx))
         out += _rollover_entries(idx, year, "ira_distribution", "roth_distribution")
         out += _ira_flag_entries(idx, year)
+        out += _recharacterization_entries(idx, year)
     elif kind == "form5329":
         for line, fig in form5329_part1(w).items():
             out.append(_figure(f"part1.{line}", f"Form 5329 line {line}", fig, idx))
@@ -290,6 +328,7 @@ def explain(
         out += _excess_entries("form5329.", report.get("form5329", {}), idx, year)
         out += _rollover_entries(idx, year, "ira_distribution", "roth_distribution")
         out += _ira_flag_entries(idx, year)
+        out += _recharacterization_entries(idx, year)
         for p in report.get("plan_distributions", []):
             out.append(
                 _entry(
