@@ -117,6 +117,9 @@ class YearResult:
     prior_excess_withdrawn: Decimal = ZERO  # §408(d)(5) withdrawals (Form 5329 line 12)
     snapshot: BasisSnapshot | None = None
     warnings: list[str] = field(default_factory=list)
+    #: said by the year and withdrawals reports only (a whole recharacterization whose
+    #: amount is not its target's: ``recharacterize.whole_notes``)
+    notes: list[str] = field(default_factory=list)
 
     def taxable_income(self) -> dict[str, Decimal]:
         conv = self.ira.part2["18"] if self.ira and self.ira.part2 else ZERO
@@ -322,7 +325,7 @@ def compute_person(
             years[y].warnings.extend(found)
     for y, said in notes.items():
         if y in years:  # a whole recharacterization whose amount is not its target's
-            years[y].warnings.extend(said)
+            years[y].notes.extend(said)
     if with_snapshot and through_year in years:  # the carried-forward view: at the end
         years[through_year].snapshot = snapshot(state)
     return PersonLedger(person, years, state, inherited)

@@ -131,7 +131,7 @@ def _withdrawal_block(yr, tax_year: int, rolled: dict, roth_ids: set[str]) -> di
                 "exceptions": [],
                 "taxable_amount": "0.00",
                 "additional_tax": "0.00",
-                "warnings": list(yr.warnings) + [none],
+                "warnings": list(yr.warnings) + list(yr.notes) + [none],
             }
         )
         return out
@@ -162,7 +162,7 @@ def _withdrawal_block(yr, tax_year: int, rolled: dict, roth_ids: set[str]) -> di
     out["exceptions"] = _exceptions(w)
     out["taxable_amount"] = fmt(w.taxable_amount)
     out["additional_tax"] = fmt(w.additional_tax)
-    out["warnings"] = list(yr.warnings) + list(w.warnings)
+    out["warnings"] = list(yr.warnings) + list(yr.notes) + list(w.warnings)
     return out
 
 
@@ -361,7 +361,11 @@ def year_report(facts, person, tax_year, policy, ledger=None) -> dict:
     if parts:
         out["form5329"] = parts
     out["excess_contributions_tax"] = fmt(excess_tax(yr))
-    out["warnings"] = list(yr.warnings) + (list(yr.withdrawals.warnings) if yr.withdrawals else [])
+    out["warnings"] = (
+        list(yr.warnings)
+        + list(yr.notes)
+        + (list(yr.withdrawals.warnings) if yr.withdrawals else [])
+    )
     return out
 
 
