@@ -52,6 +52,9 @@ def test_age_40_no_basis_whole_distribution_on_line_1(run):
     rep = _report(run, "form5329", "--format", "json")
     assert _lines(rep) == {"1": D(10000), "2": D(0), "3": D(10000), "4": D(1000)}
     assert (rep["1"], rep["4"], rep["additional_tax"]) == ("10000.00", "1000.00", "1000.00")
+    w = _report(run, "withdrawals", "--format", "json")
+    assert w["form5329"]["4"] == "1000.00" and w["distributions"] == []
+    assert any("no Roth IRA distributions recorded for 2025" in x for x in w["warnings"])
     # the batch uses the same rule
     r = run("report", "batch", "--tax-year", "2025", "--format", "json")
     assert r.exit_code == 0, r.output

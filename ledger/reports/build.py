@@ -163,6 +163,11 @@ def _withdrawal_block(yr, tax_year: int, rolled: dict, roth_ids: set[str]) -> di
     out["taxable_amount"] = fmt(w.taxable_amount)
     out["additional_tax"] = fmt(w.additional_tax)
     out["warnings"] = list(yr.warnings) + list(yr.notes) + list(w.warnings)
+    if not w.distributions and not w.returns:  # Part I from traditional IRAs only
+        out["warnings"].append(
+            f"no Roth IRA distributions recorded for {tax_year}; form5329 is the early "
+            "traditional IRA distributions"
+        )
     return out
 
 
