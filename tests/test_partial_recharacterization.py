@@ -302,3 +302,30 @@ def test_a_wholly_taxable_conversion_keeps_the_rest(amount, data):
     assert not [
         e for e in h.person("p").events if isinstance(e, Recharacterization) and e.part is None
     ]
+
+
+def test_line_6_takes_a_recharacterization_after_dec_31_into_account(run, tmp_path):
+    """Instructions for Form 8606, line 6: "taking into account all recharacterizations ...
+    including recharacterizations made after December 31". By hand, 2015: line 1 = 5,000;
+    line 6 = 15,000 (Dec 31) + 4,500 moved back on 2016-04-01 = 19,500; line 8 = 10,000 -
+    5,000 = 5,000; line 9 = 24,500; line 10 = 5,000 / 24,500 = 0.20408163; line 11 =
+    1,020.41; line 14 = 3,979.59; line 18 = 5,000 - 1,020.41 = 3,979.59."""
+    r, _ = _import(
+        run,
+        tmp_path,
+        "- {id: n1, kind: ira_contribution, person: p, tax_year: 2015, date: 2015-02-01, amount: 5000, deductible: false}\n"
+        "- {id: c1, kind: roth_conversion, person: p, date: 2015-03-01, amount: 10000}\n"
+        "- {id: v, kind: ira_year_end_value, person: p, year: 2015, value: 15000}\n"
+        "- {id: r1, kind: recharacterization, person: p, date: 2016-04-01, target: c1, amount: 4500, part: 5000}\n",
+    )
+    assert r.exit_code == 0, r.output
+    f = _json(run, "form8606", "--tax-year", "2015", "--explain")
+    assert (f["part1"]["6"], f["part1"]["9"], f["part1"]["10"], f["part1"]["14"]) == (
+        "19500.00",
+        "24500.00",
+        "0.20408163",
+        "3979.59",
+    )
+    assert f["part2"] == {"16": "5000.00", "17": "1020.41", "18": "3979.59"}
+    (line6,) = [e for e in f["explain"] if e["figure"] == "part1.6"]
+    assert "r1" in [e["id"] for e in line6["events"]]

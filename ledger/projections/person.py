@@ -66,7 +66,7 @@ from .excess import ExcessYear, YearContributions, excess_step, limits_for
 from .facts import PersonFacts
 from .inherited import at_death, inherited_account, is_inherited, merge_into, share_of
 from .limits import lifetime_warning
-from .recharacterize import apply_recharacterizations, whole_notes
+from .recharacterize import apply_recharacterizations, recharacterized_later, whole_notes
 from .rollover_529 import apply_529_lifetime, over_lifetime
 from .rollovers import apply_rollovers
 from .state import BasisSnapshot, PersonState, SpreadState, snapshot
@@ -261,6 +261,7 @@ def compute_person(
         if which == "roth" and type(ev) is RothConversion:
             income_year_conv.setdefault((ev.distributed_on or ev.date).year, []).append(ev)
     notes = whole_notes(own)
+    later = recharacterized_later(own)  # Form 8606 line 6 of the target's year
     for y in notes:  # the target's year is reported even when nothing else is left in it
         by_year.setdefault(y, _YearEvents())
     state = PersonState()
@@ -284,7 +285,7 @@ def compute_person(
             _plans(person, state, res, y, evs.plan, policy)
         conversions = income_year_conv.get(y, ())
         if evs.ira or conversions:  # else no Form 8606 Parts I-II this year
-            _ira(person, state, res, y, evs.ira, conversions, policy, as_of)
+            _ira(person, state, res, y, evs.ira, conversions, policy, as_of, later.get(y))
         added = _roth_inflows(state, res, y, evs.roth)
         for event_id, (over_year, over) in over_529.items():
             if over_year == y:
@@ -625,7 +626,10 @@ def _ira_flows(person, state, res, y, evs) -> _IraFlows:
     return f
 
 
-def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
+def _ira(person, state, res, y, evs, conversions, policy, as_of, later=None) -> None:
+    """``later``: the value recharacterizations made after Dec 31 of ``y`` moved into
+    (plus) or out of (minus) the traditional IRAs, for amounts of ``y``: line 6 takes them
+    into account (Instructions for Form 8606, line 6)."""
     line1 = line4 = ZERO
     ye = None
     ids: dict[str, list[str]] = {
@@ -650,6 +654,9 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of) -> None:
         elif isinstance(ev, IraYearEndValue):
             ye = ev.value
             ids["year_end_value"] = [ev.id]
+    if ye is not None and later:
+        ye = max(ZERO, ye + later[0])
+        ids["year_end_value"] += list(later[1])
     flows = _ira_flows(person, state, res, y, evs)
     ids["repayments"] = [r.id for r in flows.repayments if r.target in flows.disaster_ids]
     if line1 == 0 and flows.ordinary == 0 and flows.qcd == 0 and flows.hsa_funding == 0:

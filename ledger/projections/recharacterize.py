@@ -173,3 +173,30 @@ def target_year(target: Target) -> int:
     if isinstance(target, RothConversion):
         return (target.distributed_on or target.date).year
     return target.tax_year
+
+
+def recharacterized_later(events: Iterable[Event]) -> dict[int, tuple[Decimal, tuple[str, ...]]]:
+    """year -> (the value moved into the traditional IRAs, less the value moved out, by
+    recharacterizations made after Dec 31 of that year of its contributions and
+    conversions; their ids). Instructions for Form 8606, line 6: "If you recharacterized
+    any amounts originally contributed, converted, or rolled over ... enter on line 6 the
+    total value, taking into account all recharacterizations of those amounts, including
+    recharacterizations made after December 31" -- the Dec 31 value (Form 5498 box 5)
+    does not hold what came back (a conversion, a Roth contribution) or still holds what
+    left (a traditional contribution) after that day. ``amount`` is the value moved."""
+    events = tuple(events)
+    by_id = {e.id: e for e in events}
+    out: dict[int, tuple[Decimal, tuple[str, ...]]] = {}
+    for r in events:
+        if type(r) is not Recharacterization:
+            continue
+        target = by_id.get(r.target)
+        if not isinstance(target, Target):
+            continue
+        year = target_year(target)
+        if r.date.year <= year:
+            continue
+        sign = -1 if isinstance(target, IraContribution) else 1
+        total, ids = out.get(year, (ZERO, ()))
+        out[year] = (total + sign * r.amount, (*ids, r.id))
+    return out

@@ -27,7 +27,7 @@ RULES_8606_I = {  # Instructions for Form 8606, Parts I-II
     "3": "total basis: line 1 + line 2",
     "4": "contributions for the year made from Jan 1 to the due date of the next year's return",
     "5": "line 3 - line 4",
-    "6": "Dec 31 value of all traditional/SEP/SIMPLE IRAs (IRC §408(d)(2)), less the year's repayments of that year's qualified disaster distributions (Instructions for Form 8606, line 6)",
+    "6": "Dec 31 value of all traditional/SEP/SIMPLE IRAs (IRC §408(d)(2)), less the year's repayments of that year's qualified disaster distributions, taking into account the recharacterizations of the year's amounts made after Dec 31 (Instructions for Form 8606, line 6)",
     "7": "distributions not converted or rolled over, without the qualified charitable (IRC §408(d)(8)) and HSA funding (§408(d)(9)) distributions excluded from income; qualified disaster distributions included even if repaid",
     "8": "net amount converted (Reg. 1.408A-4 A-7)",
     "10": "line 5 / line 9, at most 1.000 (ratio_precision policy)",
