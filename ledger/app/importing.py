@@ -368,7 +368,7 @@ def _import_files(
     problems: list[Problem] = []
     history: list[_WithHistory] = []
     existing = set(store.households()) if len(files) > 1 else None
-    ordered = sorted(files, key=_first_date) if len(files) > 1 else files
+    ordered = _in_date_order(files) if len(files) > 1 else files
     for done, path in enumerate(ordered, start=1):
         try:
             plan = _plan(store, path, existing, plans)
@@ -414,16 +414,26 @@ def _import_files(
     ]
 
 
-def _first_date(path: Path):
-    """A file's earliest event date, for ordering one household's files (unreadable or
-    undated files first: their problems are reported in any order)."""
+def _in_date_order(files: Sequence[Path]) -> list[Path]:
+    """The files with each household's files in the order of their earliest event
+    dates (a year a file), the households in the order they first appear (so the rows
+    land as a parallel import lands them); an unreadable file keeps its place, and its
+    problems are reported wherever it stands."""
     from datetime import date as day
 
-    try:
-        raw = read_ledger_file(path, lines=False)
-    except InvalidInput:
-        return (day.min, str(path))
-    return (first_event_date(raw) or day.min, str(path))
+    seen: list[tuple[object, day, str, Path]] = []
+    first: dict[object, int] = {}
+    for index, path in enumerate(files):
+        try:
+            raw = read_ledger_file(path, lines=False)
+            household: object = household_of(raw) or ("unnamed", index)
+            when = first_event_date(raw) or day.min
+        except InvalidInput:
+            household, when = ("unreadable", index), day.min
+        first.setdefault(household, index)
+        seen.append((household, when, str(path), path))
+    seen.sort(key=lambda t: (first[t[0]], t[1], t[2]))
+    return [t[3] for t in seen]
 
 
 def _record_tree(household: str, kind: str, raw_fields: Mapping[str, object]) -> Node:
