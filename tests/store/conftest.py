@@ -110,3 +110,9 @@ def sql_store(sql_backend):
     s = sql_backend.open()
     yield s
     s.close()
+
+
+@pytest.fixture(params=["sqlite"])
+def sqlite_backend(request, tmp_path) -> Iterator[Backend]:
+    """SQLite alone: for values only its untyped columns can hold."""
+    yield from _backend(request, tmp_path)
