@@ -386,7 +386,6 @@ class SqlStore:
         events: list[Event] = []
         head: tuple[int, str] | None = None
         prev, expected = GENESIS, 0
-        dates, times, decode, loads = self._date_isos, self._time_isos, from_payload, _loads
         hash_of = household_hasher(household)
         try:
             for row in rows:
@@ -396,17 +395,7 @@ class SqlStore:
                 expected += 1
                 if version != expected or back != prev or owner != household:
                     raise _NotPassed
-                eff_iso = None if eff is None else dates.get(eff) or self._date_iso(eff)
-                at_iso = times.get(at) or self._time_iso(at)
-                digest = hash_of(
-                    prev, eff_iso, event_id, kind, payload, at_iso, by, schema, year, version
-                )
-                if digest != hash_:
-                    raise _NotPassed
-                value = loads(payload)
-                if type(value) is not dict or kind not in KINDS:
-                    raise _NotPassed
-                event = decode(kind, event_id, value)
+                event = self._passed(hash_of, prev, row)
                 if cutoff is None or at < cutoff:
                     events.append(event)
                     head = (version, hash_)
@@ -417,6 +406,24 @@ class SqlStore:
                 return CheckedEvents([], None, problems[0])
             return self._reference_checked(rows, cutoff)  # not reached: the checks agree
         return CheckedEvents(events, head)
+
+    def _passed(self, hash_of: Any, prev: str, row: Sequence[Any]) -> Event:
+        """The event of one stored row whose hash follows ``prev`` (``hash_of``: the
+        household's :func:`household_hasher`) and whose payload reads: the one per-row
+        check of :meth:`load_checked` and :meth:`iter_household_events`. Raises ``_NotPassed``
+        (or a decoding error) when it does not pass; the caller then names the problem
+        through :meth:`verify`'s own check. Dates and times of the hashed document are
+        normalised once per distinct stored value (a cache)."""
+        _, event_id, version, kind, schema, payload, eff, year, at, by, _, hash_ = row
+        eff_iso = None if eff is None else self._date_isos.get(eff) or self._date_iso(eff)
+        at_iso = self._time_isos.get(at) or self._time_iso(at)
+        digest = hash_of(prev, eff_iso, event_id, kind, payload, at_iso, by, schema, year, version)
+        if digest != hash_:
+            raise _NotPassed
+        value = _loads(payload)
+        if type(value) is not dict or kind not in KINDS:
+            raise _NotPassed
+        return from_payload(kind, event_id, value)
 
     def _reference_checked(self, rows: Sequence[Any], cutoff: Any) -> CheckedEvents:
         """The events and head of rows :func:`check_chains` passed, decoded as
@@ -491,8 +498,6 @@ class SqlStore:
         changed row or an unreadable value yields a :class:`BrokenHousehold` naming the
         event (never a figure from it), and the others go on."""
         sql, params = self._select(_ROW_LIST, known_on=known_on, start=start, stop=stop)
-        decode, loads = from_payload, _loads
-        dates, times = self._date_isos, self._time_isos
         with self._reading(sql, params, stream=True) as rows:
             household, batch = "", list[Event]()
             read: list[Any] = []  # the household's rows so far (to name a problem)
@@ -514,17 +519,7 @@ class SqlStore:
                 try:
                     if version != expected or back != prev:
                         raise _NotPassed
-                    eff_iso = None if eff is None else dates.get(eff) or self._date_iso(eff)
-                    at_iso = times.get(at) or self._time_iso(at)
-                    digest = hash_of(
-                        prev, eff_iso, event_id, kind, payload, at_iso, by, schema, year, version
-                    )
-                    if digest != hash_:
-                        raise _NotPassed
-                    value = loads(payload)
-                    if type(value) is not dict or kind not in KINDS:
-                        raise _NotPassed
-                    batch.append(decode(kind, event_id, value))
+                    batch.append(self._passed(hash_of, prev, row))
                     prev = hash_
                 except (_NotPassed, *_UNREADABLE):
                     batch = BrokenHousehold(self._first_problem(read))
