@@ -136,6 +136,68 @@ def household_hasher(household: str) -> Callable[..., str]:
     return digest
 
 
+def read_hasher(
+    date_iso: Callable[[Any], str], time_iso: Callable[[Any], str]
+) -> Callable[[str], Callable[[str, Sequence[Any]], str]]:
+    """The read side's :func:`field_hash`, on rows as a store's cursor returns them.
+
+    ``read_hasher(date_iso, time_iso)(household)(prev_hash, row)``, for a stored row of
+    that household with every column but ``position`` in the table's order
+    (``household, event_id, version, kind, schema_version, payload, effective_date,
+    tax_year, recorded_at, recorded_by, prev_hash, hash``), is ``field_hash(prev_hash, date_iso(effective_date) or None, event_id,
+    household, kind, payload, time_iso(recorded_at), recorded_by, schema_version,
+    tax_year, version)`` (a property test compares). The document's parts that repeat
+    across rows are built once per distinct stored value and kept between households
+    (bounded): the ``effective_date`` part, the household-and-kind part, and the part from
+    ``recorded_at`` to ``"version":`` (recorded_at, recorded_by, schema_version,
+    tax_year): per row only the event id and the payload are escaped. ``date_iso`` and
+    ``time_iso`` may raise (an unreadable stored value); the digest then raises too."""
+    dates: dict[Any, str] = {}
+    tails: dict[tuple, str] = {}
+    sha256 = hashlib.sha256
+
+    def date_part(value: Any) -> str:
+        if len(dates) > _READ_CACHE:
+            dates.clear()
+        eff = "null" if value is None else f'"{date_iso(value)}"'
+        part = dates[value] = '{"effective_date":' + eff + ',"event_id":'
+        return part
+
+    def tail_part(key: tuple) -> str:
+        at, by, schema, year = key
+        if len(tails) > _READ_CACHE:
+            tails.clear()
+        part = tails[key] = (
+            f',"recorded_at":{_str(time_iso(at))},"recorded_by":{_str(by)},'
+            f'"schema_version":{int(schema)},'
+            f'"tax_year":{"null" if year is None else int(year)},"version":'
+        )
+        return part
+
+    def for_household(household: str) -> Callable[[str, Sequence[Any]], str]:
+        house = ',"household":' + _str(household) + ',"kind":'
+        kinds: dict[Any, str] = {}
+
+        def digest(prev_hash: str, row: Sequence[Any]) -> str:
+            _, event_id, version, kind, schema, payload, eff, year, at, by, _, _ = row
+            head = dates.get(eff) or date_part(eff)
+            middle = kinds.get(kind)
+            if middle is None:
+                middle = kinds[kind] = house + _str(kind) + ',"payload":'
+            tail = tails.get((at, by, schema, year)) or tail_part((at, by, schema, year))
+            return sha256(
+                f"{prev_hash}\n{head}{_str(event_id)}{middle}{_str(payload)}{tail}{int(version)}}}".encode()
+            ).hexdigest()
+
+        return digest
+
+    return for_household
+
+
+#: distinct stored values :func:`read_hasher` keeps the document parts of
+_READ_CACHE = 4096
+
+
 _str = json.encoder.encode_basestring  # the escaping json.dumps(ensure_ascii=False) uses
 _TEMPLATE = (
     '{"effective_date":%s,"event_id":%s,"household":%s,"kind":%s,"payload":%s,'

@@ -54,8 +54,8 @@ from .hashing import (
     check_batch_ids,
     check_chains,
     checked_batches,
-    household_hasher,
     iso_utc,
+    read_hasher,
     utc,
 )
 from .keyed import LedgerKey, check_macs, new_record, records_from, writing_problem
@@ -104,8 +104,8 @@ class SqlStore:
         dbapi: Any = engine.dialect.dbapi
         self._errors = (dbapi.Error,)
         self._integrity_error = (dbapi.IntegrityError, IntegrityError)
-        self._date_isos: dict[Any, str] = {}  # see load_checked
-        self._time_isos: dict[Any, str] = {}
+        #: the per-row hash of the reads that check the chain (see :meth:`_passed`)
+        self._row_hasher = read_hasher(self._date_iso, self._time_iso)
         #: the HMAC key new rows are MACed with (``ROTH_LEDGER_HMAC_KEY_FILE``; set by
         #: ``open_store``); None: rows carry no MAC, refused on a keyed ledger
         self.key: LedgerKey | None = None
@@ -386,7 +386,7 @@ class SqlStore:
         events: list[Event] = []
         head: tuple[int, str] | None = None
         prev, expected = GENESIS, 0
-        hash_of = household_hasher(household)
+        hash_of = self._row_hasher(household)
         try:
             for row in rows:
                 owner, event_id, version, kind, schema, payload, eff, year, at, by, back, hash_ = (
@@ -409,19 +409,16 @@ class SqlStore:
 
     def _passed(self, hash_of: Any, prev: str, row: Sequence[Any]) -> Event:
         """The event of one stored row whose hash follows ``prev`` (``hash_of``: the
-        household's :func:`household_hasher`) and whose payload reads: the one per-row
+        household's :func:`read_hasher` digest) and whose payload reads: the one per-row
         check of :meth:`load_checked` and :meth:`iter_household_events`. Raises ``_NotPassed``
         (or a decoding error) when it does not pass; the caller then names the problem
-        through :meth:`verify`'s own check. Dates and times of the hashed document are
-        normalised once per distinct stored value (a cache)."""
-        _, event_id, version, kind, schema, payload, eff, year, at, by, _, hash_ = row
-        eff_iso = None if eff is None else self._date_isos.get(eff) or self._date_iso(eff)
-        at_iso = self._time_isos.get(at) or self._time_iso(at)
-        digest = hash_of(prev, eff_iso, event_id, kind, payload, at_iso, by, schema, year, version)
-        if digest != hash_:
+        through :meth:`verify`'s own check. The payload is decoded as :func:`_loads`
+        decodes it (inlined: once per event)."""
+        if hash_of(prev, row) != row[11]:
             raise _NotPassed
-        value = _loads(payload)
-        if type(value) is not dict or kind not in KINDS:
+        event_id, kind, payload = row[1], row[3], row[5]
+        value, end = _RAW_DECODE(payload)
+        if end != len(payload) or type(value) is not dict or kind not in KINDS:
             raise _NotPassed
         return from_payload(kind, event_id, value)
 
@@ -433,21 +430,15 @@ class SqlStore:
         return CheckedEvents(events, (kept[-1][2], kept[-1][11]) if kept else None)
 
     def _date_iso(self, value: Any) -> str:
-        """A stored ``effective_date`` as the hashed document writes it (cached)."""
-        if len(self._date_isos) > _NORMAL_CACHE:
-            self._date_isos.clear()
+        """A stored ``effective_date`` (not None) as the hashed document writes it."""
         day = self._date(value)
         if day is None:
             raise TypeError("no date")
-        iso = self._date_isos[value] = day.isoformat()
-        return iso
+        return day.isoformat()
 
     def _time_iso(self, value: Any) -> str:
-        """A stored ``recorded_at`` as the hashed document writes it (cached)."""
-        if len(self._time_isos) > _NORMAL_CACHE:
-            self._time_isos.clear()
-        iso = self._time_isos[value] = iso_utc(self._datetime(value))
-        return iso
+        """A stored ``recorded_at`` as the hashed document writes it."""
+        return iso_utc(self._datetime(value))
 
     def version(self, household: str) -> int:
         p = self.PARAM
@@ -502,7 +493,7 @@ class SqlStore:
             household, batch = "", list[Event]()
             read: list[Any] = []  # the household's rows so far (to name a problem)
             prev, expected = GENESIS, 0
-            hash_of = household_hasher(household)
+            hash_of = self._row_hasher(household)
             for row in rows:
                 owner, event_id, version, kind, schema, payload, eff, year, at, by, back, hash_ = (
                     row
@@ -511,7 +502,7 @@ class SqlStore:
                     if batch or isinstance(batch, BrokenHousehold):
                         yield household, batch
                     household, batch, read = owner, [], []
-                    prev, expected, hash_of = GENESIS, 0, household_hasher(owner)
+                    prev, expected, hash_of = GENESIS, 0, self._row_hasher(owner)
                 if isinstance(batch, BrokenHousehold):
                     continue  # the rest of a broken household: skipped
                 read.append(row)
@@ -966,9 +957,6 @@ def _event(kind: str, event_id: str, payload: str) -> Event:
 class _NotPassed(Exception):
     """A row :meth:`SqlStore.load_checked`'s one pass does not pass."""
 
-
-#: distinct stored dates / times :meth:`SqlStore.load_checked` keeps normalised
-_NORMAL_CACHE = 4096
 
 #: what decoding a changed row can raise
 _UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, ArithmeticError)

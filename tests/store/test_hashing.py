@@ -93,3 +93,52 @@ def test_the_household_hasher_is_field_hash(household, rows):
             prev, eff, event_id, household, kind, payload, at, by, 1, year, version
         )
         prev = digest
+
+
+_stored_dates = st.none() | st.dates().map(date.isoformat)
+_stored_times = st.sampled_from(["2026-12-01 22:00:00.000000", "2026-12-01 22:00:00.500000"])
+
+
+@given(
+    households=st.lists(
+        st.tuples(
+            text,  # household
+            st.lists(
+                st.tuples(
+                    text,  # event_id
+                    st.sampled_from(["roth_contribution", "void", 'a "kind"\\\n']),
+                    text,  # payload
+                    _stored_times,
+                    st.sampled_from(["tester", 'x"\\\t', "é"]),
+                    st.sampled_from([1, 2]),  # schema_version
+                    st.none() | st.integers(1975, 2100),
+                    _stored_dates,
+                ),
+                max_size=6,
+            ),
+        ),
+        max_size=3,
+    ),
+)
+def test_the_read_hasher_is_field_hash(households):
+    """The read side's hasher over stored rows (document parts kept between rows and
+    households) gives field_hash's digest, with the dates and times normalised as the
+    SQLite store reads them."""
+    from ledger.store.hashing import field_hash, read_hasher
+    from ledger.store.sql import SqliteStore
+
+    store = SqliteStore.__new__(SqliteStore)  # only its value readers are used
+    hasher = read_hasher(store._date_iso, store._time_iso)
+    for household, rows in households:
+        hash_of = hasher(household)
+        prev = GENESIS
+        for version, (event_id, kind, payload, at, by, schema, year, eff) in enumerate(
+            rows, start=1
+        ):
+            row = (household, event_id, version, kind, schema, payload, eff, year, at, by)
+            digest = hash_of(prev, (*row, prev, "?"))
+            at_iso = iso_utc(store._datetime(at))
+            assert digest == field_hash(
+                prev, eff, event_id, household, kind, payload, at_iso, by, schema, year, version
+            )
+            prev = digest
