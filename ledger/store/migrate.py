@@ -1,10 +1,13 @@
 """Bringing a database to the Alembic head revision.
 
-Opening a store checks ``alembic_version`` with one plain query (:func:`revision_of`);
-Alembic itself is imported only when an upgrade is needed, so the command line starts
-as fast as ``import sqlmodel``. Upgrades run inside one transaction holding the writer
-lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL), so processes
-opening a new database at the same moment migrate it exactly once.
+Opening a store checks ``alembic_version`` with one plain query (:func:`revision_of`).
+An empty database gets the head schema from :func:`ledger.store.schema.create_head` (the
+DDL the migrations issue, recorded from them; no history replayed); Alembic itself is
+imported only when an existing ledger is at an older revision, so the command line never
+loads it (nor SQLModel, which the migrations' environment needs) on its way. Upgrades run
+inside one transaction holding the writer lock (``BEGIN IMMEDIATE`` on SQLite, an advisory
+lock on PostgreSQL), so processes opening a new database at the same moment create or
+migrate it exactly once.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from .api import StoreError
-from .models import HEAD_REVISION
+from .schema import HEAD_REVISION, create_head
 
 #: pg_advisory_xact_lock key taken by migrations and appends ("roth" in ASCII).
 PG_LOCK_KEY = 0x726F7468
@@ -44,13 +47,17 @@ def ensure_head(engine: Engine) -> None:
 
 
 def upgrade_engine(engine: Engine) -> None:
-    """Run ``alembic upgrade head`` on ``engine`` under the writer lock."""
+    """Bring the database of ``engine`` to head under the writer lock: an empty one by
+    :func:`~ledger.store.schema.create_head`, an older one by ``alembic upgrade head``."""
     with engine.connect().execution_options(immediate=True) as conn:
         with conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
             revision = revision_of(conn)
             if revision == HEAD_REVISION:
+                return
+            if revision is None:
+                create_head(conn)
                 return
             known = _known_revisions()
             if revision is not None and revision not in known:
@@ -59,9 +66,15 @@ def upgrade_engine(engine: Engine) -> None:
                     f"roth-ledger does not know (it expects {HEAD_REVISION!r}); "
                     "upgrade roth-ledger"
                 )
-            from alembic import command
+            replay_migrations(conn)
 
-            command.upgrade(alembic_config(conn), "head")
+
+def replay_migrations(conn: Connection) -> None:
+    """``alembic upgrade head`` in the open transaction of ``conn`` (the reference way:
+    every migration from the database's revision on, an empty database included)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(conn), "head")
 
 
 def alembic_config(conn: Connection | None = None):

@@ -2,7 +2,9 @@
 web desk's ``users`` and ``web_sessions``).
 
 The schema itself is owned by the Alembic revisions in ``migrations/``; this class is the
-metadata they are checked against (a test proves migrated schema and metadata agree).
+metadata they are checked against (a test proves migrated schema and metadata agree). The
+store's own code never imports this module (it writes its SQL itself), so a command pays
+for SQLModel and pydantic only where the web desk's ``users`` code needs the tables.
 Bulk work never builds ``EventRow`` objects: :mod:`ledger.store.sql` uses SQLAlchemy Core
 on ``EVENTS`` (the table) with plain dicts.
 
@@ -39,9 +41,6 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlmodel import Field, SQLModel
-
-#: Alembic revision the code expects (checked cheaply on open; a test ties it to the scripts).
-HEAD_REVISION = "0004"
 
 #: Position is BIGINT on servers; on SQLite it must be plain INTEGER to alias the rowid.
 POSITION_TYPE = BigInteger().with_variant(Integer(), "sqlite")

@@ -11,7 +11,7 @@ from .api import StoreError
 from .engine import make_engine, translated, where
 from .keyed import load_key
 from .migrate import revision_of, upgrade_engine
-from .models import HEAD_REVISION
+from .schema import HEAD_REVISION
 from .sql import SqlStore, open_sql_store, store_on
 from .urls import resolve, sqlite_file
 

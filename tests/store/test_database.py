@@ -19,7 +19,8 @@ from ledger.events import payload_json
 from ledger.store import StoreError, current, open_store, upgrade
 from ledger.store.hashing import chain_hash
 from ledger.store.migrate import script_head
-from ledger.store.models import HEAD_REVISION, METADATA
+from ledger.store.models import METADATA
+from ledger.store.schema import HEAD_REVISION
 from ledger.store.urls import default_path, resolve
 
 from .conftest import Backend, pg_mark
@@ -253,12 +254,14 @@ def test_url_resolution(monkeypatch, tmp_path):
     assert resolve("postgresql://u@h/db").drivername == "postgresql+psycopg"
 
 
-def test_opening_a_migrated_database_does_not_import_alembic(tmp_path):
+def test_opening_a_migrated_database_does_not_import_alembic_or_sqlmodel(tmp_path):
     path = tmp_path / "l.db"
     open_store(str(path)).close()
     code = (
         "import sys; from ledger.store import open_store; "
         f"s = open_store({str(path)!r}); s.version('x'); s.close(); "
-        "sys.exit('alembic' in sys.modules)"
+        f"s = open_store({str(path)!r}, read_only=True); s.load_checked('x'); s.close(); "
+        "loaded = [m for m in ('alembic', 'sqlmodel', 'pydantic', 'sqlalchemy.orm') "
+        "if m in sys.modules]; sys.exit(f'loaded: {loaded}' if loaded else 0)"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
