@@ -26,6 +26,7 @@ from ..ledgerfile import (
     read_ledger_file,
     validate_ledger,
 )
+from ..ledgerfile.fast import parse_plain, read_plain
 from ..ledgerfile.history import is_history
 from ..ledgerfile.read import FORMATS, Node, RawLedger
 from ..projections.duplicates import duplicate_warnings
@@ -80,10 +81,15 @@ def _plan(
     ``existing`` (the stored household ids, when known) saves a query per new household.
     ``earlier``: the plans of this import's earlier files, by household; a file of the
     same household is validated after them (the same import: one transaction)."""
-    raw = read_ledger_file(path, lines=False)
-    if is_history(raw):
-        raise _WithHistory(Path(path), raw)
-    household = household_of(raw)
+    plain = read_plain(path)  # a plain JSON file: the fast path (ledgerfile.fast)
+    raw = None
+    if plain is not None:
+        household: str | None = plain.household
+    else:
+        raw = read_ledger_file(path, lines=False)
+        if is_history(raw):
+            raise _WithHistory(Path(path), raw)
+        household = household_of(raw)
     if existing is not None and household not in existing:
         stored, version = list[StoredEvent](), 0
     else:
@@ -91,13 +97,16 @@ def _plan(
     before = earlier.get(household) if earlier and household else None
     pending = before.new if before is not None else []
     known = Known.from_events([*(s.event for s in stored), *pending])
-    try:
-        ledger = validate_ledger(raw, known)
-    except InvalidInput:
-        if raw.lines:
+    ledger = parse_plain(plain, known) if plain is not None else None
+    if ledger is None:  # not the plain valid case: the reference path decides and reports
+        raw = raw or read_ledger_file(path, lines=False)
+        try:
+            ledger = validate_ledger(raw, known)
+        except InvalidInput:
+            if raw.lines:
+                raise
+            validate_ledger(read_ledger_file(path), known)  # again, to report lines
             raise
-        validate_ledger(read_ledger_file(path), known)  # again, to report lines
-        raise
     candidates = ledger.all_events()
     new = [e for e in candidates if e.id not in known.events]
     everything = [s.event for s in stored] + pending + new

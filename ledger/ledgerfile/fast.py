@@ -1,0 +1,323 @@
+"""The import's fast path: a JSON ledger file validated straight from :mod:`json`'s values.
+
+The reference path (:func:`.read.read_ledger_file`, then :func:`.validate.validate_ledger`)
+wraps every value in a :class:`~.read.Node` (its line) and reads each field through a
+general loop; for a firm's JSON files that is most of an import's CPU before the rows are
+built. Here a file is parsed once into plain values (each JSON object as the tuple of
+its ``(key, value)`` pairs: ``object_pairs_hook=tuple`` costs nothing, and a key given
+twice is seen), then each event is read by a function generated once per kind from the
+field table (:func:`_builder`): its fields through the reference's own readers
+(:data:`.validate._READERS`, memoised per reader) straight into the event's slots.
+
+Only the plain, valid case is handled here. Anything else -- not a ``.json`` file, a
+syntax error, a key given twice, a section or field unknown, a value of another type than
+the one a valid file has, any reader refusing a value, any problem of the checks across
+events -- makes :func:`parse_plain` return None, and the file goes through the reference
+path, which reports the problems with their lines exactly as before. So what an import
+accepts and stores is what the reference accepts and stores, and no message changes;
+``tests/test_fast_validate.py`` checks the two give the same events (and the import the
+same warnings) on the examples, generated firm ledgers and generated near-valid and
+hostile files.
+
+The checks across events (:func:`.checks.cross_checks`) and the generated ids
+(:func:`.validate.generate_ids`) are the reference's own, run on the events built here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .. import dates
+from .. import events as ev
+from .checks import cross_checks
+from .read import (
+    _LONE_SURROGATE,
+    MAX_FILE_BYTES,
+    Node,
+    _no_constant,
+    _read_text,
+)
+from .validate import (
+    _ALLOWED,
+    _BORN,
+    _READERS,
+    EARLIEST_BIRTH,
+    PERSON_KEYS,
+    TOKEN,
+    TOP_KEYS,
+    Known,
+    LedgerFile,
+    _Collector,
+    generate_ids,
+    household_event_id,
+    person_event,
+)
+
+
+class _Refer(Exception):
+    """The file is not the plain valid case: the reference path reads it."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlainLedger:
+    """A JSON ledger file parsed into plain values: its sections (each JSON object still
+    the tuple of its pairs below the top) and the household id it names."""
+
+    file: str
+    sections: dict[str, Any]
+    household: str
+
+
+def read_plain(path: str | Path) -> PlainLedger | None:
+    """``path`` parsed, if it is a ``.json`` ledger file (no with-history export, no
+    worked example) that parses cleanly, with no key given twice at the top and a valid
+    household id; else None (the reference reader says what is wrong, if anything)."""
+    name = str(path)
+    if Path(name).suffix.lower() != ".json":
+        return None
+    try:
+        text = _read_text(Path(name), MAX_FILE_BYTES)
+        if "\\u" in text and _LONE_SURROGATE.search(text) is not None:
+            return None
+        data = json.loads(
+            text,
+            parse_float=str,
+            parse_int=str,
+            parse_constant=_no_constant,
+            object_pairs_hook=tuple,
+        )
+    except Exception:  # _Fatal, a syntax error, NaN, too deep: the reference says
+        return None
+    try:
+        sections = _mapping(data, _TOP)
+        household = sections.get("household")
+        if type(household) is tuple:
+            household = sections["household"] = _mapping(household, _HOUSEHOLD_KEYS)
+            household = household.get("id")
+    except _Refer:
+        return None
+    if type(household) is not str or TOKEN.fullmatch(household) is None:
+        return None
+    return PlainLedger(name, sections, household)
+
+
+def _mapping(value: object, keys: frozenset[str]) -> dict[str, Any]:
+    """A JSON object (the tuple of its pairs) as a dict, if no key is given twice and
+    every key is one of ``keys``."""
+    if type(value) is not tuple:
+        raise _Refer
+    fields = dict(value)
+    if len(fields) != len(value) or not keys.issuperset(fields):
+        raise _Refer
+    return fields
+
+
+_TOP = frozenset(TOP_KEYS)
+
+
+def parse_plain(plain: PlainLedger, known: Known | None = None) -> LedgerFile | None:
+    """The :class:`LedgerFile` :func:`.validate.validate_ledger` makes of the same file,
+    when it is valid and plain (see the module docstring); else None."""
+    try:
+        return _parse(plain, known or Known())
+    except Exception:  # _Refer, a reader's ValueError, an unhashable value...
+        return None
+
+
+#: the node every fast-path event is checked with: the checks record a problem at a
+#: node's line, and any problem sends the file to the reference path (which has lines)
+_NOWHERE = Node({}, None)
+
+
+def _parse(plain: PlainLedger, known: Known) -> LedgerFile:
+    _fresh_memo()
+    root = plain.sections
+    version = root.get("version")
+    if type(version) is not str or version.strip() != "1":
+        raise _Refer
+    name = _household_name(root.get("household"))
+    listed: dict[str, date | None] = {}
+    people = _people(root.get("people"), known, listed)
+    events = _events(root.get("events"))
+    built = generate_ids([(e, _NOWHERE) for e in events], known)
+    out = _Collector(plain.file)
+    head = [household_event_id(name)] if name is not None else []
+    cross_checks(built, {**known.people, **listed}, known, out, head + [p.id for p in people])
+    if out.problems:
+        raise _Refer
+    return LedgerFile(
+        plain.file,
+        plain.household,
+        name,
+        tuple(people),
+        tuple(e for e, _ in built),
+        (None,) * len(built),
+    )
+
+
+_TEXT = ev.FieldSpec("text", "text", False, None, "")
+
+
+def _text(value: object) -> str:
+    if type(value) is not str:
+        raise _Refer
+    return ev.parse_value(_TEXT, value)
+
+
+def _household_name(household: object) -> str | None:
+    if type(household) is str:  # `household: rivera`: the id (checked by read_plain)
+        return None
+    if type(household) is not dict:  # checked by read_plain
+        raise _Refer
+    name = household.get("name")
+    return None if name is None else _text(name)
+
+
+_HOUSEHOLD_KEYS = frozenset({"id", "name"})
+_PERSON_KEYS = frozenset(PERSON_KEYS)
+
+
+def _people(section: object, known: Known, listed: dict[str, date | None]) -> list[ev.PersonAdded]:
+    if section is None:
+        return []
+    if type(section) is not list:
+        raise _Refer
+    today = known.today or date.today()
+    result = []
+    for item in section:
+        fields = _mapping(item, _PERSON_KEYS)
+        pid = fields.get("id")
+        if type(pid) is not str or TOKEN.fullmatch(pid) is None or pid in listed:
+            raise _Refer
+        name = fields.get("name")
+        if name is not None:
+            name = _text(name)
+        born = fields.get("born")
+        if type(born) is not str:
+            raise _Refer
+        born = ev.parse_value(_BORN, born)
+        if not EARLIEST_BIRTH <= born <= today:
+            raise _Refer
+        listed[pid] = born
+        result.append(person_event(pid, name, born))
+    return result
+
+
+def _events(section: object) -> list[ev.Event]:
+    if section is None:
+        return []
+    if type(section) is not list:
+        raise _Refer
+    builders = _BUILDERS
+    out = []
+    for item in section:
+        if type(item) is not tuple:
+            raise _Refer
+        fields = dict(item)
+        if len(fields) != len(item):
+            raise _Refer
+        kind = fields.get("kind")
+        build = builders.get(kind) if type(kind) is str else None
+        if build is None:  # an unknown or internal kind
+            raise _Refer
+        out.append(build(fields))
+    return out
+
+
+# --- the per-kind builders -----------------------------------------------------------
+
+#: each reader's values by the text read (see :data:`.validate._MEMO`: readers are pure
+#: functions of the text and of the day), emptied when the day changes or they are full
+_MEMOS: list[dict[str, object]] = []
+_MEMO_SIZE = 100_000
+_MEMO_DAY: list[date] = []
+#: the event ids found valid (a firm's files repeat e1, e2, ...)
+_IDS: dict[str, str] = {}
+_MEMOS.append(_IDS)  # type: ignore[arg-type]
+
+
+def _fresh_memo() -> None:
+    day = dates.today()
+    if _MEMO_DAY != [day] or sum(map(len, _MEMOS)) > _MEMO_SIZE:
+        for memo in _MEMOS:
+            memo.clear()
+        _MEMO_DAY[:] = [day]
+
+
+def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
+    """``build(fields)`` for one file kind: the event :func:`.validate.build_event` makes
+    of the same fields, or an exception (:class:`_Refer`, a reader's ValueError) where
+    it would record a problem -- or where the value is not one a plain valid file has.
+
+    One straight line per field, as :func:`ledger.events._decoder` writes a decoder: a
+    text value through the field's reader (memoised), a boolean as itself in a boolean
+    field; an absent (or null, or empty) value is refused when the field is required,
+    else the field takes its default, as the class would give it."""
+    cls = ev.KINDS[kind]
+    readers = {name: (required, read) for name, required, read in _READERS[kind]}
+    types = {s.name: s.type for s in ev.FIELDS[kind]}
+    scope: dict[str, object] = {
+        "new": object.__new__,
+        "cls": cls,
+        "allowed": _ALLOWED[kind],
+        "token": TOKEN.fullmatch,
+        "text": _text,
+        "Refer": _Refer,
+        "set_id": vars(ev.Event)["id"].__set__,
+        "ids": _IDS,
+    }
+    lines = [
+        "def build(d):",
+        "    if not allowed.issuperset(d): raise Refer",
+        "    o = new(cls)",
+        "    v = d.get('id')",
+        "    if v is None: set_id(o, '')",
+        "    elif v in ids: set_id(o, v)",
+        "    elif type(v) is str and token(v) is not None: set_id(o, ids.setdefault(v, v))",
+        "    else: raise Refer",
+    ]
+    for f in dataclasses.fields(cls):
+        name = f.name
+        if name == "id":
+            continue
+        scope[f"set_{name}"] = getattr(cls, name).__set__
+        scope[f"default_{name}"] = f.default
+        if name in ("memo", "source"):
+            lines.append(f"    v = d.get({name!r})")
+            lines.append(f"    set_{name}(o, default_{name} if v is None else text(v))")
+            continue
+        required, read = readers[name]
+        memo: dict[str, object] = {}
+        _MEMOS.append(memo)
+        scope[f"read_{name}"], scope[f"memo_{name}"] = read, memo
+        absent = (
+            "raise Refer" if required or f.default is dataclasses.MISSING else f"x = default_{name}"
+        )
+        lines += [
+            f"    v = d.get({name!r})",
+            "    if type(v) is str and v:",
+            f"        x = memo_{name}.get(v)",
+            f"        if x is None: x = memo_{name}[v] = read_{name}(v)",
+            f"    elif v is None or v == '': {absent}",
+        ]
+        if types[name] == "bool":
+            lines.append("    elif type(v) is bool: x = v")
+        lines.append("    else: raise Refer")
+        if required or f.default is dataclasses.MISSING:
+            lines.append(f"    set_{name}(o, x)")
+        else:
+            lines.append(f"    set_{name}(o, default_{name} if x is None else x)")
+    lines.append("    return o")
+    exec("\n".join(lines), scope)  # noqa: S102 -- source built from the field table only
+    return scope["build"]  # type: ignore[return-value]
+
+
+_BUILDERS: dict[str, Callable[[dict[str, Any]], ev.Event]] = {
+    kind: _builder(kind) for kind in ev.FILE_KINDS
+}

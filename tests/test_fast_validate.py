@@ -1,0 +1,263 @@
+"""The import's fast path (ledger.ledgerfile.fast) agrees with the reference path
+(read_ledger_file + validate_ledger): whatever it accepts, the reference accepts, with
+the same events (same classes, ids and payloads) -- on the examples, generated firm
+ledgers and generated near-valid and hostile JSON files; and it does accept the valid
+plain files (else the import would silently lose its speed)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger import events as ev
+from ledger.app import importing
+from ledger.app.importing import import_files
+from ledger.errors import InvalidInput
+from ledger.ledgerfile import Known, LedgerFile, fast, read_ledger_file, validate_ledger
+from ledger.store import open_store
+
+sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+from generate import household, lifetime  # noqa: E402
+
+from tests.test_hostile_properties import BASE_EVENTS, HEAD, POOLS, _field_type  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "ledger" / "examples").glob("*.yaml")) + sorted(
+    (ROOT / "tests" / "examples").glob("*.yaml")
+)
+
+
+def reference(path: Path, known: Known | None = None) -> LedgerFile | None:
+    try:
+        return validate_ledger(read_ledger_file(path, lines=False), known)
+    except InvalidInput:
+        return None
+
+
+def quick(path: Path, known: Known | None = None) -> LedgerFile | None:
+    plain = fast.read_plain(path)
+    return fast.parse_plain(plain, known) if plain is not None else None
+
+
+def rows(ledger: LedgerFile) -> list[tuple]:
+    return [(type(e), e.id, e.kind, ev.payload_json(e)) for e in ledger.all_events()]
+
+
+def agree(path: Path, known: Known | None = None) -> LedgerFile | None:
+    """The fast path's answer, checked against the reference's."""
+    got = quick(path, known)
+    if got is not None:
+        want = reference(path, known)
+        assert want is not None, f"{path}: the fast path accepts what the reference refuses"
+        assert got == want and rows(got) == rows(want), path
+        assert got.household == want.household and got.household_name == want.household_name
+    return got
+
+
+def as_json(path: Path, tmp_path: Path) -> Path:
+    """A YAML ledger (or worked example) written as the JSON file of the same values."""
+    raw = read_ledger_file(path)
+    out = tmp_path / (path.stem + ".json")
+    out.write_text(json.dumps(raw.root.plain(), default=str))
+    return out
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_examples_agree(tmp_path, example):
+    path = as_json(example, tmp_path)
+    want = reference(path)
+    assert want is not None  # every example is a valid ledger
+    got = agree(path)
+    assert got is not None, f"{example.name}: the fast path refers a valid plain file"
+    # imported again: every event is stored, each checked against the stored one
+    assert agree(path, Known.from_events(want.all_events())) is not None
+
+
+def test_generated_firm_ledgers_agree(tmp_path):
+    for i, data in enumerate([*(household(i, 100) for i in range(40)), lifetime(2000)]):
+        path = tmp_path / f"h{i}.json"
+        path.write_text(json.dumps(data))
+        assert agree(path) is not None, path
+        without_ids = dict(
+            data, events=[{k: v for k, v in e.items() if k != "id"} for e in data["events"]]
+        )
+        path.write_text(json.dumps(without_ids))
+        first = agree(path)
+        assert first is not None
+        # a second file of the household with events already stored (generated ids)
+        assert agree(path, Known.from_events(first.all_events())) is not None
+
+
+def test_each_check_is_refused(tmp_path):
+    """Every problem test_ledgerfile.py checks, written as JSON, is referred."""
+    from tests import test_ledgerfile as t
+
+    cases = [c for mark in t.test_each_check.pytestmark for c in mark.args[1]]
+    assert len(cases) > 30
+    for event, _ in cases:
+        yaml_path = t.events_file(tmp_path, event)
+        path = as_json(yaml_path, tmp_path)
+        assert reference(path) is None, event
+        assert quick(path) is None, event
+
+
+def test_a_new_day_empties_the_memo(tmp_path, monkeypatch):
+    ledger = {
+        "version": 1,
+        "household": {"id": "h", "name": "H"},
+        "people": [{"id": "p", "name": "P", "born": "1960-01-01"}],
+        "events": [
+            {"kind": "roth_distribution", "person": "p", "date": "2029-06-01", "amount": "5"}
+        ],
+    }
+    ahead = tmp_path / "ahead.json"
+    ahead.write_text(json.dumps(ledger))
+    monkeypatch.setattr("ledger.dates.today", lambda: date(2026, 12, 1))
+    assert agree(ahead).events[0].date == date(2029, 6, 1)
+    monkeypatch.setattr("ledger.dates.today", lambda: date(2025, 12, 1))  # latest: 2028-12-31
+    assert quick(ahead) is None and reference(ahead) is None
+
+
+def test_import_results_and_rows_are_the_same(tmp_path, monkeypatch):
+    """The whole import with the fast path and with the reference path alone: the same
+    results (warnings included) and the same events stored."""
+    files = []
+    for i in range(6):
+        data = household(i, 60)
+        if i == 2:  # over the limit and a duplicate: warnings
+            data["events"].append(dict(data["events"][0], id="again"))
+            data["events"].append(
+                {
+                    "kind": "roth_contribution",
+                    "person": "a",
+                    "tax_year": 2010,
+                    "date": "2010-05-01",
+                    "amount": "9000",
+                }
+            )
+        path = tmp_path / f"{data['household']['id']}.json"
+        path.write_text(json.dumps(data))
+        files.append(path)
+    at = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    out = {}
+    for name in ("fast", "reference"):
+        if name == "reference":
+            monkeypatch.setattr(importing, "read_plain", lambda path: None)
+        store = open_store(f"sqlite:///{tmp_path / name}.db")
+        results = import_files(store, files, "tester", recorded_at=at, jobs=1)
+        again = import_files(store, files, "tester", recorded_at=at, jobs=1)  # all stored
+        stored = {h: [(s.event, s.hash) for s in store.load(h)] for h in store.households()}
+        out[name] = (results, again, stored)
+    assert out["fast"] == out["reference"]
+    assert any(r.warnings for r in out["fast"][0])
+
+
+# --- generated near-valid and hostile files ------------------------------------------
+
+#: values that read as valid in their field (the readers take several written forms)
+VALID = {
+    "money": ['"100"', '"1,000.00"', '"$5"', '" 5.5 "', "5", "12.25", '"0.01"'],
+    "date": ['" 2021-03-01 "', '"2021-12-31"'],
+    "year": ["2021", '" 2021 "'],
+    "bool": ["true", "false", '"yes"', '"No"', '"1"'],
+    "text": ['"x"', '" spaced "', '"é"'],
+    "id": ['"p"'],
+    "exception": ['"9"', '"09"', '"disability"'],
+    "filing_status": ['"single"'],
+}
+#: JSON values of the wrong shape (each refused in any field)
+SHAPES = ["null", '""', "[]", "{}", '["p"]', '{"a": 1}', "true", "0", "-1", "1e5", '"\\u0000"']
+
+
+def _obj(pairs: list[tuple[str, str]]) -> str:
+    return "{" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in pairs) + "}"
+
+
+@st.composite
+def near_valid(draw):
+    """A JSON ledger of HEAD and a few events of any kind, with zero to three changes:
+    a field given another valid form, a hostile value, a value of the wrong shape, a field
+    dropped, added or given twice, the kind or the id changed, the head changed."""
+    events = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind, fields = draw(st.sampled_from(BASE_EVENTS))
+        pairs = [("kind", json.dumps(kind))] + [(k, json.dumps(v)) for k, v in fields.items()]
+        events.append((kind, pairs))
+    head = {
+        "version": "1",
+        "household": _obj([("id", '"astra"'), ("name", '"Astra"')]),
+        "people": "["
+        + ", ".join(_obj([(k, json.dumps(v)) for k, v in p.items()]) for p in HEAD["people"])
+        + "]",
+    }
+    for _ in range(draw(st.integers(0, 3))):
+        change = draw(st.sampled_from(["valid", "hostile", "shape", "drop", "add", "twice", "kind", "id", "head"]))  # fmt: skip
+        at = draw(st.integers(0, len(events) - 1))
+        kind, pairs = events[at]
+        slot = draw(st.integers(0, len(pairs) - 1))
+        name = pairs[slot][0]
+        kind_of = "kind" if name == "kind" else _field_type(kind, name) if name != "id" else "id"
+        if change == "valid" and kind_of in VALID:
+            pairs[slot] = (name, draw(st.sampled_from(VALID[kind_of])))
+        elif change == "hostile":
+            pool = POOLS.get(kind_of, POOLS["text"])
+            pairs[slot] = (name, json.dumps(draw(st.sampled_from(pool))))
+        elif change == "shape":
+            pairs[slot] = (name, draw(st.sampled_from(SHAPES)))
+        elif change == "drop":
+            pairs.pop(slot)
+        elif change == "add":
+            extra = draw(st.sampled_from(["memo", "source", "id", "unknown", "person"]))
+            pairs.append((extra, json.dumps(draw(st.sampled_from(["m", "e77", "p", "", "q"])))))
+        elif change == "twice":
+            pairs.append(pairs[slot])
+        elif change == "kind":
+            pairs[0] = ("kind", json.dumps(draw(st.sampled_from([*ev.KINDS, *POOLS["kind"]]))))
+        elif change == "id":
+            pairs.append(
+                ("id", json.dumps(draw(st.sampled_from(["e1", "e2", "e10", "x-1", "bad id"]))))
+            )
+        else:
+            which = draw(st.sampled_from(["version", "household", "people", "extra"]))
+            value = draw(st.sampled_from(['"1"', "2", "null", '"astra"', "[]", '" 1 "', '{"id": "astra"}', '[{"id": "p", "born": "1980-06-15"}]', '[{"id": "p", "person": "q", "born": "1980-06-15"}]']))  # fmt: skip
+            head[which] = value
+    body = [(k, v) for k, v in head.items()]
+    body.append(("events", "[" + ", ".join(_obj(p) for _, p in events) + "]"))
+    return _obj(body)
+
+
+@given(near_valid())
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_near_valid_and_hostile_files_agree(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("near") / "l.json"
+    path.write_text(text)
+    agree(path)
+    want = reference(path)
+    if want is not None and '"twice"' not in text:
+        # stored already: the same file imported again
+        agree(path, Known.from_events(want.all_events()))
+
+
+def test_valid_base_events_take_the_fast_path(tmp_path):
+    """Each base event the reference accepts alone, the fast path accepts itself (a
+    builder that referred every file would pass every other test)."""
+    taken = 0
+    for kind, fields in BASE_EVENTS:
+        path = tmp_path / f"{kind}.json"
+        path.write_text(json.dumps({"version": 1, **HEAD, "events": [{"kind": kind, **fields}]}))
+        if reference(path) is not None:
+            assert agree(path) is not None, kind
+            taken += 1
+    assert taken >= 15
