@@ -38,7 +38,7 @@ SQLITE: tuple[str, ...] = (
 POSTGRESQL: tuple[str, ...] = (
     "\nCREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)\n\n",
     "\nCREATE TABLE events (\n\tposition BIGSERIAL NOT NULL, \n\thousehold VARCHAR NOT NULL, \n\tevent_id VARCHAR NOT NULL, \n\tversion INTEGER NOT NULL, \n\tkind VARCHAR NOT NULL, \n\tschema_version INTEGER NOT NULL, \n\tpayload TEXT NOT NULL, \n\teffective_date DATE, \n\ttax_year INTEGER, \n\trecorded_at TIMESTAMP WITH TIME ZONE NOT NULL, \n\trecorded_by VARCHAR NOT NULL, \n\tprev_hash VARCHAR(64) NOT NULL, \n\thash VARCHAR(64) NOT NULL, \n\tCONSTRAINT pk_events PRIMARY KEY (position), \n\tCONSTRAINT uq_events_household_version UNIQUE (household, version), \n\tCONSTRAINT uq_events_household_event_id UNIQUE (household, event_id)\n)\n\n",
-    "CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\n    BEGIN\n        RAISE EXCEPTION 'events are append-only: record a void event instead of changing or deleting one (%% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';\n    END $$",
+    "CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\n    BEGIN\n        RAISE EXCEPTION 'events are append-only: record a void event instead of changing or deleting one (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';\n    END $$",
     "CREATE TRIGGER events_no_update_delete BEFORE UPDATE OR DELETE ON events\n    FOR EACH ROW EXECUTE FUNCTION events_append_only()",
     "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events\n    FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()",
     "\nCREATE TABLE users (\n\tusername VARCHAR NOT NULL, \n\trole VARCHAR NOT NULL, \n\thousehold VARCHAR, \n\tpassword_hash VARCHAR NOT NULL, \n\tdisabled BOOLEAN NOT NULL, \n\tfailed_logins INTEGER NOT NULL, \n\tlocked_until BIGINT, \n\tcreated_at BIGINT NOT NULL, \n\tCONSTRAINT pk_users PRIMARY KEY (username)\n)\n\n",
@@ -61,7 +61,9 @@ def head_statements(dialect: str) -> tuple[str, ...]:
 
 def create_head(conn: Connection) -> None:
     """Create the head schema in the empty database of ``conn``, in its open transaction,
-    and stamp it with :data:`HEAD_REVISION`."""
+    and stamp it with :data:`HEAD_REVISION`. Each statement goes to the driver as it is,
+    without a parameter collection (``no_parameters``: psycopg leaves a ``%`` alone)."""
+    plain = {"no_parameters": True}
     for statement in head_statements(conn.dialect.name):
-        conn.exec_driver_sql(statement)
-    conn.exec_driver_sql(STAMP)
+        conn.exec_driver_sql(statement, execution_options=plain)
+    conn.exec_driver_sql(STAMP, execution_options=plain)

@@ -985,22 +985,14 @@ def _normal(sql: str) -> str:
 
 def _expected_triggers(dialect: str) -> dict[str, str]:
     """The trigger statements (PostgreSQL: the function body) the migrations made,
-    normalised, by name."""
-    import importlib
+    normalised, by name: from their statements as :mod:`ledger.store.schema` recorded
+    them (tests/store/test_schema.py: the same; no Alembic imported to read them)."""
     import re
 
-    statements: list[str] = []
-    for name in (
-        "migrations.versions.0001_events",
-        "migrations.versions.0003_no_side_door",
-        "migrations.versions.0004_keyed_chain",
-    ):
-        module = importlib.import_module(name)
-        statements += getattr(
-            module, "SQLITE_TRIGGERS" if dialect == "sqlite" else "PG_TRIGGERS", ()
-        )
+    from .schema import head_statements
+
     out = {}
-    for statement in statements:
+    for statement in head_statements(dialect):
         match = re.match(r"\s*CREATE (TRIGGER|FUNCTION) (\w+)", statement)
         if match is None:
             continue

@@ -1,0 +1,97 @@
+"""What a command costs before and after its work: the libraries it loads, and its exit.
+
+The store writes its own SQL, so no command needs SQLModel (pydantic, SQLAlchemy's ORM);
+a new ledger's schema comes from the recorded DDL, so none needs Alembic; the web desk's
+libraries only ``serve`` and ``user``. Run as the program, the command leaves with every
+object frozen (``cli.main.main``: no last collection of the libraries' objects), having
+written and closed all it writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "ledger" / "examples" / "astra-2022.yaml"
+
+#: loaded by no command but those of the web desk (and `db upgrade` of an older ledger)
+HEAVY = ("alembic", "sqlmodel", "pydantic", "sqlalchemy.orm", "starlette", "jinja2", "uvicorn")
+
+#: runs the program as the console script does, then says what was loaded and whether
+#: the objects were frozen, from an atexit handler (after main's sys.exit)
+PROGRAM = """
+import atexit, gc, json, sys
+heavy = {heavy!r}
+def say():
+    loaded = sorted(m for m in heavy if m in sys.modules)
+    with open({out!r}, "w") as f:
+        json.dump({{"loaded": loaded, "frozen": gc.get_freeze_count() > 0}}, f)
+atexit.register(say)
+sys.argv = ["roth-ledger", *{args!r}]
+from cli.main import main
+main({argv})
+"""
+
+
+def program(tmp_path: Path, *args: str, in_process: bool = False) -> dict:
+    out = tmp_path / "said.json"
+    code = PROGRAM.format(
+        heavy=HEAVY, out=str(out), args=list(args), argv=repr(list(args)) if in_process else ""
+    )
+    env = {**os.environ, "ROTH_LEDGER_USER": "tester"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(out.read_text())
+
+
+@pytest.fixture
+def ledger(tmp_path) -> str:
+    return str(tmp_path / "ledger.db")
+
+
+def test_import_into_a_new_ledger_loads_no_heavy_library(tmp_path, ledger):
+    said = program(tmp_path, "--db", ledger, "import", str(EXAMPLE))
+    assert said == {"loaded": [], "frozen": True}
+    with sqlite3.connect(ledger) as conn:  # written, committed and readable
+        assert conn.execute("SELECT count(*) FROM events").fetchone() == (12,)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022", "--format", "json"],
+        ["report", "batch", "--tax-year", "2022", "--format", "json"],
+        ["verify"],
+        ["events", "-H", "astra"],
+        ["export", "-H", "astra"],
+    ],
+)
+def test_reading_commands_load_no_heavy_library(tmp_path, ledger, args):
+    program(tmp_path, "--db", ledger, "import", str(EXAMPLE))
+    assert program(tmp_path, "--db", ledger, *args)["loaded"] == []
+
+
+def test_a_report_written_to_a_file_is_whole(tmp_path, ledger):
+    program(tmp_path, "--db", ledger, "import", str(EXAMPLE))
+    target = tmp_path / "report.json"
+    args = ["report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022"]
+    said = program(tmp_path, "--db", ledger, *args, "--format", "json", "-o", str(target))
+    assert said["frozen"]
+    assert json.loads(target.read_text())  # complete JSON, closed before the exit
+
+
+def test_only_the_program_freezes_its_objects(tmp_path, ledger):
+    """``main(argv)`` in a process that goes on (a test, an embedding program) leaves the
+    collector alone."""
+    said = program(tmp_path, "--db", ledger, "import", str(EXAMPLE), in_process=True)
+    assert said["frozen"] is False
