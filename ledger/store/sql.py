@@ -60,6 +60,7 @@ from .hashing import (
 )
 from .keyed import LedgerKey, check_macs, new_record, records_from, writing_problem
 from .migrate import PG_LOCK_KEY, ensure_head
+from .schema import SQLITE as SQLITE_HEAD
 from .urls import sqlite_file
 
 #: the columns written, in the order every row builder produces them (all but position)
@@ -87,6 +88,8 @@ _KEY_RECORDS = (
 _STORED = "position, household, version, event_id, kind, payload, recorded_at, recorded_by, prev_hash, hash"
 STREAM_BATCH = 2000
 HEAD_CHUNK = 500
+#: from this many rows, an append's insert goes through :meth:`SqlStore._inserting`
+BULK_ROWS = 200
 
 
 class SqlStore:
@@ -201,15 +204,26 @@ class SqlStore:
             if current != expected_version:
                 raise ConcurrencyConflict(household, expected_version, current)
             encoded.append(encode(household, expected_version, prev, events))
-        self._write(conn, encoded)
-        return sum(len(events) for _, _, events in batches)
+        rows = sum(len(events) for _, _, events in batches)
+        if rows >= BULK_ROWS:
+            with self._inserting(conn):
+                self._write(conn, encoded)
+        else:
+            self._write(conn, encoded)
+        return rows
+
+    @contextmanager
+    def _inserting(self, conn: Connection) -> Iterator[None]:
+        """Around a transaction's bulk inserts (SQLite sets its per-row insert triggers
+        aside: :meth:`SqliteStore._inserting`)."""
+        yield
 
     @contextmanager
     def bulk_import(self) -> Iterator[_BulkImport]:
         """See :meth:`ledger.store.api.EventStore.bulk_import`."""
         with translated(self.url, "write to", self._errors):
             try:
-                with self._transaction() as conn:
+                with self._transaction() as conn, self._inserting(conn):
                     yield _BulkImport(self, conn)
             except self._integrity_error as exc:  # a race the head checks did not see
                 raise StoreError(
@@ -678,6 +692,19 @@ _SQLITE_INSERT = f"INSERT INTO events ({_ROW_LIST}) VALUES ({', '.join('?' * len
 _SQLITE_KEYED_INSERT = (
     f"INSERT INTO events ({_KEYED_LIST}) VALUES ({', '.join('?' * (len(ROW_COLUMNS) + 1))})"
 )
+#: migration 0003's two ``BEFORE INSERT`` triggers (name, statement), which refuse an
+#: insert that would replace a stored event, as the head schema records them (the text
+#: SQLite stores): :meth:`SqliteStore._inserting` sets them aside
+SQLITE_NO_REPLACE_TRIGGERS = tuple(
+    (statement.split()[2], statement)
+    for statement in SQLITE_HEAD
+    if statement.startswith("CREATE TRIGGER events_no_replace_")
+)
+#: how they are stored
+_NO_REPLACE_STORED = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events' "
+    f"AND name IN ({', '.join('?' * len(SQLITE_NO_REPLACE_TRIGGERS))})"
+)
 
 
 class SqliteStore(SqlStore):
@@ -720,6 +747,44 @@ class SqliteStore(SqlStore):
 
     def row_encoder(self, recorded_by: str, recorded_at: datetime) -> _SqliteEncoder:
         return _SqliteEncoder(recorded_by, recorded_at, self.key)
+
+    @contextmanager
+    def _inserting(self, conn: Connection) -> Iterator[None]:
+        """Migration 0003's ``BEFORE INSERT`` triggers set aside for the inserts of this
+        transaction, and put back before it commits.
+
+        Each trigger runs a lookup per inserted row (about half the insert's CPU), and
+        refuses only what a conflict clause (``INSERT OR REPLACE``, an upsert) would do to
+        a stored event; the store's own plain ``INSERT`` is refused by the UNIQUE
+        constraints anyway (:meth:`SqlStore._integrity` reads their message the same
+        way). So, inside the transaction that holds the writer lock (``BEGIN
+        IMMEDIATE``: no other connection can write meanwhile), the two triggers are
+        dropped, and re-created with the very statements the migration ran (stored text
+        identical, in the same order) once the inserts are done. DDL is transactional on
+        SQLite: the drop is seen by this transaction alone -- a reader sees its
+        snapshot, with the triggers -- and if the transaction does not commit (an error,
+        a kill, a power cut) it rolls back with everything else, triggers included. On
+        an error the body raises and nothing is re-created here: the transaction rolls
+        back. The triggers are set aside only when both are stored exactly as the
+        migration made them (otherwise, whatever is there stays, and ``verify`` reports
+        a changed one): SQL read from the file is never run."""
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(_NO_REPLACE_STORED, [name for name, _ in SQLITE_NO_REPLACE_TRIGGERS])
+            aside = dict(cursor.fetchall()) == dict(SQLITE_NO_REPLACE_TRIGGERS)
+            if aside:
+                for name, _ in SQLITE_NO_REPLACE_TRIGGERS:
+                    cursor.execute(f"DROP TRIGGER {name}")
+        finally:
+            cursor.close()
+        yield
+        if aside:
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                for _, statement in SQLITE_NO_REPLACE_TRIGGERS:
+                    cursor.execute(statement)
+            finally:
+                cursor.close()
 
     def _write(self, conn: Connection, batches: Sequence[EncodedBatch]) -> None:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]

@@ -72,3 +72,20 @@ def cli_with_interleaved_writer(url: str, argv: list[str]) -> None:
 
     importing._load = load_then_race
     main(["--db", url, *argv])
+
+
+def bulk_import_held(url: str, household: str, size: int, told) -> None:
+    """Write one household's rows in a bulk import, send the trigger names this
+    transaction sees through ``told`` (a pipe), then wait inside the transaction (killed
+    meanwhile)."""
+    from datetime import UTC, datetime
+
+    from ledger.store.hashing import GENESIS
+
+    store = open_store(url)
+    encode = store.row_encoder("crash-test", datetime.now(UTC))
+    with store.bulk_import() as bulk:
+        bulk.write([encode(household, 0, GENESIS, contributions(f"{household}-", size))])
+        seen = bulk.conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        told.send(sorted(name for (name,) in seen))
+        time.sleep(120)
