@@ -204,6 +204,24 @@ def test_every_data_value_has_a_source():
         assert entry["source"]
 
 
+def test_data_files_read_the_same_with_the_reference_loader():
+    """``yearly.SAFE_LOADER`` (libyaml's parser when PyYAML has it) against the
+    pure-Python ``yaml.SafeLoader``: the same values of the same types, file by file."""
+    from importlib import resources
+
+    import yaml
+
+    if yaml.__with_libyaml__:
+        assert yearly.SAFE_LOADER is yaml.CSafeLoader
+    files = [f for f in resources.files("ledger.data").iterdir() if f.name.endswith(".yaml")]
+    assert len(files) >= 6
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        fast = yaml.load(text, Loader=yearly.SAFE_LOADER)
+        assert repr(fast) == repr(yaml.load(text, Loader=yaml.SafeLoader)), file.name
+        assert fast == yearly._load(file.name)
+
+
 def test_yearly_has_no_db_or_cli_imports():
     import ledger.yearly as mod
 
