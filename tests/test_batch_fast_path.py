@@ -98,3 +98,21 @@ def test_a_capped_exception_in_an_earlier_year_still_counts():
     )
     assert fast == full and full is not None
     assert full.distributions[0].excepted == Decimal("3000")
+
+
+@pytest.mark.parametrize("name,facts", CASES, ids=[c[0] for c in CASES])
+def test_the_batch_row_is_the_reference_row(name, facts):
+    """batch_row's one pass over a person's events (activity, contributions,
+    conversions) gives the row of roth_activity + person_row, in every year of the
+    person's events and the years after (and no row where the reference has none)."""
+    from ledger.app.batch import batch_row, reference_batch_row
+
+    policy = Policy()
+    rows = 0
+    for person in facts.people.values():
+        years = sorted({e.date.year for e in person.events if getattr(e, "date", None)})
+        for year in [*years, *([years[-1] + 1] if years else [])]:
+            fast = batch_row(facts.id, person, year, policy)
+            assert fast == reference_batch_row(facts.id, person, year, policy)
+            rows += fast is not None
+    assert rows > 0 or not name.startswith("generated")  # the firm's clients have rows

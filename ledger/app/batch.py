@@ -105,22 +105,66 @@ def may_carry_excess(person: PersonFacts, year: int) -> bool:
 
 def batch_row(household: str, person: PersonFacts, year: int, policy: Policy) -> dict | None:
     """The person's row for ``year``: with Roth activity, or with only an excess
-    contribution carried into the year (None when the person has neither)."""
+    contribution carried into the year (None when the person has neither). One pass over
+    the person's events says whether there is activity and sums the year's contributions
+    and conversions (:func:`_year_pass`; :func:`reference_batch_row` is the form that
+    says them apart, a test compares)."""
+    active, contributions, conversions = _year_pass(person, year)
+    if active:
+        return _person_row(household, person, year, policy, contributions, conversions)
+    if not may_carry_excess(person, year):
+        return None
+    row = _person_row(household, person, year, policy, contributions, conversions)
+    return row if _carried(row) else None  # (an error without activity this year: as before)
+
+
+def reference_batch_row(
+    household: str, person: PersonFacts, year: int, policy: Policy
+) -> dict | None:
+    """:func:`batch_row` from :func:`roth_activity` and :func:`person_row` apart."""
     if roth_activity(person, year):
         return person_row(household, person, year, policy)
     if not may_carry_excess(person, year):
         return None
     row = person_row(household, person, year, policy)
-    carried = row["traditional_excess"] not in ("", "0.00") or row["roth_excess"] not in (
+    return row if _carried(row) else None
+
+
+def _carried(row: dict) -> bool:
+    return row["traditional_excess"] not in ("", "0.00") or row["roth_excess"] not in (
         "",
         "0.00",
     )
-    return row if carried else None  # (an error without activity this year: as before)
+
+
+def _year_pass(person: PersonFacts, year: int) -> tuple[bool, Decimal, Decimal]:
+    """(:func:`roth_activity`, the year's Roth contributions and 529 rollovers, the
+    year's conversions) in one pass over the person's events."""
+    active = False
+    contributions = conversions = ZERO
+    e: Any  # event classes are final: dispatch on the type, which says the fields
+    for e in person.events:
+        kind = type(e)
+        if kind in _CONTRIBUTION_KINDS:
+            if e.effective_tax_year == year:
+                active = True
+                if kind is RothContribution or kind is Roth529Rollover:
+                    contributions += e.amount
+        elif kind in _DATED_ROTH_FLOWS:
+            if e.date.year == year:
+                active = True
+                if kind is RothConversion:
+                    conversions += e.amount
+        elif active:
+            continue
+        elif kind is PlanDistribution and e.to_roth_ira > 0 and e.date.year == year:
+            active = True
+        elif kind is IraDistribution and e.date.year == year and _early(person, e.date):
+            active = True
+    return active, contributions, conversions
 
 
 def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -> dict:
-    row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
-    row.update(household=household, person=person.id)
     contributions = sum(
         (
             e.amount
@@ -133,6 +177,19 @@ def person_row(household: str, person: PersonFacts, year: int, policy: Policy) -
         (e.amount for e in person.events if isinstance(e, RothConversion) and e.date.year == year),
         ZERO,
     )
+    return _person_row(household, person, year, policy, contributions, conversions)
+
+
+def _person_row(
+    household: str,
+    person: PersonFacts,
+    year: int,
+    policy: Policy,
+    contributions: Decimal,
+    conversions: Decimal,
+) -> dict:
+    row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
+    row.update(household=household, person=person.id)
     row.update(contributions=fmt(contributions), conversions=fmt(conversions))
     try:
         ledger = compute_person(

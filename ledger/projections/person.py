@@ -230,11 +230,15 @@ def compute_person(
         else:
             apart.append(inh)
     apart_from = {inh.decedent.id for inh in apart}
-    own = tuple(
-        e
-        for e in person.events
-        if (as_of is None or type(e) is not Recharacterization or e.date <= as_of)
-        and not (is_inherited(e) and getattr(e, "inherited_from", None) in apart_from)
+    own = (
+        tuple(person.events)  # nothing to leave out (the batch's common case)
+        if as_of is None and not apart_from
+        else tuple(
+            e
+            for e in person.events
+            if (as_of is None or type(e) is not Recharacterization or e.date <= as_of)
+            and not (is_inherited(e) and getattr(e, "inherited_from", None) in apart_from)
+        )
     )
     events = apply_rollovers(apply_recharacterizations(own))
     if as_of is not None:
@@ -293,10 +297,12 @@ def compute_person(
         for ev in evs.roth_year_end:
             roth_ye[y] = ev.value
         dists = evs.distributions
-        returns = [
-            e for e in evs.roth if type(e) is RothContributionReturn and e.earnings > 0
-        ]  # their income may owe the 10% (Form 5329 line 1 of the year)
-        trad = _early_traditional(person, res, evs.ira)
+        returns = (
+            [e for e in evs.roth if type(e) is RothContributionReturn and e.earnings > 0]
+            if evs.roth
+            else []
+        )  # their income may owe the 10% (Form 5329 line 1 of the year)
+        trad = _early_traditional(person, res, evs.ira) if evs.ira and res.ira is not None else ()
         if dists or returns or trad:
             if (
                 report_years is None
