@@ -780,16 +780,32 @@ def payload_json(event: Event) -> str:
     return _ENCODERS[type(event)](event)
 
 
-def _encoder(cls: type[Event]) -> typing.Callable[[Event], str]:
+def _encoder(cls: type[Event], row: bool = False) -> typing.Callable[[Event], typing.Any]:
     """The canonical JSON of one kind's payload without the intermediate dict: the
     fields in sorted order (``sort_keys``), ``None`` left out, money as its string,
     dates as ISO strings, years as numbers, booleans as ``true``/``false``, text
     escaped by the json module's own encoder (a test compares with ``canonical_json``
-    on every kind)."""
+    on every kind).
+
+    ``row``: the function returns (payload, effective date as ISO text or None,
+    effective tax year) -- what a stored row needs of the event (:func:`row_fields`) --
+    reading the slots the :attr:`Event.effective_date` and :attr:`Event.effective_tax_year`
+    properties read, and the date's text made once for the payload and the row."""
     types = {s.name: s.type for s in FIELDS[cls.kind]}
-    scope: dict[str, object] = {"text": json.encoder.encode_basestring}
+    names = _PAYLOAD_NAMES[cls]
+    scope: dict[str, object] = {"text": json.encoder.encode_basestring, "end_of_year": end_of_year}
     lines = ["def encode(e):", "    out = []"]
-    for name in sorted(_PAYLOAD_NAMES[cls]):
+    # the properties' own logic, written per kind, when the kind keeps the base class's
+    fast = (
+        row
+        and cls.effective_date is Event.effective_date
+        and cls.effective_tax_year is Event.effective_tax_year
+        and all(
+            types.get(n, t) == t
+            for n, t in (("date", "date"), ("year", "year"), ("tax_year", "year"))
+        )
+    )
+    for name in sorted(names):
         kind = types.get(name, "text")
         value = {
             "money": "'\"' + str(v) + '\"'",
@@ -798,13 +814,48 @@ def _encoder(cls: type[Event]) -> typing.Callable[[Event], str]:
             "bool": "('true' if v else 'false')",
         }.get(kind, "text(v)")
         lines.append(f"    v = e.{name}")
+        if fast and name == "date":  # the effective date's text, made once
+            lines.append("    day = None if v is None else v.isoformat()")
+            value = "'\"' + day + '\"'"
         lines.append(f"    if v is not None: out.append({json.dumps(name)!r} + ':' + {value})")
-    lines.append("    return '{' + ','.join(out) + '}'")
+    payload = "'{' + ','.join(out) + '}'"
+    if not row:
+        lines.append(f"    return {payload}")
+    elif not fast:
+        lines += [
+            "    eff = e.effective_date",
+            f"    return {payload}, None if eff is None else eff.isoformat(), e.effective_tax_year",
+        ]
+    else:
+        if "date" not in names:
+            lines.append("    day = None")
+        if "year" in names:  # Event.effective_date: the date, else the year's Dec 31
+            lines.append("    if day is None and e.year is not None:")
+            lines.append("        day = end_of_year(e.year).isoformat()")
+        # Event.effective_tax_year: tax_year, else year, else the effective date's year
+        lines.append("    year = None")
+        for name in ("tax_year", "year"):
+            if name in names:
+                lines.append(f"    if year is None: year = e.{name}")
+        if "date" in names:
+            lines.append("    if year is None and e.date is not None: year = e.date.year")
+        lines.append(f"    return {payload}, day, year")
     exec("\n".join(lines), scope)  # noqa: S102 -- source built from the field table only
     return scope["encode"]  # type: ignore[return-value]
 
 
 _ENCODERS: dict[type, typing.Callable[[Event], str]] = _OnFirstUse(_encoder)
+#: per kind, the function :func:`row_fields` calls (a writer's hot loop may call it itself)
+ROW_FIELDS: dict[type, typing.Callable[[Event], tuple[str, str | None, int | None]]] = _OnFirstUse(
+    lambda cls: _encoder(cls, row=True)
+)
+
+
+def row_fields(event: Event) -> tuple[str, str | None, int | None]:
+    """(``payload_json(event)``, ``event.effective_date`` as ISO text or None,
+    ``event.effective_tax_year``) in one call: a stored row's share of the event (a test
+    compares with those three on every kind)."""
+    return ROW_FIELDS[type(event)](event)
 
 
 # one encoder: json.dumps with non-default options builds a new one per call

@@ -60,6 +60,23 @@ def test_decoders_rebuild_the_encoded_event(kind, data):
         decoded.id = "changed"  # type: ignore[misc]
 
 
+@pytest.mark.parametrize("kind", sorted(ev.KINDS))
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_row_fields_are_the_payload_and_the_effective_date_and_year(kind, data):
+    # the writers' one call per event (ledger.store.hashing.chained) against the reference:
+    # the payload dict's canonical JSON and the class's own properties
+    event = data.draw(events(kind))
+    eff = event.effective_date
+    expected = (
+        ev.canonical_json(ev.to_payload(event)),
+        None if eff is None else eff.isoformat(),
+        event.effective_tax_year,
+    )
+    got = ev.row_fields(event)
+    assert got == expected and type(got[2]) is type(expected[2])
+
+
 def test_a_payload_missing_a_required_field_is_refused_as_the_class_refuses_it():
     with pytest.raises(TypeError, match="required"):
         ev.from_payload("roth_contribution", "e1", {"amount": "100.00"})

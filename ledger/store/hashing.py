@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ..events import SCHEMA_VERSION, Event, payload_json
+from ..events import ROW_FIELDS, SCHEMA_VERSION, Event, canonical_json, to_payload
 from .api import ChainProblem, CheckedEvents, DuplicateEventId, EventStore, StoredEvent
 
 GENESIS = "0" * 64
@@ -92,48 +92,6 @@ def field_hash(
         int(version),
     )
     return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
-
-
-def household_hasher(household: str) -> Callable[..., str]:
-    """:func:`field_hash` for the rows of one household (same arguments without
-    ``household``, same digest: a property test compares). The household, and each kind,
-    ``recorded_at`` and ``recorded_by`` text seen, are escaped once, not once a row: an
-    import's and a report's rows share them."""
-    head = ',"household":' + _str(household) + ',"kind":'
-    escaped: dict[str, str] = {}
-    sha256 = hashlib.sha256
-
-    def esc(value: str) -> str:
-        found = escaped.get(value)
-        if found is None:
-            if len(escaped) > 1024:
-                escaped.clear()
-            found = escaped[value] = _str(value)
-        return found
-
-    def digest(
-        prev_hash: str,
-        effective_date: str | None,
-        event_id: str,
-        kind: str,
-        payload: str,
-        recorded_at: str,
-        recorded_by: str,
-        schema_version: int,
-        tax_year: int | None,
-        version: int,
-    ) -> str:
-        eff = "null" if effective_date is None else f'"{effective_date}"'
-        year = "null" if tax_year is None else int(tax_year)
-        text = (
-            f'{prev_hash}\n{{"effective_date":{eff},"event_id":{_str(event_id)}{head}'
-            f'{esc(kind)},"payload":{_str(payload)},"recorded_at":{esc(recorded_at)},'
-            f'"recorded_by":{esc(recorded_by)},"schema_version":{int(schema_version)},'
-            f'"tax_year":{year},"version":{int(version)}}}'
-        )
-        return sha256(text.encode()).hexdigest()
-
-    return digest
 
 
 def read_hasher(
@@ -254,25 +212,39 @@ def chained(
     at_iso: str,
 ) -> Iterator[tuple]:
     """Per event, chained after ``prev_hash`` with versions ``expected_version + 1 ...``:
-    (version, event, payload, effective_date, tax_year, prev_hash, hash)."""
-    hash_of = household_hasher(household)
-    for version, event in enumerate(events, start=expected_version + 1):
-        eff = event.effective_date
-        payload = payload_json(event)
-        tax_year = event.effective_tax_year
-        digest = hash_of(
-            prev_hash,
-            None if eff is None else eff.isoformat(),
-            event.id,
-            event.kind,
-            payload,
-            at_iso,
-            recorded_by,
-            SCHEMA_VERSION,
-            tax_year,
-            version,
+    (version, event, payload, effective_date as ISO text or None, tax_year, prev_hash,
+    hash) -- the writers' row builder.
+
+    The hashed document of :func:`field_hash` is written straight from the event: the
+    parts every row of the call shares (household, ``recorded_at``, ``recorded_by``,
+    schema version) escaped once; per row, one call for the payload, effective date and
+    tax year (:func:`ledger.events.row_fields`), one f-string and one SHA-256.
+    :func:`build_rows` is the reference (the document of :func:`chain_hash`, a row dict
+    at a time, from the event's own properties); a property test compares them."""
+    middle = ',"household":' + _str(household) + ',"kind":'
+    tail = (
+        ',"recorded_at":'
+        + _str(at_iso)
+        + ',"recorded_by":'
+        + _str(recorded_by)
+        + f',"schema_version":{int(SCHEMA_VERSION)},"tax_year":'
+    )
+    sha256, fields, escape = hashlib.sha256, ROW_FIELDS, _str
+    version = expected_version
+    for event in events:
+        version += 1
+        payload, eff_iso, tax_year = fields[type(event)](event)  # events.row_fields
+        if eff_iso is None:
+            head = f'{prev_hash}\n{{"effective_date":null,"event_id":'
+        else:
+            head = f'{prev_hash}\n{{"effective_date":"{eff_iso}","event_id":'
+        year = "null" if tax_year is None else int(tax_year)
+        text = (
+            f'{head}{escape(event.id)}{middle}{escape(event.kind)},"payload":{escape(payload)}'
+            f'{tail}{year},"version":{version}}}'
         )
-        yield version, event, payload, eff, tax_year, prev_hash, digest
+        digest = sha256(text.encode()).hexdigest()
+        yield version, event, payload, eff_iso, tax_year, prev_hash, digest
         prev_hash = digest
 
 
@@ -285,28 +257,28 @@ def build_rows(
     recorded_at: datetime,
 ) -> list[dict[str, Any]]:
     """Plain dicts (every column but ``position``) for ``events``, chained after
-    ``prev_hash`` with versions ``expected_version + 1 ...`` (the memory store's rows, and
-    the reference form the SQL stores' rows are tested against)."""
+    ``prev_hash`` with versions ``expected_version + 1 ...``: the memory store's rows, and
+    the reference form the SQL stores' rows (:func:`chained`) are tested against -- each
+    row's fields taken from the event's own properties and hashed by :func:`chain_hash`."""
     at = utc(recorded_at)
-    return [
-        {
+    rows = []
+    for version, event in enumerate(events, start=expected_version + 1):
+        row = {
             "household": household,
             "version": version,
             "event_id": event.id,
             "kind": event.kind,
             "schema_version": SCHEMA_VERSION,
-            "payload": payload,
-            "effective_date": eff,
-            "tax_year": tax_year,
+            "payload": canonical_json(to_payload(event)),
+            "effective_date": event.effective_date,
+            "tax_year": event.effective_tax_year,
             "recorded_at": at,
             "recorded_by": recorded_by,
-            "prev_hash": prev,
-            "hash": digest,
+            "prev_hash": prev_hash,
         }
-        for version, event, payload, eff, tax_year, prev, digest in chained(
-            household, expected_version, prev_hash, events, recorded_by, iso_utc(at)
-        )
-    ]
+        row["hash"] = prev_hash = chain_hash(prev_hash, row)
+        rows.append(row)
+    return rows
 
 
 def check_chains(rows: Iterable[dict[str, Any]]) -> Iterator[ChainProblem]:

@@ -829,14 +829,14 @@ class _SqliteEncoder:
                 event.kind,
                 SCHEMA_VERSION,
                 payload,
-                None if eff is None else eff.isoformat(),
+                day,
                 tax_year,
                 at,
                 by,
                 prev,
                 digest,
             )
-            for version, event, payload, eff, tax_year, prev, digest in chained(
+            for version, event, payload, day, tax_year, prev, digest in chained(
                 household, expected_version, prev_hash, events, by, self.at_iso
             )
         ]
@@ -979,9 +979,9 @@ class _PostgresEncoder:
         esc, null = _copy_text, _COPY_NULL
         lines = [
             f"{head}{esc(event.id)}\t{version}\t{event.kind}\t{SCHEMA_VERSION}\t{esc(payload)}\t"
-            f"{null if eff is None else eff.isoformat()}\t{null if tax_year is None else tax_year}"
+            f"{null if day is None else day}\t{null if tax_year is None else tax_year}"
             f"{tail}{prev}\t{digest}\n"
-            for version, event, payload, eff, tax_year, prev, digest in chained(
+            for version, event, payload, day, tax_year, prev, digest in chained(
                 household, expected_version, prev_hash, events, self.by, self.at_iso
             )
         ]
