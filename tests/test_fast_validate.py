@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,114 @@ def test_valid_base_events_take_the_fast_path(tmp_path):
             assert agree(path) is not None, kind
             taken += 1
     assert taken >= 15
+
+
+# --- the warning pass's shortcuts ------------------------------------------------------
+
+
+def test_contribution_routes_are_the_reference_predicate(tmp_path):
+    """Each event class is sorted by its type (limits._route) as the reference sorts each
+    event by isinstance and its attributes: every kind, with and without its optional
+    fields (a 529-to-Roth rollover's tax year)."""
+    from ledger.ledgerfile.read import Node
+    from ledger.ledgerfile.validate import _Collector, build_event
+    from ledger.projections import limits
+
+    out = _Collector("base")
+    events: list[ev.Event | None] = []
+    for kind, fields in BASE_EVENTS:
+        for drop in (None, *fields):
+            given = {k: Node(v, None) for k, v in fields.items() if k != drop}
+            events.append(build_event(Node({"kind": Node(kind, None), **given}, None), out))
+    events += [ev.PersonAdded(id="x", person="p", born=date(1970, 1, 1))]
+    built = [e for e in events if e is not None]
+    assert {type(e) for e in built} == set(ev.KINDS.values()) - {ev.HouseholdNamed}
+    assert any(type(e) is ev.Roth529Rollover and e.tax_year is None for e in built)
+    for e in built:
+        route = limits._route(type(e))
+        if isinstance(e, ev.PlanRothContribution):
+            assert route == limits._PLAN_ROTH
+        elif isinstance(e, ev.PlanAfterTaxContribution):
+            assert route == limits._AFTER_TAX
+        else:
+            want = isinstance(e, (ev.Recharacterization, ev.Roth529Rollover)) or (
+                getattr(e, "tax_year", None) is not None and hasattr(e, "person")
+            )
+            got = route == limits._PERSON or (
+                route == limits._PERSON_IF_YEAR and e.tax_year is not None  # type: ignore[attr-defined]
+            )
+            assert got == want, e
+
+
+#: amounts about the limits (4,000 in 2005 to 8,000 with the catch-up in 2024)
+NEAR = [0, 500, 1000, 3000, 4000, 4500, 5500, 6000, 6500, 7000, 8000, 9000, 12000]
+
+
+def amounts(low: int):
+    return st.one_of(
+        st.sampled_from([Decimal(a) for a in NEAR + [-a for a in NEAR if a <= -low]]),
+        st.decimals(min_value=low, max_value=12000, places=2),
+    )
+
+
+@given(
+    traditional=amounts(0),
+    roth=amounts(-3000),
+    rollover=st.sampled_from([0, 0, 500, 7000]),
+    stated=st.sampled_from([None, None, 0, 3000, 7000]),
+    income=st.sampled_from([None, None, "single", "married_filing_separately"]),
+    year=st.sampled_from([2005, 2012, 2019, 2024, 2025, 1990, 2100]),
+    age=st.sampled_from([None, 30, 49, 50, 75]),
+)
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+def test_ira_year_shortcut_agrees(traditional, roth, rollover, stated, income, year, age):
+    """limits._ira_year with the shortcut for a year within its assumed limit gives what
+    the general path gives."""
+    from ledger.projections import limits
+    from ledger.projections.excess import YearContributions
+
+    limit = None if stated is None else Decimal(stated)
+    c = YearContributions(traditional, roth, Decimal(rollover), limit)
+    if income is not None:
+        c.income = ev.TaxYearIncome(
+            id="i",
+            person="p",
+            tax_year=year,
+            filing_status=income,
+            magi=Decimal(150000),
+            compensation=Decimal(8000),
+        )
+    born = date(year - age, 6, 1) if age is not None and year > 1975 else None
+    age = age if born is not None else None
+    got = limits._ira_year("p", year, c, born, age)
+    shortcut = limits._within_assumed_limit
+    try:
+        limits._within_assumed_limit = lambda *a: False
+        want = limits._ira_year("p", year, c, born, age)
+    finally:
+        limits._within_assumed_limit = shortcut
+    assert got == want
+
+
+def test_ira_year_shortcut_agrees_on_a_grid():
+    """Every combination of amounts about the limits, each year and age, in the
+    shortcut's domain (no income facts, no stated limit, no 529 rollover)."""
+    from ledger.projections import limits
+    from ledger.projections.excess import YearContributions
+
+    roths = [Decimal(a) for a in NEAR] + [Decimal(-a) for a in NEAR if 0 < a <= 3000]
+    shortcut = limits._within_assumed_limit
+    for year in (2005, 2012, 2019, 2024, 2025, 1990, 2100):
+        for age in (None, 30, 50, 75):
+            born = date(year - age, 6, 1) if age is not None and year > 1975 else None
+            age = age if born is not None else None
+            for traditional in [Decimal(a) for a in NEAR] + [Decimal("4000.01")]:
+                for roth in roths:
+                    c = YearContributions(traditional, roth)
+                    got = limits._ira_year("p", year, c, born, age)
+                    try:
+                        limits._within_assumed_limit = lambda *a: False
+                        want = limits._ira_year("p", year, c, born, age)
+                    finally:
+                        limits._within_assumed_limit = shortcut
+                    assert got == want, (year, age, traditional, roth)

@@ -67,16 +67,23 @@ def cross_checks(
     file_ids = {e.id for e, _ in built} | set(record_ids)
     seen: dict[str, int | None] = {}
     owners = dict(known.plan_owners)
-    for event, node in built:
-        if event.id in seen:
-            ctx.add(node, "id", f"id {event.id!r} is already used on line {seen[event.id]}")
+    stored = known.events
+    voids: list[tuple[ev.Void, Node]] = []
+    for event, node in built:  # per event: no call where nothing is to check
+        event_id = event.id
+        if event_id in seen:
+            ctx.add(node, "id", f"id {event_id!r} is already used on line {seen[event_id]}")
         else:
-            seen[event.id] = node.line
-        _check_stored(event, node, ctx)
-        _check_person(event, node, people, ctx)
+            seen[event_id] = node.line
+        if event_id in stored:
+            _check_stored(event, node, ctx)
+        person = getattr(event, "person", None)
+        if person is not None:
+            _check_person(event, person, node, people, ctx)
         if isinstance(event, ev.Void):
             _check_void(event, node, file_ids, ctx)
-        plan, person = getattr(event, "plan", None), getattr(event, "person", None)
+            voids.append((event, node))
+        plan = getattr(event, "plan", None)
         if plan is not None and person is not None:
             owner = owners.setdefault(plan, person)
             if owner != person:
@@ -88,7 +95,7 @@ def cross_checks(
         check = KIND_CHECKS.get(event.kind)
         if check is not None:
             check(event, node, ctx)
-    _check_void_loops(built, ctx)
+    _check_void_loops(voids, ctx)
 
 
 def _check_stored(event: ev.Event, node: Node, ctx: Ctx) -> None:
@@ -104,19 +111,25 @@ def _check_stored(event: ev.Event, node: Node, ctx: Ctx) -> None:
         )
 
 
-def _check_person(event: ev.Event, node: Node, people: Mapping[str, date | None], ctx: Ctx) -> None:
-    person = getattr(event, "person", None)
-    if person is None:
-        return
-    if person not in people:
+_NOT_LISTED = object()
+
+
+def _check_person(
+    event: ev.Event, person: str, node: Node, people: Mapping[str, date | None], ctx: Ctx
+) -> None:
+    """The event's ``person`` is listed, and the event is not before their birth."""
+    born = people.get(person, _NOT_LISTED)
+    if born is _NOT_LISTED:
         ctx.add(
             node,
             "person",
             f"unknown person {person!r}: add it under people (or with `roth-ledger record person`)",
         )
         return
-    day, born = event.effective_date, people[person]
-    if day is not None and born is not None and day < born:
+    if born is None:
+        return
+    day = event.effective_date
+    if day is not None and day < born:  # type: ignore[operator]
         where = "date" if hasattr(event, "date") else "year"
         ctx.add(node, where, f"{day} is before {person}'s birth ({born})")
 
@@ -128,13 +141,14 @@ def _check_void(event: ev.Void, node: Node, file_ids: set[str], ctx: Ctx) -> Non
         ctx.add(node, "target", f"no event {event.target!r} in this file or the household")
 
 
-def _check_void_loops(built: list[tuple[ev.Event, Node]], ctx: Ctx) -> None:
-    """Voids naming each other in a loop cancel nothing consistently (ledger.voids)."""
-    nodes = {e.id: n for e, n in built if isinstance(e, ev.Void)}
-    if not nodes:
+def _check_void_loops(voids: list[tuple[ev.Void, Node]], ctx: Ctx) -> None:
+    """Voids naming each other in a loop cancel nothing consistently (ledger.voids).
+    ``voids``: the file's voids and their nodes."""
+    if not voids:
         return
+    nodes = {e.id: n for e, n in voids}
     stored = [e for e in ctx.known.events.values() if isinstance(e, ev.Void)]
-    for loop in void_loops(stored + [e for e, _ in built if isinstance(e, ev.Void)]):
+    for loop in void_loops(stored + [e for e, _ in voids]):
         if len(loop) == 1:
             continue  # a void naming itself: _check_void says so
         first = next(i for i in loop if i in nodes)
@@ -293,6 +307,8 @@ def _rolled_over(event: ev.RothDistribution | ev.IraDistribution, node: Node, ct
 
 
 def _roth_distribution(event: ev.RothDistribution, node: Node, ctx: Ctx) -> None:
+    if event.exception is None and not event.rolled_over and event.inherited_from is None:
+        return  # the plain case: none of the three checks has anything to check
     _exception(event, node, ctx)
     _rolled_over(event, node, ctx)
     _inherited_from(event, node, ctx)

@@ -258,7 +258,9 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
     One straight line per field, as :func:`ledger.events._decoder` writes a decoder: a
     text value through the field's reader (memoised), a boolean as itself in a boolean
     field; an absent (or null, or empty) value is refused when the field is required,
-    else the field takes its default, as the class would give it."""
+    else the field takes its default, as the class would give it. When the fields read
+    (kind, the id, the required fields) are all the event has -- most events -- the
+    optional fields take their defaults at once."""
     cls = ev.KINDS[kind]
     readers = {name: (required, read) for name, required, read in _READERS[kind]}
     types = {s.name: s.type for s in ev.FIELDS[kind]}
@@ -274,14 +276,14 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
     }
     lines = [
         "def build(d):",
-        "    if not allowed.issuperset(d): raise Refer",
         "    o = new(cls)",
         "    v = d.get('id')",
-        "    if v is None: set_id(o, '')",
-        "    elif v in ids: set_id(o, v)",
-        "    elif type(v) is str and token(v) is not None: set_id(o, ids.setdefault(v, v))",
+        "    if v is None: set_id(o, ''); n = 1",  # n: the keys read (kind, id)
+        "    elif v in ids: set_id(o, v); n = 2",
+        "    elif type(v) is str and token(v) is not None: set_id(o, ids.setdefault(v, v)); n = 2",
         "    else: raise Refer",
     ]
+    required_names, optional = [], []
     for f in dataclasses.fields(cls):
         name = f.name
         if name == "id":
@@ -289,31 +291,52 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
         scope[f"set_{name}"] = getattr(cls, name).__set__
         scope[f"default_{name}"] = f.default
         if name in ("memo", "source"):
-            lines.append(f"    v = d.get({name!r})")
-            lines.append(f"    set_{name}(o, default_{name} if v is None else text(v))")
+            optional += [
+                f"    v = d.get({name!r})",
+                f"    set_{name}(o, default_{name} if v is None else text(v))",
+            ]
             continue
         required, read = readers[name]
         memo: dict[str, object] = {}
         _MEMOS.append(memo)
         scope[f"read_{name}"], scope[f"memo_{name}"] = read, memo
-        absent = (
-            "raise Refer" if required or f.default is dataclasses.MISSING else f"x = default_{name}"
-        )
-        lines += [
+        boolean = "    elif type(v) is bool: x = v" if types[name] == "bool" else None
+        if required or f.default is dataclasses.MISSING:  # absent, null or empty: refused
+            required_names.append(name)
+            lines += [
+                f"    v = d[{name!r}]",
+                f"    x = memo_{name}.get(v)",
+                "    if x is None:",
+                f"        if type(v) is str and v: x = memo_{name}[v] = read_{name}(v)",
+                *(["    " + boolean] if boolean else []),
+                "        else: raise Refer",
+                f"    set_{name}(o, x)",
+            ]
+            continue
+        optional += [
             f"    v = d.get({name!r})",
-            "    if type(v) is str and v:",
+            f"    if v is None or v == '': x = default_{name}",
+            "    else:",
             f"        x = memo_{name}.get(v)",
-            f"        if x is None: x = memo_{name}[v] = read_{name}(v)",
-            f"    elif v is None or v == '': {absent}",
+            "        if x is None:",
+            f"            if type(v) is str: x = memo_{name}[v] = read_{name}(v)",
+            *(["        " + boolean] if boolean else []),
+            "            else: raise Refer",
+            f"    set_{name}(o, default_{name} if x is None else x)",
         ]
-        if types[name] == "bool":
-            lines.append("    elif type(v) is bool: x = v")
-        lines.append("    else: raise Refer")
-        if required or f.default is dataclasses.MISSING:
-            lines.append(f"    set_{name}(o, x)")
-        else:
-            lines.append(f"    set_{name}(o, default_{name} if x is None else x)")
-    lines.append("    return o")
+    defaults = [
+        f"        set_{f.name}(o, default_{f.name})"
+        for f in dataclasses.fields(cls)
+        if f.name != "id" and f.name not in required_names
+    ]
+    lines += [
+        f"    if len(d) == n + {len(required_names)}:  # no other field: the defaults",
+        *defaults,
+        "        return o",
+        "    if not allowed.issuperset(d): raise Refer",
+        *optional,
+        "    return o",
+    ]
     exec("\n".join(lines), scope)  # noqa: S102 -- source built from the field table only
     return scope["build"]  # type: ignore[return-value]
 

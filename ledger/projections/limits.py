@@ -22,10 +22,12 @@ So the importer and ``record`` report the year's own excess after storing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from .. import events as ev
 from .. import yearly
@@ -52,6 +54,8 @@ def _ira_year(person: str, year: int, c, born: date | None, age: int | None) -> 
     limits the reports use (:func:`ledger.projections.excess.limits_for`)."""
     total = c.traditional + c.roth + c.rollover_529
     if not c.any:
+        return []
+    if _within_assumed_limit(year, c, total, age):
         return []
     try:
         limits = limits_for(born, year, c)
@@ -91,6 +95,43 @@ def _ira_year(person: str, year: int, c, born: date | None, age: int | None) -> 
     return out
 
 
+#: where :func:`contribution_warnings` sorts an event, by its class (:func:`_route`)
+_SKIP, _PLAN_ROTH, _AFTER_TAX, _PERSON, _PERSON_IF_YEAR = range(5)
+_ROUTES: dict[type, int] = {}
+
+
+def _route(t: Any) -> int:
+    """A plan Roth contribution, an after-tax plan contribution, a person's event for
+    the IRA limits (a recharacterization, a 529-to-Roth rollover, an event with a
+    person and a tax year, when its tax year is given), or none of them."""
+    if issubclass(t, ev.PlanRothContribution):
+        return _PLAN_ROTH
+    if issubclass(t, ev.PlanAfterTaxContribution):
+        return _AFTER_TAX
+    if issubclass(t, (ev.Recharacterization, ev.Roth529Rollover)):
+        return _PERSON
+    names = {f.name for f in dataclasses.fields(t)}
+    return _PERSON_IF_YEAR if {"tax_year", "person"} <= names else _SKIP
+
+
+def _within_assumed_limit(year: int, c, total: Decimal, age: int | None) -> bool:
+    """The year has no income facts, no stated Roth limit and no 529-to-Roth rollover,
+    and its contributions (none negative) total at most the dollar limit: then neither
+    limit is exceeded, and :func:`_ira_year` has nothing to say. (The limits are then
+    the assumed ones, :func:`ledger.rules.roth_eligibility.year_limits`: traditional
+    = the dollar limit D, Roth = max(min(D, D - traditional), 0); with traditional and
+    Roth >= 0 and their sum <= D, traditional <= D and Roth <= D - traditional.) A
+    year whose limit is not on file takes the general path, which says so."""
+    if c.income is not None or c.stated_roth_limit is not None or c.rollover_529:
+        return False
+    if c.traditional < 0 or c.roth < 0:
+        return False
+    try:
+        return total <= yearly.ira_limit(year, age)
+    except MissingFact:
+        return False
+
+
 def contribution_warnings(
     people: Iterable[ev.PersonAdded] | Mapping[str, date],
     events: Iterable[ev.Event],
@@ -106,16 +147,20 @@ def contribution_warnings(
     by_person: dict[str, list[ev.Event]] = defaultdict(list)
     roth_deferrals: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     additions: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
+    routes = _ROUTES
+    e: Any  # the fields each route reads: its class has them
     for e in in_force(events):
-        if isinstance(e, ev.PlanRothContribution):
+        t = type(e)
+        route = routes.get(t)
+        if route is None:
+            route = routes[t] = _route(t)
+        if route == _PLAN_ROTH:
             if is_elective_deferral(e.employer):
                 roth_deferrals[(e.person, e.tax_year)] += e.amount
             additions[(e.person, e.plan, e.tax_year)] += e.amount
-        elif isinstance(e, ev.PlanAfterTaxContribution):
+        elif route == _AFTER_TAX:
             additions[(e.person, e.plan, e.date.year)] += e.amount
-        elif isinstance(e, (ev.Recharacterization, ev.Roth529Rollover)) or (
-            getattr(e, "tax_year", None) is not None and hasattr(e, "person")
-        ):
+        elif route == _PERSON or (route == _PERSON_IF_YEAR and e.tax_year is not None):
             by_person[e.person].append(e)
 
     def age(person: str, year: int) -> int | None:
