@@ -141,3 +141,49 @@ def test_a_killed_imports_leftovers_are_removed_by_the_next_import(tmpdir_env, t
         alive.wait(timeout=30)
     assert parallel.remove_leftovers() == 1  # the one just killed
     assert live not in spools(tmpdir_env)
+
+
+class _Text(str):
+    """A str subclass: marshal does not take it."""
+
+
+def test_a_spooled_batch_comes_back_as_the_encoder_made_it(tmp_path):
+    from datetime import UTC, datetime
+
+    from ledger.store.hashing import GENESIS
+    from ledger.store.sql import _PostgresEncoder, _SqliteEncoder
+    from tests.store.helpers import contributions
+
+    at = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
+    events = contributions("id-\t\\\n\ud7ff-é", 30)
+    for encoder in (_SqliteEncoder("me", at), _PostgresEncoder("me", at)):
+        batch = encoder("house", 0, GENESIS, events)
+        packed = parallel._packed(batch)
+        assert type(packed) is bytes  # marshal: the cheap form
+        back = parallel._unpacked(packed)
+        assert back == batch and type(back[3]) is type(batch[3])
+        if isinstance(batch[3], list):
+            assert all(type(row) is tuple for row in back[3])
+    odd = ("house", 0, GENESIS, [(_Text("x"), 1)])
+    assert parallel._packed(odd) is odd and parallel._unpacked(odd) is odd  # pickled as is
+
+
+def test_a_dry_run_encodes_no_rows(tmpdir_env, tmp_path, monkeypatch):
+    store = open_store(str(tmp_path / "ledger.db"))
+    calls: list[str] = []
+    real = store.row_encoder
+
+    def counting(*args):
+        calls.append("encoder")
+        return real(*args)
+
+    monkeypatch.setattr(store, "row_encoder", counting)
+    try:
+        paths = files(tmp_path / "in")
+        results = import_files(store, paths, "me", dry_run=True, jobs=2)
+        assert results and all(r.dry_run and r.added for r in results)
+        assert calls == [] and store.households() == []
+        import_files(store, paths, "me", jobs=2)
+        assert calls == ["encoder"] and len(store.households()) == len(results)
+    finally:
+        store.close()
