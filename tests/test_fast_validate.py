@@ -373,3 +373,32 @@ def test_ira_year_shortcut_agrees_on_a_grid():
                     finally:
                         limits._within_assumed_limit = shortcut
                     assert got == want, (year, age, traditional, roth)
+
+
+def test_files_are_ordered_the_same_from_the_plain_reading(tmp_path, monkeypatch):
+    """importing._in_date_order with the fast path's reading and with the reference's
+    alone: the same order (year files of one household, other households, a YAML file,
+    a broken file, an event giving its date twice, dates written loosely)."""
+    paths = []
+    for i, year in [(1, 2016), (0, 2020), (1, 2006), (2, 2010), (0, 2006), (3, 2012)]:
+        data = household(i, 30)
+        data["events"] = [e for e in data["events"] if e.get("date", "").startswith(str(year))]
+        if i == 3:
+            data["events"][0]["date"] = " 2001-01-01 "
+            data["events"].append({"kind": "void", "date": [1], "target": "e1"})
+        path = tmp_path / f"h{i}-{3000 - year}.json"  # names in the other order
+        path.write_text(json.dumps(data))
+        paths.append(path)
+    twice = tmp_path / "twice.json"
+    twice.write_text(
+        '{"version": 1, "household": "hh000002", "events": '
+        '[{"kind": "void", "date": "2030-01-01", "date": "1999-01-01"}]}'
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"version": 1,')
+    example = EXAMPLES[0]
+    paths += [twice, broken, example]
+    fast_order = importing._in_date_order(paths)
+    monkeypatch.setattr(importing, "read_plain", lambda path: None)
+    assert importing._in_date_order(paths) == fast_order
+    assert fast_order.index(paths[2]) < fast_order.index(paths[0])  # hh000001: 2006, 2016

@@ -26,7 +26,7 @@ from ..ledgerfile import (
     read_ledger_file,
     validate_ledger,
 )
-from ..ledgerfile.fast import parse_plain, read_plain
+from ..ledgerfile.fast import first_plain_date, parse_plain, read_plain
 from ..ledgerfile.history import is_history
 from ..ledgerfile.read import FORMATS, Node, RawLedger
 from ..projections.duplicates import duplicate_warnings
@@ -433,12 +433,18 @@ def _in_date_order(files: Sequence[Path]) -> list[Path]:
     seen: list[tuple[object, day, str, Path]] = []
     first: dict[object, int] = {}
     for index, path in enumerate(files):
-        try:
-            raw = read_ledger_file(path, lines=False)
-            household: object = household_of(raw) or ("unnamed", index)
-            when = first_event_date(raw) or day.min
-        except InvalidInput:
-            household, when = ("unreadable", index), day.min
+        plain = read_plain(path)  # the fast path's reading, when it is sure (same values)
+        found = first_plain_date(plain) if plain is not None else None
+        if plain is not None and found is not None:
+            household: object = plain.household
+            when = found[0] or day.min
+        else:
+            try:
+                raw = read_ledger_file(path, lines=False)
+                household = household_of(raw) or ("unnamed", index)
+                when = first_event_date(raw) or day.min
+            except InvalidInput:
+                household, when = ("unreadable", index), day.min
         first.setdefault(household, index)
         seen.append((household, when, str(path), path))
     seen.sort(key=lambda t: (first[t[0]], t[1], t[2]))

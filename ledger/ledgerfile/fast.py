@@ -121,6 +121,28 @@ def _mapping(value: object, keys: frozenset[str]) -> dict[str, Any]:
 _TOP = frozenset(TOP_KEYS)
 
 
+def first_plain_date(plain: PlainLedger) -> tuple[date | None] | None:
+    """``(`` :func:`ledger.ledgerfile.first_event_date` ``of the same file,)``, or None
+    when an event gives a key twice (the reference reader keeps the first value)."""
+    events = plain.sections.get("events")
+    if type(events) is not list:
+        return (None,)
+    found: list[date] = []
+    for item in events:
+        if type(item) is not tuple:
+            continue
+        fields = dict(item)
+        if len(fields) != len(item):
+            return None
+        value = fields.get("date")
+        if type(value) is str:
+            try:
+                found.append(date.fromisoformat(value.strip()))
+            except ValueError:
+                continue
+    return (min(found, default=None),)
+
+
 def parse_plain(plain: PlainLedger, known: Known | None = None) -> LedgerFile | None:
     """The :class:`LedgerFile` :func:`.validate.validate_ledger` makes of the same file,
     when it is valid and plain (see the module docstring); else None."""
