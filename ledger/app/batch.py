@@ -40,7 +40,7 @@ from ..projections.person import compute_person
 from ..reports.build import excess_tax
 from ..rules.policy import Policy
 from ..store.api import BrokenHousehold, EventStore
-from .forking import die_with_parent, fork_context, usable_cpus
+from .forking import die_with_parent, fork_context, frozen_for_fork, usable_cpus
 
 COLUMNS = (
     "household",
@@ -285,14 +285,15 @@ def _parallel(
         context = fork_context()
         workers = []
         try:
-            for i, (start, stop) in enumerate(shares[1:], start=1):
-                path = os.path.join(tmp, f"share-{i}.jsonl")
-                worker = context.Process(  # forked: the store object is inherited, not sent
-                    target=_share,
-                    args=(store, year, policy, known_on, start, stop, path, os.getpid()),
-                )
-                worker.start()
-                workers.append((path, worker))
+            with frozen_for_fork():
+                for i, (start, stop) in enumerate(shares[1:], start=1):
+                    path = os.path.join(tmp, f"share-{i}.jsonl")
+                    worker = context.Process(  # forked: the store object is inherited
+                        target=_share,
+                        args=(store, year, policy, known_on, start, stop, path, os.getpid()),
+                    )
+                    worker.start()
+                    workers.append((path, worker))
             first_start, first_stop = shares[0]
             yield from _rows(
                 store.iter_household_events(known_on, first_start, first_stop), year, policy

@@ -10,15 +10,25 @@ interpreter takes about 0.4 s to import the CLI's dependencies, which is what a
 * it dies with its parent (``PR_SET_PDEATHSIG`` on Linux), so a killed import or report
   leaves no orphan behind;
 * the parent flushes its own output before forking, so that nothing buffered is written
-  twice, and a worker leaves with ``os._exit`` (no second flush, no parent's atexit).
+  twice, and a worker leaves with ``os._exit`` (no second flush, no parent's atexit);
+* the forks are made under :func:`frozen_for_fork`: what the parent holds at that moment
+  (every module, class and function of the libraries; in a benchmark or the web desk,
+  whatever else it keeps) is in the collector's permanent generation in the worker, so
+  the worker's full collections never walk it (nor write to its pages, which the fork
+  shares until written). Measured at 300 households, one full collection in the batch's
+  worker: ~33 ms, and one in the parent. The parent's own objects go back to its
+  collector right after the forks.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Iterator
 
 
 def fork_context():
@@ -29,6 +39,17 @@ def fork_context():
         except (OSError, ValueError):
             pass
     return multiprocessing.get_context("fork")
+
+
+@contextlib.contextmanager
+def frozen_for_fork() -> Iterator[None]:
+    """Fork the workers inside: ``gc.freeze()`` before, ``gc.unfreeze()`` after (the
+    Python documentation's advice for ``fork`` without ``exec``, gc.freeze)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def die_with_parent(parent: int) -> None:

@@ -54,7 +54,7 @@ from typing import Any
 
 from ..errors import InvalidInput, Problem
 from ..store.api import EventStore, RowEncoder, StoreError
-from .forking import die_with_parent, fork_context
+from .forking import die_with_parent, fork_context, frozen_for_fork
 
 #: files per task: big enough that sending a chunk costs little, small enough that the
 #: insert starts early and the workers stay evenly busy
@@ -80,11 +80,13 @@ def import_parallel(
     encode = None if dry_run else store.row_encoder(recorded_by, at)  # a dry run writes no rows
     with spool() as spool_dir:
         context = fork_context()
-        with context.Pool(
-            min(jobs, len(chunks)),
-            initializer=_start,
-            initargs=(store, plan, encode, existing, spool_dir, os.getpid()),
-        ) as pool:
+        with frozen_for_fork():
+            pool = context.Pool(
+                min(jobs, len(chunks)),
+                initializer=_start,
+                initargs=(store, plan, encode, existing, spool_dir, os.getpid()),
+            )
+        with pool:
             planned = map(_unspool, pool.imap(_plan_chunk, chunks))
             if dry_run:
                 for chunk in planned:
