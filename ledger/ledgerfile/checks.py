@@ -69,9 +69,12 @@ def cross_checks(
     owners = dict(known.plan_owners)
     stored = known.events
     voids: list[tuple[ev.Void, Node]] = []
+    unique = len(ctx.file_events or {}) == len(built)  # else some id is given twice
     for event, node in built:  # per event: no call where nothing is to check
         event_id = event.id
-        if event_id in seen:
+        if unique:
+            pass
+        elif event_id in seen:
             ctx.add(node, "id", f"id {event_id!r} is already used on line {seen[event_id]}")
         else:
             seen[event_id] = node.line
