@@ -24,6 +24,18 @@ from .schema import HEAD_REVISION, create_head
 PG_LOCK_KEY = 0x726F7468
 
 
+#: whether ``alembic_version`` is a table the search path finds, read from ``pg_class``
+#: with the statement's own snapshot (as SQLAlchemy's ``has_table``): ``to_regclass``
+#: answers from the session's name cache, which after waiting for the advisory lock of
+#: :func:`upgrade_engine` may still say "no such table" for one another session has just
+#: created (nothing processes its invalidations before the next lock on a relation), and
+#: the second of two processes creating one new ledger would then create it again
+_PG_HAS_VERSION_TABLE = (
+    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relname = 'alembic_version' "
+    "AND relkind IN ('r', 'p') AND pg_catalog.pg_table_is_visible(oid))"
+)
+
+
 def revision_of(conn: Connection) -> str | None:
     """The database's Alembic revision (None for a database never migrated)."""
     if conn.dialect.name == "sqlite":
@@ -31,7 +43,7 @@ def revision_of(conn: Connection) -> str | None:
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
         ).scalar()
     else:
-        exists = conn.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar()
+        exists = conn.exec_driver_sql(_PG_HAS_VERSION_TABLE).scalar()
     if not exists:
         return None
     return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()

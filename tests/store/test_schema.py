@@ -145,3 +145,23 @@ def test_a_new_ledger_is_created_without_alembic_or_sqlmodel(tmp_path):
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
     assert path.exists()
+
+
+def test_processes_creating_one_new_ledger_at_once_create_it_once(two_empty):
+    """The head schema is created under the writer lock, its revision read again inside:
+    six processes opening the same empty database at the same moment all succeed and
+    leave the one schema the migrations build."""
+    _, url, reference = two_empty
+    code = (
+        "import sys; from ledger.store import open_store; "
+        "s = open_store(sys.argv[1]); s.version('x'); s.close()"
+    )
+    racing = [
+        subprocess.Popen([sys.executable, "-c", code, url], cwd=REPO, stderr=subprocess.PIPE)
+        for _ in range(6)
+    ]
+    for process in racing:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    migrated_by_alembic(reference)
+    assert catalog(url) == catalog(reference)
