@@ -397,29 +397,36 @@ class SqlStore:
         with self._reading(sql, params) as cursor:
             rows = cursor.fetchall()
         cutoff = None if known_on is None else self._cutoff(known_on)
-        events: list[Event] = []
-        head: tuple[int, str] | None = None
-        prev, expected = GENESIS, 0
-        hash_of = self._row_hasher(household)
         try:
-            for row in rows:
-                owner, event_id, version, kind, schema, payload, eff, year, at, by, back, hash_ = (
-                    row
-                )
-                expected += 1
-                if version != expected or back != prev or owner != household:
-                    raise _NotPassed
-                event = self._passed(hash_of, prev, row)
-                if cutoff is None or at < cutoff:
-                    events.append(event)
-                    head = (version, hash_)
-                prev = hash_
+            events = self._chain_events(household, rows)
+            kept = rows
+            if cutoff is not None:  # the events recorded before the cutoff
+                index = [i for i, row in enumerate(rows) if row[8] < cutoff]
+                events = [events[i] for i in index]
+                kept = [rows[i] for i in index]
         except (_NotPassed, *_UNREADABLE):
             problems = list(check_chains(self._checked_row(row) for row in rows))
             if problems:
                 return CheckedEvents([], None, problems[0])
             return self._reference_checked(rows, cutoff)  # not reached: the checks agree
-        return CheckedEvents(events, head)
+        return CheckedEvents(events, (kept[-1][2], kept[-1][11]) if kept else None)
+
+    def _chain_events(self, household: str, rows: Sequence[Any]) -> list[Event]:
+        """The events of one household's stored rows (in version order), each row's
+        version, ``prev_hash`` and hash checked (:meth:`_passed`): the one check of
+        :meth:`load_checked` and :meth:`iter_household_events`. Raises ``_NotPassed`` (or
+        a decoding error) at the first row that does not pass."""
+        hash_of = self._row_hasher(household)
+        passed = self._passed
+        events: list[Event] = []
+        prev, expected = GENESIS, 0
+        for row in rows:
+            expected += 1
+            if row[2] != expected or row[10] != prev or row[0] != household:
+                raise _NotPassed
+            events.append(passed(hash_of, prev, row))
+            prev = row[11]
+        return events
 
     def _passed(self, hash_of: Any, prev: str, row: Sequence[Any]) -> Event:
         """The event of one stored row whose hash follows ``prev`` (``hash_of``: the
@@ -504,32 +511,24 @@ class SqlStore:
         event (never a figure from it), and the others go on."""
         sql, params = self._select(_ROW_LIST, known_on=known_on, start=start, stop=stop)
         with self._reading(sql, params, stream=True) as rows:
-            household, batch = "", list[Event]()
-            read: list[Any] = []  # the household's rows so far (to name a problem)
-            prev, expected = GENESIS, 0
-            hash_of = self._row_hasher(household)
+            household: str | None = None
+            read: list[Any] = []  # one household's rows, checked when the next one starts
             for row in rows:
-                owner, event_id, version, kind, schema, payload, eff, year, at, by, back, hash_ = (
-                    row
-                )
-                if owner != household:
-                    if batch or isinstance(batch, BrokenHousehold):
-                        yield household, batch
-                    household, batch, read = owner, [], []
-                    prev, expected, hash_of = GENESIS, 0, self._row_hasher(owner)
-                if isinstance(batch, BrokenHousehold):
-                    continue  # the rest of a broken household: skipped
+                if row[0] != household:
+                    if read:
+                        yield self._household_events(household, read)
+                    household, read = row[0], []
                 read.append(row)
-                expected += 1
-                try:
-                    if version != expected or back != prev:
-                        raise _NotPassed
-                    batch.append(self._passed(hash_of, prev, row))
-                    prev = hash_
-                except (_NotPassed, *_UNREADABLE):
-                    batch = BrokenHousehold(self._first_problem(read))
-            if batch or isinstance(batch, BrokenHousehold):
-                yield household, batch
+            if read:
+                yield self._household_events(household, read)
+
+    def _household_events(self, household: Any, rows: list[Any]) -> tuple[str, Any]:
+        """(household, its events), or a :class:`BrokenHousehold` naming the first row
+        that does not pass."""
+        try:
+            return household, self._chain_events(household, rows)
+        except (_NotPassed, *_UNREADABLE):
+            return household, BrokenHousehold(self._first_problem(rows))
 
     def _first_problem(self, rows: Sequence[Any]) -> str:
         """What :meth:`verify` says of the first broken row among ``rows`` (one
