@@ -20,6 +20,8 @@ ONE = Decimal("1")
 
 #: digits with at most two decimals and nothing else: read by :func:`parse_money` at once
 _PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?\Z")
+#: (a plain amount is read as ``Decimal(text).quantize(CENT)``, whatever reads it)
+PLAIN_AMOUNT = _PLAIN_AMOUNT
 
 #: the written forms accepted (SPEC section 4, read strictly): an optional sign (only where
 #: negatives are allowed), one optional ``$``, digits either plain or with thousands

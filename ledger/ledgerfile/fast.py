@@ -30,11 +30,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .. import dates
 from .. import events as ev
+from ..money import CENT, PLAIN_AMOUNT
 from .checks import cross_checks
 from .read import (
     _LONE_SURROGATE,
@@ -264,12 +266,32 @@ _IDS: dict[str, str] = {}
 _MEMOS.append(_IDS)  # type: ignore[arg-type]
 
 
+#: a memo holding more than this share of :data:`_MEMO_SIZE` is emptied on its own when
+#: they are full (amounts rarely repeat; dates, years and people do: their memos stay)
+_MEMO_SHARE = 4
+
+
 def _fresh_memo() -> None:
     day = dates.today()
-    if _MEMO_DAY != [day] or sum(map(len, _MEMOS)) > _MEMO_SIZE:
+    if _MEMO_DAY != [day]:
         for memo in _MEMOS:
             memo.clear()
         _MEMO_DAY[:] = [day]
+    elif sum(map(len, _MEMOS)) > _MEMO_SIZE:
+        for memo in _MEMOS:
+            if len(memo) > _MEMO_SIZE // _MEMO_SHARE:
+                memo.clear()
+        if sum(map(len, _MEMOS)) > _MEMO_SIZE:
+            for memo in _MEMOS:
+                memo.clear()
+
+
+def _refuses(read: Callable[[object], object], text: str) -> bool:
+    try:
+        read(text)
+    except ValueError:
+        return True
+    return False
 
 
 def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
@@ -295,6 +317,9 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
         "Refer": _Refer,
         "set_id": vars(ev.Event)["id"].__set__,
         "ids": _IDS,
+        "plain": PLAIN_AMOUNT.match,
+        "D": Decimal,
+        "CENT": CENT,
     }
     lines = [
         "def build(d):",
@@ -323,21 +348,39 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
         _MEMOS.append(memo)
         scope[f"read_{name}"], scope[f"memo_{name}"] = read, memo
         boolean = "    elif type(v) is bool: x = v" if types[name] == "bool" else None
+        # a plain amount ("1234.56"), as money.parse_money reads it first, and refused
+        # where the reader refuses zero ("amount": more than zero); amounts rarely
+        # repeat, so no memo for them
+        money = []
+        if types[name] == "money":
+            money = [
+                "if type(v) is str and plain(v) is not None:",
+                "    x = D(v).quantize(CENT)",
+                *(["    if not x: raise Refer"] if _refuses(read, "0") else []),
+            ]
         if required or f.default is dataclasses.MISSING:  # absent, null or empty: refused
             required_names.append(name)
             lines += [
                 f"    v = d[{name!r}]",
-                f"    x = memo_{name}.get(v)",
-                "    if x is None:",
-                f"        if type(v) is str and v: x = memo_{name}[v] = read_{name}(v)",
-                *(["    " + boolean] if boolean else []),
-                "        else: raise Refer",
+                *("    " + line for line in money),
+                *(["    else:"] if money else []),
+                *(
+                    ("    " if money else "") + line
+                    for line in [
+                        f"    x = memo_{name}.get(v)",
+                        "    if x is None:",
+                        f"        if type(v) is str and v: x = memo_{name}[v] = read_{name}(v)",
+                        *(["    " + boolean] if boolean else []),
+                        "        else: raise Refer",
+                    ]
+                ),
                 f"    set_{name}(o, x)",
             ]
             continue
         optional += [
             f"    v = d.get({name!r})",
             f"    if v is None or v == '': x = default_{name}",
+            *("    el" + line if i == 0 else "    " + line for i, line in enumerate(money)),
             "    else:",
             f"        x = memo_{name}.get(v)",
             "        if x is None:",
