@@ -132,6 +132,11 @@ class SqlStore:
     def _cursor(self, dbapi, stream: bool):
         return dbapi.cursor()
 
+    @contextmanager
+    def _read_on(self, conn: Connection, stream: bool) -> Iterator[Any]:
+        """The driver's connection for a read (:meth:`_reading`)."""
+        yield conn.connection.driver_connection
+
     def _cutoff(self, known_on: date) -> Any:
         return _cutoff(known_on)
 
@@ -336,8 +341,12 @@ class SqlStore:
         """The rows of one SELECT, from the driver's cursor (streamed: a server-side cursor
         on PostgreSQL; SQLite's cursor steps through the statement as it is read). The
         statement sees one snapshot of the ledger throughout."""
-        with translated(self.url, "read", self._errors), self.engine.connect() as conn:
-            cursor = self._cursor(conn.connection.driver_connection, stream)
+        with (
+            translated(self.url, "read", self._errors),
+            self.engine.connect() as conn,
+            self._read_on(conn, stream) as dbapi,
+        ):
+            cursor = self._cursor(dbapi, stream)
             try:
                 cursor.execute(sql, params)
                 yield cursor
@@ -958,6 +967,56 @@ class PostgresStore(SqlStore):
         cursor = dbapi.cursor(name=f"roth_ledger_scan_{os.getpid()}")
         cursor.itersize = STREAM_BATCH
         return cursor
+
+    def household_shares(self, parts: int) -> list[tuple[str | None, str | None]]:
+        """The cuts of :meth:`SqlStore.household_shares` (the households at the same
+        offsets ``k/parts`` of the ordered stream), read in one pass of a server-side
+        cursor on the ``(household, version)`` index: ``MOVE`` to each offset, ``FETCH``
+        one row. The reference's ``LIMIT 1 OFFSET n`` queries are each planned alone, and
+        on a ledger without statistics (a fresh import; ``ANALYZE`` not run) PostgreSQL
+        plans them as a scan and sort of the whole table, once per cut."""
+        total = self.size()
+        cuts: list[str] = []
+        with self._reading(
+            "SELECT household FROM events ORDER BY household, version", stream=True
+        ) as rows:
+            at = -1  # the offset of the row last fetched
+            for k in range(1, max(parts, 1)):
+                offset = total * k // parts
+                if offset - at > 1:
+                    rows.scroll(offset - at - 1)
+                row = rows.fetchone()
+                if row is None:
+                    break
+                at = offset
+                if not cuts or row[0] != cuts[-1]:  # the database's order: no `>` needed
+                    cuts.append(row[0])
+        bounds: list[str | None] = [None, *cuts, None]
+        return list(zip(bounds[:-1], bounds[1:]))
+
+    @contextmanager
+    def _read_on(self, conn: Connection, stream: bool) -> Iterator[Any]:
+        """A read that is not streamed is one statement, which sees one snapshot on its
+        own: it runs in autocommit, without the BEGIN and ROLLBACK round trips of a
+        transaction around it (and a statement a connection runs again and again -- a
+        household's report -- gets prepared by psycopg, which a ROLLBACK would forget).
+        The connection goes back to the pool in its default mode (a transaction per
+        use: the writes count on it), or, if it cannot be set back, is closed instead. A
+        streamed read's server-side cursor needs its transaction."""
+        dbapi: Any = conn.connection.driver_connection
+        if stream:
+            yield dbapi
+            return
+        from psycopg.pq import TransactionStatus
+
+        dbapi.autocommit = True
+        try:
+            yield dbapi
+        finally:
+            if dbapi.info.transaction_status == TransactionStatus.IDLE:
+                dbapi.autocommit = False
+            else:  # a broken connection: never pooled again
+                conn.invalidate()
 
 
 class _PostgresEncoder:

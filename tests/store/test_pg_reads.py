@@ -1,0 +1,94 @@
+"""PostgreSQL's own read paths against the shared ones (``ledger.store.sql``): the batch's
+household shares from one cursor equal the reference ``OFFSET`` queries' (gaps in the
+positions included), a read that is one statement runs outside a transaction (no
+BEGIN / ROLLBACK round trips) while a streamed read keeps its transaction, and sessions
+read times in UTC (``datetime.UTC``: psycopg's fast path) unless the URL says otherwise."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import pytest
+from psycopg.pq import TransactionStatus
+from sqlalchemy.engine import make_url
+
+from ledger.store import open_store
+from ledger.store.hashing import GENESIS
+from ledger.store.sql import SqlStore
+
+from .helpers import contributions
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_store(pg_schema_url):
+    store = open_store(pg_schema_url)
+    yield store
+    store.close()
+
+
+def test_household_shares_equal_the_reference(pg_store):
+    sizes = {"a": 3, "b": 17, "c": 1, "d": 9, "e": 30, "f": 2, "g": 11}
+    for household, n in sizes.items():
+        pg_store.append(household, 0, contributions(household, n), "me")
+    for parts in range(1, 12):
+        assert pg_store.household_shares(parts) == SqlStore.household_shares(pg_store, parts)
+    cuts = [start for start, _ in pg_store.household_shares(4)]
+    assert cuts == [None, "b", "e"]  # rows 18, 36 and 54 of 73 (a 0-2, b 3-19, e 30-59)
+
+
+def test_household_shares_after_a_gap_in_positions(pg_store):
+    pg_store.append("a", 0, contributions("a", 5), "me")
+    encode = pg_store.row_encoder("me", pg_store.load("a")[0].recorded_at)
+    with pytest.raises(RuntimeError):  # rolled back: its positions are never used again
+        with pg_store.bulk_import() as bulk:
+            bulk.write([encode("z", 0, GENESIS, contributions("z", 40))])
+            raise RuntimeError("a bad file further on")
+    for household in ("b", "c", "d"):
+        pg_store.append(household, 0, contributions(household, 5), "me")
+    assert pg_store.size() == 60  # 20 events, positions 1-5 and 46-60
+    for parts in range(1, 6):
+        assert pg_store.household_shares(parts) == SqlStore.household_shares(pg_store, parts)
+    seen = [
+        h
+        for start, stop in pg_store.household_shares(3)
+        for h, _ in pg_store.iter_household_events(None, start, stop)
+    ]
+    assert seen == ["a", "b", "c", "d"]
+
+
+def test_one_statement_reads_run_outside_a_transaction(pg_store):
+    pg_store.append("a", 0, contributions("a", 3), "me")
+    with pg_store._reading("SELECT count(*) FROM events") as rows:
+        assert rows.fetchone()[0] == 3
+        assert rows.connection.info.transaction_status == TransactionStatus.IDLE
+    with pg_store._reading("SELECT household FROM events", stream=True) as rows:
+        assert [h for (h,) in rows] == ["a"] * 3
+        assert rows.connection.info.transaction_status == TransactionStatus.INTRANS
+    # the pooled connection is handed out again as the default: transactions
+    with pg_store.engine.connect() as conn:
+        assert conn.connection.driver_connection.autocommit is False
+    assert pg_store.load_checked("a").head == (3, pg_store.hash_at("a", 3))
+    assert pg_store.engine.dialect.use_native_hstore is False  # no hstore lookup on connect
+
+
+def test_sessions_read_times_in_utc(pg_store, pg_schema_url):
+    [stored] = pg_store.append("a", 0, contributions("a", 1), "me")
+    with pg_store._reading("SHOW TimeZone") as rows:
+        assert rows.fetchone()[0] == "UTC"
+    [loaded] = pg_store.load("a")
+    assert loaded == stored and loaded.recorded_at.tzinfo is UTC
+    url = make_url(pg_schema_url)
+    own = url.update_query_dict({"options": f"{url.query['options']} -c TimeZone=Asia/Kolkata"})
+    other = open_store(own.render_as_string(hide_password=False))
+    try:
+        with other._reading("SELECT current_setting('TimeZone'), recorded_at FROM events") as rows:
+            zone, at = rows.fetchone()
+        assert zone == "Asia/Kolkata"  # the URL's own setting wins
+        assert at.utcoffset().total_seconds() == 5.5 * 3600 and at == loaded.recorded_at
+        [again] = other.load("a")
+        assert again == loaded and other.verify() == []  # the same instant, the same hash
+        assert other.load_checked("a") == pg_store.load_checked("a")
+    finally:
+        other.close()
