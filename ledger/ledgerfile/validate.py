@@ -261,6 +261,8 @@ def generate_ids(built: list[tuple[ev.Event, Node]], known: Known) -> list[tuple
     gives it to an event, an earlier event of the file got it, or the household holds it
     with other content; the household holding it with the same content is the same
     event imported again. ``occurrence`` counts identical events earlier in the file."""
+    if all(e.id for e, _ in built):  # every id given (a firm's files): nothing to make
+        return list(built)
     given = {e.id for e, _ in built if e.id}
     assigned: set[str] = set()
     occurrences: Counter[tuple[str, str]] = Counter()
