@@ -16,7 +16,8 @@ line naming the setting (exit 5), never a command that hangs. They also get
 ``TimeZone=UTC`` (:data:`PG_TIMEZONE`): every ``recorded_at`` is read as a UTC time, and
 psycopg builds a ``timestamptz`` in ``datetime.UTC`` several times faster than in a
 ``zoneinfo`` zone such as the common server default ``Etc/UTC``; the values are the same
-instants whatever the session's zone (a URL's own ``TimeZone`` still wins).
+instants whatever the session's zone (a URL's own ``TimeZone`` still wins); and
+``DateStyle=ISO`` (:data:`PG_DATESTYLE`), which nothing overrides.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ PG_TIMEOUTS = (
 _DURATION = re.compile(r"[0-9]{1,9}(ms|s|min|h)?")
 #: the session time zone (see the module docstring)
 PG_TIMEZONE = "-c TimeZone=UTC"
+#: the session's date style, after the URL's options: psycopg reads a timestamptz only
+#: as ISO writes it (another style, set for the database or the role, fails every read)
+PG_DATESTYLE = "-c DateStyle=ISO"
 
 
 def pg_session_options() -> str:
@@ -91,10 +95,11 @@ def make_engine(url: URL, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    # the timeouts first, then the URL's own options (a search_path, say), then read-only
+    # the timeouts first, then the URL's own options (a search_path, say), then DateStyle
+    # and read-only, which win
     given = url.query.get("options", "")
     given = " ".join(given) if isinstance(given, tuple) else given
-    options = f"{pg_session_options()} {given}".strip()
+    options = f"{pg_session_options()} {given} {PG_DATESTYLE}".strip()
     if read_only:
         options += " -c default_transaction_read_only=on"
     # no hstore: the ledger has none, and looking its type up costs every new engine (a

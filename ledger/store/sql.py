@@ -88,6 +88,8 @@ _KEY_RECORDS = (
 _STORED = "position, household, version, event_id, kind, payload, recorded_at, recorded_by, prev_hash, hash"
 STREAM_BATCH = 2000
 HEAD_CHUNK = 500
+#: distinct ``recorded_at`` texts PostgreSQL's scans keep parsed
+MOMENTS_CACHE = 4096
 #: from this many rows, an append's insert goes through :meth:`SqlStore._inserting`
 BULK_ROWS = 200
 
@@ -891,6 +893,7 @@ class PostgresStore(SqlStore):
     def __init__(self, engine: Engine, url: URL):
         super().__init__(engine, url)
         self.capabilities = Capabilities(reopen_in_fork=True, concurrent_import=True)
+        self._moments: dict[str, datetime] = {}  # see _datetime
 
     def schema_problems(self) -> list[str]:
         """As :meth:`SqliteStore.schema_problems`: the triggers of 0001 and 0004 present
@@ -966,7 +969,25 @@ class PostgresStore(SqlStore):
             return dbapi.cursor()
         cursor = dbapi.cursor(name=f"roth_ledger_scan_{os.getpid()}")
         cursor.itersize = STREAM_BATCH
+        if (dbapi.info.parameter_status("DateStyle") or "").startswith("ISO"):
+            from psycopg.types.string import TextLoader
+
+            # a scan's recorded_at as the server writes it (ISO 8601 with its offset):
+            # read by _datetime once per distinct value, not built into a datetime a row
+            cursor.adapters.register_loader("timestamptz", TextLoader)
         return cursor
+
+    def _datetime(self, value: Any) -> datetime:
+        """A stored ``recorded_at``: a datetime, or a streamed read's text (``_cursor``),
+        parsed once per distinct text (a cache)."""
+        if type(value) is not str:
+            return utc(value)
+        moment = self._moments.get(value)
+        if moment is None:
+            if len(self._moments) > MOMENTS_CACHE:
+                self._moments.clear()
+            moment = self._moments[value] = utc(datetime.fromisoformat(value))
+        return moment
 
     def household_shares(self, parts: int) -> list[tuple[str | None, str | None]]:
         """The cuts of :meth:`SqlStore.household_shares` (the households at the same

@@ -6,7 +6,7 @@ read times in UTC (``datetime.UTC``: psycopg's fast path) unless the URL says ot
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 import pytest
 from psycopg.pq import TransactionStatus
@@ -92,3 +92,31 @@ def test_sessions_read_times_in_utc(pg_store, pg_schema_url):
         assert other.load_checked("a") == pg_store.load_checked("a")
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("datestyle", [None, "SQL, DMY"])
+def test_scans_read_recorded_at_as_text(pg_schema_url, datestyle):
+    url = make_url(pg_schema_url)
+    if datestyle is not None:  # the database's or the URL's style: sessions use ISO still
+        url = url.update_query_dict(
+            {"options": f"{url.query['options']} -c DateStyle={datestyle.replace(' ', '')}"}
+        )
+    store = open_store(url.render_as_string(hide_password=False))
+    try:
+        store.append("a", 0, contributions("a", 3), "me")
+        store.append("b", 0, contributions("b", 2), "me")
+        store.append("a", 3, contributions("c", 1), "later")
+        with store._reading("SELECT recorded_at FROM events", stream=True) as rows:
+            assert {type(at) for (at,) in rows} == {str}  # as the server writes it
+        with store._reading("SELECT current_setting('DateStyle'), now()") as rows:
+            style, now = rows.fetchone()
+        assert style.startswith("ISO") and isinstance(now, datetime)
+        loaded = store.load("a") + store.load("b")
+        assert [s for _, stored in store.iter_households() for s in stored] == loaded
+        assert all(s.recorded_at.tzinfo is UTC for s in loaded)
+        assert [e for _, events in store.iter_household_events() for e in events] == [
+            s.event for s in loaded
+        ]
+        assert store.verify() == []
+    finally:
+        store.close()
