@@ -156,5 +156,8 @@ def clamp_ratio(numerator: Decimal, denominator: Decimal, precision: str) -> Dec
     if ratio >= ONE:
         return ONE
     if precision == "3":
-        ratio = ratio.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+        ratio = ratio.quantize(_RATIO_PLACES, rounding=ROUND_HALF_UP)
     return ratio
+
+
+_RATIO_PLACES = Decimal("0.001")

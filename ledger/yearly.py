@@ -93,7 +93,7 @@ def use_data_dir(path: Any) -> None:
     from the packaged ones again with ``None`` (tests: a fixture data year)."""
     global _DATA_DIR
     _DATA_DIR = path
-    for fn in (_load, exception_info, exception_law, _stable_codes):
+    for fn in (_load, exception_info, exception_law, _stable_codes, _ira_limit, _phaseout):
         fn.cache_clear()
 
 
@@ -137,11 +137,16 @@ def report_year_problem(year: int) -> str | None:
 def ira_limit(tax_year: int, age_at_year_end: int | None) -> Decimal:
     """Combined traditional + Roth IRA contribution limit (§219(b)(5)), with the 50+
     catch-up when ``age_at_year_end`` (age on Dec 31 of ``tax_year``) is 50 or more."""
+    return _ira_limit(tax_year, age_at_year_end is not None and age_at_year_end >= 50)
+
+
+@cache  # (year, catch-up or not): a few dozen keys; cleared by use_data_dir
+def _ira_limit(tax_year: int, catch_up: bool) -> Decimal:
     row = _load("ira_limits.yaml")["limits"].get(tax_year)
     if row is None:
         raise MissingFact(f"no {tax_year} IRA contribution limit on file")
     limit = _money(row["limit"])
-    if age_at_year_end is not None and age_at_year_end >= 50:
+    if catch_up:
         limit += _money(row["catch_up_50"])
     return limit
 
@@ -184,16 +189,23 @@ def roth_phaseout(
     """(threshold, range) of the Roth IRA MAGI phase-out for ``tax_year`` (§408A(c)(3);
     Pub 590-A Table 2-1): joint filers and qualifying surviving spouses, a married person
     filing separately who lived with the spouse, everyone else."""
+    if filing_status in ("married_filing_jointly", "qualifying_surviving_spouse"):
+        return _phaseout(tax_year, "joint")
+    if filing_status == "married_filing_separately" and lived_with_spouse:
+        return _phaseout(tax_year, "separate")
+    return _phaseout(tax_year, "other")
+
+
+@cache  # (year, one of three columns): a few dozen keys; cleared by use_data_dir
+def _phaseout(tax_year: int, column: str) -> tuple[Decimal, Decimal]:
     data = _load("roth_phaseout.yaml")
     row = data["years"].get(tax_year)
     if row is None:
         raise MissingFact(f"no {tax_year} Roth IRA income phase-out on file")
-    if filing_status in ("married_filing_jointly", "qualifying_surviving_spouse"):
-        return _money(row["joint"]), _money(data["ranges"]["joint"])
-    if filing_status == "married_filing_separately" and lived_with_spouse:
+    if column == "separate":
         sep = data["separate"]
         return _money(sep["threshold"]), _money(sep["range"])
-    return _money(row["other"]), _money(data["ranges"]["other"])
+    return _money(row[column]), _money(data["ranges"][column])
 
 
 def roth_phaseout_years() -> range:

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.reports.build import basis_report, withdrawals_report
-from ledger.rules.ordering import Bucket, walk
+from ledger.rules.ordering import Bucket, consume, ordered_buckets, walk
 from ledger.rules.plan_split import split_distribution
 from ledger.rules.policy import Policy
 
@@ -39,6 +39,45 @@ def test_walk_draws_each_dollar_from_exactly_one_layer(sizes, amount):
     assert len(earnings) <= 1
     if earnings:
         assert all(b.remaining == 0 for b in buckets)
+
+
+_bucket = st.tuples(
+    st.sampled_from(
+        [
+            ("regular_contributions", None),
+            ("designated_roth_rollover", "taxable"),
+            ("designated_roth_rollover", "nontaxable"),
+            ("conversion", "taxable"),
+            ("conversion", "nontaxable"),
+            ("plan_rollover", "taxable"),
+            ("plan_rollover", "nontaxable"),
+        ]
+    ),
+    st.integers(2010, 2016),
+    money,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_bucket, max_size=12), money, st.sampled_from(["carry", "none"]))
+def test_consume_draws_as_the_full_ordered_walk(specs, amount, irr):
+    """ordering.consume (the batch's earlier years) draws the same dollars from the same
+    buckets as walk(ordered_buckets(...)), which orders every tier first."""
+
+    def make():
+        tiers: dict[str, list[Bucket]] = {"regular": [], "drr": [], "conv": []}
+        for (source, portion), y, size in specs:
+            key = {"regular_contributions": "regular", "designated_roth_rollover": "drr"}
+            b = Bucket(source, y, portion, y, size)
+            tiers[key.get(source, "conv")].append(b)
+        return tiers
+
+    on, policy = date(2016, 12, 31), Policy(irr_recapture=irr)
+    full, lazy = make(), make()
+    walk(ordered_buckets(full["regular"], full["drr"], full["conv"], on, policy), amount)
+    consume(lazy["regular"], lazy["drr"], lazy["conv"], on, policy, amount)
+    for k in full:
+        assert [b.remaining for b in lazy[k]] == [b.remaining for b in full[k]]
 
 
 @given(

@@ -19,7 +19,15 @@ from ..dates import age_59_and_a_half
 from ..events import PersonDied, PersonDisabled, RothContributionReturn, RothDistribution
 from ..money import ZERO
 from ..rules import roth_distributions as rd
-from ..rules.ordering import CITE_DRR_IRR, CITE_EARNINGS, TIERS, Bucket, ordered_buckets, walk
+from ..rules.ordering import (
+    CITE_DRR_IRR,
+    CITE_EARNINGS,
+    TIERS,
+    Bucket,
+    consume,
+    ordered_buckets,
+    walk,
+)
 from .facts import PersonFacts
 from .state import PersonState
 
@@ -47,10 +55,14 @@ def consume_year(state: PersonState, year: int, dists: list[RothDistribution], p
     """What :func:`roth_year` does to the state for :func:`plain_withdrawals`, without the
     per-distribution report: the year's total walks the ordered buckets (Reg. 1.408A-6
     A-9: aggregated for the year). For years before the one a batch reports on."""
-    buckets = ordered_buckets(
-        list(state.regular.values()), state.drr, state.conv.values(), date(year, 12, 31), policy
+    consume(
+        list(state.regular.values()),
+        state.drr,
+        state.conv.values(),
+        date(year, 12, 31),
+        policy,
+        sum((d.amount for d in dists), ZERO),
     )
-    walk(buckets, sum((d.amount for d in dists), ZERO))
 
 
 def _slot(bucket: Bucket | None, amount) -> rd.Slot:

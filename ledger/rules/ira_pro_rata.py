@@ -72,10 +72,13 @@ class IraYearOut:
     disaster_taxable: Decimal = ZERO  # line 15b (taxed on Form 8915-F)
 
 
+_RATIO_TEXT_PLACES = Decimal("0.00000001")
+
+
 def _ratio_text(r: Decimal, precision: str) -> str:
     if precision == "3":
         return f"{r:.3f}"
-    return f"{r.quantize(Decimal('0.00000001')).normalize():f}" if r != ONE else "1.000"
+    return f"{r.quantize(_RATIO_TEXT_PLACES).normalize():f}" if r != ONE else "1.000"
 
 
 def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> IraYearOut:

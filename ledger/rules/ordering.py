@@ -94,13 +94,16 @@ def designated_roth_step(regular, drr: Iterable[Bucket], conv, on: date, policy)
     return sorted(live, key=key)
 
 
+_CONVERSION_ORDER: dict[tuple[str, str | None], int] = {
+    ("conversion", "taxable"): 0,
+    ("plan_rollover", "taxable"): 1,
+    ("conversion", "nontaxable"): 2,
+    ("plan_rollover", "nontaxable"): 3,
+}
+
+
 def conversion_step(regular, drr, conv: Iterable[Bucket], on: date, policy) -> list[Bucket]:
-    order: dict[tuple[str, str | None], int] = {
-        ("conversion", "taxable"): 0,
-        ("plan_rollover", "taxable"): 1,
-        ("conversion", "nontaxable"): 2,
-        ("plan_rollover", "nontaxable"): 3,
-    }
+    order = _CONVERSION_ORDER
     live = [b for b in conv if b.remaining > 0]
     return sorted(live, key=lambda b: (b.year or 0, order[(b.source, b.portion)]))
 
@@ -124,7 +127,15 @@ def walk(buckets: list[Bucket], amount: Decimal) -> list[Take]:
     the buckets cannot cover comes from earnings. Every dollar is drawn from exactly one
     bucket."""
     takes: list[Take] = []
-    left = amount
+    left = _draw(buckets, amount, takes)
+    if left > 0:
+        takes.append(Take(None, left))
+    return takes
+
+
+def _draw(buckets: Iterable[Bucket], left: Decimal, takes: list[Take] | None) -> Decimal:
+    """Draw ``left`` from the buckets in order (each take into ``takes`` unless None);
+    returns what they could not cover."""
     for b in buckets:
         if left <= 0:
             break
@@ -133,10 +144,22 @@ def walk(buckets: list[Bucket], amount: Decimal) -> list[Take]:
         take = min(b.remaining, left)
         b.remaining -= take
         left -= take
-        takes.append(Take(b, take))
-    if left > 0:
-        takes.append(Take(None, left))
-    return takes
+        if takes is not None:
+            takes.append(Take(b, take))
+    return left
+
+
+def consume(regular, drr, conv, on: date, policy, amount: Decimal) -> None:
+    """``walk(ordered_buckets(regular, drr, conv, on, policy), amount)`` with the takes
+    left out (the same buckets drawn, by the same amounts): a tier is ordered only when
+    the tiers before it did not cover ``amount`` -- the walk would stop before it. A tier's
+    order never depends on another tier's buckets, so ordering it after the earlier walk
+    gives the same list. ``regular`` must be a collection (it is read once per tier)."""
+    left = amount
+    for _name, step, _cite in TIERS:
+        if left <= 0:
+            return
+        left = _draw(step(regular, drr, conv, on, policy), left, None)
 
 
 def total(buckets: Iterable[Bucket]) -> Decimal:
