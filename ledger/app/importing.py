@@ -50,11 +50,21 @@ class ImportResult:
     dry_run: bool = False
 
 
-def _load(store: EventStore, household: str | None) -> tuple[list[StoredEvent], int]:
+def _load(store: EventStore, household: str | None) -> tuple[list[ev.Event], tuple[int, str]]:
+    """The household's events and head ``(version, hash)`` (``(0, GENESIS)``: no events)
+    that new events are validated against and chained after, its chain checked on the
+    rows read (the store's ``load_checked``: a report's one read). A changed ledger takes
+    no new event: :class:`Tampered` (exit 6) naming the event, as every reader refuses
+    it, before anything is written."""
     if household is None:
-        return [], 0
-    stored = store.load(household)
-    return stored, (stored[-1].version if stored else 0)
+        return [], (0, GENESIS)
+    checked = store.load_checked(household)
+    if checked.problem is not None:
+        raise Tampered(
+            f"{checked.problem}; nothing is written to a changed ledger, nothing was stored "
+            "(run roth-ledger verify)"
+        )
+    return checked.events, checked.head or (0, GENESIS)
 
 
 def _people(events) -> dict:
@@ -91,12 +101,12 @@ def _plan(
             raise _WithHistory(Path(path), raw)
         household = household_of(raw)
     if existing is not None and household not in existing:
-        stored, version = list[StoredEvent](), 0
+        stored, (version, head) = list[ev.Event](), (0, GENESIS)
     else:
-        stored, version = _load(store, household)
+        stored, (version, head) = _load(store, household)
     before = earlier.get(household) if earlier and household else None
     pending = before.new if before is not None else []
-    known = Known.from_events([*(s.event for s in stored), *pending])
+    known = Known.from_events([*stored, *pending])
     ledger = parse_plain(plain, known) if plain is not None else None
     if ledger is None:  # not the plain valid case: the reference path decides and reports
         raw = raw or read_ledger_file(path, lines=False)
@@ -109,13 +119,13 @@ def _plan(
             raise
     candidates = ledger.all_events()
     new = [e for e in candidates if e.id not in known.events]
-    everything = [s.event for s in stored] + pending + new
+    everything = stored + pending + new
     live = in_force(everything)
     warnings = contribution_warnings(_people(live), everything) + duplicate_warnings(live)
     return _Plan(
         ledger.household,
         version,
-        stored[-1].hash if stored else GENESIS,
+        head,
         new,
         len(candidates) - len(new),
         warnings,
@@ -493,26 +503,31 @@ def record_event_warned(
         raise InvalidInput([Problem(label, None, "kind", f"unknown kind {kind!r}")])
     if kind == "household_named" and not raw_fields.get("name"):
         raise InvalidInput([Problem(label, None, "name", "missing (the household's name)")])
-    stored, version = _load(store, household)
-    known = Known.from_events(s.event for s in stored)
+    stored, (version, _) = _load(store, household)
+    known = Known.from_events(stored)
     raw = RawLedger(label, _record_tree(household, kind, raw_fields))
     ledger = validate_ledger(raw, known)
     event = ledger.all_events()[0] if kind in ev.INTERNAL_KINDS else ledger.events[0]
-    by_id = {s.event.id: s for s in stored}
-    if event.id in by_id:
+    taken = {e.id for e in stored}
+    if event.id in taken:
         if kind in ev.INTERNAL_KINDS:
             _restore(store, household, version, stored, event.id, recorded_by)
-            return by_id[event.id], []
-        if raw_fields.get("id"):
-            return by_id[event.id], []  # same content (checked by validation)
-        event = _fresh_id(event, set(by_id))
+            return _stored_event(store, household, event.id), []
+        if raw_fields.get("id"):  # same content (checked by validation)
+            return _stored_event(store, household, event.id), []
+        event = _fresh_id(event, taken)
         # checked again under the id it is stored with: the checks across events (a
         # second rollover within 12 months, a contribution recharacterized twice) must
         # see a new event, not the stored one it repeats
         again = {**raw_fields, "id": event.id}
         validate_ledger(RawLedger(label, _record_tree(household, kind, again)), known)
     saved = store.append(household, version, [event], recorded_by)[0]
-    return saved, _record_warnings([s.event for s in stored] + [event], event)
+    return saved, _record_warnings(stored + [event], event)
+
+
+def _stored_event(store: EventStore, household: str, event_id: str) -> StoredEvent:
+    """The stored event of ``household`` with this id (it is there: its chain was read)."""
+    return next(s for s in store.find(event_id) if s.household == household)
 
 
 def _record_warnings(everything: list, event: ev.Event) -> list[str]:
@@ -528,10 +543,9 @@ def _record_warnings(everything: list, event: ev.Event) -> list[str]:
     ) + duplicate_warnings(live, only={event.id})
 
 
-def _restore(store: EventStore, household, version, stored, record_id, recorded_by) -> None:
+def _restore(store: EventStore, household, version, events, record_id, recorded_by) -> None:
     """A person or household record recorded again while voided: void the voids in force
     that cancel it, so the same record is in force again (an export holds one record)."""
-    events = [s.event for s in stored]
     out = cancelled_by(events)
     if record_id not in out:
         return
@@ -586,12 +600,12 @@ def void_event(
             "say which with --household"
         )
     household = households[0]
-    stored, version = _load(store, household)
-    by = cancelled_by(s.event for s in stored).get(event_id)
+    stored, (version, _) = _load(store, household)
+    by = cancelled_by(stored).get(event_id)
     if by is not None:
         raise LedgerError(
             f"event {event_id!r} is already voided by {by!r} (void {by!r} to restore it)"
         )
     draft = ev.Void(id="", target=event_id, reason=str(reason).strip())
-    void = _fresh_id(draft, {s.event.id for s in stored})
+    void = _fresh_id(draft, {e.id for e in stored})
     return store.append(household, version, [void], recorded_by)[0]

@@ -103,8 +103,8 @@ def build_events(
     version they were validated at. Raises InvalidInput listing every problem."""
     if not raw_events:
         return [], 0
-    stored, version = _load(store, household)
-    known = Known.from_events(s.event for s in stored)
+    stored, (version, _) = _load(store, household)
+    known = Known.from_events(stored)
     items = []
     for raw in raw_events:
         fields = {k: v for k, v in raw.items() if k != "kind"}
@@ -120,7 +120,7 @@ def build_events(
         ledger = validate_ledger(RawLedger(label, root), known)
     except InvalidInput as exc:  # one line per problem, as the form's own refusals
         raise FormRefused(exc.problems) from None
-    taken = {s.event.id for s in stored}
+    taken = {e.id for e in stored}
     out = []
     renamed = False
     for event, raw in zip(ledger.events, raw_events):

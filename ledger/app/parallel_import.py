@@ -258,10 +258,10 @@ class _Reader:
         self.parent = parent
         self.store: EventStore | None = None
 
-    def load(self, household: str):
+    def load_checked(self, household: str):
         if self.store is None:
             self.store = self.parent.reopen()
-        return self.store.load(household)
+        return self.store.load_checked(household)
 
 
 def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:

@@ -85,6 +85,13 @@ def plan_history(store: EventStore, history: HistoryFile) -> RestorePlan:
     what it would add."""
     check_chain(history)
     stored = store.load(history.household)
+    if stored:  # a changed ledger takes no new event (importing._load), nor is compared
+        problems = store.verify(history.household)
+        if problems:
+            raise Tampered(
+                f"{problems[0]}; nothing is written to a changed ledger, nothing was stored "
+                "(run roth-ledger verify)"
+            )
     entries = list(history.entries)
     for s, entry in zip(stored, entries):
         if s.hash != entry.hash:

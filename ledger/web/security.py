@@ -35,7 +35,7 @@ from ..app import accounts, session
 SESSION_COOKIE = "roth_ledger_session"
 LOGIN_CSRF_COOKIE = "roth_ledger_login_csrf"
 #: the command line's exit code for an error (ledger.app.session) -> the HTTP status
-HTTP_STATUS = {2: 400, 3: 404, 4: 409, 5: 503}
+HTTP_STATUS = {2: 400, 3: 404, 4: 409, 5: 503, 6: 500}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",

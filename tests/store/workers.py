@@ -62,13 +62,13 @@ def cli_with_interleaved_writer(url: str, argv: list[str]) -> None:
     real_load = importing._load
 
     def load_then_race(store, household):
-        stored, version = real_load(store, household)
+        stored, head = real_load(store, household)
         other = open_store(url)
         try:
-            other.append(household, version, [contribution("interloper")], "other-writer")
+            other.append(household, head[0], [contribution("interloper")], "other-writer")
         finally:
             other.close()
-        return stored, version
+        return stored, head
 
     importing._load = load_then_race
     main(["--db", url, *argv])

@@ -413,3 +413,51 @@ def test_a_1099r_preview_warns_of_the_distribution_already_entered(ledger, ana):
     assert preview.status_code == 200
     assert "warning: p: 2023: possible duplicate roth_distribution" in preview.text
     assert first in preview.text
+
+
+def test_nothing_is_written_into_a_changed_household(tmp_path):
+    """A row of astra changed behind the program's back (triggers dropped): every write
+    of the web into astra is refused with the event named, as the command line refuses
+    it (exit 6), and stores nothing; its report is refused so too."""
+    import html
+    import sqlite3
+
+    from ledger.web.app import create_app
+
+    from .conftest import make_ledger, sign_in
+
+    db = make_ledger(tmp_path)
+    con = sqlite3.connect(db)
+    con.executescript(
+        "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; "
+        "UPDATE events SET recorded_by = 'mallory' WHERE household = 'astra' AND version = 3;"
+    )
+    con.close()
+    app = create_app(str(db))
+    try:
+        ana = sign_in(app, "ana")
+        before = version(db)
+        for path, data in [
+            *POSTS,
+            (
+                f"{H}/record",
+                {
+                    "kind": "roth_contribution",
+                    "person": "p",
+                    "tax_year": "2023",
+                    "date": "2023-03-01",
+                    "amount": "500",
+                },
+            ),
+            (f"{H}/people/p/basis", None),
+        ]:
+            if data is None:
+                done = ana.get(path)
+            else:
+                done = ana.post(path, data={**data, "csrf_token": ana.csrf})
+            assert done.status_code in (400, 500), (path, done.status_code)
+            named = "household 'astra': event 'e1' (version 3): hash mismatch"
+            assert named in html.unescape(done.text), path
+            assert version(db) == before, path
+    finally:
+        app.state.store.close()
