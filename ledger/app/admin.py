@@ -87,11 +87,13 @@ def verify_ledger(store: EventStore, against: str | None = None) -> Verification
 
 def ledger_heads(store: EventStore) -> dict[str, Any]:
     """Every household's head (newest version and its hash, the values the reports
-    carry), as the JSON ``roth-ledger heads`` prints and ``verify --against`` reads."""
+    carry), as the JSON ``roth-ledger heads`` prints and ``verify --against`` reads; in
+    household id order on every store (a store's ``heads`` keeps no order: PostgreSQL's
+    grouped query comes back in its join's order)."""
     return {
         "heads": [
             {"household": h, "version": v, "hash": digest}
-            for h, (v, digest) in store.heads().items()
+            for h, (v, digest) in sorted(store.heads().items())
         ]
     }
 
