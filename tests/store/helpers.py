@@ -54,6 +54,24 @@ def run_cli(url: str, *args: str, timeout: float = 120) -> subprocess.CompletedP
     )
 
 
+def cli_in_process(url: str, *args: str | Path):
+    """``roth-ledger --db URL ARGS...`` run in this process (click's runner): quicker than
+    :func:`run_cli`, never a traceback in its output."""
+    from click.testing import CliRunner
+
+    from cli.main import cli, register
+
+    register()
+    result = CliRunner().invoke(
+        cli,
+        ["--db", url, *(str(a) for a in args)],
+        env={"ROTH_LEDGER_USER": "tester", "ROTH_LEDGER_DB": None},
+        catch_exceptions=False,
+    )
+    assert "Traceback" not in result.output
+    return result
+
+
 def cli_env() -> dict[str, str]:
     env = dict(os.environ, ROTH_LEDGER_USER="store-tests")
     env.pop("ROTH_LEDGER_DB", None)

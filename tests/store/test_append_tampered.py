@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from .helpers import cli_in_process as _cli
 from .test_database import untriggered
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "ledger" / "examples" / "astra-2022.yaml"
@@ -35,20 +35,6 @@ TAMPERING = {
         "household 'astra': event 'e4' (version 6): version 5 is missing",
     ),
 }
-
-
-def _cli(url: str, *args: str | Path):
-    from cli.main import cli, register
-
-    register()
-    result = CliRunner().invoke(
-        cli,
-        ["--db", url, *(str(a) for a in args)],
-        env={"ROTH_LEDGER_USER": "tester", "ROTH_LEDGER_DB": None},
-        catch_exceptions=False,
-    )
-    assert "Traceback" not in result.output
-    return result
 
 
 def _heads(backend) -> dict[str, tuple[int, str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
+from .helpers import cli_in_process
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "ledger" / "examples" / "astra-2022.yaml"
 #: written in this order: neither sorted nor reversed
@@ -16,15 +16,7 @@ HOUSEHOLDS = ["zeta", "alpha", "mid", "b-2", "Zed", "b.1", "a1", "omega", "b_3",
 
 
 def _cli(url: str, *args: str | Path):
-    from cli.main import cli, register
-
-    register()
-    result = CliRunner().invoke(
-        cli,
-        ["--db", url, *(str(a) for a in args)],
-        env={"ROTH_LEDGER_USER": "tester", "ROTH_LEDGER_DB": None},
-        catch_exceptions=False,
-    )
+    result = cli_in_process(url, *args)
     assert result.exit_code == 0, result.output
     return result
 
