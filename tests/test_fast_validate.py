@@ -264,6 +264,21 @@ def test_valid_base_events_take_the_fast_path(tmp_path):
     assert taken >= 15
 
 
+def test_builders_are_made_on_first_use(tmp_path, monkeypatch):
+    """A builder is made the first time a file names its kind (not at start-up): every
+    file kind's can be made; an internal or unknown kind is referred, no builder made."""
+    monkeypatch.setattr(fast, "_BUILDERS", ev._OnFirstUse(fast._builder))
+    for kind in ("person_added", "household_named", "no_such_kind"):
+        path = tmp_path / f"{kind}.json"
+        event = {"kind": kind, "person": "a", "date": "2020-01-02", "amount": "5"}
+        path.write_text(json.dumps({"version": 1, **HEAD, "events": [event]}))
+        assert quick(path) is None and reference(path) is None
+    assert dict(fast._BUILDERS) == {}
+    test_valid_base_events_take_the_fast_path(tmp_path)
+    assert set(fast._BUILDERS) <= set(ev.FILE_KINDS) and len(fast._BUILDERS) >= 15
+    assert all(callable(fast._BUILDERS[kind]) for kind in ev.FILE_KINDS)
+
+
 # --- the warning pass's shortcuts ------------------------------------------------------
 
 

@@ -248,8 +248,10 @@ def _events(section: object) -> list[ev.Event]:
             raise _Refer
         kind = fields.get("kind")
         build = builders.get(kind) if type(kind) is str else None
-        if build is None:  # an unknown or internal kind
-            raise _Refer
+        if build is None:  # an unknown or internal kind, or one not yet built
+            if type(kind) is not str or kind not in _FILE_KINDS:
+                raise _Refer
+            build = builders[kind]
         out.append(build(fields))
     return out
 
@@ -406,6 +408,8 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
     return scope["build"]  # type: ignore[return-value]
 
 
-_BUILDERS: dict[str, Callable[[dict[str, Any]], ev.Event]] = {
-    kind: _builder(kind) for kind in ev.FILE_KINDS
-}
+#: the builders by kind, each made the first time a file names it (making all two dozen
+#: cost every command that imports a file about 15 ms of start-up; a firm's files use a
+#: few kinds)
+_BUILDERS: dict[str, Callable[[dict[str, Any]], ev.Event]] = ev._OnFirstUse(_builder)
+_FILE_KINDS = frozenset(ev.FILE_KINDS)
