@@ -26,7 +26,7 @@ def shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
             raise ValueError(f"cannot share {total} among zero weights")
         return [ZERO for _ in weights]
     exact = [total * w / whole for w in weights]
-    down = [x.quantize(CENT, rounding=ROUND_FLOOR) for x in exact]
+    down = [x.quantize(CENT, ROUND_FLOOR) for x in exact]
     left = int((total - sum(down, ZERO)) / CENT)
     order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - down[i]), i))
     for i in order[:left]:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..money import ZERO, cents
+from ..money import ZERO
+from .halfup import cents
 
 #: income year -> the years its deferred conversion income is scheduled in
 SCHEDULES: dict[int, tuple[int, ...]] = {1998: (1998, 1999, 2000, 2001), 2010: (2011, 2012)}

@@ -49,7 +49,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..money import ZERO, cents
+from ..money import ZERO
+from .halfup import cents
 from .rollover_529 import annual_excess
 
 RATE = Decimal("0.06")  # §4973(a)

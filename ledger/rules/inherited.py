@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..money import cents
+from .halfup import cents
 
 HUNDRED = Decimal(100)
 CITE = "Treas. Reg. §1.408A-6 A-7, A-11; IRC §408A(d)(2)(A)(ii), §72(t)(2)(A)(ii); Pub 590-B"

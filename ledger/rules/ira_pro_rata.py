@@ -32,6 +32,7 @@ from decimal import Decimal
 from ..errors import MissingFact
 from ..money import CENTS, ONE, ZERO, Rounding, clamp_ratio, fmt_table
 from . import apportion
+from .halfup import rounder
 from .ira_exclusions import Excluded, disaster_share, excluded, year_end_after_repayments
 
 
@@ -87,7 +88,7 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
     ``rounding`` is how a line is entered: to cents, or to whole dollars as the form
     allows (each line from the rounded lines before it; :class:`ledger.money.Rounding`).
     """
-    r = rounding
+    r = rounder(rounding)
     warnings: list[str] = []
     line1 = r(inp.nondeductible_for_year)
     line2 = r(inp.prior_basis)
@@ -174,7 +175,7 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
         computed_total,
         line12,
         line7,
-        r,
+        rounding,
         warnings,
     )
     # spread the one rounded line-11 figure over the computed conversions, last takes the rest
@@ -197,7 +198,7 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
         )
         line14 = ZERO
     line15 = line7 - line12
-    line15b = disaster_share(line15, r(inp.disaster), line7, r)
+    line15b = disaster_share(line15, r(inp.disaster), line7, rounding)
 
     part1: dict[str, Decimal | str] | None = None
     if line3 > 0:

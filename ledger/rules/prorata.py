@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..money import ONE, ZERO, cents, clamp_ratio
+from ..money import ONE, ZERO, clamp_ratio
+from .halfup import cents
 
 
 def ratio(basis: Decimal, value: Decimal, precision: str) -> Decimal:

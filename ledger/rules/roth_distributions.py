@@ -68,17 +68,12 @@ from ..errors import LedgerError, NotSupported
 from ..money import CENTS, Rounding
 from . import apportion
 from . import exceptions as exc
+from .halfup import cents, rounder
 from .qualified import QualifiedTest, qualify
 from .recapture import in_window
 
 ZERO = Decimal("0")
 TEN_PERCENT = Decimal("0.10")
-
-
-def _cents(x: Decimal) -> Decimal:
-    from ..money import cents
-
-    return cents(x)
 
 
 class RuleFailed(LedgerError):
@@ -558,7 +553,7 @@ def roth_year(
                 code,
                 subject,
                 excepted,
-                _cents((subject - excepted) * TEN_PERCENT),
+                cents((subject - excepted) * TEN_PERCENT),
                 taxable_i,
                 line20_part,
                 tuple(draws),
@@ -724,7 +719,7 @@ def _traditional(
         else:
             part = max(room, ZERO)
             caps = exc.use_cap(info, t.date, part, caps)
-            excepted = _cents(subject * part / t.amount) if t.amount > 0 else ZERO
+            excepted = cents(subject * part / t.amount) if t.amount > 0 else ZERO
             warnings.append(f"{t.id}: the {kind} exception is capped at {part} here")
         if info.ledger_note:
             warnings.append(f"{t.id}: {info.ledger_note}")
@@ -740,7 +735,7 @@ def _traditional(
             code or named,
             share,
             excepted,
-            _cents((subject - excepted) * TEN_PERCENT),
+            cents((subject - excepted) * TEN_PERCENT),
         ),
         caps,
     )
@@ -773,11 +768,12 @@ def _part3(
     regular_left: Decimal,
     conversions_left: Decimal,
     disaster_total: Decimal,
-    r: Rounding,
+    rounding: Rounding,
 ) -> _Part3Figures:
     """The taxable-amount figures in the form's order, each from the rounded figures
-    before it and rounded once by ``r`` (cents: the figures as computed; whole dollars:
+    before it and rounded once by ``rounding`` (cents: the figures as computed; whole dollars:
     as a preparer files them). A figure the form does not reach is None."""
+    r = rounder(rounding)
     l19 = r(nonqualified)
     l20 = r(first_home)
     l21 = l19 - l20
@@ -796,10 +792,11 @@ def _part3(
 
 
 def _part1_5329(
-    early_includible: Decimal, excepted: Decimal, r: Rounding
+    early_includible: Decimal, excepted: Decimal, rounding: Rounding
 ) -> tuple[Decimal, Decimal, Decimal, Decimal]:
     """The additional-tax figures in the form's order: includible, excepted, subject
-    (their difference) and the tax (10% of it), each rounded once by ``r``."""
+    (their difference) and the tax (10% of it), each rounded once by ``rounding``."""
+    r = rounder(rounding)
     line1 = r(early_includible)
     line2 = r(excepted)
     line3 = line1 - line2

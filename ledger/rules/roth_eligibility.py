@@ -42,9 +42,9 @@ def phased_limit(base: Decimal, magi: Decimal, threshold: Decimal, width: Decima
         return base
     if over >= width:
         return ZERO
-    ratio = (over / width).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
+    ratio = (over / width).quantize(RATIO_PLACES, ROUND_HALF_UP)
     reduced = base - base * ratio
-    reduced = (reduced / TEN).to_integral_value(rounding=ROUND_CEILING) * TEN
+    reduced = (reduced / TEN).to_integral_value(ROUND_CEILING) * TEN
     if ZERO < reduced < FLOOR:
         reduced = FLOOR
     return min(reduced, base)
