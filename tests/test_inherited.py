@@ -82,16 +82,22 @@ def test_pub590b_hibbard_each_child(run, tmp_path, child):
     assert year["taxable_income"]["total"] == "500.00"
 
 
-def test_own_and_inherited_are_ordered_apart(run, tmp_path):
-    # c1 takes 6,000 from her own Roth IRA (her 6,000 contribution: nothing taxable) and
-    # 4,000 from the inherited one (500 taxable); one combined walk would differ
+def _c1_takes(run, tmp_path, own: int) -> dict:
+    """c1 takes 4,000 from the Roth IRA inherited from m (2020-06-01) and ``own`` from
+    her own Roth IRA (2020-07-01): her 2020 withdrawal report."""
     _hibbard(
         run,
         tmp_path,
         DIST.format(id="wi", p="c1", d="2020-06-01", a=4000, extra=", inherited_from: m"),
-        DIST.format(id="wo", p="c1", d="2020-07-01", a=6000, extra=""),
+        DIST.format(id="wo", p="c1", d="2020-07-01", a=own, extra=""),
     )
-    w = _json(run, "report", "withdrawals", "-H", "hib", "-p", "c1", "-y", 2020)
+    return _json(run, "report", "withdrawals", "-H", "hib", "-p", "c1", "-y", 2020)
+
+
+def test_own_and_inherited_are_ordered_apart(run, tmp_path):
+    # c1 takes 6,000 from her own Roth IRA (her 6,000 contribution: nothing taxable) and
+    # 4,000 from the inherited one (500 taxable); one combined walk would differ
+    w = _c1_takes(run, tmp_path, 6000)
     assert w["form8606"]["22"] == "6000.00" and w["taxable_amount"] == "0.00"
     assert w["inherited"][0]["taxable_amount"] == "500.00"
     batch = run("report", "batch", "-y", 2020, "--format", "json")
@@ -277,3 +283,36 @@ events:
     assert any(
         "no Roth IRA contribution or conversion of d is recorded" in w for w in acct["warnings"]
     )
+
+
+def test_the_withdrawal_report_says_its_totals_are_the_own_roth_iras(run, tmp_path):
+    # c1 takes 4,000 from the Roth IRA inherited from m: 500 taxable, no 10% (Pub 590-B,
+    # Hibbard, as above); and 7,000 from her own, whose only basis is her 6,000 2020
+    # contribution: Form 8606 Part III line 19 7,000 - line 22 6,000 = 1,000 of earnings
+    # taxable (line 25c), and at 40 the 10% of Form 5329 line 4 on it: 100. Her own and
+    # inherited Roth IRAs together: 1,500 taxable, 100 additional tax -- what report year
+    # counts in taxable_income.roth_distributions and the batch row in taxable_amount.
+    w = _c1_takes(run, tmp_path, 7000)
+    assert (w["taxable_amount"], w["additional_tax"]) == ("1000.00", "100.00")  # own only
+    assert [(a["taxable_amount"], a["additional_tax"]) for a in w["inherited"]] == [
+        ("500.00", "0.00")
+    ]
+    assert w["total_with_inherited"] == {"taxable_amount": "1500.00", "additional_tax": "100.00"}
+    year = _json(run, "report", "year", "-H", "hib", "-p", "c1", "-y", 2020)
+    assert year["taxable_income"]["roth_distributions"] == "1500.00"
+    batch = run("report", "batch", "-y", 2020, "--format", "json")
+    [row] = [r for r in json.loads(batch.output) if r["person"] == "c1"]
+    assert (row["taxable_amount"], row["additional_tax"]) == ("1500.00", "100.00")
+    table = run("report", "withdrawals", "-H", "hib", "-p", "c1", "-y", 2020).output
+    lines = table.splitlines()
+    own = "Taxable amount: 1,000.00    Additional tax: 100.00    (own Roth IRAs only)"
+    every = "Own and inherited Roth IRAs: taxable amount 1,500.00    additional tax 100.00"
+    assert lines.index(own) < lines.index(every)
+    assert "Taxable amount: 500.00    Additional tax: 0.00" in lines  # the inherited one's
+    page = run("report", "withdrawals", "-H", "hib", "-p", "c1", "-y", 2020, "--format", "html")
+    assert "Own and inherited Roth IRAs: taxable amount $1,500.00" in page.output
+    # no distribution from an inherited Roth IRA: the report is as it was (no key, no line)
+    plain = _json(run, "report", "withdrawals", "-H", "hib", "-p", "c2", "-y", 2020)
+    assert "total_with_inherited" not in plain and "inherited" not in plain
+    text = run("report", "withdrawals", "-H", "hib", "-p", "c2", "-y", 2020).output
+    assert "own Roth IRAs only" not in text and "Own and inherited" not in text

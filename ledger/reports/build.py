@@ -90,6 +90,14 @@ def withdrawals_report(
         blocks.append({"decedent": decedent, **block})
     if blocks:
         out["inherited"] = blocks
+        # the top-level figures are the person's own Roth IRAs; with the inherited ones,
+        # what report year's taxable_income.roth_distributions and the batch row count
+        accounts = [ledger.year(tax_year).withdrawals]
+        accounts += [acct.year(tax_year).withdrawals for _, acct in ledger.inherited]
+        out["total_with_inherited"] = {
+            key: fmt(sum((getattr(w, key) for w in accounts if w is not None), Decimal(0)))
+            for key in ("taxable_amount", "additional_tax")
+        }
         if not ledger.year(tax_year).withdrawals:
             out["warnings"] = [
                 w for w in out["warnings"] if not w.startswith("no Roth IRA distributions")

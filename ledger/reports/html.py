@@ -431,6 +431,14 @@ def withdrawals_html(report: dict, basis_before: dict, basis_after: dict) -> str
         "4",
     )
     inherited = "".join(_inherited(b) for b in r.get("inherited") or [])
+    every = r.get("total_with_inherited")
+    if every:  # the summary is the own Roth IRAs': say so, and the sum with the inherited
+        inherited = (
+            '<p class="note" id="total-with-inherited">The figures above are the own Roth '
+            "IRAs'. Own and inherited Roth IRAs: taxable amount "
+            f"${money(every.get('taxable_amount'))} \u00b7 additional tax "
+            f"${money(every.get('additional_tax'))}.</p>\n{inherited}"
+        )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -243,7 +243,21 @@ def table_withdrawals(r: dict) -> str:
     for b in r.get("inherited", []):
         out += ["", f"Inherited Roth IRA of {b['decedent']} (kept apart, Reg. 1.408A-6 A-11)"]
         out += _withdrawal_lines(b) + [f"  ! {w}" for w in b.get("warnings", [])]
+    every = r.get("total_with_inherited")
+    if every:  # the first totals are the own Roth IRAs': say so, and the sum of all
+        at = out.index(_totals(r))
+        out[at] += "    (own Roth IRAs only)"
+        out += [
+            "",
+            f"Own and inherited Roth IRAs: taxable amount {_m(every['taxable_amount'])}    "
+            f"additional tax {_m(every['additional_tax'])}",
+        ]
     return "\n".join(out + _warnings(r)) + "\n"
+
+
+def _totals(r: dict) -> str:
+    """An account's closing line (the person's own Roth IRAs, or an inherited one)."""
+    return f"Taxable amount: {_m(r['taxable_amount'])}    Additional tax: {_m(r['additional_tax'])}"
 
 
 def _withdrawal_lines(r: dict) -> list[str]:
@@ -289,9 +303,7 @@ def _withdrawal_lines(r: dict) -> list[str]:
         out.append(
             f"  exception {e['kind']} (line 2 code {e['code'] or 'check instructions'}): {_m(e['amount'])}"
         )
-    out.append(
-        f"Taxable amount: {_m(r['taxable_amount'])}    Additional tax: {_m(r['additional_tax'])}"
-    )
+    out.append(_totals(r))
     return out
 
 
