@@ -284,3 +284,65 @@ def test_new_kinds_and_fields_round_trip_through_export(run, tmp_path):
             "plan_roth_contribution", "roth_sep_simple_contribution", "roth_529_rollover",
         }  # fmt: skip
         assert any(e.get("employer") is True for e in b["events"])
+
+
+def test_529_rollover_over_the_years_limit_is_one_event_with_its_excess(run, tmp_path):
+    # one $8,000 rollover in 2024 (529 contributions, Form 1099-Q box 3: all of it), no
+    # other IRA contribution: the 2024 §408A(c)(2) amount is $7,000 under 50 (IRS Notice
+    # 2023-75; Pub 590-A 2024), so §529(c)(3)(E)(ii)(I) leaves $1,000 that is no qualified
+    # rollover -- a Roth excess contribution (§4973(f)), Form 5329 lines 23-24 $1,000,
+    # line 25 6% = $60 (no Dec 31 value on file). The money stays in the Roth IRA, so its
+    # basis is the whole $8,000 (§408A(e)(1)(C): 529 contributions are contribution basis)
+    events = (
+        "  - {id: r, kind: roth_529_rollover, person: k, date: 2024-06-03, amount: 8000,"
+        " basis: 8000, account_opened: 2008-01-02}\n"
+    )
+    assert run("import", _ledger(tmp_path, events, KID)).exit_code == 0
+    out = _json(run, "report", "form5329", "-H", "h", "-p", "k", "--tax-year", 2024)
+    assert (out["part4"]["23"], out["part4"]["24"], out["part4"]["25"]) == (
+        "1000.00",
+        "1000.00",
+        "60.00",
+    )
+    assert out["excess_contributions_tax"] == "60.00"
+    basis = _json(run, "report", "basis", "-H", "h", "-p", "k", "--as-of", "2024-12-31")
+    assert basis["regular_contribution_basis"] == "8000.00"
+    assert basis["regular_contributions_by_year"] == {"2024": "8000.00"}
+    [row] = json.loads(run("report", "batch", "-y", 2024, "--format", "json").output)
+    assert (row["roth_excess"], row["excess_contributions_tax"]) == ("1000.00", "60.00")
+
+
+def test_529_rollover_split_at_the_lifetime_limit_is_named_once(run, tmp_path):
+    # §529(c)(3)(E)(ii)(II): $35,000 over all years. 20,000 (2024) + 14,000 (2025) leave
+    # 1,000 for the 2026 rollover of 7,000 (basis 5,000): 1,000 is a qualified rollover
+    # with its share of the basis, 5,000 x 1,000 / 7,000 = 714.29, and the 6,000 over the
+    # limit kept in the Roth IRA is a regular contribution, all of it basis (module
+    # ledger.projections.rollover_529). A 45,000 withdrawal at 26 in 2026 recovers the basis
+    # first (Reg. 1.408A-6 A-8): 20,000 + 14,000 + 6,714.29 = 40,714.29 (Form 8606 line
+    # 22), earnings 45,000 - 40,714.29 = 4,285.71 taxable (line 25c), 10% = 428.57 (Form
+    # 5329 line 4). The ledger splits the 2026 rollover into two derived events with its
+    # id: the draw from that year names the event once.
+    events = (
+        "  - {id: r1, kind: roth_529_rollover, person: k, date: 2024-06-03, amount: 20000,"
+        " basis: 20000}\n"
+        "  - {id: r2, kind: roth_529_rollover, person: k, date: 2025-06-03, amount: 14000,"
+        " basis: 14000}\n"
+        "  - {id: r3, kind: roth_529_rollover, person: k, date: 2026-06-03, amount: 7000,"
+        " basis: 5000}\n"
+        "  - {id: w, kind: roth_distribution, person: k, date: 2026-12-01, amount: 45000}\n"
+    )
+    assert run("import", _ledger(tmp_path, events, KID)).exit_code == 0
+    w = _json(run, "report", "withdrawals", "-H", "h", "-p", "k", "--tax-year", 2026, "--explain")
+    assert [(d["year"], d["amount"], d["events"]) for d in w["draws"]] == [
+        (2024, "20000.00", ["r1"]),
+        (2025, "14000.00", ["r2"]),
+        (2026, "6714.29", ["r3"]),
+        (None, "4285.71", []),
+    ]
+    assert (w["form8606"]["22"], w["form8606"]["25c"]) == ("40714.29", "4285.71")
+    assert (w["taxable_amount"], w["additional_tax"]) == ("4285.71", "428.57")
+    for entry in w["explain"]:
+        ids = [e["id"] for e in entry["events"]]
+        assert len(ids) == len(set(ids)), entry
+    rows = run("report", "withdrawals", "-H", "h", "-p", "k", "-y", 2026, "--format", "csv")
+    assert "r3; r3" not in rows.output

@@ -78,7 +78,7 @@ def _slot(bucket: Bucket | None, amount) -> rd.Slot:
         bucket.portion,
         bucket.clock_year,
         amount,
-        tuple(bucket.event_ids),
+        tuple(dict.fromkeys(bucket.event_ids)),  # each once: a split event adds its id twice
         cite,
     )
 
