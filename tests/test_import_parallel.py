@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -15,8 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ledger.app.importing import auto_jobs, import_files
+from ledger.app.importing import _HISTORY_HEAD, _history_head, auto_jobs, import_files
 from ledger.errors import InvalidInput
 from ledger.store import open_store
 from ledger.store.api import ConcurrencyConflict
@@ -260,3 +263,29 @@ def test_a_spool_file_that_cannot_be_written_is_one_clear_error(tmp_path, monkey
         assert store.households() == []
     finally:
         store.close()
+
+
+_HEAD_TEXT = st.text(st.sampled_from(list(' \t\n\r:"hisotryHx{}-\ufffd')), max_size=40)
+
+
+@given(
+    before=_HEAD_TEXT, after=_HEAD_TEXT, word=st.sampled_from(["history", "histor", "", "History"])
+)
+@settings(max_examples=300, deadline=None)
+def test_history_sniff_agrees_with_the_search(before, after, word):
+    """The with-history sniff skips the search on a start without the word: the same
+    answer as the search itself, on starts built around it."""
+    head = before + word + after
+    assert _history_head(head) == (re.search(_HISTORY_HEAD, head, re.M) is not None)
+
+
+def test_history_sniff_finds_an_export_and_not_a_firm_file(tmp_path):
+    from ledger.app.importing import _sniff_history
+
+    yaml_export = tmp_path / "a.yaml"
+    yaml_export.write_text("version: 1\nhousehold: a\nhistory:\n  - {}\n")
+    json_export = tmp_path / "b.json"
+    json_export.write_text('{"version": 1,\n  "history": []}')
+    [plain] = write_households(tmp_path / "plain", 0, 1)
+    assert _sniff_history(yaml_export) and _sniff_history(json_export)
+    assert not _sniff_history(plain) and not _sniff_history(tmp_path / "missing.json")

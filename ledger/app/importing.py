@@ -154,14 +154,28 @@ def _plan_ordinary(store: EventStore, path: str | Path, existing: set[str] | Non
 def _sniff_history(path: Path) -> bool:
     """Whether a file looks like a with-history export (its ``history`` section is near
     the top, as the export writes it): read only its start."""
-    import re
-
     try:
         with open(path, "rb") as f:
             head = f.read(4096).decode("utf-8", "replace")
     except OSError:
         return False
-    return re.search(r'^(history:|\s*"history"\s*:)', head, re.M) is not None
+    return _history_head(head)
+
+
+#: a line of a file's start that opens a ``history`` section (YAML or JSON)
+_HISTORY_HEAD = r'^(history:|\s*"history"\s*:)'
+
+
+def _history_head(head: str) -> bool:
+    """``re.search(_HISTORY_HEAD, head, re.M)``, found: a match holds the word, so a
+    start without it (an ordinary file) is not searched (the search tries every offset of
+    a one-line JSON file: the parallel import sniffed each of 1,000 files for ~50 us
+    before any worker started)."""
+    if "history" not in head:
+        return False
+    import re
+
+    return re.search(_HISTORY_HEAD, head, re.M) is not None
 
 
 def _import_history(
