@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..money import CENT, Rounding
+from ..money import CENT, CENTS, ONE, WHOLE_DOLLARS, Rounding
 
 
 def cents(value: Decimal) -> Decimal:
@@ -25,6 +25,10 @@ def cents(value: Decimal) -> Decimal:
 def rounder(r: Rounding) -> Callable[[Decimal], Decimal]:
     """``r`` as a plain function: a :class:`~ledger.money.Rounding` (half-up to its unit)
     by a positional ``quantize``; anything else callable is returned as it is."""
+    if r is CENTS:
+        return cents
+    if r is WHOLE_DOLLARS:
+        return _whole_dollars
     if type(r) is not Rounding:
         return r
     unit = r.unit
@@ -33,3 +37,7 @@ def rounder(r: Rounding) -> Callable[[Decimal], Decimal]:
         return value.quantize(unit, ROUND_HALF_UP)
 
     return rounded
+
+
+def _whole_dollars(value: Decimal) -> Decimal:
+    return value.quantize(ONE, ROUND_HALF_UP)

@@ -96,15 +96,14 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
     line4 = r(inp.nondeductible_made_next_year)
     line5 = line3 - line4
     line7 = r(inp.distributions)
+    # (id, amount, taxable given) rounded; sums by loop, as sum(..., ZERO) would add them
     conversions_in = [
-        ConversionIn(
-            c.event_id,
-            r(c.amount),
-            None if c.taxable_given is None else r(c.taxable_given),
-        )
+        (c.event_id, r(c.amount), None if c.taxable_given is None else r(c.taxable_given))
         for c in inp.conversions
     ]
-    line8 = sum((c.amount for c in conversions_in), ZERO)
+    line8 = ZERO
+    for _id, amount, _given in conversions_in:
+        line8 += amount
     line6 = None if inp.year_end_value is None else r(inp.year_end_value)
     if line6 is not None and inp.disaster_repaid > 0:
         line6 = year_end_after_repayments(line6, r(inp.disaster_repaid))
@@ -126,13 +125,13 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
         lines: dict[str, Decimal | str] = {"1": line1, "2": line2, "3": line3, "14": line3}
         return IraYearOut(lines if line1 > 0 else None, None, {}, line3, ZERO, None, (), excl, ZERO)
 
-    computed = [c for c in conversions_in if c.taxable_given is None]
+    computed = [c for c in conversions_in if c[2] is None]
     need_ratio = line5 > 0 and (line7 > 0 or computed)
     ratio: Decimal | None = None
     line9: Decimal | None = None
     if need_ratio:
         if line6 is None:
-            ids = ", ".join(c.event_id for c in computed) or "the year's distributions"
+            ids = ", ".join(c[0] for c in computed) or "the year's distributions"
             raise MissingFact(
                 f"Form 8606 line 6 for {inp.year}: record an ira_year_end_value for "
                 f"{inp.person} and {inp.year} (needed for the taxable part of {ids}), or give "
@@ -156,14 +155,16 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
 
     conversions: dict[str, tuple[Decimal, Decimal]] = {}
     given_nontaxable = ZERO
-    for c in conversions_in:
-        if c.taxable_given is not None:
-            nontax = c.amount - c.taxable_given
+    computed_total = ZERO
+    for event_id, amount, given in conversions_in:
+        if given is not None:
+            nontax = amount - given
             given_nontaxable += nontax
-            conversions[c.event_id] = (c.taxable_given, nontax)
-    computed_total = sum((c.amount for c in computed), ZERO)
+            conversions[event_id] = (given, nontax)
+        else:
+            computed_total += amount
     computed_nontaxable = nontaxable_of(computed_total)
-    line12 = nontaxable_of(line7)
+    line12 = nontaxable_of(line7) if line7 else ZERO  # (nothing distributed: nothing of it)
     computed_nontaxable, line12 = _within_basis(
         inp.year,
         line5,
@@ -180,13 +181,14 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
     )
     # spread the one rounded line-11 figure over the computed conversions, last takes the rest
     left = computed_nontaxable
-    for i, c in enumerate(computed):
-        if i == len(computed) - 1:
+    last = len(computed) - 1
+    for i, (event_id, amount, _given) in enumerate(computed):
+        if i == last:
             nontax = left
         else:
-            nontax = r(computed_nontaxable * c.amount / computed_total) if computed_total else ZERO
+            nontax = r(computed_nontaxable * amount / computed_total) if computed_total else ZERO
             left -= nontax
-        conversions[c.event_id] = (c.amount - nontax, nontax)
+        conversions[event_id] = (amount - nontax, nontax)
 
     line11 = given_nontaxable + computed_nontaxable
     line13 = line11 + line12
@@ -198,7 +200,8 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
         )
         line14 = ZERO
     line15 = line7 - line12
-    line15b = disaster_share(line15, r(inp.disaster), line7, rounding)
+    # (no disaster distribution: disaster_share is zero, as r(a zero or less) is)
+    line15b = disaster_share(line15, r(inp.disaster), line7, rounding) if inp.disaster > 0 else ZERO
 
     part1: dict[str, Decimal | str] | None = None
     if line3 > 0:
