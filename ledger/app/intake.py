@@ -38,8 +38,9 @@ class PersonFacts:
 
 
 def person_facts(store: EventStore, household: str, person: str) -> PersonFacts:
-    """Birth, death and disability dates (not voided) the household holds for a person."""
-    stored = [s.event for s in store.load(household)]
+    """Birth, death and disability dates (not voided) the household holds for a person
+    (its chain checked first: a form is never read against a changed ledger)."""
+    stored, _ = _load(store, household)
     if not stored:
         raise LedgerError(f"no household {household!r}: create it with `record household`")
     live = [e for e in in_force(stored) if getattr(e, "person", None) == person]

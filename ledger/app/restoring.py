@@ -84,14 +84,13 @@ def plan_history(store: EventStore, history: HistoryFile) -> RestorePlan:
     """Check one household's history (its chain, then against the stored household):
     what it would add."""
     check_chain(history)
+    problems = store.verify(history.household)  # a changed ledger takes no new event
+    if problems:  # (importing._load), nor is it compared
+        raise Tampered(
+            f"{problems[0]}; nothing is written to a changed ledger, nothing was stored "
+            "(run roth-ledger verify)"
+        )
     stored = store.load(history.household)
-    if stored:  # a changed ledger takes no new event (importing._load), nor is compared
-        problems = store.verify(history.household)
-        if problems:
-            raise Tampered(
-                f"{problems[0]}; nothing is written to a changed ledger, nothing was stored "
-                "(run roth-ledger verify)"
-            )
     entries = list(history.entries)
     for s, entry in zip(stored, entries):
         if s.hash != entry.hash:

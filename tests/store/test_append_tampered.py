@@ -81,13 +81,25 @@ WRITES = {  # each command's words ({name}: a file of the fixture)
 
 @pytest.mark.parametrize("how", sorted(TAMPERING))
 def test_no_write_into_a_changed_household(sql_backend, files, tmp_path, how):
+    _no_write_after(sql_backend, files, tmp_path, *TAMPERING[how])
+
+
+def test_no_write_into_a_household_with_an_unreadable_row(sqlite_backend, files, tmp_path):
+    """A value only SQLite's untyped column holds: every write says it as the others."""
+    statement = (
+        "UPDATE events SET recorded_at = 'yesterday-ish' WHERE household = 'astra' AND version = 3"
+    )
+    named = "household 'astra': event 'e1' (version 3): recorded_at"
+    _no_write_after(sqlite_backend, files, tmp_path, statement, named)
+
+
+def _no_write_after(sql_backend, files, tmp_path, statement: str, named: str) -> None:
     url = sql_backend.url
     assert url is not None
     assert _cli(url, "import", EXAMPLE, files["bora"]).exit_code == 0
     history = tmp_path / "history.yaml"
     done = _cli(url, "export", "-H", "astra", "--with-history", "-o", history)
     assert done.exit_code == 0, done.output
-    statement, named = TAMPERING[how]
     untriggered(sql_backend, statement)
     before = _heads(sql_backend)
     names = {**{k: str(v) for k, v in files.items()}, "history": str(history)}
