@@ -316,3 +316,21 @@ def test_the_withdrawal_report_says_its_totals_are_the_own_roth_iras(run, tmp_pa
     assert "total_with_inherited" not in plain and "inherited" not in plain
     text = run("report", "withdrawals", "-H", "hib", "-p", "c2", "-y", 2020).output
     assert "own Roth IRAs only" not in text and "Own and inherited" not in text
+
+
+def test_the_batch_row_adds_the_inherited_figures_and_qualifies_the_own(run, tmp_path):
+    # c2 takes only the Pub 590-B 4,000 from the Roth IRA inherited from m: her batch row
+    # counts it (500 taxable, no 10%); her own Roth IRAs distributed nothing: qualified null
+    _hibbard(
+        run,
+        tmp_path,
+        DIST.format(id="wi", p="c2", d="2020-06-01", a=4000, extra=", inherited_from: m"),
+    )
+    batch = run("report", "batch", "-y", 2020, "--format", "json")
+    [row] = [r for r in json.loads(batch.output) if r["person"] == "c2"]
+    assert (row["distributions"], row["distribution_count"]) == ("4000.00", 1)
+    assert (row["taxable_amount"], row["additional_tax"]) == ("500.00", "0.00")
+    assert row["qualified"] is None
+    w = _json(run, "report", "withdrawals", "-H", "hib", "-p", "c2", "-y", 2020)
+    assert w["total_with_inherited"] == {"taxable_amount": "500.00", "additional_tax": "0.00"}
+    assert w["inherited"][0]["qualified"] is False
