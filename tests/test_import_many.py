@@ -182,3 +182,21 @@ def test_a_worked_example_file_imports_its_ledger_section(run, tmp_path):
     result = run("import", str(case))
     assert result.exit_code == 0 and "into household justin" in result.output
     assert run("households").output.split() == ["justin"]
+
+
+def test_a_directory_lists_its_files_in_path_order(tmp_path):
+    """ledger_files sorts a directory's files by name: the order of the Paths themselves."""
+    from pathlib import Path
+
+    from ledger.app.importing import ledger_files
+
+    names = ["b.json", "a.yaml", "B.json", "a b.yml", "a-b.csv", "a.b.json", "é.json", "10.json"]
+    names += ["9.json", "a.JSON", "_.yaml", "z.txt"]
+    for name in names:
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "dir.json").mkdir()
+    found = ledger_files([tmp_path])
+    assert found == sorted(
+        p for p in Path(tmp_path).iterdir() if p.is_file() and p.suffix != ".txt"
+    )
+    assert len(found) == len(names) - 1

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 
 from .. import events as ev
@@ -235,7 +236,10 @@ def ledger_files(paths: Sequence[str | Path]) -> list[Path]:
         try:
             is_dir = path.is_dir()  # a name too long for the system raises, not False
             found = (
-                sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+                sorted(  # one directory's files: in the order of their names, as Paths sort
+                    (p for p in path.iterdir() if p.suffix.lower() in FORMATS and p.is_file()),
+                    key=attrgetter("name"),
+                )
                 if is_dir
                 else []
             )
