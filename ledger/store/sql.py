@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
 from typing import Any, ClassVar
@@ -702,9 +702,6 @@ _SQLITE_INSERT = f"INSERT INTO events ({_ROW_LIST}) VALUES ({', '.join('?' * len
 _SQLITE_KEYED_INSERT = (
     f"INSERT INTO events ({_KEYED_LIST}) VALUES ({', '.join('?' * (len(ROW_COLUMNS) + 1))})"
 )
-#: the page cache (KiB) of a connection while it bulk-inserts (:meth:`SqliteStore._inserting`):
-#: pages are allocated as they are used, so a small import takes no more memory than before
-BULK_CACHE_KIB = 64 * 1024
 #: migration 0003's two ``BEFORE INSERT`` triggers (name, statement), which refuse an
 #: insert that would replace a stored event, as the head schema records them (the text
 #: SQLite stores): :meth:`SqliteStore._inserting` sets them aside
@@ -780,18 +777,9 @@ class SqliteStore(SqlStore):
         an error the body raises and nothing is re-created here: the transaction rolls
         back. The triggers are set aside only when both are stored exactly as the
         migration made them (otherwise, whatever is there stays, and ``verify`` reports
-        a changed one): SQL read from the file is never run.
-
-        The connection's page cache is also raised to :data:`BULK_CACHE_KIB` for the
-        inserts (and put back after, whatever happens): with SQLite's default 2 MiB, a
-        large transaction spills its dirty pages to the WAL before the commit and writes
-        many of them again at the commit."""
-        driver = conn.connection.driver_connection
-        cursor = driver.cursor()  # type: ignore[union-attr]
+        a changed one): SQL read from the file is never run."""
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute("PRAGMA cache_size")
-            (cache,) = cursor.fetchone()
-            cursor.execute(f"PRAGMA cache_size={-BULK_CACHE_KIB}")
             cursor.execute(_NO_REPLACE_STORED, [name for name, _ in SQLITE_NO_REPLACE_TRIGGERS])
             aside = dict(cursor.fetchall()) == dict(SQLITE_NO_REPLACE_TRIGGERS)
             if aside:
@@ -799,18 +787,14 @@ class SqliteStore(SqlStore):
                     cursor.execute(f"DROP TRIGGER {name}")
         finally:
             cursor.close()
-        try:
-            yield
-            if aside:
-                cursor = driver.cursor()  # type: ignore[union-attr]
-                try:
-                    for _, statement in SQLITE_NO_REPLACE_TRIGGERS:
-                        cursor.execute(statement)
-                finally:
-                    cursor.close()
-        finally:
-            with suppress(*self._errors):  # a broken connection: the error raised says so
-                driver.execute(f"PRAGMA cache_size={int(cache)}")  # type: ignore[union-attr]
+        yield
+        if aside:
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                for _, statement in SQLITE_NO_REPLACE_TRIGGERS:
+                    cursor.execute(statement)
+            finally:
+                cursor.close()
 
     def _write(self, conn: Connection, batches: Sequence[EncodedBatch]) -> None:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]

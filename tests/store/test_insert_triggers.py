@@ -21,7 +21,7 @@ import pytest
 from ledger.errors import InvalidInput
 from ledger.store import DuplicateEventId, open_store
 from ledger.store.hashing import GENESIS
-from ledger.store.sql import BULK_CACHE_KIB, BULK_ROWS, SQLITE_NO_REPLACE_TRIGGERS
+from ledger.store.sql import BULK_ROWS, SQLITE_NO_REPLACE_TRIGGERS
 
 from ..test_import_parallel import write_households
 from . import workers
@@ -193,30 +193,3 @@ def test_triggers_not_as_made_are_left_alone(db):
         assert store.schema_problems() == [f"the append-only trigger {NAMES[1]} was changed"]
     finally:
         store.close()
-
-
-def test_the_page_cache_is_raised_for_the_inserts_only(db):
-    """The bulk inserts run with BULK_CACHE_KIB of page cache; the connection has its
-    own size again after an import that lands and after one that fails."""
-    store = open_store(str(db))
-
-    def cache(conn) -> int:
-        return conn.exec_driver_sql("PRAGMA cache_size").scalar()
-
-    try:
-        with store.engine.connect() as conn:
-            before = cache(conn)
-        assert before != -BULK_CACHE_KIB
-        encode = store.row_encoder("importer", AT)
-        with store.bulk_import() as bulk:
-            bulk.write([encode("b", 0, GENESIS, contributions("b", 5))])
-            assert cache(bulk.conn) == -BULK_CACHE_KIB
-        with pytest.raises(RuntimeError), store.bulk_import() as bulk:
-            assert cache(bulk.conn) == -BULK_CACHE_KIB
-            raise RuntimeError("a bad file further on")
-        with store.engine.connect() as conn:
-            assert cache(conn) == before
-        assert store.version("b") == 5
-    finally:
-        store.close()
-    _as_made(db)
