@@ -96,14 +96,36 @@ def may_carry_into(born: date | None, events: Iterable, year: int) -> bool:
     for y, c in contributions_by_year(apply_recharacterizations(events)).items():
         if y >= year or not c.any:
             continue
-        try:
-            limits = limits_for(born, y, c)
-        except MissingFact:
-            return True
-        t, r = current_excess(limits, max(c.traditional, ZERO), max(c.roth, ZERO), c.rollover_529)
-        if t > 0 or r > 0:
+        if over_limits(born, y, c) is not False:
             return True
     return False
+
+
+def over_limits(born: date | None, year: int, c: YearContributions) -> bool | None:
+    """Whether the year's own contributions are over its limits (Form 5329 line 15 or 23
+    more than zero: :func:`current_excess` of :func:`limits_for`); None when the limits
+    are not on file. :func:`reference_over_limits` says it from the year's whole limits;
+    without income facts, a stated Roth limit or a 529 rollover, the limits are the
+    year's dollar limit (traditional) and that less the traditional contributions (Roth),
+    so the year is over exactly when its traditional and Roth contributions together are
+    more than the dollar limit (a test compares)."""
+    if c.income is not None or c.stated_roth_limit is not None or c.rollover_529 > 0:
+        return reference_over_limits(born, year, c)
+    try:  # the age on Dec 31 (limits_for's) is the year less the year of birth
+        dollar = yearly.ira_limit(year, None if born is None else year - born.year)
+    except MissingFact:
+        return None
+    return max(c.traditional, ZERO) + max(c.roth, ZERO) > dollar
+
+
+def reference_over_limits(born: date | None, year: int, c: YearContributions) -> bool | None:
+    """:func:`over_limits` from :func:`limits_for` and :func:`current_excess`."""
+    try:
+        limits = limits_for(born, year, c)
+    except MissingFact:
+        return None
+    t, r = current_excess(limits, max(c.traditional, ZERO), max(c.roth, ZERO), c.rollover_529)
+    return t > 0 or r > 0
 
 
 def limits_for(born: date | None, year: int, c: YearContributions) -> YearLimits:

@@ -47,7 +47,6 @@ from ..events import (
 from ..money import ZERO, fmt_table
 from ..rules import ira_exclusions as excl
 from ..rules.conversion_spread import SCHEDULES, inclusion, last_year
-from ..rules.excess import current_excess
 from ..rules.in_plan_rollover import split_irr
 from ..rules.ira_pro_rata import (
     ConversionIn,
@@ -62,7 +61,7 @@ from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
 from ..rules.roth_distributions import TraditionalDistribution
 from .duplicates import duplicates_by_year
-from .excess import ExcessYear, YearContributions, excess_step, limits_for
+from .excess import ExcessYear, YearContributions, excess_step, over_limits
 from .facts import PersonFacts
 from .inherited import at_death, inherited_account, is_inherited, merge_into, share_of
 from .limits import lifetime_warning
@@ -240,10 +239,12 @@ def compute_person(
             and not (is_inherited(e) and getattr(e, "inherited_from", None) in apart_from)
         )
     )
-    events = apply_rollovers(apply_recharacterizations(own))
+    kinds = set(map(type, own))  # the passes below of a kind not there would find nothing
+    recharacterized = Recharacterization in kinds
+    events = apply_rollovers(apply_recharacterizations(own) if recharacterized else own)
     if as_of is not None:
         events = tuple(e for e in events if e.effective_date is None or e.effective_date <= as_of)
-    over_529 = over_lifetime(events)
+    over_529 = over_lifetime(events) if Roth529Rollover in kinds else {}
     if over_529:
         events = apply_529_lifetime(events)
     by_year: dict[int, _YearEvents] = {}
@@ -264,8 +265,9 @@ def compute_person(
         getattr(year, which).append(ev)
         if which == "roth" and type(ev) is RothConversion:
             income_year_conv.setdefault((ev.distributed_on or ev.date).year, []).append(ev)
-    notes = whole_notes(own)
-    later = recharacterized_later(own)  # Form 8606 line 6 of the target's year
+    notes = whole_notes(own) if recharacterized else {}
+    # Form 8606 line 6 of the target's year:
+    later = recharacterized_later(own) if recharacterized else {}
     for y in notes:  # the target's year is reported even when nothing else is left in it
         by_year.setdefault(y, _YearEvents())
     state = PersonState()
@@ -290,7 +292,7 @@ def compute_person(
         conversions = income_year_conv.get(y, ())
         if evs.ira or conversions:  # else no Form 8606 Parts I-II this year
             _ira(person, state, res, y, evs.ira, conversions, policy, as_of, later.get(y))
-        added = _roth_inflows(state, res, y, evs.roth)
+        added = _roth_inflows(state, res, y, evs.roth)  # (its own events' part)
         for event_id, (over_year, over) in over_529.items():
             if over_year == y:
                 res.warnings.append(lifetime_warning(person.id, event_id, over))
@@ -311,6 +313,7 @@ def compute_person(
                 or _accelerable(state, y)
                 or not plain_withdrawals(person, dists)
             ):
+                added += _received_elsewhere(state, res, y)
                 res.withdrawals = roth_year(
                     person, state, y, dists, policy, roth_ye.get(y - 1), added, returns, trad
                 )
@@ -387,25 +390,18 @@ def _excess(
     """Form 5329 Parts III-IV for ``y`` (:mod:`.excess`). A year not ``reported`` (a
     batch's earlier years) with nothing carried in and no excess of its own is not worked
     through the form: it would owe and carry nothing, and say nothing."""
+    carried = state.excess.traditional > 0 or state.excess.roth > 0
     contrib = None
     if evs.ira or evs.roth or evs.limits:
         contrib = YearContributions()
         for group in (evs.ira, evs.roth, evs.limits):
             for ev in group:
                 contrib.add(ev)
-    carried = state.excess.traditional > 0 or state.excess.roth > 0
-    if contrib is None and not carried:
-        return
-    if not reported and not carried and contrib is not None:
-        try:
-            limits = limits_for(person.born, y, contrib)
-        except MissingFact:
-            return  # as excess_step: nothing computed, nothing carried
-        own = current_excess(
-            limits, max(contrib.traditional, ZERO), max(contrib.roth, ZERO), contrib.rollover_529
-        )
-        if own[0] <= 0 and own[1] <= 0:
-            return
+    if not carried:
+        if contrib is None or not contrib.any:
+            return  # excess_step: nothing owed or carried, the parts are not required
+        if not reported and not over_limits(person.born, y, contrib):
+            return  # nothing carried and no excess of its own (None: as excess_step, no figure)
     ira_ye = None
     for ev in evs.ira:
         if type(ev) is IraYearEndValue:
@@ -832,7 +828,13 @@ def _add_layer(state, res, y, source, taxable, nontaxable, event_id) -> None:
 
 def _roth_inflows(state: PersonState, res: YearResult, y: int, evs: list) -> Decimal:
     """Regular contributions for ``y`` and conversions received in ``y``; returns the
-    dollars added to Roth IRAs this year (for the year-end-value sanity check)."""
+    dollars these events added to Roth IRAs this year (for the year-end-value sanity
+    check, with :func:`_received_elsewhere`)."""
+    if not evs:  # nothing flows in: only a bucket of the year already there starts a clock
+        regular = state.regular.get(y)  # the buckets are keyed by their tax year
+        if regular is not None and regular.remaining > 0:
+            state.start_clock(y, regular.event_ids)
+        return ZERO
     added = ZERO
     for ev in evs:
         if isinstance(ev, RothContribution):
@@ -876,9 +878,17 @@ def _roth_inflows(state: PersonState, res: YearResult, y: int, evs: list) -> Dec
             b.event_ids.append(ev.id)
             res.returned_earnings += ev.earnings
             added -= ev.amount
-    regular = state.regular.get(y)  # the buckets are keyed by their tax year
+    regular = state.regular.get(y)
     if regular is not None and regular.remaining > 0:
         state.start_clock(y, regular.event_ids)
+    return added
+
+
+def _received_elsewhere(state: PersonState, res: YearResult, y: int) -> Decimal:
+    """The rest of the dollars added to Roth IRAs in ``y``: designated Roth and plan
+    rollovers (step 1). Asked only when the year's withdrawal report is made: nothing
+    between :func:`_roth_inflows` and it changes these."""
+    added = ZERO
     for b in state.drr:
         added += b.remaining if b.year == y else ZERO
     for la in res.layers_added:

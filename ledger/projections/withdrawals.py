@@ -87,6 +87,14 @@ def _ids(buckets) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for b in buckets if b.remaining > 0 for i in b.event_ids))
 
 
+def _ids_on(person: PersonFacts, kind: type, day: date | None) -> tuple[str, ...]:
+    """The ids of the person's ``kind`` events dated ``day`` (none when there is no day:
+    an event's date is never None)."""
+    if day is None:
+        return ()
+    return tuple(e.id for e in person.events if type(e) is kind and e.date == day)  # type: ignore[attr-defined]
+
+
 def roth_year(
     person: PersonFacts,
     state: PersonState,
@@ -118,15 +126,14 @@ def roth_year(
         list(state.regular.values()), state.drr, state.conv.values(), date(year, 12, 31), policy
     )
     slots = [_slot(t.bucket, t.amount) for t in walk(buckets, total)]
-    events = person.events
     owner = rd.Owner(
         age_59_and_a_half(person.require_born()),
         state.clock_start,
         tuple(state.clock_events),
         person.died_on,
-        tuple(e.id for e in events if type(e) is PersonDied and e.date == person.died_on),
+        _ids_on(person, PersonDied, person.died_on),
         person.disabled_on,
-        tuple(e.id for e in events if type(e) is PersonDisabled and e.date == person.disabled_on),
+        _ids_on(person, PersonDisabled, person.disabled_on),
     )
     result = rd.roth_year(
         year,
