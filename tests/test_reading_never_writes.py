@@ -84,7 +84,10 @@ def test_read_only_connection_cannot_write(tmp_path):
     store = open_store(str(db), read_only=True)
     try:
         with pytest.raises(Exception, match="readonly|read-only|read only"):
-            with store.engine.begin() as conn:
+            with store.engine.begin() as conn:  # the store's own connection layer
+                conn.exec_driver_sql("CREATE TABLE sneaky (x)")
+        with pytest.raises(Exception, match="readonly|read-only|read only"):
+            with store.sqlalchemy_engine().begin() as conn:  # the web desk's engine
                 conn.execute(text("CREATE TABLE sneaky (x)"))
     finally:
         store.close()

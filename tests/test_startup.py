@@ -22,7 +22,9 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "ledger" / "examples" / "astra-2022.yaml"
 
 #: loaded by no command but those of the web desk (and `db upgrade` of an older ledger)
-HEAVY = ("alembic", "sqlmodel", "pydantic", "sqlalchemy.orm", "starlette", "jinja2", "uvicorn")
+#: (the event commands run on the store's own connection layer, ledger.store.dbapi: no
+#: SQLAlchemy at all, about half of a command's fixed cost)
+HEAVY = ("sqlalchemy", "alembic", "sqlmodel", "pydantic", "starlette", "jinja2", "uvicorn")
 
 #: runs the program as the console script does, then says what was loaded and whether
 #: the objects were frozen, from an atexit handler (after main's sys.exit)
@@ -74,11 +76,51 @@ def test_import_into_a_new_ledger_loads_no_heavy_library(tmp_path, ledger):
         ["verify"],
         ["events", "-H", "astra"],
         ["export", "-H", "astra"],
+        ["households"],
+        ["heads"],
+        ["db", "current"],
+        ["db", "backup", "-o", "{tmp}/copy.db"],
+        ["record", "household", "--household", "bora", "--name", "Bora"],
     ],
 )
 def test_reading_commands_load_no_heavy_library(tmp_path, ledger, args):
     program(tmp_path, "--db", ledger, "import", str(EXAMPLE))
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
     assert program(tmp_path, "--db", ledger, *args)["loaded"] == []
+
+
+def test_restoring_a_backup_loads_no_heavy_library(tmp_path, ledger):
+    program(tmp_path, "--db", ledger, "import", str(EXAMPLE))
+    copy = str(tmp_path / "copy.db")
+    assert program(tmp_path, "--db", ledger, "db", "backup", "-o", copy)["loaded"] == []
+    again = str(tmp_path / "again.db")
+    assert program(tmp_path, "--db", again, "db", "restore", copy)["loaded"] == []
+    with sqlite3.connect(again) as conn:
+        assert conn.execute("SELECT count(*) FROM events").fetchone() == (12,)
+
+
+@pytest.mark.skipif(not os.environ.get("ROTH_LEDGER_TEST_PG"), reason="no PostgreSQL")
+def test_postgresql_commands_load_no_sqlalchemy(tmp_path):
+    """On PostgreSQL too: a new schema's import and a report, without SQLAlchemy."""
+    import psycopg
+
+    from ledger.store.dburl import make_url
+
+    base = make_url(os.environ["ROTH_LEDGER_TEST_PG"])
+    schema = f"t_startup_{os.getpid()}"
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        url = base.set(query={"options": f"-csearch_path={schema}"})
+        db = url.render_as_string(hide_password=False)
+        assert program(tmp_path, "--db", db, "import", str(EXAMPLE))["loaded"] == []
+        report = ["report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022"]
+        assert program(tmp_path, "--db", db, *report, "--format", "json")["loaded"] == []
+        assert program(tmp_path, "--db", db, "verify")["loaded"] == []
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def test_a_report_written_to_a_file_is_whole(tmp_path, ledger):

@@ -1,4 +1,6 @@
-"""The event store: the only layer that touches SQLAlchemy / SQLModel.
+"""The event store: the only layer that touches the database (its own connection layer
+on the drivers, :mod:`ledger.store.dbapi`; SQLAlchemy / SQLModel / Alembic only for the
+migrations and the web desk's user tables).
 
 ``open_store(url)`` opens a SQLite file or a PostgreSQL database (migrated to head on
 open); ``MemoryStore`` is the in-memory twin for unit tests. The contract is

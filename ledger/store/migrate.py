@@ -13,12 +13,14 @@ migrate it exactly once.
 from __future__ import annotations
 
 from pathlib import Path
-
-from sqlalchemy import text
-from sqlalchemy.engine import Connection, Engine
+from typing import TYPE_CHECKING, Any
 
 from .api import StoreError
 from .schema import HEAD_REVISION, create_head
+
+if TYPE_CHECKING:
+    from .dbapi import Database
+    from .dburl import URL
 
 #: pg_advisory_xact_lock key taken by migrations and appends ("roth" in ASCII).
 PG_LOCK_KEY = 0x726F7468
@@ -36,8 +38,9 @@ _PG_HAS_VERSION_TABLE = (
 )
 
 
-def revision_of(conn: Connection) -> str | None:
-    """The database's Alembic revision (None for a database never migrated)."""
+def revision_of(conn: Any) -> str | None:
+    """The database's Alembic revision (None for a database never migrated), on the
+    store's :class:`~ledger.store.dbapi.Connection` or SQLAlchemy's."""
     if conn.dialect.name == "sqlite":
         exists = conn.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -49,39 +52,65 @@ def revision_of(conn: Connection) -> str | None:
     return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def ensure_head(engine: Engine) -> None:
+def ensure_head(database: Database) -> None:
     """Upgrade the database to head unless it is there already (the cheap common case)."""
-    with engine.connect() as conn:
+    with database.connect() as conn:
         revision = revision_of(conn)
         conn.rollback()
     if revision != HEAD_REVISION:
-        upgrade_engine(engine)
+        upgrade_engine(database)
 
 
-def upgrade_engine(engine: Engine) -> None:
-    """Bring the database of ``engine`` to head under the writer lock: an empty one by
-    :func:`~ledger.store.schema.create_head`, an older one by ``alembic upgrade head``."""
-    with engine.connect().execution_options(immediate=True) as conn:
+def upgrade_engine(database: Database) -> None:
+    """Bring the database to head under the writer lock: an empty one by
+    :func:`~ledger.store.schema.create_head` (on the store's own connection), an older
+    one by ``alembic upgrade head`` (:func:`upgrade_with_alembic`, on SQLAlchemy)."""
+    with database.connect().execution_options(immediate=True) as conn:
         with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
-            revision = revision_of(conn)
+            revision = _locked_revision(conn)
             if revision == HEAD_REVISION:
                 return
             if revision is None:
                 create_head(conn)
                 return
-            known = _known_revisions()
-            if revision is not None and revision not in known:
-                raise StoreError(
-                    f"the database is at schema revision {revision!r}, which this version of "
-                    f"roth-ledger does not know (it expects {HEAD_REVISION!r}); "
-                    "upgrade roth-ledger"
-                )
-            replay_migrations(conn)
+    upgrade_with_alembic(database.url)
 
 
-def replay_migrations(conn: Connection) -> None:
+def _locked_revision(conn: Any) -> str | None:
+    """Take the writer lock (SQLite: ``BEGIN IMMEDIATE`` did) and read the revision."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+    return revision_of(conn)
+
+
+def upgrade_with_alembic(url: URL) -> None:
+    """An older (or unknown) revision: under the writer lock on a SQLAlchemy engine,
+    refuse a revision this version does not know, else replay the migrations."""
+    from .engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect().execution_options(immediate=True) as conn:
+            with conn.begin():
+                revision = _locked_revision(conn)
+                if revision == HEAD_REVISION:
+                    return
+                if revision is None:
+                    create_head(conn)
+                    return
+                known = _known_revisions()
+                if revision not in known:
+                    raise StoreError(
+                        f"the database is at schema revision {revision!r}, which this "
+                        f"version of roth-ledger does not know (it expects {HEAD_REVISION!r}); "
+                        "upgrade roth-ledger"
+                    )
+                replay_migrations(conn)
+    finally:
+        engine.dispose()
+
+
+def replay_migrations(conn: Any) -> None:
     """``alembic upgrade head`` in the open transaction of ``conn`` (the reference way:
     every migration from the database's revision on, an empty database included)."""
     from alembic import command
@@ -89,7 +118,7 @@ def replay_migrations(conn: Connection) -> None:
     command.upgrade(alembic_config(conn), "head")
 
 
-def alembic_config(conn: Connection | None = None):
+def alembic_config(conn: Any = None):
     """An Alembic ``Config`` built in code: scripts from the installed ``migrations``
     package, the connection handed over in ``attributes`` (works from a wheel)."""
     from alembic.config import Config

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy.engine import URL
-
 from ..errors import NotFound, NotSupported
 from .api import StoreError
-from .engine import make_engine, translated, where
+from .dbapi import make_database, translated, where
+from .dburl import URL
 from .keyed import load_key
 from .migrate import revision_of, upgrade_engine
 from .schema import HEAD_REVISION
@@ -52,7 +51,7 @@ def open_read_only(url: URL) -> SqlStore:
         if not path.exists():
             raise NotFound(f"no ledger at {where_} (check --db / ROTH_LEDGER_DB)")
     with translated(url, "read"):
-        engine = make_engine(url, read_only=True)
+        engine = make_database(url, read_only=True)
         try:
             with engine.connect() as conn:
                 revision = revision_of(conn)
@@ -114,7 +113,7 @@ def upgrade(url: str | None = None) -> str | None:
     """Migrate the database to the head revision; return the revision it is now at."""
     resolved = resolve(url)
     with translated(resolved, "upgrade"):
-        engine = make_engine(resolved)
+        engine = make_database(resolved)
         try:
             upgrade_engine(engine)
             with engine.connect() as conn:
@@ -131,7 +130,7 @@ def current(url: str | None = None) -> str | None:
     if path is not None and not path.exists():
         return None
     with translated(resolved, "read"):
-        engine = make_engine(resolved)
+        engine = make_database(resolved)
         try:
             with engine.connect() as conn:
                 return revision_of(conn)
@@ -159,7 +158,7 @@ def backup(url: str | None, dest: Path) -> int:
             try:
                 target = sqlite3.connect(dest)
                 try:
-                    source.driver_connection.backup(target)  # type: ignore[union-attr]
+                    source.driver_connection.backup(target)
                     target.execute("PRAGMA journal_mode=DELETE")
                     count = target.execute("SELECT count(*) FROM events").fetchone()[0]
                 finally:

@@ -14,7 +14,7 @@ migration, ``python -m tests.store.record_schema`` writes them again.
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Connection
+from typing import Any
 
 #: Alembic revision the code expects (checked cheaply on open; a test ties it to the scripts).
 HEAD_REVISION = "0004"
@@ -59,8 +59,9 @@ def head_statements(dialect: str) -> tuple[str, ...]:
     return SQLITE if dialect == "sqlite" else POSTGRESQL
 
 
-def create_head(conn: Connection) -> None:
-    """Create the head schema in the empty database of ``conn``, in its open transaction,
+def create_head(conn: Any) -> None:
+    """Create the head schema in the empty database of ``conn`` (the store's
+    :class:`~ledger.store.dbapi.Connection`, or SQLAlchemy's), in its open transaction,
     and stamp it with :data:`HEAD_REVISION`. Each statement goes to the driver as it is,
     without a parameter collection (``no_parameters``: psycopg leaves a ``%`` alone)."""
     plain = {"no_parameters": True}

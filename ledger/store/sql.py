@@ -1,8 +1,8 @@
 """The SQL event stores: :class:`SqliteStore` (a file) and :class:`PostgresStore`.
 
-SQLAlchemy provides the engine, the pool and the transactions; the statements themselves
-are a handful of plain SQL strings run on the driver's cursor, one read path and one row
-builder per store:
+The store's own connection layer (:mod:`ledger.store.dbapi`: no SQLAlchemy) provides the
+pool and the transactions; the statements themselves are a handful of plain SQL strings
+run on the driver's cursor, one read path and one row builder per store:
 
 * **writing** -- every write is one transaction: take the writer lock (``BEGIN
   IMMEDIATE`` on SQLite, ``pg_advisory_xact_lock`` on PostgreSQL, so global positions
@@ -29,9 +29,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
 from typing import Any, ClassVar
 
-from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import IntegrityError
-
 from ..errors import shown
 from ..events import KINDS, SCHEMA_VERSION, Event, from_payload
 from .api import (
@@ -47,7 +44,8 @@ from .api import (
     StoreError,
     Tampered,
 )
-from .engine import describe, make_engine, translated
+from .dbapi import Connection, Database, describe, make_database, translated
+from .dburl import URL
 from .hashing import (
     GENESIS,
     chained,
@@ -102,19 +100,20 @@ class SqlStore:
     PARAM: ClassVar[str] = "?"
     capabilities: Capabilities
 
-    def __init__(self, engine: Engine, url: URL):
+    def __init__(self, engine: Database, url: URL):
         self.engine = engine
         self.url = url
         self.notes: list[str] = []  # warnings for the user (a ledger others can read)
         dbapi: Any = engine.dialect.dbapi
         self._errors = (dbapi.Error,)
-        self._integrity_error = (dbapi.IntegrityError, IntegrityError)
+        self._integrity_error = (dbapi.IntegrityError,)
         #: the per-row hash of the reads that check the chain (see :meth:`_passed`)
         self._row_hasher = read_hasher(self._date_iso, self._time_iso)
         #: the HMAC key new rows are MACed with (``ROTH_LEDGER_HMAC_KEY_FILE``; set by
         #: ``open_store``); None: rows carry no MAC, refused on a keyed ledger
         self.key: LedgerKey | None = None
         self._key_matched = False  # the ledger's key record is this key's (cached)
+        self._sa_engine: Any = None  # see sqlalchemy_engine
 
     # --- the dialect's part ---------------------------------------------------------
 
@@ -172,7 +171,7 @@ class SqlStore:
                         conn, [(household, expected_version, events)], by=recorded_by, at=at
                     )
                     sql, params = self._select(_STORED, household=household, after=expected_version)
-                    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                    cursor = conn.connection.driver_connection.cursor()
                     try:
                         cursor.execute(sql, params)
                         return [self._stored(row) for row in cursor]
@@ -251,7 +250,7 @@ class SqlStore:
         sealing every head, :func:`ledger.store.keyed.new_record`), in this transaction."""
         if self._key_matched:
             return
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = conn.connection.driver_connection.cursor()
         try:
             cursor.execute(_KEY_RECORDS)
             records = records_from(cursor.fetchall())
@@ -664,7 +663,7 @@ class SqlStore:
         """This ledger opened afresh for reading (a forked worker): a new read-only engine
         from the store's own URL object -- inherited by the fork, never rendered -- and no
         migration check."""
-        store = type(self)(make_engine(self.url, read_only=True), self.url)
+        store = type(self)(make_database(self.url, read_only=True), self.url)
         store.key = self.key
         return store
 
@@ -672,8 +671,20 @@ class SqlStore:
         """How the schema differs from what the migrations made (each dialect's store)."""
         raise NotImplementedError
 
+    def sqlalchemy_engine(self) -> Any:
+        """A SQLAlchemy engine on this ledger, with the same session settings, made on
+        first use (the web desk's user tables: :mod:`ledger.store.users`); the event
+        commands never need one, so never import SQLAlchemy."""
+        if self._sa_engine is None:
+            from .engine import make_engine
+
+            self._sa_engine = make_engine(self.url, read_only=self.engine.read_only)
+        return self._sa_engine
+
     def close(self) -> None:
         self.engine.dispose()
+        if self._sa_engine is not None:
+            self._sa_engine.dispose()
 
 
 class _BulkImport:
@@ -723,7 +734,7 @@ class SqliteStore(SqlStore):
     Rows are tuples in :data:`ROW_COLUMNS` order with dates as SQLite stores them
     (``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM:SS.ffffff`` UTC), written by one ``executemany``."""
 
-    def __init__(self, engine: Engine, url: URL):
+    def __init__(self, engine: Database, url: URL):
         super().__init__(engine, url)
         on_file = sqlite_file(url) is not None
         self.capabilities = Capabilities(reopen_in_fork=on_file, concurrent_import=on_file)
@@ -778,7 +789,7 @@ class SqliteStore(SqlStore):
         back. The triggers are set aside only when both are stored exactly as the
         migration made them (otherwise, whatever is there stays, and ``verify`` reports
         a changed one): SQL read from the file is never run."""
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = conn.connection.driver_connection.cursor()
         try:
             cursor.execute(_NO_REPLACE_STORED, [name for name, _ in SQLITE_NO_REPLACE_TRIGGERS])
             aside = dict(cursor.fetchall()) == dict(SQLITE_NO_REPLACE_TRIGGERS)
@@ -789,7 +800,7 @@ class SqliteStore(SqlStore):
             cursor.close()
         yield
         if aside:
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor = conn.connection.driver_connection.cursor()
             try:
                 for _, statement in SQLITE_NO_REPLACE_TRIGGERS:
                     cursor.execute(statement)
@@ -797,7 +808,7 @@ class SqliteStore(SqlStore):
                 cursor.close()
 
     def _write(self, conn: Connection, batches: Sequence[EncodedBatch]) -> None:
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = conn.connection.driver_connection.cursor()
         try:
             insert = _SQLITE_INSERT if self.key is None else _SQLITE_KEYED_INSERT
             cursor.executemany(insert, chain.from_iterable(b[3] for b in batches))
@@ -890,7 +901,7 @@ class PostgresStore(SqlStore):
 
     PARAM = "%s"
 
-    def __init__(self, engine: Engine, url: URL):
+    def __init__(self, engine: Database, url: URL):
         super().__init__(engine, url)
         self.capabilities = Capabilities(reopen_in_fork=True, concurrent_import=True)
         self._moments: dict[str, datetime] = {}  # see _datetime
@@ -956,7 +967,7 @@ class PostgresStore(SqlStore):
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
 
     def _write(self, conn: Connection, batches: Sequence[EncodedBatch]) -> None:
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = conn.connection.driver_connection.cursor()
         try:
             with cursor.copy(_PG_COPY if self.key is None else _PG_KEYED_COPY) as copy:
                 for batch in batches:
@@ -1150,7 +1161,7 @@ def _expected_triggers(dialect: str) -> dict[str, str]:
 def _heads(conn: Connection, households: list[str], p: str) -> dict[str, tuple[int, str]]:
     """Each household's (version, hash) head, in chunks of IN (...) queries."""
     heads: dict[str, tuple[int, str]] = {}
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = conn.connection.driver_connection.cursor()
     try:
         for first in range(0, len(households), HEAD_CHUNK):
             chunk = households[first : first + HEAD_CHUNK]
@@ -1184,7 +1195,7 @@ def _cutoff(known_on: date) -> datetime:
 def open_sql_store(url: URL) -> SqlStore:
     """Open (and if needed migrate) the database at a resolved URL."""
     with translated(url, "open"):
-        engine = make_engine(url)
+        engine = make_database(url)
         try:
             ensure_head(engine)
         except BaseException:
@@ -1193,7 +1204,7 @@ def open_sql_store(url: URL) -> SqlStore:
     return store_on(engine, url)
 
 
-def store_on(engine: Engine, url: URL) -> SqlStore:
+def store_on(engine: Database, url: URL) -> SqlStore:
     """The store for an open engine: :class:`SqliteStore` or :class:`PostgresStore`."""
     kind = SqliteStore if url.get_backend_name() == "sqlite" else PostgresStore
     return kind(engine, url)

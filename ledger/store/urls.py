@@ -13,10 +13,8 @@ import os
 import re
 from pathlib import Path
 
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
-
 from .api import BadDatabaseUrl, StoreError
+from .dburl import URL, make_url
 
 ENV_VAR = "ROTH_LEDGER_DB"
 
@@ -29,9 +27,9 @@ def default_path() -> Path:
 
 def safe(url: URL | str) -> str:
     """A URL fit for a message: the password hidden."""
-    if isinstance(url, URL):
-        return url.render_as_string(hide_password=True)
-    return url
+    if isinstance(url, str):
+        return url
+    return url.render_as_string(hide_password=True)
 
 
 def _without_password(raw: str) -> str:
@@ -50,7 +48,7 @@ _HOST = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,252}|[0-9A-Fa-f:.]{2,45}")
 
 
 def resolve(url: str | None) -> URL:
-    """The SQLAlchemy URL for ``url`` (see module docstring)."""
+    """The :class:`~ledger.store.dburl.URL` for ``url`` (see module docstring)."""
     raw = url if url else os.environ.get(ENV_VAR) or ""
     raw = raw.strip()
     if not raw:
@@ -60,7 +58,7 @@ def resolve(url: str | None) -> URL:
     try:
         parsed = make_url(raw)
         port = parsed.port  # a malformed port raises here, not at connect time
-    except (ArgumentError, ValueError, TypeError):
+    except (ValueError, TypeError):  # dburl.UrlError is a ValueError
         raise BadDatabaseUrl(f"cannot read database URL {_without_password(raw)}") from None
     if port is not None and not 0 < port < 65536:
         raise BadDatabaseUrl(f"port {port} out of range (1-65535) in {safe(parsed)}")

@@ -47,10 +47,10 @@ class UserExists(StoreError):
 
 
 def _engine(store):
-    engine = getattr(store, "engine", None)
-    if engine is None:
+    """The store's SQLAlchemy engine (SQLAlchemy Core for these tables)."""
+    if getattr(store, "engine", None) is None:
         raise StoreError("users need a database ledger (SQLite or PostgreSQL)")
-    return engine
+    return store.sqlalchemy_engine()
 
 
 @contextmanager

@@ -110,7 +110,7 @@ def ledger_rows(url: str) -> list[tuple[str, int, str, str]]:
 
     from ledger.store.urls import resolve
 
-    engine = create_engine(resolve(url))
+    engine = create_engine(resolve(url).sqlalchemy())
     try:
         with engine.connect() as conn:
             return [

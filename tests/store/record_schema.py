@@ -78,7 +78,7 @@ def empty_sqlite() -> Iterator[str]:
 def empty_pg_schema(base: str) -> Iterator[str]:
     """A URL whose search_path is a fresh, empty schema (dropped afterwards)."""
     schema = f"record_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(resolve(base), isolation_level="AUTOCOMMIT")
+    admin = create_engine(resolve(base).sqlalchemy(), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')

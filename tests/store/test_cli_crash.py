@@ -160,7 +160,7 @@ def _wait_for_writer(url: str, tag: str, child: subprocess.Popen, timeout: float
         finally:
             con.close()
         return False
-    engine = create_engine(resolved)
+    engine = create_engine(resolved.sqlalchemy())
     query = text(
         "SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE a.application_name = :tag AND l.locktype = 'advisory' AND l.granted"

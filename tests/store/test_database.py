@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def raw(backend, *statements: str) -> None:
     """Run SQL on a connection of our own (not the store's)."""
-    engine = create_engine(resolve(backend.url))
+    engine = create_engine(resolve(backend.url).sqlalchemy())
     try:
         with engine.begin() as conn:
             for statement in statements:
@@ -167,7 +167,7 @@ def test_migrated_schema_has_no_drift_from_the_metadata(sql_backend):
     from alembic.migration import MigrationContext
 
     open_store(sql_backend.url).close()
-    engine = create_engine(resolve(sql_backend.url))
+    engine = create_engine(resolve(sql_backend.url).sqlalchemy())
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), METADATA)
     engine.dispose()
@@ -199,7 +199,7 @@ def test_upgrading_a_populated_database_keeps_every_row(sql_backend):
         if r.revision != HEAD_REVISION
     ]
     for revision in older:  # none yet while 0001 is the only revision
-        engine = create_engine(resolve(sql_backend.url))
+        engine = create_engine(resolve(sql_backend.url).sqlalchemy())
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), revision)
         engine.dispose()

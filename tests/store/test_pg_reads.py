@@ -70,7 +70,8 @@ def test_one_statement_reads_run_outside_a_transaction(pg_store):
     with pg_store.engine.connect() as conn:
         assert conn.connection.driver_connection.autocommit is False
     assert pg_store.load_checked("a").head == (3, pg_store.hash_at("a", 3))
-    assert pg_store.engine.dialect.use_native_hstore is False  # no hstore lookup on connect
+    # the web desk's SQLAlchemy engine: no hstore lookup on connect
+    assert pg_store.sqlalchemy_engine().dialect.use_native_hstore is False
 
 
 def test_sessions_read_times_in_utc(pg_store, pg_schema_url):

@@ -101,7 +101,7 @@ PG_CATALOG = (
 
 
 def catalog(url: str) -> list[list[tuple]]:
-    engine = create_engine(resolve(url))
+    engine = create_engine(resolve(url).sqlalchemy())
     try:
         with engine.connect() as conn:
             sqlite = conn.dialect.name == "sqlite"

@@ -114,7 +114,7 @@ def test_the_session_table_keeps_no_token(store):
 
     user, _ = accounts.add_user(store, "lee", "preparer", "the-right-one")
     token, _ = accounts.start_session(store, user)
-    with store.engine.connect() as conn:
+    with store.sqlalchemy_engine().connect() as conn:
         rows = conn.execute(text("SELECT token_hash FROM web_sessions")).scalars().all()
     assert rows and token not in rows
 
