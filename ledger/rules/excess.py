@@ -76,8 +76,14 @@ def roth_limit_after_traditional(
     roth_limit_before: Decimal, traditional_limit: Decimal, traditional: Decimal
 ) -> Decimal:
     """Pub 590-A Worksheet 2-2 lines 9-11: the smaller of the (income-reduced) Roth limit
-    and the traditional limit less the year's traditional contributions, never below 0."""
-    return max(min(roth_limit_before, traditional_limit - traditional), ZERO)
+    and the traditional limit less the year's traditional contributions, never below 0.
+
+    (Written out, as in :func:`current_excess`: ``max(min(a, b), ZERO)`` picks the same
+    object, ``a`` unless ``b < a``, then it unless ``ZERO >`` it, but a builtin min or max
+    call costs about four Decimal comparisons; these run for every person and year.)"""
+    room = traditional_limit - traditional
+    least = room if room < roth_limit_before else roth_limit_before
+    return ZERO if ZERO > least else least
 
 
 def current_excess(
@@ -87,10 +93,12 @@ def current_excess(
     lines 15 and 23; contributions returned by the due date already left out). The
     year's 529-to-Roth rollovers are limited by the §219(b) limit less the other
     contributions, not by the income-reduced Roth limit."""
-    roth_x = max(roth - limits.roth, ZERO)
+    roth_x = roth - limits.roth
+    roth_x = ZERO if ZERO > roth_x else roth_x  # max(roth_x, ZERO), the same object
     if rollover_529 > 0:
         roth_x += annual_excess(limits.traditional, traditional, roth, rollover_529)
-    return max(traditional - limits.traditional, ZERO), roth_x
+    trad_x = traditional - limits.traditional
+    return (ZERO if ZERO > trad_x else trad_x), roth_x
 
 
 @dataclass(frozen=True, slots=True)

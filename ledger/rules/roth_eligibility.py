@@ -62,7 +62,10 @@ def year_limits(
     compensation) and Roth limit after ``traditional`` contributions: the stated one,
     else by income when MAGI and the year's phase-out are known, else the full limit
     (``roth_basis`` "assumed")."""
-    base = dollar_limit if compensation is None else max(min(dollar_limit, compensation), ZERO)
+    base = dollar_limit  # at most the compensation, never below 0 (min and max written out)
+    if compensation is not None:
+        base = compensation if compensation < base else base
+        base = ZERO if ZERO > base else base
     if stated_roth is not None:
         return YearLimits(base, stated_roth, "stated")
     if magi is not None and phaseout is not None:
