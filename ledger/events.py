@@ -754,6 +754,9 @@ class _OnFirstUse(dict):
 _DECODERS: dict[str, typing.Callable[[str, dict], Event]] = _OnFirstUse(
     lambda kind: _decoder(KINDS[kind])
 )
+#: per kind, the function :func:`from_payload` calls (a reader's hot loop may call it
+#: itself): KeyError for an unknown kind or a missing required field
+DECODERS = _DECODERS
 _CONSTRUCTORS: dict[str, typing.Callable[[str, dict], Event]] = _OnFirstUse(
     lambda kind: _decoder(KINDS[kind], convert=False)
 )

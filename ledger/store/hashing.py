@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ..events import ROW_FIELDS, SCHEMA_VERSION, Event, canonical_json, to_payload
+from ..events import DECODERS, ROW_FIELDS, SCHEMA_VERSION, Event, canonical_json, to_payload
 from .api import ChainProblem, CheckedEvents, DuplicateEventId, EventStore, StoredEvent
 
 GENESIS = "0" * 64
@@ -94,6 +94,37 @@ def field_hash(
     return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
 
 
+class _ReadParts:
+    """The hashed document's parts that repeat across stored rows, each built once per
+    distinct stored value and kept between households (bounded): ``head(effective_date)``
+    up to ``"event_id":`` and ``tail((recorded_at, recorded_by, schema_version,
+    tax_year))`` from ``,"recorded_at":`` to ``"version":``. ``date_iso`` and ``time_iso``
+    may raise (an unreadable stored value); the part then raises too."""
+
+    def __init__(self, date_iso: Callable[[Any], str], time_iso: Callable[[Any], str]):
+        self.date_iso, self.time_iso = date_iso, time_iso
+        self.heads: dict[Any, str] = {}
+        self.tails: dict[tuple, str] = {}
+
+    def head(self, value: Any) -> str:
+        if len(self.heads) > _READ_CACHE:
+            self.heads.clear()
+        eff = "null" if value is None else f'"{self.date_iso(value)}"'
+        part = self.heads[value] = '{"effective_date":' + eff + ',"event_id":'
+        return part
+
+    def tail(self, key: tuple) -> str:
+        at, by, schema, year = key
+        if len(self.tails) > _READ_CACHE:
+            self.tails.clear()
+        part = self.tails[key] = (
+            f',"recorded_at":{_str(self.time_iso(at))},"recorded_by":{_str(by)},'
+            f'"schema_version":{int(schema)},'
+            f'"tax_year":{"null" if year is None else int(year)},"version":'
+        )
+        return part
+
+
 def read_hasher(
     date_iso: Callable[[Any], str], time_iso: Callable[[Any], str]
 ) -> Callable[[str], Callable[[str, Sequence[Any]], str]]:
@@ -105,32 +136,12 @@ def read_hasher(
     tax_year, recorded_at, recorded_by, prev_hash, hash``), is ``field_hash(prev_hash, date_iso(effective_date) or None, event_id,
     household, kind, payload, time_iso(recorded_at), recorded_by, schema_version,
     tax_year, version)`` (a property test compares). The document's parts that repeat
-    across rows are built once per distinct stored value and kept between households
-    (bounded): the ``effective_date`` part, the household-and-kind part, and the part from
-    ``recorded_at`` to ``"version":`` (recorded_at, recorded_by, schema_version,
-    tax_year): per row only the event id and the payload are escaped. ``date_iso`` and
-    ``time_iso`` may raise (an unreadable stored value); the digest then raises too."""
-    dates: dict[Any, str] = {}
-    tails: dict[tuple, str] = {}
+    across rows are built once per distinct stored value (:class:`_ReadParts`), and the
+    household-and-kind part once per household and kind: per row only the event id and
+    the payload are escaped. A row at a time: :func:`chain_reader` is the reads' loop."""
+    parts = _ReadParts(date_iso, time_iso)
+    heads, tails = parts.heads, parts.tails
     sha256 = hashlib.sha256
-
-    def date_part(value: Any) -> str:
-        if len(dates) > _READ_CACHE:
-            dates.clear()
-        eff = "null" if value is None else f'"{date_iso(value)}"'
-        part = dates[value] = '{"effective_date":' + eff + ',"event_id":'
-        return part
-
-    def tail_part(key: tuple) -> str:
-        at, by, schema, year = key
-        if len(tails) > _READ_CACHE:
-            tails.clear()
-        part = tails[key] = (
-            f',"recorded_at":{_str(time_iso(at))},"recorded_by":{_str(by)},'
-            f'"schema_version":{int(schema)},'
-            f'"tax_year":{"null" if year is None else int(year)},"version":'
-        )
-        return part
 
     def for_household(household: str) -> Callable[[str, Sequence[Any]], str]:
         house = ',"household":' + _str(household) + ',"kind":'
@@ -138,11 +149,11 @@ def read_hasher(
 
         def digest(prev_hash: str, row: Sequence[Any]) -> str:
             _, event_id, version, kind, schema, payload, eff, year, at, by, _, _ = row
-            head = dates.get(eff) or date_part(eff)
+            head = heads.get(eff) or parts.head(eff)
             middle = kinds.get(kind)
             if middle is None:
                 middle = kinds[kind] = house + _str(kind) + ',"payload":'
-            tail = tails.get((at, by, schema, year)) or tail_part((at, by, schema, year))
+            tail = tails.get((at, by, schema, year)) or parts.tail((at, by, schema, year))
             return sha256(
                 f"{prev_hash}\n{head}{_str(event_id)}{middle}{_str(payload)}{tail}{int(version)}}}".encode()
             ).hexdigest()
@@ -152,11 +163,83 @@ def read_hasher(
     return for_household
 
 
+def chain_reader(
+    date_iso: Callable[[Any], str], time_iso: Callable[[Any], str]
+) -> Callable[[str, Iterable[Sequence[Any]]], list[Event] | None]:
+    """The reads' one pass over a household's stored rows (as :func:`read_hasher` takes
+    them, in version order): ``chain_reader(date_iso, time_iso)(household, rows)`` is the
+    household's events when every row passes -- its household, its version (1, 2, ...),
+    its ``prev_hash`` (the previous row's hash; :data:`GENESIS` first), its hash (the
+    digest :func:`read_hasher` gives) and its payload (a JSON object, nothing after it,
+    decoded by its kind's decoder, :data:`ledger.events.DECODERS`) -- and None as soon as
+    one does not (or raises anything at all: an unreadable stored value): the caller then
+    names the problem through ``verify``'s own check (:func:`check_chains`), the
+    reference this agrees with (a property test compares them, on good and changed rows).
+
+    One loop, no call per row but the C ones: the hashed document written in one
+    f-string from the parts :class:`_ReadParts` keeps, the payload read by the json
+    module's own scanner (what ``json.loads`` runs, without its Python frames)."""
+    parts = _ReadParts(date_iso, time_iso)
+    heads, tails, head_of, tail_of = parts.heads, parts.tails, parts.head, parts.tail
+    sha256, escape, scan, decoders = hashlib.sha256, _str, _SCAN, DECODERS
+
+    def events_of(household: str, rows: Iterable[Sequence[Any]]) -> list[Event] | None:
+        house = ',"household":' + escape(household) + ',"kind":'
+        kinds: dict[Any, tuple[str, Callable[[str, dict], Event]]] = {}
+        events: list[Event] = []
+        append = events.append
+        prev, version = GENESIS, 0
+        try:
+            for row in rows:
+                version += 1
+                (
+                    owner,
+                    event_id,
+                    stored_version,
+                    kind,
+                    schema,
+                    payload,
+                    eff,
+                    year,
+                    at,
+                    by,
+                    back,
+                    digest,
+                ) = row
+                if stored_version != version or back != prev or owner != household:
+                    return None
+                known = kinds.get(kind)
+                if known is None:  # an unknown kind: KeyError
+                    known = kinds[kind] = (house + escape(kind) + ',"payload":', decoders[kind])
+                middle, decode = known
+                # the stored version equals ``version``, an int: int(stored_version) is it
+                text = (
+                    f"{prev}\n{heads.get(eff) or head_of(eff)}{escape(event_id)}{middle}"
+                    f"{escape(payload)}{tails.get((at, by, schema, year)) or tail_of((at, by, schema, year))}"
+                    f"{version}}}"
+                )
+                if sha256(text.encode()).hexdigest() != digest:
+                    return None
+                value, end = scan(payload, 0)
+                if end != len(payload) or type(value) is not dict:
+                    return None
+                append(decode(event_id, value))
+                prev = digest
+        except Exception:  # noqa: BLE001 -- whatever it was, the reference check names it
+            return None
+        return events
+
+    return events_of
+
+
 #: distinct stored values :func:`read_hasher` keeps the document parts of
 _READ_CACHE = 4096
 
 
 _str = json.encoder.encode_basestring  # the escaping json.dumps(ensure_ascii=False) uses
+#: the json module's scanner (C): ``(value, end)`` of the JSON value at an index, what
+#: ``JSONDecoder.raw_decode`` returns (StopIteration where no value starts)
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _TEMPLATE = (
     '{"effective_date":%s,"event_id":%s,"household":%s,"kind":%s,"payload":%s,'
     '"recorded_at":%s,"recorded_by":%s,"schema_version":%d,"tax_year":%s,"version":%d}'

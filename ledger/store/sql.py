@@ -26,7 +26,8 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import chain
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from ..errors import shown
@@ -48,12 +49,12 @@ from .dbapi import Connection, Database, describe, make_database, translated
 from .dburl import URL
 from .hashing import (
     GENESIS,
+    chain_reader,
     chained,
     check_batch_ids,
     check_chains,
     checked_batches,
     iso_utc,
-    read_hasher,
     utc,
 )
 from .keyed import LedgerKey, check_macs, new_record, records_from, writing_problem
@@ -85,6 +86,8 @@ _KEY_RECORDS = (
 #: the columns :meth:`SqlStore._stored` unpacks
 _STORED = "position, household, version, event_id, kind, payload, recorded_at, recorded_by, prev_hash, hash"
 STREAM_BATCH = 2000
+#: a stored row's household (the first of :data:`ROW_COLUMNS`)
+_HOUSEHOLD = itemgetter(0)
 HEAD_CHUNK = 500
 #: distinct ``recorded_at`` texts PostgreSQL's scans keep parsed
 MOMENTS_CACHE = 4096
@@ -107,8 +110,8 @@ class SqlStore:
         dbapi: Any = engine.dialect.dbapi
         self._errors = (dbapi.Error,)
         self._integrity_error = (dbapi.IntegrityError,)
-        #: the per-row hash of the reads that check the chain (see :meth:`_passed`)
-        self._row_hasher = read_hasher(self._date_iso, self._time_iso)
+        #: the reads' check of a household's chain (see :meth:`_chain_events`)
+        self._read_chain = chain_reader(self._date_iso, self._time_iso)
         #: the HMAC key new rows are MACed with (``ROTH_LEDGER_HMAC_KEY_FILE``; set by
         #: ``open_store``); None: rows carry no MAC, refused on a keyed ledger
         self.key: LedgerKey | None = None
@@ -423,35 +426,13 @@ class SqlStore:
 
     def _chain_events(self, household: str, rows: Sequence[Any]) -> list[Event]:
         """The events of one household's stored rows (in version order), each row's
-        version, ``prev_hash`` and hash checked (:meth:`_passed`): the one check of
-        :meth:`load_checked` and :meth:`iter_household_events`. Raises ``_NotPassed`` (or
-        a decoding error) at the first row that does not pass."""
-        hash_of = self._row_hasher(household)
-        passed = self._passed
-        events: list[Event] = []
-        prev, expected = GENESIS, 0
-        for row in rows:
-            expected += 1
-            if row[2] != expected or row[10] != prev or row[0] != household:
-                raise _NotPassed
-            events.append(passed(hash_of, prev, row))
-            prev = row[11]
+        version, ``prev_hash``, hash and payload checked in one pass
+        (:func:`~ledger.store.hashing.chain_reader`): the one check of :meth:`load_checked`
+        and :meth:`iter_household_events`. Raises ``_NotPassed`` if a row does not pass."""
+        events = self._read_chain(household, rows)
+        if events is None:
+            raise _NotPassed
         return events
-
-    def _passed(self, hash_of: Any, prev: str, row: Sequence[Any]) -> Event:
-        """The event of one stored row whose hash follows ``prev`` (``hash_of``: the
-        household's :func:`read_hasher` digest) and whose payload reads: the one per-row
-        check of :meth:`load_checked` and :meth:`iter_household_events`. Raises ``_NotPassed``
-        (or a decoding error) when it does not pass; the caller then names the problem
-        through :meth:`verify`'s own check. The payload is decoded as :func:`_loads`
-        decodes it (inlined: once per event)."""
-        if hash_of(prev, row) != row[11]:
-            raise _NotPassed
-        event_id, kind, payload = row[1], row[3], row[5]
-        value, end = _RAW_DECODE(payload)
-        if end != len(payload) or type(value) is not dict or kind not in KINDS:
-            raise _NotPassed
-        return from_payload(kind, event_id, value)
 
     def _reference_checked(self, rows: Sequence[Any], cutoff: Any) -> CheckedEvents:
         """The events and head of rows :func:`check_chains` passed, decoded as
@@ -521,16 +502,9 @@ class SqlStore:
         event (never a figure from it), and the others go on."""
         sql, params = self._select(_ROW_LIST, known_on=known_on, start=start, stop=stop)
         with self._reading(sql, params, stream=True) as rows:
-            household: str | None = None
-            read: list[Any] = []  # one household's rows, checked when the next one starts
-            for row in rows:
-                if row[0] != household:
-                    if read:
-                        yield self._household_events(household, read)
-                    household, read = row[0], []
-                read.append(row)
-            if read:
-                yield self._household_events(household, read)
+            # one household's rows at a time, checked once they are all read
+            for household, read in groupby(rows, _HOUSEHOLD):
+                yield self._household_events(household, list(read))
 
     def _household_events(self, household: Any, rows: list[Any]) -> tuple[str, Any]:
         """(household, its events), or a :class:`BrokenHousehold` naming the first row
@@ -1097,8 +1071,8 @@ _RAW_DECODE = json.JSONDecoder().raw_decode
 
 
 def _event(kind: str, event_id: str, payload: str) -> Event:
-    """A stored row's event (every read decodes through here or its inlined twin in
-    :meth:`SqlStore.iter_household_events`); a row that cannot be decoded is
+    """A stored row's event (every read decodes through here or through the one pass of
+    :func:`~ledger.store.hashing.chain_reader`); a row that cannot be decoded is
     :class:`Tampered` (exit 6), never a traceback."""
     try:
         return from_payload(kind, event_id, _loads(payload))
