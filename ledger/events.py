@@ -710,13 +710,18 @@ def _decoder(cls: type[Event], convert: bool = True) -> typing.Callable[[str, di
     KeyError for a missing required field. ``convert=False``: the values are already
     typed (:func:`construct`)."""
     types = {s.name: s.type for s in FIELDS[cls.kind]}
+    twin = _twin(cls)
     scope: dict[str, object] = {
         "new": object.__new__,
         "cls": cls,
+        "twin": twin,
         "D": Decimal,
         "iso": date.fromisoformat,
     }
-    lines = ["def decode(event_id, p):", "    o = new(cls)", "    set_id(o, event_id)"]
+    if twin is None:
+        lines = ["def decode(event_id, p):", "    o = new(cls)", "    set_id(o, event_id)"]
+    else:
+        lines = ["def decode(event_id, p):", "    o = new(twin)", "    o.id = event_id"]
     scope["set_id"] = vars(Event)["id"].__set__  # the slot (a member descriptor)
     for f in dataclasses.fields(cls):
         if f.name == "id":
@@ -726,16 +731,46 @@ def _decoder(cls: type[Event], convert: bool = True) -> typing.Callable[[str, di
         if convert:
             value = {"money": "D(v)", "date": "iso(v)"}.get(types.get(f.name, "text"), "v")
         if f.default is dataclasses.MISSING:
-            lines.append(f"    v = p[{f.name!r}]; set_{f.name}(o, {value})")
+            given = value
+            get = f"p[{f.name!r}]"
         else:
             scope[f"default_{f.name}"] = f.default
-            lines.append(
-                f"    v = p.get({f.name!r}); "
-                f"set_{f.name}(o, default_{f.name} if v is None else {value})"
-            )
+            given = f"default_{f.name} if v is None else {value}"
+            get = f"p.get({f.name!r})"
+        if twin is None:
+            lines.append(f"    v = {get}; set_{f.name}(o, {given})")
+        else:
+            lines.append(f"    v = {get}; o.{f.name} = {given}")
+    if twin is not None:
+        lines.append("    o.__class__ = cls")
     lines.append("    return o")
     exec("\n".join(lines), scope)  # noqa: S102 -- source built from the field table only
     return scope["decode"]  # type: ignore[return-value]
+
+
+def _twin(cls: type[Event]) -> type | None:
+    """A class with ``cls``'s base and slots whose attributes can be set (a frozen
+    dataclass refuses ``o.x = v``; setting a slot through its descriptor's ``__set__``
+    is a call, ten times a plain attribute store): a decoder fills a new object of the
+    twin and then makes it a ``cls`` (``__class__`` assignment, which CPython allows
+    between classes of the same layout: the same base and the same slots). None if this
+    Python refuses it (the decoder then sets each slot through its descriptor)."""
+    twin = type(
+        cls.__name__,
+        cls.__bases__,
+        {
+            "__slots__": tuple(vars(cls).get("__slots__", ())),
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+            "__module__": cls.__module__,
+        },
+    )
+    try:
+        probe: typing.Any = object.__new__(twin)
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return twin
 
 
 class _OnFirstUse(dict):
