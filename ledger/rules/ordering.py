@@ -74,16 +74,30 @@ class Take:
         return self.bucket.source if self.bucket else "earnings"
 
 
+# Each step keeps the buckets with dollars left, in a list sorted (stably) only when it
+# has two or more: what ``sorted(live, key=...)`` gives, without its cost for the one
+# bucket or none most people have in a tier (tests/rules/test_ordering_steps.py).
+
+
+def _year(b: Bucket) -> int:
+    return b.year or 0
+
+
 def regular_step(
     regular: Iterable[Bucket], drr: Iterable[Bucket], conv, on: date, policy
 ) -> list[Bucket]:
-    return sorted((b for b in regular if b.remaining > 0), key=lambda b: b.year or 0)
+    live = [b for b in regular if b.remaining > ZERO]
+    if len(live) > 1:
+        live.sort(key=_year)
+    return live
 
 
 def designated_roth_step(regular, drr: Iterable[Bucket], conv, on: date, policy) -> list[Bucket]:
     """Rollover basis, oldest rollover first; under ``carry`` the IRR taxable amounts still
     inside their window come first within each rollover."""
-    live = [b for b in drr if b.remaining > 0]
+    live = [b for b in drr if b.remaining > ZERO]
+    if len(live) < 2:
+        return live
     if policy.irr_recapture != "carry":
         return sorted(live, key=lambda b: (b.year or 0, 1 if b.portion == "nontaxable" else 0))
 
@@ -104,8 +118,12 @@ _CONVERSION_ORDER: dict[tuple[str, str | None], int] = {
 
 def conversion_step(regular, drr, conv: Iterable[Bucket], on: date, policy) -> list[Bucket]:
     order = _CONVERSION_ORDER
-    live = [b for b in conv if b.remaining > 0]
-    return sorted(live, key=lambda b: (b.year or 0, order[(b.source, b.portion)]))
+    live = [b for b in conv if b.remaining > ZERO]
+    if len(live) > 1:
+        live.sort(key=lambda b: (b.year or 0, order[(b.source, b.portion)]))
+    elif live:
+        order[(live[0].source, live[0].portion)]  # a slot of no known order fails as before
+    return live
 
 
 TIERS: tuple[tuple[str, Callable[..., list[Bucket]], str], ...] = (
@@ -137,12 +155,13 @@ def _draw(buckets: Iterable[Bucket], left: Decimal, takes: list[Take] | None) ->
     """Draw ``left`` from the buckets in order (each take into ``takes`` unless None);
     returns what they could not cover."""
     for b in buckets:
-        if left <= 0:
+        if left <= ZERO:
             break
-        if b.remaining <= 0:
+        remaining = b.remaining
+        if remaining <= ZERO:
             continue
-        take = min(b.remaining, left)
-        b.remaining -= take
+        take = left if left < remaining else remaining  # min(remaining, left), the same object
+        b.remaining = remaining - take
         left -= take
         if takes is not None:
             takes.append(Take(b, take))
@@ -157,7 +176,7 @@ def consume(regular, drr, conv, on: date, policy, amount: Decimal) -> None:
     gives the same list. ``regular`` must be a collection (it is read once per tier)."""
     left = amount
     for _name, step, _cite in TIERS:
-        if left <= 0:
+        if left <= ZERO:
             return
         left = _draw(step(regular, drr, conv, on, policy), left, None)
 
