@@ -68,7 +68,7 @@ def parse_money(raw: object, *, allow_negative: bool = False) -> Decimal:
         value = _read_text(raw, allow_negative)
     else:
         raise MoneyError(f"{shown(raw)} is not an amount")
-    if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+    if value != value.quantize(CENT, ROUND_HALF_UP):
         raise MoneyError(f"{raw} has more than two decimals")
     if value.is_signed() and not allow_negative:  # "-0" too: a sign where none may be
         raise MoneyError(f"{raw} is negative" if value else f"{raw} has a minus sign")
@@ -109,7 +109,7 @@ def _read_text(raw: str, allow_negative: bool) -> Decimal:
 
 def cents(value: Decimal) -> Decimal:
     """Round to cents, half-up (the one rounding step of a form line)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,7 @@ class Rounding:
     name: str
 
     def __call__(self, value: Decimal) -> Decimal:
-        return value.quantize(self.unit, rounding=ROUND_HALF_UP)
+        return value.quantize(self.unit, ROUND_HALF_UP)
 
 
 CENTS = Rounding(CENT, "cents")
@@ -156,7 +156,7 @@ def clamp_ratio(numerator: Decimal, denominator: Decimal, precision: str) -> Dec
     if ratio >= ONE:
         return ONE
     if precision == "3":
-        ratio = ratio.quantize(_RATIO_PLACES, rounding=ROUND_HALF_UP)
+        ratio = ratio.quantize(_RATIO_PLACES, ROUND_HALF_UP)
     return ratio
 
 

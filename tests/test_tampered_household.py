@@ -23,6 +23,14 @@ TAMPERING = {
     "a non-numeric amount": 'UPDATE events SET payload = replace(payload, \'"amount":"\', '
     "'\"amount\":\"x') WHERE household = 'astra' AND version = 3",
     "a middle row deleted": "DELETE FROM events WHERE household = 'astra' AND version = 5",
+    # SQLite keeps text in an INTEGER column: the hashed document's numbers cannot be read
+    "a text schema_version": "UPDATE events SET schema_version = '' "
+    "WHERE household = 'astra' AND version = 3",
+    "a text tax_year": "UPDATE events SET tax_year = 'x' WHERE household = 'astra' AND version = 3",
+    # deeper than json's decoder recurses (RecursionError, not ValueError)
+    "a payload nested past the decoder's depth": "UPDATE events SET payload = "
+    "'{\"a\":' || replace(hex(zeroblob(50000)), '00', '[') || '}' "
+    "WHERE household = 'astra' AND version = 3",
 }
 #: the event each tampering breaks first (verify's words: version and id)
 BROKEN_AT = {

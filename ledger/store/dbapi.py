@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LedgerError, shown
-from .api import StoreError
+from .api import BadDatabaseUrl, StoreError
 from .dburl import URL
 from .urls import prepare_sqlite_file, safe, sqlite_file
 
@@ -421,7 +421,7 @@ def make_database(url: URL, read_only: bool = False) -> Database:
         return _sqlite_database(url, read_only)
     import psycopg
 
-    kwargs = pg_connect_args(url)
+    kwargs = _read_options(pg_connect_args, url)
     kwargs["options"] = pg_options(url, read_only)
     return Database(
         url,
@@ -483,7 +483,7 @@ def _sqlite_database(url: URL, read_only: bool) -> Database:
             return conn
 
         return Database(url, dialect, read_only_factory, read_only=True)
-    filename, options = sqlite_connect_args(url)
+    filename, options = _read_options(sqlite_connect_args, url)
     if path is not None:
         prepare_sqlite_file(path)
     options["timeout"] = BUSY_TIMEOUT_MS / 1000
@@ -525,6 +525,15 @@ def _asbool(value: Any) -> bool:
             return False
         raise ValueError(f"String is not true/false: {text!r}")
     return bool(value)
+
+
+def _read_options(connect_args: Callable[[URL], Any], url: URL) -> Any:
+    """``connect_args(url)``; a query option the driver's argument cannot take (e.g.
+    ``?timeout=x``) is bad input, one line (exit 2), not a traceback."""
+    try:
+        return connect_args(url)
+    except (ValueError, TypeError) as exc:
+        raise BadDatabaseUrl(f"cannot read database URL {safe(url)}: {exc}") from None
 
 
 def sqlite_connect_args(url: URL) -> tuple[str, dict[str, Any]]:

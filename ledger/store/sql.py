@@ -594,6 +594,11 @@ class SqlStore:
         except (ValueError, TypeError, AttributeError):
             out["unreadable"] = f"recorded_at {shown(row[8])} is not a time"
             return out
+        for column, index in (("version", 2), ("schema_version", 4), ("tax_year", 7)):
+            value = row[index]
+            if type(value) is not int and not (value is None and column == "tax_year"):
+                out["unreadable"] = f"{column} {shown(value)} is not a whole number"
+                return out
         problem = _unreadable(out["kind"], out["event_id"], out["payload"])
         if problem is not None:
             out["unreadable"] = problem
@@ -1150,7 +1155,7 @@ class _NotPassed(Exception):
 
 
 #: what decoding a changed row can raise
-_UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, ArithmeticError)
+_UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, RecursionError)
 
 
 def _unreadable(kind: Any, event_id: Any, payload: Any) -> str | None:
@@ -1159,7 +1164,7 @@ def _unreadable(kind: Any, event_id: Any, payload: Any) -> str | None:
         return f"unknown kind {shown(kind)}"
     try:
         value = _loads(payload) if isinstance(payload, str) else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the decoder's depth
         value = None
     if not isinstance(value, dict):
         return "the payload is not a JSON object"

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ledger.events import payload_json
 from ledger.store import StoreError, current, open_store, upgrade
+from ledger.store.api import BadDatabaseUrl
 from ledger.store.hashing import chain_hash
 from ledger.store.migrate import script_head
 from ledger.store.models import METADATA
@@ -226,6 +227,23 @@ def test_bad_urls_are_one_line_errors(url, message):
     text = str(info.value)
     assert message in text and "\n" not in text and "secret" not in text
     assert "Traceback" not in text and "sqlalche.me" not in text
+
+
+@pytest.mark.parametrize(
+    "query, reason",
+    [
+        ("timeout=x", "could not convert string to float: 'x'"),
+        ("check_same_thread=maybe", "String is not true/false: 'maybe'"),
+    ],
+)
+def test_a_sqlite_option_the_driver_cannot_take_is_bad_input(tmp_path, query, reason):
+    """``?timeout=x`` was a ValueError traceback when the file was opened for writing;
+    it is bad input (BadDatabaseUrl: exit 2), and no file is created."""
+    url = f"sqlite:///{tmp_path / 'l.db'}?{query}"
+    with pytest.raises(BadDatabaseUrl) as info:
+        open_store(url)
+    assert str(info.value) == f"cannot read database URL {url}: {reason}"
+    assert not (tmp_path / "l.db").exists()
 
 
 def test_unusable_files_are_one_line_errors(tmp_path):
