@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -97,3 +97,18 @@ def test_batch_rows_carry_the_ledger_state(run, ledger, fmt):
         assert f",{version},{hash_},now," in out
     else:
         assert "ledger as known on now" in out
+
+
+def test_a_household_recorded_after_the_as_known_on_day_is_said_so(run, ledger):
+    # every event of the ledger was recorded today: as known on yesterday the household
+    # did not exist, and the message used to list it among the households it names
+    db, _, _ = ledger
+    day = (date.today() - timedelta(days=1)).isoformat()
+    argv = ["report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022"]
+    result = run("--db", db, *argv, "--as-known-on", day)
+    assert result.exit_code != 0
+    assert (
+        f"no household 'astra' in the ledger as known on {day}: its events were recorded "
+        "after that day (give a later --as-known-on)"
+    ) in result.output
+    assert "households:" not in result.output

@@ -56,6 +56,11 @@ def load_facts_and_state(
         )
     if checked.head is None:
         known = store.households()
+        if known_on and household in known:  # not listed as missing beside itself
+            raise NotFound(
+                f"no household {household!r} in the ledger as known on {known_on}: its "
+                "events were recorded after that day (give a later --as-known-on)"
+            )
         hint = (
             f" (households: {', '.join(known[:10])}{'...' if len(known) > 10 else ''})"
             if known
