@@ -371,7 +371,16 @@ class Database:
     def _give_back(self, driver: Any) -> None:
         try:
             driver.rollback()  # SQLAlchemy's reset on return
-        except Exception:
+        except Exception as exc:  # logged, as SQLAlchemy's pool does ("Exception during reset")
+            import logging  # only here: no command loads it otherwise (its import costs ~4 ms)
+
+            logging.getLogger(__name__).warning(
+                "a connection to %s could not be rolled back on its return to the pool "
+                "and was closed: %s: %s",
+                safe(self.url),
+                type(exc).__name__,
+                exc,
+            )
             with contextlib.suppress(Exception):
                 driver.close()
             if self._singleton:
