@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import LedgerError
 from ..rules.policy import IRR_RECAPTURES, RATIO_PRECISIONS, Policy
-from ..store.api import ConcurrencyConflict, EventStore, StoreError
+from ..store.api import ConcurrencyConflict, EventStore, StoreError, Tampered
 
 __all__ = [
     "EXIT_CONFLICT",
@@ -19,6 +19,7 @@ __all__ = [
     "RATIO_PRECISIONS",
     "EventStore",
     "Policy",
+    "Tampered",
     "error_exit_code",
     "open_ledger",
     "policy",

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from ..app import charts, entry, history, intake, planning, reporting
 from ..app.importing import record_event, void_event
+from ..app.session import Tampered
 from ..errors import InvalidInput, LedgerError
 from . import params
 from .forms import TAX_FORMS, parse_tax_form
@@ -131,6 +132,8 @@ def tax_form(ctx: Ctx):
             except InvalidInput as exc:
                 names = {b.name for b in form.boxes}
                 _sort_problems(exc.problems, names, problems, general, form.aliases)
+            except Tampered:
+                raise
             except LedgerError as exc:
                 general.append(str(exc))
         if problems or general:
@@ -159,6 +162,8 @@ def void(ctx: Ctx):
     event_id = ctx.request.path_params["event_id"]
     try:
         void_event(ctx.store, event_id, ctx.form.get("reason", ""), ctx.user.username, household)
+    except Tampered:
+        raise  # the household's own page for it (security.view)
     except LedgerError as exc:
         return page(
             ctx,
@@ -213,6 +218,8 @@ def plan(ctx: Ctx):
             result = planning.withdrawal_plan(
                 ctx.store, household, person, on, policy, amount, exception
             )
+        except Tampered:
+            raise
         except LedgerError as exc:
             error = str(exc)
     return page(

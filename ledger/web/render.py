@@ -58,6 +58,21 @@ def error_response(ctx, status: int, message: str, api: bool = False) -> Respons
     return page(ctx, "error.html", status=status, title=f"{status}", message=message)
 
 
+def tampered_response(ctx, message: str, api: bool = False) -> Response:
+    """409 for a household whose stored rows were changed outside roth-ledger (the
+    command line's exit 6): what is wrong (the event, in the command line's words) and
+    what to do; the request stored nothing and shows no figure."""
+    if api or ctx.request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message, "tampered": True}, status_code=409)
+    return page(
+        ctx,
+        "tampered.html",
+        status=409,
+        title="This household's ledger was changed outside roth-ledger",
+        message=message,
+    )
+
+
 def json_text(text: str) -> Response:
     """A JSON body exactly as given (the CLI's own bytes)."""
     json.loads(text)  # a report is always JSON; fail loudly if not

@@ -11,6 +11,10 @@
   ``Origin`` must be this site. A missing or wrong token is refused (403) before
   anything else runs.
 * A household the user may not see is answered exactly as one that does not exist (404).
+* A household whose stored rows were changed outside roth-ledger (a broken hash chain,
+  an unreadable row: the command line's exit 6) is answered 409 on every page and
+  every write, with a page naming the broken event and saying to run
+  ``roth-ledger verify``; nothing is stored, no figure is shown.
 * Every response carries a strict Content-Security-Policy (no script at all), no-store
   caching, ``X-Frame-Options: DENY`` and ``nosniff``.
 """
@@ -35,7 +39,7 @@ from ..app import accounts, session
 SESSION_COOKIE = "roth_ledger_session"
 LOGIN_CSRF_COOKIE = "roth_ledger_login_csrf"
 #: the command line's exit code for an error (ledger.app.session) -> the HTTP status
-HTTP_STATUS = {2: 400, 3: 404, 4: 409, 5: 503, 6: 500}
+HTTP_STATUS = {2: 400, 3: 404, 4: 409, 5: 503, 6: 409}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -187,7 +191,7 @@ def view(
 ) -> Callable[[Request], Any]:
     """Wrap a plain (blocking) view: parse the form, check the session and the CSRF
     token, run the view in a worker thread, add the security headers."""
-    from .render import error_response
+    from .render import error_response, tampered_response
 
     async def endpoint(request: Request) -> Response:
         store = request.app.state.store
@@ -216,6 +220,8 @@ def view(
                 await asyncio.sleep(delay)
         except Refused as exc:
             response = error_response(ctx, exc.status, exc.message, api)
+        except session.Tampered as exc:  # the household's own state refuses (exit 6)
+            response = tampered_response(ctx, str(exc), api)
         except Exception as exc:
             code = session.error_exit_code(exc)
             status = HTTP_STATUS.get(code) if code is not None else None
