@@ -27,6 +27,7 @@ __all__ = [
     "read_database",
     "read_user",
     "read_year",
+    "require_shared",
 ]
 
 EXIT_CONFLICT = 4  # a concurrent writer got there first: run the command again
@@ -54,6 +55,15 @@ def open_ledger(db: str | None, write: bool = True, missing_ok: bool = False) ->
         from ..store.memory import MemoryStore
 
         return MemoryStore()
+
+
+def require_shared(store: EventStore) -> None:
+    """Refuse (exit 2) a ledger only this process sees for the web desk and its users:
+    an in-memory ``sqlite://`` database or the memory store
+    (:func:`ledger.store.users.require_shared`)."""
+    from ..store.users import require_shared as check  # loads SQLAlchemy: the web only
+
+    check(store)
 
 
 def read_year(raw: object, report: bool) -> int:

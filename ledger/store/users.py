@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from .api import StoreError
+from .api import BadDatabaseUrl, StoreError
 from .engine import translated
 from .models import USERS, WEB_SESSIONS
 
@@ -46,10 +46,26 @@ class UserExists(StoreError):
         super().__init__(f"user {username!r} already exists")
 
 
+def require_shared(store) -> None:
+    """Users and sessions must live in the one ledger database the events are in, seen by
+    every process and thread that serves it. A ledger only this process sees -- an
+    in-memory SQLite database (``sqlite://``: one private database per connection, so per
+    server thread, gone when the process ends) or the memory store -- can hold no user
+    that ``roth-ledger user add`` made and would keep them apart from the events: it is
+    refused (bad input, exit 2), never a web desk nobody can sign in to."""
+    if getattr(store, "engine", None) is None or not store.capabilities.reopen_in_fork:
+        where = getattr(store, "url", None)
+        raise BadDatabaseUrl(
+            f"the web desk and its users need a ledger file or PostgreSQL, not "
+            f"{'an in-memory database (' + str(where) + ')' if where else 'an in-memory store'}: "
+            "only this process could see it (no `roth-ledger user add` can reach it, and "
+            "each server thread would get an empty one); name a file, e.g. --db ledger.db"
+        )
+
+
 def _engine(store):
     """The store's SQLAlchemy engine (SQLAlchemy Core for these tables)."""
-    if getattr(store, "engine", None) is None:
-        raise StoreError("users need a database ledger (SQLite or PostgreSQL)")
+    require_shared(store)
     return store.sqlalchemy_engine()
 
 

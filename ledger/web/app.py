@@ -54,7 +54,7 @@ def routes() -> list[Route]:
 
 def create_app(db: str | None = None, store: EventStore | None = None) -> Starlette:
     """The web desk over the ledger ``db`` (or an already open ``store``)."""
-    from ..app.session import open_ledger
+    from ..app.session import open_ledger, require_shared
 
     @asynccontextmanager
     async def lifespan(app):
@@ -63,6 +63,12 @@ def create_app(db: str | None = None, store: EventStore | None = None) -> Starle
 
     app = Starlette(routes=routes(), lifespan=lifespan)
     app.state.store = store if store is not None else open_ledger(db)
+    try:  # users, sessions and events in the one ledger every worker sees
+        require_shared(app.state.store)
+    except Exception:
+        if store is None:
+            app.state.store.close()
+        raise
     app.state.secret = _secret()
     app.state.throttle = Throttle()
     return app
