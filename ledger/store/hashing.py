@@ -232,8 +232,9 @@ def chain_reader(
     return events_of
 
 
-#: distinct stored values :func:`read_hasher` keeps the document parts of
-_READ_CACHE = 4096
+#: distinct stored values :func:`read_hasher` keeps the document parts of (a ledger of
+#: 20 years holds ~7,300 effective dates: 4,096 missed on about a third of the rows)
+_READ_CACHE = 1 << 16
 
 
 _str = json.encoder.encode_basestring  # the escaping json.dumps(ensure_ascii=False) uses
