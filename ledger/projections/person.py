@@ -16,9 +16,10 @@ Each year, in this order (each step a pure rule from :mod:`ledger.rules`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 from .. import yearly
 from ..dates import age_59_and_a_half, age_70_and_a_half
@@ -59,6 +60,7 @@ from ..rules.ordering import CITE_CONVERSION, Bucket
 from ..rules.plan_split import PlanSplit, split_distribution
 from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
+from ..rules.rollovers import distributed
 from ..rules.roth_distributions import TraditionalDistribution
 from .duplicates import duplicates_by_year
 from .excess import ExcessYear, YearContributions, excess_step, over_limits
@@ -67,7 +69,6 @@ from .inherited import at_death, inherited_account, is_inherited, merge_into, sh
 from .limits import lifetime_warning
 from .recharacterize import apply_recharacterizations, recharacterized_later, whole_notes
 from .rollover_529 import apply_529_lifetime, over_lifetime
-from .rollovers import apply_rollovers
 from .state import BasisSnapshot, PersonState, SpreadState, snapshot
 from .withdrawals import WithdrawalYear, consume_year, plain_withdrawals, roth_year
 
@@ -96,8 +97,11 @@ class LayerAdded:
     event_ids: tuple[str, ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class YearResult:
+    """One year's figures. Made for every folded year, so its ``__init__`` is written out
+    (the fields' defaults as literals: a dataclass's default factories cost a call each)."""
+
     year: int
     ira: IraYearOut | None = None
     #: the events behind Form 8606 Parts I-II, by what they are (``reports.forms`` maps
@@ -119,6 +123,24 @@ class YearResult:
     #: said by the year and withdrawals reports only (a whole recharacterization whose
     #: amount is not its target's: ``recharacterize.whole_notes``)
     notes: list[str] = field(default_factory=list)
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        self.ira = None
+        self.ira_events = {}
+        self.plan_distributions = []
+        self.irrs = []
+        self.drrs = []
+        self.layers_added = []
+        self.returned_earnings = ZERO
+        self.withdrawals = None
+        self.excess = None
+        self.spread_deferred = ZERO
+        self.spread_included = ZERO
+        self.prior_excess_withdrawn = ZERO
+        self.snapshot = None
+        self.warnings = []
+        self.notes = []
 
     def taxable_income(self) -> dict[str, Decimal]:
         conv = self.ira.part2["18"] if self.ira and self.ira.part2 else ZERO
@@ -241,30 +263,15 @@ def compute_person(
     )
     kinds = set(map(type, own))  # the passes below of a kind not there would find nothing
     recharacterized = Recharacterization in kinds
-    events = apply_rollovers(apply_recharacterizations(own) if recharacterized else own)
+    events = apply_recharacterizations(own) if recharacterized else own
     if as_of is not None:
         events = tuple(e for e in events if e.effective_date is None or e.effective_date <= as_of)
     over_529 = over_lifetime(events) if Roth529Rollover in kinds else {}
     if over_529:
         events = apply_529_lifetime(events)
-    by_year: dict[int, _YearEvents] = {}
-    income_year_conv: dict[int, list[RothConversion]] = {}
-    for ev in events:
-        place = _PLACE.get(type(ev))
-        if place is None:  # not a flow (a birth, a disability...): its year still counts
-            d = getattr(ev, "date", None)
-            if d is not None and d.year not in by_year:
-                by_year[d.year] = _YearEvents()
-            continue
-        which, year_field = place
-        when = getattr(ev, year_field)  # a date, or a year
-        y = when.year if year_field == "date" else when
-        year = by_year.get(y)
-        if year is None:
-            year = by_year[y] = _YearEvents()
-        getattr(year, which).append(ev)
-        if which == "roth" and type(ev) is RothConversion:
-            income_year_conv.setdefault((ev.distributed_on or ev.date).year, []).append(ev)
+    by_year, income_year_conv, all_plain = _by_year(events)
+    if person.died_on is not None or person.disabled_on is not None:
+        all_plain = False  # plain_withdrawals says it distribution by distribution
     notes = whole_notes(own) if recharacterized else {}
     # Form 8606 line 6 of the target's year:
     later = recharacterized_later(own) if recharacterized else {}
@@ -283,35 +290,35 @@ def compute_person(
     roth_ye: dict[int, Decimal] = {}
     empty = _YearEvents()
     for y in range(first, through_year + 1):
+        # a year not reported is folded for the state it carries on (its result is made,
+        # as the steps write to it, and left unkept; through_year's is kept for the snapshot)
+        reported = report_years is None or y in report_years
         evs = by_year.get(y, empty)
         res = YearResult(y)
-        for inflow in inflows.get(y, ()):
-            merge_into(state, inflow)
+        if inflows:
+            for inflow in inflows.get(y, ()):
+                merge_into(state, inflow)
         if evs.plan:
             _plans(person, state, res, y, evs.plan, policy)
         conversions = income_year_conv.get(y, ())
         if evs.ira or conversions:  # else no Form 8606 Parts I-II this year
             _ira(person, state, res, y, evs.ira, conversions, policy, as_of, later.get(y))
         added = _roth_inflows(state, res, y, evs.roth)  # (its own events' part)
-        for event_id, (over_year, over) in over_529.items():
-            if over_year == y:
-                res.warnings.append(lifetime_warning(person.id, event_id, over))
-        for ev in evs.roth_year_end:
-            roth_ye[y] = ev.value
+        if over_529:
+            for event_id, (over_year, over) in over_529.items():
+                if over_year == y:
+                    res.warnings.append(lifetime_warning(person.id, event_id, over))
+        if evs.roth_year_end:
+            roth_ye[y] = evs.roth_year_end[-1].value
         dists = evs.distributions
-        returns = (
-            [e for e in evs.roth if type(e) is RothContributionReturn and e.earnings > 0]
-            if evs.roth
-            else []
-        )  # their income may owe the 10% (Form 5329 line 1 of the year)
+        returns = evs.returns  # their income may owe the 10% (Form 5329 line 1 of the year)
         trad = _early_traditional(person, res, evs.ira) if evs.ira and res.ira is not None else ()
         if dists or returns or trad:
             if (
-                report_years is None
-                or y in report_years
+                reported
                 or trad
-                or _accelerable(state, y)
-                or not plain_withdrawals(person, dists)
+                or (state.spreads and _accelerable(state, y))
+                or not (all_plain or plain_withdrawals(person, dists))
             ):
                 added += _received_elsewhere(state, res, y)
                 res.withdrawals = roth_year(
@@ -319,12 +326,11 @@ def compute_person(
                 )
             else:
                 consume_year(state, y, dists, policy)
-        _excess(
-            person, state, res, y, evs, roth_ye.get(y), report_years is None or y in report_years
-        )
+        _excess(person, state, res, y, evs, roth_ye.get(y), reported)
         if state.spreads:
             _spread_income(state, res, y)
-        years[y] = res
+        if reported or y == through_year:
+            years[y] = res
     for y, found in duplicates_by_year(
         person.events
         if as_of is None
@@ -341,41 +347,88 @@ def compute_person(
     return PersonLedger(person, years, state, inherited)
 
 
-@dataclass(slots=True)
 class _YearEvents:
     """One year's events of a person, sorted once by the step that uses them (each list
-    in ledger order)."""
+    in ledger order). ``returns``: the year's contribution returns with earnings (in
+    ``roth`` too), whose income may owe the 10%."""
 
-    plan: list = field(default_factory=list)  # step 1: employer plans
-    ira: list = field(default_factory=list)  # step 2: traditional IRAs
-    roth: list = field(default_factory=list)  # step 3: Roth contributions and conversions
-    roth_year_end: list = field(default_factory=list)
-    distributions: list = field(default_factory=list)
-    limits: list = field(default_factory=list)  # stated Roth limits, income facts
+    __slots__ = ("plan", "ira", "roth", "roth_year_end", "distributions", "limits", "returns")
+
+    def __init__(self) -> None:
+        self.plan: list = []  # step 1: employer plans
+        self.ira: list = []  # step 2: traditional IRAs
+        self.roth: list = []  # step 3: Roth contributions and conversions
+        self.roth_year_end: list = []
+        self.distributions: list = []
+        self.limits: list = []  # stated Roth limits, income facts
+        self.returns: list = []
 
 
-#: each kind of flow: the list of its year it joins, and the field giving that year (the
-#: tax year for contributions, the year of a year-end value, else the year of its date)
-_PLACE: dict[type, tuple[str, str]] = {
-    PlanAfterTaxContribution: ("plan", "date"),
-    PlanRothContribution: ("plan", "tax_year"),
-    PlanDistribution: ("plan", "date"),
-    InPlanRothRollover: ("plan", "date"),
-    DesignatedRothRollover: ("plan", "date"),
-    IraContribution: ("ira", "tax_year"),
-    IraDistribution: ("ira", "date"),
-    IraDisasterRepayment: ("ira", "date"),
-    IraYearEndValue: ("ira", "year"),
-    RothContribution: ("roth", "tax_year"),
-    Roth529Rollover: ("roth", "effective_tax_year"),
-    RothSepSimpleContribution: ("roth", "date"),
-    RothContributionReturn: ("roth", "tax_year"),
-    RothConversion: ("roth", "date"),
-    RothYearEndValue: ("roth_year_end", "year"),
-    RothDistribution: ("distributions", "date"),
-    RothContributionLimit: ("limits", "tax_year"),
-    TaxYearIncome: ("limits", "tax_year"),
+_YEAR = attrgetter("date.year")
+
+#: each kind of flow: the list of its year it joins, and what gives that year (the tax
+#: year for contributions, the year of a year-end value, else the year of its date)
+_PLACE: dict[type, tuple[str, attrgetter]] = {
+    PlanAfterTaxContribution: ("plan", _YEAR),
+    PlanRothContribution: ("plan", attrgetter("tax_year")),
+    PlanDistribution: ("plan", _YEAR),
+    InPlanRothRollover: ("plan", _YEAR),
+    DesignatedRothRollover: ("plan", _YEAR),
+    IraContribution: ("ira", attrgetter("tax_year")),
+    IraDistribution: ("ira", _YEAR),
+    IraDisasterRepayment: ("ira", _YEAR),
+    IraYearEndValue: ("ira", attrgetter("year")),
+    RothContribution: ("roth", attrgetter("tax_year")),
+    Roth529Rollover: ("roth", attrgetter("effective_tax_year")),
+    RothSepSimpleContribution: ("roth", _YEAR),
+    RothContributionReturn: ("roth", attrgetter("tax_year")),
+    RothConversion: ("roth", _YEAR),
+    RothYearEndValue: ("roth_year_end", attrgetter("year")),
+    RothDistribution: ("distributions", _YEAR),
+    RothContributionLimit: ("limits", attrgetter("tax_year")),
+    TaxYearIncome: ("limits", attrgetter("tax_year")),
 }
+
+
+def _by_year(
+    events,
+) -> tuple[dict[int, _YearEvents], dict[int, list[RothConversion]], bool]:
+    """The events by year and step (:data:`_PLACE`), with each rolled-over part taken off
+    its distribution (:func:`.rollovers.apply_rollovers`, done here in the same pass: a
+    distribution rolled over whole is none); the conversions by their income year (the
+    year their money left the traditional IRA); and whether no Roth distribution claims
+    an exception or a disaster (then every year's are :func:`plain_withdrawals` as far as
+    the distributions go)."""
+    by_year: dict[int, _YearEvents] = {}
+    income_year_conv: dict[int, list[RothConversion]] = {}
+    all_plain = True
+    for ev in events:
+        kind = type(ev)
+        place = _PLACE.get(kind)
+        if place is None:  # not a flow (a birth, a disability...): its year still counts
+            d = getattr(ev, "date", None)
+            if d is not None and d.year not in by_year:
+                by_year[d.year] = _YearEvents()
+            continue
+        which, year_of = place
+        if (kind is RothDistribution or kind is IraDistribution) and ev.rolled_over:
+            rest = distributed(ev.amount, ev.rolled_over)
+            if rest <= 0:
+                continue
+            ev = replace(ev, amount=rest, rolled_over=None)
+        y = year_of(ev)
+        year = by_year.get(y)
+        if year is None:
+            year = by_year[y] = _YearEvents()
+        getattr(year, which).append(ev)
+        if kind is RothConversion:
+            income_year_conv.setdefault((ev.distributed_on or ev.date).year, []).append(ev)
+        elif kind is RothDistribution:
+            if all_plain and (ev.exception is not None or ev.disaster):
+                all_plain = False
+        elif kind is RothContributionReturn and ev.earnings > 0:
+            year.returns.append(ev)
+    return by_year, income_year_conv, all_plain
 
 
 def _excess(

@@ -1,0 +1,250 @@
+"""The year loop of ``compute_person`` against the loop as it was (tests/reference_fold.py),
+and the batch's rows against rows from that reference's full fold (every year reported,
+as ``report withdrawals`` folded before the batch's shortcuts): on the worked examples,
+the benchmark's generated clients and generated people (excesses, returns, income,
+stated limits, plan flows, rollovers, exceptions, deaths and disabilities).
+
+The fast loop keeps only the years asked for (``report_years``) and ``through_year``;
+those must equal the reference's, and so must the whole carried state."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger import events as ev
+from ledger.app import batch
+from ledger.errors import LedgerError
+from ledger.ledgerfile import Known, read_ledger_file, validate_ledger
+from ledger.projections.facts import HouseholdFacts, fold
+from ledger.projections.person import compute_person
+from ledger.rules.policy import Policy
+
+from . import reference_fold
+from .test_fold_fast_path import person_events
+
+sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+from generate import household  # noqa: E402
+
+EXAMPLES = sorted((Path(__file__).parent / "examples").glob("*.yaml")) + sorted(
+    (Path(__file__).parent.parent / "ledger" / "examples").glob("*.yaml")
+)
+POLICIES = [Policy(), Policy("3", "none")]
+
+
+def _read(path: Path) -> HouseholdFacts:
+    ledger = validate_ledger(read_ledger_file(path), Known())
+    return fold(ledger.household, ledger.all_events())
+
+
+def _run(f, *args, **kw):
+    try:
+        return f(*args, **kw)
+    except LedgerError as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _years(person) -> list[int]:
+    years = sorted({e.date.year for e in person.events if getattr(e, "date", None)})
+    return [*years, years[-1] + 1, years[-1] + 2] if years else [2024]
+
+
+def assert_same_person(person, year: int, policy: Policy) -> None:
+    ref = _run(reference_fold.compute_person, person, year, policy)
+    for report_years in (None, frozenset({year})):
+        for with_snapshot in (True, False):
+            new = _run(compute_person, person, year, policy, None, report_years, with_snapshot)
+            if isinstance(ref, str) or isinstance(new, str):
+                assert new == ref
+                continue
+            if report_years is None:
+                old = ref
+                if not with_snapshot:
+                    old = reference_fold.compute_person(person, year, policy, with_snapshot=False)
+                assert new.years == old.years  # every year, every figure and warning
+            else:
+                assert set(new.years) <= {year}  # only what was asked for is kept
+                old = _run(
+                    reference_fold.compute_person,
+                    person,
+                    year,
+                    policy,
+                    None,
+                    report_years,
+                    with_snapshot,
+                )
+                assert new.year(year) == old.year(year)
+                full = ref.year(year)
+                if with_snapshot:
+                    assert new.year(year) == full
+            assert new.final_state == ref.final_state  # every bucket, carry, clock and cap
+            for (d1, a1), (d2, a2) in zip(new.inherited, old.inherited, strict=True):
+                assert d1 == d2 and a1.year(year) == a2.year(year)
+                assert a1.final_state == a2.final_state
+
+
+def reference_rows(facts: HouseholdFacts, year: int, policy: Policy) -> list[dict]:
+    """The batch's rows of one household, each person folded by the reference loop with
+    every year reported (the shortcuts of ``report_years`` left out)."""
+
+    def full(person, through_year, policy, report_years=None, with_snapshot=True):
+        return reference_fold.compute_person(person, through_year, policy)
+
+    rows = []
+    with mock.patch.object(batch, "compute_person", full):
+        for pid in sorted(facts.people):
+            row = batch.reference_batch_row(facts.id, facts.people[pid], year, policy)
+            if row is not None:
+                rows.append(row)
+    return rows
+
+
+def fast_rows(facts: HouseholdFacts, year: int, policy: Policy) -> list[dict]:
+    out = []
+    for pid in sorted(facts.people):
+        row = batch.batch_row(facts.id, facts.people[pid], year, policy)
+        if row is not None:
+            out.append(row)
+    return out
+
+
+def assert_same_rows(facts: HouseholdFacts, year: int, policy: Policy) -> int:
+    fast = fast_rows(facts, year, policy)
+    assert json.dumps(fast) == json.dumps(reference_rows(facts, year, policy))  # byte for byte
+    return len(fast)
+
+
+CASES = [(p.stem, _read(p)) for p in EXAMPLES]
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=["default", "3-none"])
+@pytest.mark.parametrize("name,facts", CASES, ids=[c[0] for c in CASES])
+def test_examples(name, facts, policy):
+    for person in facts.people.values():
+        for year in _years(person):
+            assert_same_person(person, year, policy)
+    years = sorted({y for p in facts.people.values() for y in _years(p)})
+    rows = sum(assert_same_rows(facts, y, policy) for y in years)
+    roth = (ev.RothContribution, ev.RothConversion, ev.RothDistribution)
+    if any(isinstance(e, roth) for p in facts.people.values() for e in p.events):
+        assert rows > 0  # an example with Roth activity has a row in one of its years
+
+
+def _generated(i: int, size: int, seed: int, tmp: Path) -> HouseholdFacts:
+    path = tmp / f"{i}.json"
+    path.write_text(json.dumps(household(i, size, seed=seed)))
+    return _read(path)
+
+
+def test_benchmark_clients(tmp_path):
+    """The first 25 of the benchmark's clients, in 2024 (the benchmark's year) and two
+    earlier years, with rows."""
+    rows = 0
+    for i in range(25):
+        facts = _generated(i, 100, 7, tmp_path)
+        for year in (2015, 2021, 2024):
+            rows += assert_same_rows(facts, year, Policy())
+            for person in facts.people.values():
+                assert_same_person(person, year, Policy())
+    assert rows > 40
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(st.integers(0, 10**6), st.integers(5, 200), st.integers(2004, 2026), st.integers(0, 96))
+def test_generated_clients(tmp_path, i, size, year, seed):
+    facts = _generated(i, size, seed, tmp_path)
+    assert_same_rows(facts, year, Policy())
+    for person in facts.people.values():
+        assert_same_person(person, year, Policy())
+
+
+@st.composite
+def people(draw):
+    """person_events with what the fast loop treats apart: distributions rolled over
+    (in part or whole), claiming an exception or a disaster, a death or a disability
+    (then no year's withdrawals are plain), and years with nothing in them."""
+    person = draw(person_events())
+    evs = list(person.events)
+    extra: list[ev.Event] = []
+    for n, e in enumerate(evs):
+        if type(e) is ev.RothDistribution:
+            choice = draw(st.integers(0, 7))
+            if choice == 0:
+                evs[n] = replace(e, rolled_over=e.amount)  # whole: no distribution
+            elif choice == 1:
+                evs[n] = replace(e, rolled_over=(e.amount / 2).quantize(Decimal("0.01")))
+            elif choice == 2:
+                evs[n] = replace(e, disaster=True)
+    years = sorted({e.date.year for e in evs if getattr(e, "date", None)}) or [2015]
+    if draw(st.integers(0, 3)) == 0:
+        day = date(draw(st.sampled_from(years)), 6, 1)
+        extra.append(ev.PersonDisabled(id="dis", person="p", date=day))
+    if draw(st.integers(0, 5)) == 0:
+        extra.append(
+            ev.IraDistribution(
+                id="ira-d",
+                person="p",
+                date=date(years[-1], 7, 1),
+                amount=Decimal("1000"),
+                rolled_over=draw(st.sampled_from([None, Decimal("1000"), Decimal("400")])),
+            )
+        )
+    return fold("h", [ev.PersonAdded(id="born", person="p", name="P", born=person.born), *evs, *extra]).people["p"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people(), st.integers(2010, 2027), st.sampled_from(POLICIES))
+def test_generated_people(person, year, policy):
+    assert_same_person(person, year, policy)
+    facts = HouseholdFacts("h", None, {"p": person}, frozenset())
+    assert_same_rows(facts, year, policy)
+
+
+@st.composite
+def household_events(draw):
+    """Events of a few people in any order: people added (again, renamed), deaths and
+    disabilities (more than one), inheritances (chains, a loop), names, voids of events,
+    of voids and of nothing, and flows."""
+    ids = [f"e{i}" for i in range(draw(st.integers(0, 14)))]
+    who = st.sampled_from(["a", "b", "c"])
+    day = st.dates(date(2000, 1, 1), date(2024, 12, 31))
+    out: list[ev.Event] = []
+    for i in ids:
+        kind = draw(st.integers(0, 8))
+        if kind == 0:
+            out.append(ev.PersonAdded(id=i, person=draw(who), name=draw(st.sampled_from(["A", "B"])), born=draw(st.one_of(st.none(), day))))  # fmt: skip
+        elif kind == 1:
+            out.append(ev.PersonDied(id=i, person=draw(who), date=draw(day)))
+        elif kind == 2:
+            out.append(ev.PersonDisabled(id=i, person=draw(who), date=draw(day)))
+        elif kind == 3:
+            out.append(ev.RothInherited(id=i, person=draw(who), decedent=draw(who), date=draw(day), percent=Decimal(100)))  # fmt: skip
+        elif kind == 4:
+            out.append(ev.HouseholdNamed(id=i, name=draw(st.sampled_from(["H", "I"]))))
+        elif kind == 5:
+            target = draw(st.sampled_from([*ids, "nothing"]))
+            out.append(ev.Void(id=i, target=target, reason="x"))
+        else:
+            out.append(ev.RothContribution(id=i, person=draw(who), tax_year=2020, date=date(2020, 5, 1), amount=Decimal(draw(st.integers(1, 9)))))  # fmt: skip
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(household_events(), st.booleans())
+def test_household_fold_is_the_reference(events, as_tuple):
+    from ledger.projections.facts import fold as new_fold
+
+    given_events = tuple(events) if as_tuple else events
+    new = new_fold("h", given_events)
+    old = reference_fold.fold("h", events)
+    assert new == old
+    assert list(new.people) == list(old.people)  # the same order of people
