@@ -78,32 +78,16 @@ class HouseholdFacts:
 
 
 def fold(household: str, events: Iterable[Event]) -> HouseholdFacts:
-    events = list(events)
-    voided = voided_ids(events)
-    name = None
-    persons: dict[str, dict] = {}
-    by_person: dict[str, list[Event]] = {}
-    for ev in events:  # event classes are final: their type says their kind
-        kind = type(ev)
-        if kind is Void or ev.id in voided:
-            continue
-        if kind is HouseholdNamed:
-            name = cast(HouseholdNamed, ev).name
-        elif kind is PersonAdded:
-            added = cast(PersonAdded, ev)
-            persons.setdefault(added.person, {}).update(name=added.name, born=added.born)
-        else:
-            pid = getattr(ev, "person", None)
-            if pid is None:
-                continue
-            p = persons.setdefault(pid, {})
-            if kind is PersonDied:
-                died = cast(PersonDied, ev).date
-                p["died_on"] = min(p.get("died_on") or died, died)
-            elif kind is PersonDisabled:
-                disabled = cast(PersonDisabled, ev).date
-                p["disabled_on"] = min(p.get("disabled_on") or disabled, disabled)
-            by_person.setdefault(pid, []).append(ev)
+    """The household's facts. One pass over the events as if none were voided; only a
+    household with a ``void`` among them is gone through again, knowing which are."""
+    events = events if type(events) is list else list(events)
+    voided: frozenset[str] = frozenset()
+    found = _gather(events, None)
+    if found is None:  # a void: which events it cancels decides what is in force
+        voided = voided_ids(events)
+        found = _gather(events, voided)
+        assert found is not None
+    name, persons, by_person, inherits = found
     people = {
         pid: PersonFacts(
             pid,
@@ -115,7 +99,64 @@ def fold(household: str, events: Iterable[Event]) -> HouseholdFacts:
         )
         for pid, p in persons.items()
     }
-    return HouseholdFacts(household, name, _with_inheritances(people), voided)
+    return HouseholdFacts(
+        household, name, _with_inheritances(people) if inherits else people, voided
+    )
+
+
+#: the kinds :func:`_gather` looks at for more than their person
+_APART = frozenset({Void, HouseholdNamed, PersonAdded, PersonDied, PersonDisabled, RothInherited})
+
+
+def _gather(events: list[Event], voided: frozenset[str] | None):
+    """(household name, each person's facts in order of first mention, each person's
+    events in force, whether one inherits a Roth IRA); None when a ``void`` is met
+    and ``voided`` is not known (None: as if there were no void)."""
+    name = None
+    persons: dict[str, dict] = {}
+    by_person: dict[str, list[Event]] = {}
+    inherits = False
+    for ev in events:  # event classes are final: their type says their kind
+        kind = type(ev)
+        if kind in _APART:
+            if kind is Void:
+                if voided is None:
+                    return None
+                continue
+            if voided and ev.id in voided:
+                continue
+            if kind is HouseholdNamed:
+                name = cast(HouseholdNamed, ev).name
+                continue
+            if kind is PersonAdded:
+                added = cast(PersonAdded, ev)
+                persons.setdefault(added.person, {}).update(name=added.name, born=added.born)
+                continue
+            who = cast(PersonDied, ev).person
+            p = persons.setdefault(who, {})
+            if kind is PersonDied:
+                died = cast(PersonDied, ev).date
+                p["died_on"] = min(p.get("died_on") or died, died)
+            elif kind is PersonDisabled:
+                disabled = cast(PersonDisabled, ev).date
+                p["disabled_on"] = min(p.get("disabled_on") or disabled, disabled)
+            else:
+                inherits = True
+            by_person.setdefault(who, []).append(ev)
+            continue
+        if voided and ev.id in voided:
+            continue
+        pid = getattr(ev, "person", None)
+        if pid is None:
+            continue
+        held = by_person.get(pid)
+        if held is None:
+            by_person[pid] = [ev]
+            if pid not in persons:  # first mentioned here: its place among the people
+                persons[pid] = {}
+        else:
+            held.append(ev)
+    return name, persons, by_person, inherits
 
 
 def _with_inheritances(people: dict[str, PersonFacts]) -> dict[str, PersonFacts]:
