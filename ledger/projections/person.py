@@ -200,8 +200,10 @@ def _tax_year_of(ev) -> int:
 
 
 class PersonLedger:
-    """All computed years of one person (a projection; rebuilt from events every time);
-    ``inherited``: each inherited Roth IRA kept apart (decedent id, its own ledger)."""
+    """The computed years of one person (a projection; rebuilt from events every time):
+    every year folded, or with ``report_years`` those years and ``through_year`` only
+    (the others are folded for the state they carry on); ``inherited``: each inherited
+    Roth IRA kept apart (decedent id, its own ledger)."""
 
     def __init__(
         self,
