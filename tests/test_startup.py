@@ -65,7 +65,7 @@ def test_import_into_a_new_ledger_loads_no_heavy_library(tmp_path, ledger):
     assert said == {"loaded": [], "frozen": True}
     with sqlite3.connect(ledger) as conn:  # written, committed and readable
         assert conn.execute("SELECT count(*) FROM events").fetchone() == (12,)
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0005",)
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,13 @@ class EventRow(SQLModel, table=True):
         default=None,
         sa_column=Column("position", POSITION_TYPE, primary_key=True, autoincrement=True),
     )
-    household: str = Field(sa_column=Column("household", String(), nullable=False))
+    household: str = Field(
+        sa_column=Column(
+            "household",
+            String().with_variant(String(collation="C"), "postgresql"),  # migration 0005
+            nullable=False,
+        )
+    )
     event_id: str = Field(sa_column=Column("event_id", String(), nullable=False))
     version: int = Field(sa_column=Column("version", Integer(), nullable=False))
     kind: str = Field(sa_column=Column("kind", String(), nullable=False))

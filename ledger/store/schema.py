@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 #: Alembic revision the code expects (checked cheaply on open; a test ties it to the scripts).
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 # --- recorded from the migrations (python -m tests.store.record_schema): start
 SQLITE: tuple[str, ...] = (
@@ -48,6 +48,7 @@ POSTGRESQL: tuple[str, ...] = (
     "\nCREATE TABLE ledger_keys (\n\tfingerprint VARCHAR(16) NOT NULL, \n\tsince_position BIGINT NOT NULL, \n\tsealed TEXT NOT NULL, \n\tmac VARCHAR(64) NOT NULL, \n\tcreated_at TIMESTAMP WITH TIME ZONE NOT NULL, \n\tCONSTRAINT pk_ledger_keys PRIMARY KEY (fingerprint)\n)\n\n",
     "CREATE TRIGGER ledger_keys_no_update_delete BEFORE UPDATE OR DELETE ON ledger_keys\n    FOR EACH ROW EXECUTE FUNCTION events_append_only()",
     "CREATE TRIGGER ledger_keys_no_truncate BEFORE TRUNCATE ON ledger_keys\n    FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()",
+    'ALTER TABLE events ALTER COLUMN household TYPE VARCHAR COLLATE "C"',
 )
 # --- recorded from the migrations: end
 

@@ -74,7 +74,8 @@ PG_CATALOG = (
        FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace
        ORDER BY c.relname""",
     """SELECT table_name, ordinal_position, column_name, data_type, character_maximum_length,
-              numeric_precision, datetime_precision, is_nullable, column_default, is_identity
+              numeric_precision, datetime_precision, is_nullable, column_default, is_identity,
+              collation_name
        FROM information_schema.columns WHERE table_schema = current_schema()
        ORDER BY table_name, ordinal_position""",
     """SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid),
