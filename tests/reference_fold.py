@@ -190,7 +190,7 @@ def compute_person(
         conversions = income_year_conv.get(y, ())
         if evs.ira or conversions:  # else no Form 8606 Parts I-II this year
             _ira(person, state, res, y, evs.ira, conversions, policy, as_of, later.get(y))
-        added = _roth_inflows(state, res, y, evs.roth)  # (its own events' part)
+        added = _roth_inflows(state, res, y, evs.roth, over_529)  # (its own events' part)
         for event_id, (over_year, over) in over_529.items():
             if over_year == y:
                 res.warnings.append(lifetime_warning(person.id, event_id, over))

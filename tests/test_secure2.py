@@ -346,3 +346,42 @@ def test_529_rollover_split_at_the_lifetime_limit_is_named_once(run, tmp_path):
         assert len(ids) == len(set(ids)), entry
     rows = run("report", "withdrawals", "-H", "h", "-p", "k", "-y", 2026, "--format", "csv")
     assert "r3; r3" not in rows.output
+
+
+def test_529_rollover_split_at_the_lifetime_limit_without_basis_names_the_whole(run, tmp_path):
+    # §529(c)(3)(E)(ii)(II): $35,000 over all years; 20,000 (2024) + 14,000 (2025) leave
+    # 1,000 for the 2026 rollover of 7,000, whose basis (Form 1099-Q box 3) is not given.
+    # The 1,000 is a qualified rollover, counted as all basis for want of box 3; the 6,000
+    # over the limit kept in the Roth IRA is a regular contribution, all basis in any case
+    # (module ledger.projections.rollover_529). So all 7,000 of r3 is basis: a 45,000
+    # withdrawal at 26 in 2026 recovers 20,000 + 14,000 + 7,000 = 41,000 first (Reg.
+    # 1.408A-6 A-8; Form 8606 line 22), earnings 4,000 taxable, 10% = 400. The warning
+    # names the 7,000 recorded and the 1,000 the missing box 3 is about, not "the whole
+    # 1,000.00" of an event of 7,000 (as it did).
+    events = (
+        "  - {id: r1, kind: roth_529_rollover, person: k, date: 2024-06-03, amount: 20000,"
+        " basis: 20000}\n"
+        "  - {id: r2, kind: roth_529_rollover, person: k, date: 2025-06-03, amount: 14000,"
+        " basis: 14000}\n"
+        "  - {id: r3, kind: roth_529_rollover, person: k, date: 2026-06-03, amount: 7000}\n"
+        "  - {id: w, kind: roth_distribution, person: k, date: 2026-12-01, amount: 45000}\n"
+    )
+    assert run("import", _ledger(tmp_path, events, KID)).exit_code == 0
+    w = _json(run, "report", "withdrawals", "-H", "h", "-p", "k", "--tax-year", 2026)
+    assert (w["form8606"]["22"], w["form8606"]["25c"]) == ("41000.00", "4000.00")
+    assert w["additional_tax"] == "400.00"
+    [warning] = [x for x in w["warnings"] if x.startswith("r3: basis")]
+    assert "the whole 1,000.00" not in warning
+    assert "the whole 7,000.00 is counted as Roth contribution basis" in warning, warning
+    assert "the 1,000.00 within the 35,000.00 lifetime limit" in warning, warning
+    assert "the 6,000.00 over it as a regular contribution" in warning, warning
+    # a rollover not split keeps the warning it had
+    one = "  - {id: r, kind: roth_529_rollover, person: k, date: 2024-06-03, amount: 7000}\n"
+    one_db = tmp_path / "one.db"
+    assert run("--db", one_db, "import", _ledger(tmp_path, one, KID)).exit_code == 0
+    out = _json(run, "--db", one_db, "report", "year", "-H", "h", "-p", "k", "--tax-year", 2024)
+    assert (
+        "r: basis (the 529 contributions in it, Form 1099-Q box 3) not given: the whole "
+        "7,000.00 is counted as Roth contribution basis; the part that was 529 earnings is "
+        "Roth IRA earnings (IRC §408A(e)(1))"
+    ) in out["warnings"]

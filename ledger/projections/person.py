@@ -16,6 +16,7 @@ Each year, in this order (each step a pure rule from :mod:`ledger.rules`):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -68,7 +69,7 @@ from .facts import PersonFacts
 from .inherited import at_death, inherited_account, is_inherited, merge_into, share_of
 from .limits import lifetime_warning
 from .recharacterize import apply_recharacterizations, recharacterized_later, whole_notes
-from .rollover_529 import apply_529_lifetime, over_lifetime
+from .rollover_529 import EMPTY_OVER, apply_529_lifetime, no_basis_warning, over_lifetime
 from .state import BasisSnapshot, PersonState, SpreadState, snapshot
 from .withdrawals import WithdrawalYear, consume_year, plain_withdrawals, roth_year
 
@@ -305,7 +306,7 @@ def compute_person(
         conversions = income_year_conv.get(y, ())
         if evs.ira or conversions:  # else no Form 8606 Parts I-II this year
             _ira(person, state, res, y, evs.ira, conversions, policy, as_of, later.get(y))
-        added = _roth_inflows(state, res, y, evs.roth)  # (its own events' part)
+        added = _roth_inflows(state, res, y, evs.roth, over_529)  # (its own events' part)
         if over_529:
             for event_id, (over_year, over) in over_529.items():
                 if over_year == y:
@@ -881,10 +882,17 @@ def _add_layer(state, res, y, source, taxable, nontaxable, event_id) -> None:
     state.start_clock(y, (event_id,))
 
 
-def _roth_inflows(state: PersonState, res: YearResult, y: int, evs: list) -> Decimal:
+def _roth_inflows(
+    state: PersonState,
+    res: YearResult,
+    y: int,
+    evs: list,
+    over_529: Mapping[str, tuple[int, Decimal]] = EMPTY_OVER,
+) -> Decimal:
     """Regular contributions for ``y`` and conversions received in ``y``; returns the
     dollars these events added to Roth IRAs this year (for the year-end-value sanity
-    check, with :func:`_received_elsewhere`)."""
+    check, with :func:`_received_elsewhere`). ``over_529``: :func:`over_lifetime` of the
+    events, the 529-to-Roth rollovers split at the lifetime limit."""
     if not evs:  # nothing flows in: only a bucket of the year already there starts a clock
         regular = state.regular.get(y)  # the buckets are keyed by their tax year
         if regular is not None and regular.remaining > 0:
@@ -902,11 +910,7 @@ def _roth_inflows(state: PersonState, res: YearResult, y: int, evs: list) -> Dec
             # Roth earnings (no bucket: what no layer holds is earnings)
             basis = ev.amount if ev.basis is None else min(ev.basis, ev.amount)
             if ev.basis is None:
-                res.warnings.append(
-                    f"{ev.id}: basis (the 529 contributions in it, Form 1099-Q box 3) not given: "
-                    f"the whole {fmt_table(ev.amount)} is counted as Roth contribution basis; the "
-                    "part that was 529 earnings is Roth IRA earnings (IRC §408A(e)(1))"
-                )
+                res.warnings.append(no_basis_warning(ev, over_529.get(ev.id)))
             b = state.regular_bucket(ev.effective_tax_year)
             b.remaining += basis
             b.event_ids.append(ev.id)

@@ -9,11 +9,12 @@ part within the limit keeps its share of the event's ``basis``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 
 from ..events import Event, Roth529Rollover, RothContribution
-from ..money import ZERO, cents
+from ..money import ZERO, cents, fmt_table
 from ..rules.rollover_529 import LIFETIME_LIMIT, within_lifetime
 
 
@@ -73,3 +74,32 @@ def over_lifetime(events: Iterable[Event]) -> dict[str, tuple[int, Decimal]]:
     return {
         e.id: (e.effective_tax_year, over) for e, (_, over) in zip(rollovers, parts) if over > 0
     }
+
+
+#: :func:`over_lifetime` of events with no rollover over the lifetime limit
+EMPTY_OVER: Mapping[str, tuple[int, Decimal]] = MappingProxyType({})
+
+
+def no_basis_warning(event: Roth529Rollover, over: tuple[int, Decimal] | None) -> str:
+    """The warning for a rollover (as the fold sees it: the part within the lifetime limit
+    when :func:`apply_529_lifetime` split it) whose ``basis`` is not given. ``over``: the
+    event's (tax year, part over the limit) from :func:`over_lifetime`, None if none.
+
+    Without Form 1099-Q box 3 all of the rollover is counted as Roth contribution basis.
+    Split at the limit, that is still the whole amount recorded: the part over the limit
+    is a regular contribution, all basis whatever box 3 says; only the part within it has
+    529 earnings that would be Roth IRA earnings (IRC §408A(e)(1))."""
+    head = f"{event.id}: basis (the 529 contributions in it, Form 1099-Q box 3) not given: "
+    if over is None or over[1] <= 0:
+        return (
+            head + f"the whole {fmt_table(event.amount)} is counted as Roth contribution "
+            "basis; the part that was 529 earnings is Roth IRA earnings (IRC §408A(e)(1))"
+        )
+    inside, rest = event.amount, over[1]
+    return (
+        head + f"the whole {fmt_table(inside + rest)} is counted as Roth contribution basis: "
+        f"the {fmt_table(inside)} within the {fmt_table(LIFETIME_LIMIT)} lifetime limit as "
+        f"the rollover, and the {fmt_table(rest)} over it as a regular contribution (all "
+        f"basis whatever box 3 says); the part of the {fmt_table(inside)} that was 529 "
+        "earnings is Roth IRA earnings (IRC §408A(e)(1))"
+    )
