@@ -87,11 +87,15 @@ def _plan(
     path: str | Path,
     existing: set[str] | None = None,
     earlier: dict[str, _Plan] | None = None,
+    named: Callable[[str | None], None] | None = None,
 ) -> _Plan:
     """Validate one file against itself and the stored household: what it would add.
     ``existing`` (the stored household ids, when known) saves a query per new household.
     ``earlier``: the plans of this import's earlier files, by household; a file of the
-    same household is validated after them (the same import: one transaction)."""
+    same household is validated after them (the same import: one transaction).
+    ``named(household)``, if given, is called once the file is read, with the household
+    :func:`_in_date_order` sorts it by (None: one it gives no name; a file unreadable
+    before that is not named), a with-history file's too, before anything else."""
     plain = read_plain(path)  # a plain JSON file: the fast path (ledgerfile.fast)
     raw = None
     if plain is not None:
@@ -99,8 +103,12 @@ def _plan(
     else:
         raw = read_ledger_file(path, lines=False)
         if is_history(raw):
+            if named is not None:
+                named(household_of(raw))
             raise _WithHistory(Path(path), raw)
         household = household_of(raw)
+    if named is not None:
+        named(household)
     if existing is not None and household not in existing:
         stored, (version, head) = list[ev.Event](), (0, GENESIS)
     else:
@@ -400,15 +408,91 @@ def _import_files(
 ) -> list[ImportResult]:
     """Files of one household (a year a file) are imported together: in date order (by
     each file's earliest event), each validated after the earlier ones, their new events
-    appended as one batch of that household -- all in the import's one transaction."""
+    appended as one batch of that household -- all in the import's one transaction.
+
+    When no two files name the same household, that order is the order given
+    (:func:`_in_date_order` sorts each household's files among themselves, keeping the
+    households where they first appear): the files are planned as listed, each read
+    once, and only a household met again sends the import back to the date order (the
+    reference, :func:`_import_files_reference`: every file read once more for its
+    dates, then planned in that order; what was planned so far is planned again)."""
+    existing = set(store.households()) if len(files) > 1 else None
+    shown = _Monotonic(progress)
+    planned = _planned_as_listed(store, files, existing, shown) if len(files) > 1 else None
+    if planned is None:
+        ordered = _in_date_order(files) if len(files) > 1 else files
+        planned = _planned(store, ordered, existing, shown)
+    return _stored(store, planned, recorded_by, dry_run, at)
+
+
+def _import_files_reference(
+    store: EventStore, files: list[Path], recorded_by, dry_run, at, progress=None
+) -> list[ImportResult]:
+    """:func:`_import_files` as it was: every file read for its household and dates
+    first (:func:`_in_date_order`), then planned in that order (tests compare them)."""
+    existing = set(store.households()) if len(files) > 1 else None
+    ordered = _in_date_order(files) if len(files) > 1 else files
+    planned = _planned(store, ordered, existing, progress)
+    return _stored(store, planned, recorded_by, dry_run, at)
+
+
+class _Monotonic:
+    """``progress`` called only with a count above every count it was given (a file
+    planned again after a household was met twice does not move the bar back)."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None) -> None:
+        self.progress, self.shown = progress, 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is not None and done > self.shown:
+            self.shown = done
+            self.progress(done, total)
+
+
+class _NamedAgain(Exception):
+    """:func:`_planned_as_listed` met a household a second time."""
+
+
+def _planned_as_listed(
+    store: EventStore,
+    files: list[Path],
+    existing: set[str] | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[dict[str, _Plan], list[Problem], list[_WithHistory]] | None:
+    """:func:`_planned` of the files in the order given, or None as soon as a second file
+    names a household (of its own, or as :func:`_in_date_order` reads it) that an earlier
+    one named: then the date order decides, as the reference does. With every household
+    named once, :func:`_in_date_order` keeps the order given, and each plan is made
+    against the store alone, as there (no earlier file of its household)."""
+    names: set[str] = set()
+
+    def named(household: str | None) -> None:
+        if household is not None:
+            if household in names:
+                raise _NamedAgain
+            names.add(household)
+
+    try:
+        return _planned(store, files, existing, progress, named)
+    except _NamedAgain:
+        return None
+
+
+def _planned(
+    store: EventStore,
+    ordered: list[Path],
+    existing: set[str] | None,
+    progress: Callable[[int, int], None] | None,
+    named: Callable[[str | None], None] | None = None,
+) -> tuple[dict[str, _Plan], list[Problem], list[_WithHistory]]:
+    """Each file planned in this order (:func:`_plan`, after the earlier files of its
+    household): the plans by household, every problem, the with-history files found."""
     plans: dict[str, _Plan] = {}
     problems: list[Problem] = []
     history: list[_WithHistory] = []
-    existing = set(store.households()) if len(files) > 1 else None
-    ordered = _in_date_order(files) if len(files) > 1 else files
     for done, path in enumerate(ordered, start=1):
         try:
-            plan = _plan(store, path, existing, plans)
+            plan = _plan(store, path, existing, plans, named)
         except _WithHistory as found:
             history.append(found)
             continue
@@ -426,6 +510,19 @@ def _import_files(
                 skipped=before.skipped + plan.skipped,
             )
         plans[plan.household] = plan
+    return plans, problems, history
+
+
+def _stored(
+    store: EventStore,
+    planned: tuple[dict[str, _Plan], list[Problem], list[_WithHistory]],
+    recorded_by,
+    dry_run,
+    at,
+) -> list[ImportResult]:
+    """The plans' new events appended in one ``append_many`` (none if a file has a
+    problem: every problem raised; with-history files imported on their own)."""
+    plans, problems, history = planned
     if history and (plans or problems):
         problems.extend(
             Problem(
