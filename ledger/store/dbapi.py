@@ -253,6 +253,7 @@ class Connection:
         self.connection = pooled
         self._options: dict[str, Any] = {}
         self._in_transaction = False
+        self._autocommit = False  # inside autocommit(): no transaction is begun
 
     def __enter__(self) -> Connection:
         return self
@@ -275,6 +276,33 @@ class Connection:
 
     def in_transaction(self) -> bool:
         return self._in_transaction
+
+    @contextlib.contextmanager
+    def autocommit(self) -> Iterator[Any]:
+        """The driver connection, its statements each run on its own on PostgreSQL:
+        outside a transaction, so without the BEGIN and ROLLBACK round trips around them
+        (each statement sees its own snapshot, as each statement of a READ COMMITTED
+        transaction does anyway); for reads only. The connection goes back to the pool
+        in its default mode (a transaction per use: the writes count on it), or, if it
+        cannot be set back, is closed instead. On SQLite, and inside a transaction,
+        nothing changes (SQLite's BEGIN is no round trip, and keeps the reads in one
+        snapshot)."""
+        driver = self.connection.driver_connection
+        if self.dialect.name != "postgresql" or self._in_transaction:
+            yield driver
+            return
+        from psycopg.pq import TransactionStatus
+
+        driver.autocommit = True
+        self._autocommit = True
+        try:
+            yield driver
+        finally:
+            self._autocommit = False
+            if driver.info.transaction_status == TransactionStatus.IDLE:
+                driver.autocommit = False
+            else:  # a broken connection: never pooled again
+                self.invalidate()
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -316,7 +344,7 @@ class Connection:
     ) -> Result:
         """Run one statement as it is on the driver's cursor (no parameters: no
         parameter collection, so psycopg leaves a ``%`` alone)."""
-        if not self._in_transaction:
+        if not self._in_transaction and not self._autocommit:
             self._begin()
         return self._run(sql, params)
 

@@ -53,7 +53,7 @@ def open_read_only(url: URL) -> SqlStore:
     with translated(url, "read"):
         engine = make_database(url, read_only=True)
         try:
-            with engine.connect() as conn:
+            with engine.connect() as conn, conn.autocommit():  # PostgreSQL: no BEGIN
                 revision = revision_of(conn)
                 foreign = revision is None and has_tables(conn)
                 conn.rollback()

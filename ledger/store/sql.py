@@ -1014,20 +1014,11 @@ class PostgresStore(SqlStore):
         The connection goes back to the pool in its default mode (a transaction per
         use: the writes count on it), or, if it cannot be set back, is closed instead. A
         streamed read's server-side cursor needs its transaction."""
-        dbapi: Any = conn.connection.driver_connection
         if stream:
-            yield dbapi
+            yield conn.connection.driver_connection
             return
-        from psycopg.pq import TransactionStatus
-
-        dbapi.autocommit = True
-        try:
+        with conn.autocommit() as dbapi:
             yield dbapi
-        finally:
-            if dbapi.info.transaction_status == TransactionStatus.IDLE:
-                dbapi.autocommit = False
-            else:  # a broken connection: never pooled again
-                conn.invalidate()
 
 
 class _PostgresEncoder:

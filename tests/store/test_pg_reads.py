@@ -121,3 +121,95 @@ def test_scans_read_recorded_at_as_text(pg_schema_url, datestyle):
         assert store.verify() == []
     finally:
         store.close()
+
+
+def _traced_connections(monkeypatch, tmp_path):
+    """Every psycopg connection the store opens from now on writes libpq's protocol
+    trace (the messages it sends and receives) to a file: the list of those files."""
+    import psycopg
+    from psycopg import pq
+
+    connect = psycopg.connect
+    traces: list = []
+
+    def traced(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        out = open(tmp_path / f"trace{len(traces)}.txt", "w")  # noqa: SIM115 (kept open)
+        traces.append(out)
+        conn.pgconn.trace(out.fileno())
+        conn.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        return conn
+
+    monkeypatch.setattr(psycopg, "connect", traced)
+    return traces
+
+
+def _sent_queries(traces) -> list[str]:
+    """The statements sent (simple ``Query`` and extended ``Parse``), in order."""
+    sent = []
+    for out in traces:
+        out.flush()
+        for line in open(out.name):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) > 3 and parts[0] == "F" and parts[2] in ("Query", "Parse"):
+                sent.append(parts[3])
+    return sent
+
+
+def test_opening_and_a_report_begin_no_transaction(pg_schema_url, monkeypatch, tmp_path):
+    """Opening a ledger (read-only or not) reads its revision in two statements and a
+    report's read is one: no BEGIN, no ROLLBACK (each a round trip) around them."""
+    store = open_store(pg_schema_url)
+    store.append("a", 0, contributions("a", 3), "me")
+    store.close()
+    traces = _traced_connections(monkeypatch, tmp_path)
+    for read_only in (True, False):
+        store = open_store(pg_schema_url, read_only=read_only)
+        try:
+            assert store.load_checked("a").head == (3, store.hash_at("a", 3))
+        finally:
+            store.close()
+    sent = _sent_queries(traces)
+    assert len(traces) == 2 and len(sent) == 8, sent
+    assert not [s for s in sent if "BEGIN" in s or "ROLLBACK" in s], sent
+    assert sum("alembic_version" in s for s in sent) == 4  # pg_class, then the version
+    for out in traces:
+        out.close()
+
+
+def test_revision_read_in_autocommit_equals_the_transactional_read(pg_schema_url):
+    """The reference: the same reads in a transaction (an empty schema, a foreign
+    table, a ledger), and a connection handed back in its default mode."""
+    from ledger.store.dbapi import make_database
+    from ledger.store.migrate import ensure_head, revision_of
+    from ledger.store.open import has_tables
+    from ledger.store.schema import HEAD_REVISION
+    from ledger.store.urls import resolve
+
+    database = make_database(resolve(pg_schema_url))
+    try:
+
+        def both() -> list[tuple]:
+            found = []
+            for autocommit in (True, False):
+                with database.connect() as conn:
+                    if autocommit:
+                        with conn.autocommit() as driver:
+                            seen = (revision_of(conn), has_tables(conn))
+                            assert driver.info.transaction_status == TransactionStatus.IDLE
+                    else:
+                        seen = (revision_of(conn), has_tables(conn))
+                        assert conn.in_transaction()
+                    found.append(seen)
+            with database.connect() as conn:
+                assert conn.connection.driver_connection.autocommit is False
+            return found
+
+        assert both() == [(None, False)] * 2
+        with database.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE other_app (x int)")
+        assert both() == [(None, True)] * 2
+        ensure_head(database)
+        assert both() == [(HEAD_REVISION, True)] * 2
+    finally:
+        database.dispose()
