@@ -169,7 +169,8 @@ def chain_reader(
     """The reads' one pass over a household's stored rows (as :func:`read_hasher` takes
     them, in version order): ``chain_reader(date_iso, time_iso)(household, rows)`` is the
     household's events when every row passes -- its household, its version (1, 2, ...),
-    its ``prev_hash`` (the previous row's hash; :data:`GENESIS` first), its hash (the
+    its ``prev_hash`` (the previous row's hash; :data:`GENESIS` first), its version,
+    schema version and tax year of type int (or a None tax year), its hash (the
     digest :func:`read_hasher` gives) and its payload (a JSON object, nothing after it,
     decoded by its kind's decoder, :data:`ledger.events.DECODERS`) -- and None as soon as
     one does not (or raises anything at all: an unreadable stored value): the caller then
@@ -206,7 +207,16 @@ def chain_reader(
                     back,
                     digest,
                 ) = row
-                if stored_version != version or back != prev or owner != household:
+                if (
+                    type(stored_version) is not int  # 1.0 == 1: verify's check refuses it
+                    or stored_version != version
+                    or back != prev
+                    or owner != household
+                    # whole numbers as verify reads them (int(1.5), int(b"1"), int("1")
+                    # would give the hashed number; the tails' cache has 1.0 == 1)
+                    or type(schema) is not int
+                    or (type(year) is not int and year is not None)
+                ):
                     return None
                 known = kinds.get(kind)
                 if known is None:  # an unknown kind: KeyError

@@ -7,8 +7,10 @@ finds no problem, None exactly when it finds one."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,6 +41,11 @@ _VALUES = (
             "lottery_win",
             GENESIS,
             1.0,
+            1.5,
+            "1",
+            b"1",
+            2024.0,
+            "2024",
         ]
     )
 )
@@ -113,3 +120,31 @@ def test_a_rehashed_row_is_read_as_the_reference_reads_it(payload, name):
         assert _READ("h", rows) is None, exc
         return
     assert _READ("h", rows) == expected
+
+
+@pytest.mark.parametrize("column", [2, 4, 7])  # version, schema_version, tax_year
+@pytest.mark.parametrize("kind", [float, str, bytes, "fraction"])
+def test_a_whole_number_of_another_type_is_refused_as_the_reference_does(column, kind):
+    """A stored version, schema version or tax year that is not an int but reads as the
+    hashed number (1.0, '1', b'1'; int(1.5) is 1): the reference calls the row
+    unreadable, so does the reader -- also once a good row has put the same document
+    part in its cache (the cache's keys compare 1.0 equal to 1)."""
+    from ledger.events import RothContribution
+
+    event = RothContribution(
+        id="c", person="dana", tax_year=2024, date=date(2024, 3, 1), amount=Decimal("1.00")
+    )
+    read = chain_reader(_STORE._date_iso, _STORE._time_iso)
+    [good] = _rows("h", [event])
+    assert read("h", [good]) == [event]  # the parts cached
+    number = good[column]
+    changed = list(good)
+    changed[column] = {
+        float: float(number),
+        str: str(number),
+        bytes: str(number).encode(),
+        "fraction": number + 0.5,
+    }[kind]
+    assert _reference("h", [tuple(changed)]) is None
+    assert read("h", [tuple(changed)]) is None
+    assert _READ("h", [tuple(changed)]) is None

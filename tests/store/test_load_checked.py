@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from ledger.store import hashing
+from ledger.store.api import BrokenHousehold
 
 from .helpers import contribution, contributions
 from .test_database import untriggered
@@ -91,6 +92,28 @@ SQLITE_ONLY = {  # values a typed PostgreSQL column cannot hold
     "a blob payload": "UPDATE events SET payload = CAST(payload AS BLOB) "
     "WHERE household = 'a' AND version = 2",
 }
+#: whole numbers stored as what SQLite's INTEGER affinity keeps as it is (a float 1.0 or
+#: a text '1' it turns back into the integer 1): Python's int() reads each of them as
+#: the number the hashed document holds, verify's check calls them unreadable
+NOT_WHOLE = {
+    "a fractional schema_version": "UPDATE events SET schema_version = 1.5 "
+    "WHERE household = 'a' AND version = 2",
+    "a blob schema_version": "UPDATE events SET schema_version = CAST('1' AS BLOB) "
+    "WHERE household = 'a' AND version = 2",
+    "an Arabic-Indic schema_version": "UPDATE events SET schema_version = '\u0661' "
+    "WHERE household = 'a' AND version = 2",
+    "a fractional tax year": "UPDATE events SET tax_year = tax_year + 0.25 "
+    "WHERE household = 'a' AND version = 3",
+    "a blob tax year": "UPDATE events SET tax_year = CAST(CAST(tax_year AS TEXT) AS BLOB) "
+    "WHERE household = 'a' AND version = 3",
+    "an underscored tax year": "UPDATE events SET tax_year = "
+    "substr(tax_year, 1, 1) || '_' || substr(tax_year, 2) WHERE household = 'a' AND version = 3",
+}
+SQLITE_ONLY.update(NOT_WHOLE)
+#: (sorted after the whole numbers: a version missing)
+SQLITE_ONLY["a blob version"] = (
+    "UPDATE events SET version = CAST('2' AS BLOB) WHERE household = 'a' AND version = 2"
+)
 
 
 @pytest.mark.parametrize("how", sorted(TAMPERING))
@@ -106,6 +129,19 @@ def test_agrees_on_a_tampered_sqlite_ledger(sqlite_backend, how):
     _agrees_after(sqlite_backend, SQLITE_ONLY[how])
 
 
+@pytest.mark.parametrize("how", sorted(NOT_WHOLE))
+def test_a_whole_number_stored_as_another_type_is_unreadable(sqlite_backend, how):
+    """The stored value is what the statement says (not turned back into an integer),
+    and verify names it: the reads (load_checked, the batch's scan) agree above."""
+    store = _filled(sqlite_backend.open())
+    try:
+        untriggered(sqlite_backend, NOT_WHOLE[how])
+        [problem] = store.verify("a")
+        assert "is not a whole number" in problem.reason
+    finally:
+        store.close()
+
+
 def _agrees_after(sql_backend, statement):
     store = _filled(sql_backend.open())
     try:
@@ -116,5 +152,11 @@ def _agrees_after(sql_backend, statement):
             assert checked.problem == store.verify("a")[0]
             assert checked.events == [] and checked.head is None
             assert _same(store, "b", known_on).problem is None  # the others are untouched
+        # the batch's scan names the same problem (and reads the others)
+        scanned = dict(store.iter_household_events())
+        problem = store.verify("a")[0]
+        assert isinstance(scanned["a"], BrokenHousehold)
+        assert f"(version {problem.version})" in scanned["a"].reason
+        assert scanned["b"] == store.load_events("b")
     finally:
         store.close()
