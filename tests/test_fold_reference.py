@@ -86,7 +86,9 @@ def assert_same_person(person, year: int, policy: Policy) -> None:
                 full = ref.year(year)
                 if with_snapshot:
                     assert new.year(year) == full
+                    assert repr(new.year(year)) == repr(full)  # exponents too
             assert new.final_state == ref.final_state  # every bucket, carry, clock and cap
+            assert repr(new.final_state) == repr(ref.final_state)  # each Decimal's exponent too
             for (d1, a1), (d2, a2) in zip(new.inherited, old.inherited, strict=True):
                 assert d1 == d2 and a1.year(year) == a2.year(year)
                 assert a1.final_state == a2.final_state

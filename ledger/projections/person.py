@@ -51,11 +51,13 @@ from ..rules import ira_exclusions as excl
 from ..rules.conversion_spread import SCHEDULES, inclusion, last_year
 from ..rules.in_plan_rollover import split_irr
 from ..rules.ira_pro_rata import (
-    ConversionIn,
-    IraYearIn,
+    Figures,
     IraYearOut,
+    carried_of,
     distribution_shares,
+    form8606_carry,
     form8606_ira,
+    year_in,
 )
 from ..rules.ordering import CITE_CONVERSION, Bucket
 from ..rules.plan_split import PlanSplit, split_distribution
@@ -296,6 +298,7 @@ def compute_person(
         # a year not reported is folded for the state it carries on (its result is made,
         # as the steps write to it, and left unkept; through_year's is kept for the snapshot)
         reported = report_years is None or y in report_years
+        kept = reported or y == through_year
         evs = by_year.get(y, empty)
         res = YearResult(y)
         if inflows:
@@ -304,8 +307,11 @@ def compute_person(
         if evs.plan:
             _plans(person, state, res, y, evs.plan, policy)
         conversions = income_year_conv.get(y, ())
-        if evs.ira or conversions:  # else no Form 8606 Parts I-II this year
-            _ira(person, state, res, y, evs.ira, conversions, policy, as_of, later.get(y))
+        line15c = None  # Form 8606 line 15c (None: no Form 8606 Parts I-II this year)
+        if evs.ira or conversions:
+            line15c = _ira(
+                person, state, res, y, evs.ira, conversions, policy, as_of, later.get(y), kept
+            )
         added = _roth_inflows(state, res, y, evs.roth, over_529)  # (its own events' part)
         if over_529:
             for event_id, (over_year, over) in over_529.items():
@@ -315,7 +321,7 @@ def compute_person(
             roth_ye[y] = evs.roth_year_end[-1].value
         dists = evs.distributions
         returns = evs.returns  # their income may owe the 10% (Form 5329 line 1 of the year)
-        trad = _early_traditional(person, res, evs.ira) if evs.ira and res.ira is not None else ()
+        trad = _early_traditional(person, res, evs.ira, line15c) if line15c is not None else ()
         if dists or returns or trad:
             if (
                 reported
@@ -329,10 +335,10 @@ def compute_person(
                 )
             else:
                 consume_year(state, y, dists, policy)
-        _excess(person, state, res, y, evs, roth_ye.get(y), reported)
+        _excess(person, state, res, y, evs, roth_ye.get(y), reported, line15c)
         if state.spreads:
             _spread_income(state, res, y)
-        if reported or y == through_year:
+        if kept:
             years[y] = res
     for y, found in duplicates_by_year(
         person.events
@@ -442,10 +448,12 @@ def _excess(
     evs,
     roth_ye,
     reported: bool = True,
+    line15c: Decimal | None = None,
 ) -> None:
     """Form 5329 Parts III-IV for ``y`` (:mod:`.excess`). A year not ``reported`` (a
     batch's earlier years) with nothing carried in and no excess of its own is not worked
-    through the form: it would owe and carry nothing, and say nothing."""
+    through the form: it would owe and carry nothing, and say nothing. ``line15c``: the
+    year's taxable traditional IRA distributions (None: ``res.ira``'s)."""
     carried = state.excess.traditional > 0 or state.excess.roth > 0
     contrib = None
     if evs.ira or evs.roth or evs.limits:
@@ -468,7 +476,7 @@ def _excess(
         state.excess,
         y,
         contrib,
-        res.ira.taxable_distributions if res.ira else ZERO,
+        line15c if line15c is not None else res.ira.taxable_distributions if res.ira else ZERO,
         sum((d.amount for d in evs.distributions), ZERO),
         ira_ye,
         roth_ye,
@@ -684,43 +692,44 @@ def _ira_flows(person, state, res, y, evs) -> _IraFlows:
     return f
 
 
-def _ira(person, state, res, y, evs, conversions, policy, as_of, later=None) -> None:
-    """``later``: the value recharacterizations made after Dec 31 of ``y`` moved into
+def _ira(
+    person, state, res, y, evs, conversions, policy, as_of, later=None, full=True
+) -> Decimal | None:
+    """Form 8606 Parts I-II of ``y`` into ``res.ira`` (with the events behind its lines
+    and its warnings) and the state; returns line 15c, None without a Form 8606.
+    ``full=False`` (a year no report shows) works out only what the year carries on
+    (:func:`form8606_carry`: the same state and line 15c) and leaves ``res.ira`` None.
+    ``later``: the value recharacterizations made after Dec 31 of ``y`` moved into
     (plus) or out of (minus) the traditional IRAs, for amounts of ``y``: line 6 takes them
     into account (Instructions for Form 8606, line 6)."""
     line1 = line4 = ZERO
     ye = None
-    ids: dict[str, list[str]] = {
-        k: []
-        for k in (
-            "contributions",
-            "late_contributions",
-            "distributions",
-            "year_end_value",
-            "repayments",
-        )
-    }
+    contributions: list[str] = []
+    late: list[str] = []
+    distributions: list[str] = []
+    ye_ids: list[str] = []
     for ev in evs:
-        if isinstance(ev, IraContribution) and not ev.deductible:
-            line1 += ev.amount
-            ids["contributions"].append(ev.id)
-            if ev.date.year > y:
-                line4 += ev.amount
-                ids["late_contributions"].append(ev.id)
-        elif isinstance(ev, IraDistribution):
-            ids["distributions"].append(ev.id)
-        elif isinstance(ev, IraYearEndValue):
+        kind = type(ev)
+        if kind is IraContribution:
+            if not ev.deductible:
+                line1 += ev.amount
+                contributions.append(ev.id)
+                if ev.date.year > y:
+                    line4 += ev.amount
+                    late.append(ev.id)
+        elif kind is IraDistribution:
+            distributions.append(ev.id)
+        elif kind is IraYearEndValue:
             ye = ev.value
-            ids["year_end_value"] = [ev.id]
+            ye_ids = [ev.id]
     if ye is not None and later:
         ye = max(ZERO, ye + later[0])
-        ids["year_end_value"] += list(later[1])
+        ye_ids += list(later[1])
     flows = _ira_flows(person, state, res, y, evs)
-    ids["repayments"] = [r.id for r in flows.repayments if r.target in flows.disaster_ids]
     if line1 == 0 and flows.ordinary == 0 and flows.qcd == 0 and flows.hsa_funding == 0:
         if not conversions:
-            return
-    inp = IraYearIn(
+            return None
+    figures: Figures = (
         person.id,
         y,
         line1,
@@ -728,7 +737,7 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of, later=None) -> 
         state.ira_basis,
         ye,
         flows.ordinary,
-        tuple(ConversionIn(c.id, c.amount, c.taxable) for c in conversions),
+        tuple((c.id, c.amount, c.taxable) for c in conversions),
         flows.qcd,
         flows.hsa_funding,
         state.qcd_offset,
@@ -736,51 +745,66 @@ def _ira(person, state, res, y, evs, conversions, policy, as_of, later=None) -> 
         flows.repaid_same_year,
     )
     try:
-        out = form8606_ira(inp, policy.ratio_precision, policy.rounding)
+        if full:
+            out = form8606_ira(year_in(figures), policy.ratio_precision, policy.rounding)
+            basis, splits, taxable, excluded = carried_of(out)
+        else:
+            basis, splits, taxable, excluded = form8606_carry(
+                *figures, policy.ratio_precision, policy.rounding
+            )
     except MissingFact:
         if as_of is not None and as_of.year == y and as_of < date(y, 12, 31):
             res.warnings.append(
                 f"{y}: the taxable part of this year's conversions is known only at year end "
                 "(Form 8606 line 6); they are left out of the layers until then"
             )
-            return
+            return None
         raise
-    res.ira = out
-    if out.excluded is not None:
-        state.qcd_offset -= out.excluded.offset_used
-        _exclusion_warnings(res, y, out.excluded)
-    res.ira_events = {
-        **{k: tuple(v) for k, v in ids.items()},
-        "prior_basis": tuple(state.ira_basis_events),
-        "conversions": tuple(c.id for c in conversions),
-    }
-    res.warnings.extend(out.warnings)
-    state.ira_basis = out.basis_carried
+    if excluded is not None:
+        state.qcd_offset -= excluded.offset_used
+    if full:
+        res.ira = out
+        if excluded is not None:
+            _exclusion_warnings(res, y, excluded)
+        res.ira_events = {
+            "contributions": tuple(contributions),
+            "late_contributions": tuple(late),
+            "distributions": tuple(distributions),
+            "year_end_value": tuple(ye_ids),
+            "repayments": tuple(r.id for r in flows.repayments if r.target in flows.disaster_ids),
+            "prior_basis": tuple(state.ira_basis_events),
+            "conversions": tuple(c.id for c in conversions),
+        }
+        res.warnings.extend(out.warnings)
+    state.ira_basis = basis
     state.ira_basis_events = (
-        list(dict.fromkeys(state.ira_basis_events + ids["contributions"]))
-        if out.basis_carried > 0
-        else []
+        list(dict.fromkeys(state.ira_basis_events + contributions)) if basis > 0 else []
     )
-    state.conversion_splits.update(out.conversions)
+    state.conversion_splits.update(splits)
     if y in SCHEDULES:
         for c in conversions:
             if not c.elect_out_of_spread:
                 spread = state.spreads.setdefault(y, SpreadState())
-                spread.total += out.conversions[c.id][0]
+                spread.total += splits[c.id][0]
                 spread.layer_years.add(c.date.year)
                 spread.event_ids.append(c.id)
-                res.spread_deferred += out.conversions[c.id][0]
+                res.spread_deferred += splits[c.id][0]
+    return taxable
 
 
 def _early_traditional(
-    person: PersonFacts, res: YearResult, evs: list
+    person: PersonFacts, res: YearResult, evs: list, line15c: Decimal | None = None
 ) -> tuple[TraditionalDistribution, ...]:
     """The year's traditional IRA distributions made before 59½ (or claiming an
-    exception), each with its share of Form 8606 line 15c (:func:`distribution_shares`),
-    for Form 5329 Part I. A part excluded (QCD, HSA funding, a withdrawn excess) or rolled
-    over is not income and not in its share."""
+    exception), each with its share of Form 8606 line 15c (:func:`distribution_shares`;
+    ``line15c`` None: ``res.ira``'s), for Form 5329 Part I. A part excluded (QCD, HSA
+    funding, a withdrawn excess) or rolled over is not income and not in its share."""
+    if line15c is None:
+        if res.ira is None:
+            return ()
+        line15c = res.ira.taxable_distributions
     dists = [e for e in evs if isinstance(e, IraDistribution)]
-    if not dists or res.ira is None:
+    if not dists:
         return ()
     if person.born is None:
         if any(d.exception for d in dists):
@@ -798,7 +822,7 @@ def _early_traditional(
         )
         for d in dists
     ]
-    shares = distribution_shares(res.ira.taxable_distributions, parts)
+    shares = distribution_shares(line15c, parts)
     return tuple(
         TraditionalDistribution(d.id, d.date, d.amount, share, d.exception, bool(d.disaster))
         for d, share in zip(dists, shares)

@@ -26,6 +26,7 @@ off line 6 in the year of the distribution, and line 15b is the disaster share o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -144,15 +145,6 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
         if line6 is not None:
             line9 = line6 + line7 + line8
 
-    def nontaxable_of(amount: Decimal) -> Decimal:
-        if ratio is None or ratio == 0 or amount == 0:
-            return ZERO
-        if ratio >= ONE:
-            return amount
-        if precision == "exact" and line9:
-            return r(amount * line5 / line9)
-        return r(amount * ratio)
-
     conversions: dict[str, tuple[Decimal, Decimal]] = {}
     given_nontaxable = ZERO
     computed_total = ZERO
@@ -163,8 +155,9 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
             conversions[event_id] = (given, nontax)
         else:
             computed_total += amount
-    computed_nontaxable = nontaxable_of(computed_total)
-    line12 = nontaxable_of(line7) if line7 else ZERO  # (nothing distributed: nothing of it)
+    computed_nontaxable = _nontaxable(computed_total, ratio, line5, line9, precision, r)
+    # (nothing distributed: nothing of it)
+    line12 = _nontaxable(line7, ratio, line5, line9, precision, r) if line7 else ZERO
     computed_nontaxable, line12 = _within_basis(
         inp.year,
         line5,
@@ -179,17 +172,7 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
         rounding,
         warnings,
     )
-    # spread the one rounded line-11 figure over the computed conversions, last takes the rest
-    left = computed_nontaxable
-    last = len(computed) - 1
-    for i, (event_id, amount, _given) in enumerate(computed):
-        if i == last:
-            nontax = left
-        else:
-            nontax = r(computed_nontaxable * amount / computed_total) if computed_total else ZERO
-            left -= nontax
-        conversions[event_id] = (amount - nontax, nontax)
-
+    _spread(conversions, computed, computed_nontaxable, computed_total, r)
     line11 = given_nontaxable + computed_nontaxable
     line13 = line11 + line12
     line14 = line3 - line13
@@ -232,6 +215,163 @@ def form8606_ira(inp: IraYearIn, precision: str, rounding: Rounding = CENTS) -> 
         excl,
         line15b,
     )
+
+
+def _nontaxable(
+    amount: Decimal,
+    ratio: Decimal | None,
+    line5: Decimal,
+    line9: Decimal | None,
+    precision: str,
+    r: Callable[[Decimal], Decimal],
+) -> Decimal:
+    """The nontaxable part of ``amount`` at line 10's ratio (with the exact ratio, line 5
+    over line 9 unrounded), rounded once."""
+    if ratio is None or ratio == 0 or amount == 0:
+        return ZERO
+    if ratio >= ONE:
+        return amount
+    if precision == "exact" and line9:
+        return r(amount * line5 / line9)
+    return r(amount * ratio)
+
+
+def _spread(
+    conversions: dict[str, tuple[Decimal, Decimal]],
+    computed: list[tuple[str, Decimal, Decimal | None]],
+    nontaxable: Decimal,
+    total: Decimal,
+    r: Callable[[Decimal], Decimal],
+) -> None:
+    """The one rounded line-11 figure of the computed conversions spread over them in
+    proportion to their amounts, the last taking the rest (into ``conversions``)."""
+    left = nontaxable
+    last = len(computed) - 1
+    for i, (event_id, amount, _given) in enumerate(computed):
+        if i == last:
+            nontax = left
+        else:
+            nontax = r(nontaxable * amount / total) if total else ZERO
+            left -= nontax
+        conversions[event_id] = (amount - nontax, nontax)
+
+
+#: what :func:`form8606_carry` gives: line 14 (the basis carried), each conversion's
+#: (taxable, nontaxable), line 15c and the QCD / HSA funding exclusion
+Carried = tuple[Decimal, dict[str, tuple[Decimal, Decimal]], Decimal, Excluded | None]
+
+
+def form8606_carry(
+    person: str,
+    year: int,
+    nondeductible_for_year: Decimal,
+    nondeductible_made_next_year: Decimal,
+    prior_basis: Decimal,
+    year_end_value: Decimal | None,
+    distributions: Decimal,
+    conversions: tuple[tuple[str, Decimal, Decimal | None], ...],
+    qcd: Decimal,
+    hsa_funding: Decimal,
+    qcd_offset: Decimal,
+    disaster: Decimal,
+    disaster_repaid: Decimal,
+    precision: str,
+    rounding: Rounding = CENTS,
+) -> Carried:
+    """What :func:`form8606_ira` of the same year carries on, and nothing else: its
+    ``basis_carried`` (line 14), ``conversions``, ``taxable_distributions`` (line 15c)
+    and ``excluded``, the same objects (a hypothesis test compares them by repr), for a
+    year no report shows: no lines, no explanations, no warnings. The arguments are
+    :class:`IraYearIn`'s fields in order (conversions as (event id, amount, taxable given)).
+
+    Worked out here for the common year (no exclusion, disaster distribution or given
+    taxable part, line 13 within line 5); any other year, and one that raises
+    :class:`MissingFact`, is :func:`form8606_ira`'s, whose figures it returns."""
+    r = rounder(rounding)
+    computed: list[tuple[str, Decimal, Decimal | None]] = []
+    line8 = ZERO
+    if not (qcd or hsa_funding or disaster or disaster_repaid):
+        for event_id, amount, given in conversions:
+            if given is not None:
+                break
+            amount = r(amount)
+            computed.append((event_id, amount, None))
+            line8 += amount
+        else:
+            line1 = r(nondeductible_for_year)
+            line3 = line1 + r(prior_basis)
+            line5 = line3 - r(nondeductible_made_next_year)
+            line7 = r(distributions)
+            if line7 == 0 and line8 == 0:
+                return line3, {}, ZERO, None
+            line9 = None
+            ratio = ZERO
+            if line5 > 0 and (line7 > 0 or computed):
+                if year_end_value is not None:
+                    line9 = r(year_end_value) + line7 + line8
+                    ratio = clamp_ratio(line5, line9, precision)
+            elif line5 <= 0:
+                line9 = ZERO  # (not used: the ratio is zero)
+            if line9 is not None:
+                computed11 = _nontaxable(line8, ratio, line5, line9, precision, r)
+                line12 = _nontaxable(line7, ratio, line5, line9, precision, r) if line7 else ZERO
+                if line5 < 0 or computed11 + line12 <= line5:  # else _within_basis limits them
+                    out: dict[str, tuple[Decimal, Decimal]] = {}
+                    _spread(out, computed, computed11, line8, r)
+                    line14 = line3 - (ZERO + computed11 + line12)
+                    return (ZERO if line14 < 0 else line14), out, line7 - line12 - ZERO, None
+    full = form8606_ira(
+        year_in(
+            (
+                person,
+                year,
+                nondeductible_for_year,
+                nondeductible_made_next_year,
+                prior_basis,
+                year_end_value,
+                distributions,
+                conversions,
+                qcd,
+                hsa_funding,
+                qcd_offset,
+                disaster,
+                disaster_repaid,
+            )
+        ),
+        precision,
+        rounding,
+    )
+    return carried_of(full)
+
+
+#: :class:`IraYearIn`'s fields in order, the conversions as (event id, amount, taxable
+#: given): :func:`form8606_carry`'s arguments without the policy
+Figures = tuple[
+    str,
+    int,
+    Decimal,
+    Decimal,
+    Decimal,
+    Decimal | None,
+    Decimal,
+    tuple[tuple[str, Decimal, Decimal | None], ...],
+    Decimal,
+    Decimal,
+    Decimal,
+    Decimal,
+    Decimal,
+]
+
+
+def year_in(f: Figures) -> IraYearIn:
+    """:class:`IraYearIn` of :data:`Figures`."""
+    conversions = tuple(ConversionIn(e, a, g) for e, a, g in f[7])
+    return IraYearIn(f[0], f[1], f[2], f[3], f[4], f[5], f[6], conversions, *f[8:])
+
+
+def carried_of(out: IraYearOut) -> Carried:
+    """What a year's full Form 8606 carries on (:data:`Carried`)."""
+    return out.basis_carried, out.conversions, out.taxable_distributions, out.excluded
 
 
 def _within_basis(

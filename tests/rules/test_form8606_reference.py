@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ledger.errors import MissingFact
 from ledger.money import CENTS, WHOLE_DOLLARS
-from ledger.rules.ira_pro_rata import ConversionIn, IraYearIn, form8606_ira
+from ledger.rules.ira_pro_rata import ConversionIn, IraYearIn, form8606_carry, form8606_ira
 
 from .reference_8606 import form8606_ira_reference
 
@@ -87,3 +87,91 @@ def test_the_comparison_sees_exponents():
         "exact",
     )
     assert repr(out.part2["16"]) == "Decimal('7000.00')"  # rounded to cents: 7,000.00
+
+
+def carried(inp: IraYearIn, precision, rounding) -> str:
+    """The state-only rule's figures, or its refusal, in the same words."""
+    try:
+        return repr(
+            form8606_carry(
+                inp.person,
+                inp.year,
+                inp.nondeductible_for_year,
+                inp.nondeductible_made_next_year,
+                inp.prior_basis,
+                inp.year_end_value,
+                inp.distributions,
+                tuple((c.event_id, c.amount, c.taxable_given) for c in inp.conversions),
+                inp.qcd,
+                inp.hsa_funding,
+                inp.qcd_offset,
+                inp.disaster,
+                inp.disaster_repaid,
+                precision,
+                rounding,
+            )
+        )
+    except MissingFact as exc:
+        return f"MissingFact: {exc}"
+
+
+@st.composite
+def plain_ira_year(draw) -> IraYearIn:
+    """Years form8606_carry works out itself: no exclusion, disaster distribution or given
+    taxable part; ratios near 1 (line 5 close to line 9) and Dec 31 values of zero."""
+    line1 = draw(small)
+    prior = draw(small)
+    n = draw(st.integers(min_value=0, max_value=3))
+    convs = tuple(ConversionIn(f"c{i}", draw(amounts), None) for i in range(n))
+    ye = draw(st.none() | amounts | st.sampled_from([Decimal("0"), Decimal("0.01"), Decimal("0.50")]))  # fmt: skip
+    return IraYearIn(
+        "p",
+        2024,
+        line1,
+        draw(st.just(Decimal("0")) | st.decimals(min_value=0, max_value=line1, places=2)),
+        prior,
+        ye,
+        draw(small),
+        convs,
+    )
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.one_of(ira_year(), plain_ira_year()),
+    st.sampled_from(["exact", "3"]),
+    st.sampled_from([CENTS, WHOLE_DOLLARS]),
+)
+def test_form8606_carry_is_the_full_forms(inp, precision, rounding):
+    """form8606_carry gives the full form's line 14, conversions, line 15c and exclusion,
+    the same objects (by repr: exponents too), or the same refusal."""
+    full = outcome(form8606_ira, inp, precision, rounding)
+    if full.startswith("MissingFact"):
+        assert carried(inp, precision, rounding) == full
+        return
+    out = form8606_ira(inp, precision, rounding)
+    want = repr((out.basis_carried, out.conversions, out.taxable_distributions, out.excluded))
+    assert carried(inp, precision, rounding) == want
+
+
+def test_form8606_carry_examples():
+    # seed 004 (RULES.md (k)): $7,000 nondeductible, $50,000 pretax, $7,000 converted:
+    # $859.65 nontaxable with the exact ratio (7,000 / 57,000 = 0.1228...), $861 at 0.123;
+    # line 14 = 7,000 - 859.65 = 6,140.35 carried
+    args = ("p", 2024, Decimal("7000"), Decimal(0), Decimal(0), Decimal("50000"), Decimal(0))
+    rest = (Decimal(0),) * 5
+    exact = form8606_carry(*args, (("c", Decimal("7000"), None),), *rest, "exact")
+    assert exact == (
+        Decimal("6140.35"),
+        {"c": (Decimal("6140.35"), Decimal("859.65"))},
+        Decimal("0.00"),
+        None,
+    )
+    three = form8606_carry(*args, (("c", Decimal("7000"), None),), *rest, "3")
+    assert three[1] == {"c": (Decimal("6139.00"), Decimal("861.00"))}
+    # the backdoor year: all basis, Dec 31 value 0: the conversion is all nontaxable
+    back = form8606_carry(
+        "p", 2024, Decimal("7000"), Decimal(0), Decimal(0), Decimal(0), Decimal(0),
+        (("c", Decimal("7000"), None),), *rest, "exact",
+    )  # fmt: skip
+    assert back == (Decimal("0.00"), {"c": (Decimal("0.00"), Decimal("7000.00"))}, Decimal("0.00"), None)  # fmt: skip
