@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import events as ev
 from .. import yearly
-from ..dates import age_59_and_a_half, age_70_and_a_half
+from ..dates import age_59_and_a_half, age_70_and_a_half, end_of_year
 from ..errors import LedgerError, MissingFact, NotSupported
 from ..rules import employer_roth, exceptions, rollover_529
 from ..rules import recharacterization as rechar_rules
@@ -48,6 +48,10 @@ class Ctx:
     def add(self, node: Node, field: str | None, message: str) -> None:
         sub = node.value.get(field) if field and isinstance(node.value, dict) else None
         self.out.add(sub.line if sub is not None else node.line, field, message)
+
+
+#: a person not among the people (a mapping's ``get`` default)
+_NOT_LISTED: Any = object()
 
 
 def reason(exc: LedgerError) -> str:
@@ -101,6 +105,83 @@ def cross_checks(
     _check_void_loops(voids, ctx)
 
 
+def plainly_without_problems(
+    events: Iterable[ev.Event],
+    people: Mapping[str, date | None],
+    known: Known,
+) -> bool:
+    """True only if :func:`cross_checks` finds no problem in these events (whatever
+    their nodes and ``record_ids``): the import's fast path asks this first and runs
+    :func:`cross_checks` -- the reference, which says what is wrong -- only when the
+    answer is False ("not sure").
+
+    Written out for the kinds of a firm's plain files, each checked as
+    :func:`cross_checks` checks it, in one loop: every id new to the household and
+    given once, the person listed and the effective date not before their birth, a
+    plan kept by one person, and the kind's own check (a contribution in its tax
+    year's window, each year's window looked up once; a plan distribution's split; a
+    conversion's taxable part). Anything else -- a void, a distribution claiming an
+    exception, a rollover or an inheritance, a conversion by rollover, any other kind
+    -- is False. ``tests/test_plain_checks.py`` holds it to the reference."""
+    stored = known.events
+    owners: dict[str, str] | None = None
+    windows: dict[int, tuple[date, date] | None] = {}
+    seen: set[str] = set()
+    e: Any
+    for e in events:
+        t = type(e)
+        if t is ev.RothDistribution:
+            if e.exception is not None or e.rolled_over or e.inherited_from is not None:
+                return False
+            day = e.date
+        elif t is ev.RothYearEndValue or t is ev.IraYearEndValue:
+            day = end_of_year(e.year)
+        elif t is ev.RothContribution or t is ev.IraContribution:
+            day, year = e.date, e.tax_year
+            window = windows.get(year, _NOT_LISTED)
+            if window is _NOT_LISTED:
+                window = windows[year] = _contribution_window(year)
+            if window is None or not window[0] <= day <= window[1]:
+                return False
+        elif t is ev.RothConversion:
+            if e.distributed_on is not None or e.elect_out_of_spread is not None:
+                return False
+            if e.taxable is not None and e.taxable > e.amount:
+                return False
+            day = e.date
+        elif t is ev.PlanAfterTaxContribution or t is ev.PlanDistribution:
+            if t is ev.PlanDistribution and not (
+                e.to_roth_ira + e.to_traditional_ira + e.to_cash == e.amount
+                and 0 < e.account_value
+                and e.amount <= e.account_value
+            ):
+                return False
+            if owners is None:
+                owners = dict(known.plan_owners)
+            if owners.setdefault(e.plan, e.person) != e.person:
+                return False
+            day = e.date
+        else:
+            return False
+        event_id = e.id
+        if event_id in seen or event_id in stored:
+            return False
+        seen.add(event_id)
+        born = people.get(e.person, _NOT_LISTED)
+        if born is _NOT_LISTED or day is None or (born is not None and day < born):
+            return False
+    return True
+
+
+def _contribution_window(tax_year: int) -> tuple[date, date] | None:
+    """(Jan 1 of ``tax_year``, its contribution deadline), as :func:`_deadline` takes
+    them; None where it has no deadline on file (:func:`_deadline` says so)."""
+    try:
+        return date(tax_year, 1, 1), yearly.filing_deadline(tax_year)
+    except (MissingFact, ValueError, OverflowError, TypeError):
+        return None
+
+
 def _check_stored(event: ev.Event, node: Node, ctx: Ctx) -> None:
     stored = ctx.known.events.get(event.id)
     if stored is None:
@@ -112,9 +193,6 @@ def _check_stored(event: ev.Event, node: Node, ctx: Ctx) -> None:
             f"id {event.id} already stored with different content; "
             "record a void and a new event instead",
         )
-
-
-_NOT_LISTED = object()
 
 
 def _check_person(
@@ -132,7 +210,7 @@ def _check_person(
     if born is None:
         return
     day = event.effective_date
-    if day is not None and day < born:  # type: ignore[operator]
+    if day is not None and day < born:
         where = "date" if hasattr(event, "date") else "year"
         ctx.add(node, where, f"{day} is before {person}'s birth ({born})")
 

@@ -19,8 +19,11 @@ accepts and stores is what the reference accepts and stores, and no message chan
 same warnings) on the examples, generated firm ledgers and generated near-valid and
 hostile files.
 
-The checks across events (:func:`.checks.cross_checks`) and the generated ids
-(:func:`.validate.generate_ids`) are the reference's own, run on the events built here.
+The checks across events are the reference's own (:func:`.checks.cross_checks`), run on
+the events built here unless :func:`.checks.plainly_without_problems` -- the same checks
+written out for a firm's common kinds, True only where the reference finds nothing --
+says there is nothing to find; the generated ids are the reference's own
+(:func:`.validate.generate_ids`), made when an event has none.
 """
 
 from __future__ import annotations
@@ -31,13 +34,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from .. import dates
 from .. import events as ev
 from ..money import CENT, PLAIN_AMOUNT
-from .checks import cross_checks
+from .checks import cross_checks, plainly_without_problems
 from .read import (
     _LONE_SURROGATE,
     MAX_FILE_BYTES,
@@ -169,20 +173,27 @@ def _parse(plain: PlainLedger, known: Known) -> LedgerFile:
     listed: dict[str, date | None] = {}
     people = _people(root.get("people"), known, listed)
     events = _events(root.get("events"))
-    built = generate_ids([(e, _NOWHERE) for e in events], known)
-    out = _Collector(plain.file)
-    head = [household_event_id(name)] if name is not None else []
-    cross_checks(built, {**known.people, **listed}, known, out, head + [p.id for p in people])
-    if out.problems:
-        raise _Refer
+    if not all(map(_ID, events)):  # an event without an id: made as the reference does
+        events = [e for e, _ in generate_ids([(e, _NOWHERE) for e in events], known)]
+    everyone = {**known.people, **listed}
+    if not plainly_without_problems(events, everyone, known):  # not sure: the reference
+        out = _Collector(plain.file)
+        head = [household_event_id(name)] if name is not None else []
+        built = [(e, _NOWHERE) for e in events]
+        cross_checks(built, everyone, known, out, head + [p.id for p in people])
+        if out.problems:
+            raise _Refer
     return LedgerFile(
         plain.file,
         plain.household,
         name,
         tuple(people),
-        tuple(e for e, _ in built),
-        (None,) * len(built),
+        tuple(events),
+        (None,) * len(events),
     )
+
+
+_ID = attrgetter("id")
 
 
 _TEXT = ev.FieldSpec("text", "text", False, None, "")
