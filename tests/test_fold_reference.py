@@ -250,3 +250,29 @@ def test_household_fold_is_the_reference(events, as_tuple):
     old = reference_fold.fold("h", events)
     assert new == old
     assert list(new.people) == list(old.people)  # the same order of people
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people())
+def test_within_dollar_limit_is_year_contributions(person):
+    """The unreported year's shortcut of ``_excess`` (nothing carried in, no income facts
+    or stated limit) says a year is within its limits exactly when the year's
+    YearContributions have nothing (``any`` False) or ``over_limits`` is False; with a
+    529 rollover it leaves the year to the form."""
+    from ledger.projections.excess import YearContributions, over_limits
+    from ledger.projections.person import _by_year, _within_dollar_limit
+
+    by_year, _conv, _plain = _by_year(person.events)
+    for y, evs in by_year.items():
+        if evs.limits:
+            continue
+        c = YearContributions()
+        for group in (evs.ira, evs.roth):
+            for e in group:
+                c.add(e)
+        if c.rollover_529 > 0:
+            assert _within_dollar_limit(person, y, evs) is False
+            continue
+        assert _within_dollar_limit(person, y, evs) == (
+            not c.any or over_limits(person.born, y, c) is False
+        )

@@ -111,11 +111,21 @@ def over_limits(born: date | None, year: int, c: YearContributions) -> bool | No
     more than the dollar limit (a test compares)."""
     if c.income is not None or c.stated_roth_limit is not None or c.rollover_529 > 0:
         return reference_over_limits(born, year, c)
+    return over_dollar_limit(born, year, c.traditional, c.roth)
+
+
+def over_dollar_limit(
+    born: date | None, year: int, traditional: Decimal, roth: Decimal
+) -> bool | None:
+    """:func:`over_limits` of a year without income facts, a stated Roth limit or a 529
+    rollover, from its traditional and Roth contributions (Roth less those returned):
+    whether the two together are more than the year's dollar limit; None when it is not
+    on file."""
     try:  # the age on Dec 31 (limits_for's) is the year less the year of birth
         dollar = yearly.ira_limit(year, None if born is None else year - born.year)
     except MissingFact:
         return None
-    return max(c.traditional, ZERO) + max(c.roth, ZERO) > dollar
+    return max(traditional, ZERO) + max(roth, ZERO) > dollar
 
 
 def reference_over_limits(born: date | None, year: int, c: YearContributions) -> bool | None:

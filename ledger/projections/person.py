@@ -66,7 +66,7 @@ from ..rules.recapture import clock_ends
 from ..rules.rollovers import distributed
 from ..rules.roth_distributions import TraditionalDistribution
 from .duplicates import duplicates_by_year
-from .excess import ExcessYear, YearContributions, excess_step, over_limits
+from .excess import ExcessYear, YearContributions, excess_step, over_dollar_limit, over_limits
 from .facts import PersonFacts
 from .inherited import at_death, inherited_account, is_inherited, merge_into, share_of
 from .limits import lifetime_warning
@@ -455,6 +455,8 @@ def _excess(
     through the form: it would owe and carry nothing, and say nothing. ``line15c``: the
     year's taxable traditional IRA distributions (None: ``res.ira``'s)."""
     carried = state.excess.traditional > 0 or state.excess.roth > 0
+    if not (carried or reported or evs.limits) and _within_dollar_limit(person, y, evs):
+        return  # as below, without gathering the year's YearContributions
     contrib = None
     if evs.ira or evs.roth or evs.limits:
         contrib = YearContributions()
@@ -483,6 +485,29 @@ def _excess(
         res.warnings,
         res.prior_excess_withdrawn,
     )
+
+
+def _within_dollar_limit(person: PersonFacts, y: int, evs) -> bool:
+    """For a year without income facts or a stated Roth limit (no ``evs.limits``): True
+    when the year's own contributions are none or within its dollar limit
+    (:func:`over_dollar_limit` is False), so that, nothing being carried in, the year
+    has no Form 5329 Parts III-IV; False when that is not so or not known this way (a
+    529 rollover, a limit not on file). The sums are :class:`YearContributions`'."""
+    traditional = roth = ZERO
+    for ev in evs.ira:
+        if type(ev) is IraContribution:
+            traditional += ev.amount
+    for ev in evs.roth:
+        kind = type(ev)
+        if kind is RothContribution:
+            roth += ev.amount
+        elif kind is RothContributionReturn:
+            roth -= ev.amount
+        elif kind is Roth529Rollover:
+            return False
+    if not (traditional > 0 or roth > 0):
+        return True  # YearContributions.any is False
+    return over_dollar_limit(person.born, y, traditional, roth) is False
 
 
 def _plans(
