@@ -213,3 +213,52 @@ def test_revision_read_in_autocommit_equals_the_transactional_read(pg_schema_url
         assert both() == [(HEAD_REVISION, True)] * 2
     finally:
         database.dispose()
+
+
+def test_a_household_read_takes_recorded_at_as_text(pg_schema_url):
+    """``load_checked`` reads each ``recorded_at`` as the server writes it (parsed once
+    per distinct text, the datetime built only where a cutoff needs it): the same
+    events, head and cutoffs as the reference read (``hashing.load_checked``) and as a
+    session in another time zone, whose texts carry another offset; whole seconds (no
+    fraction written) and microseconds alike."""
+    from datetime import date, timedelta
+
+    from ledger.store import hashing
+
+    from .helpers import contribution
+
+    times = [
+        datetime(2024, 3, 1, 12, 0, tzinfo=UTC),  # written without a fraction
+        datetime(2024, 3, 1, 23, 59, 59, 999999, tzinfo=UTC),  # the next day in Kolkata
+        datetime(2025, 6, 1, 9, 30, 15, 123456, tzinfo=UTC),
+    ]
+    store = open_store(pg_schema_url)
+    url = make_url(pg_schema_url)
+    own = url.update_query_dict({"options": f"{url.query['options']} -c TimeZone=Asia/Kolkata"})
+    other = open_store(own.render_as_string(hide_password=False))
+    try:
+        version = 0
+        for i, at in enumerate(times):
+            events = [contribution(f"e{i}{j}", year=2020 + i) for j in range(2)]
+            store.append("a", version, events, "me", recorded_at=at)
+            version += len(events)
+        with store._reading("SELECT recorded_at FROM events", times_as_text=True) as rows:
+            texts = [at for (at,) in rows]
+        assert [type(at) for at in texts] == [str] * 6 and texts[0] == "2024-03-01 12:00:00+00"
+        with other._reading("SELECT recorded_at FROM events", times_as_text=True) as rows:
+            assert [at for (at,) in rows][0] == "2024-03-01 17:30:00+05:30"
+        with store._reading("SELECT recorded_at FROM events") as rows:
+            assert {type(at) for (at,) in rows} == {datetime}  # other reads: unchanged
+        days = [None] + [at.date() + timedelta(days=d) for at in times for d in (-1, 0, 1)]
+        for known_on in days:
+            fast = store.load_checked("a", known_on)
+            assert fast == hashing.load_checked(store, "a", known_on)
+            assert other.load_checked("a", known_on) == fast
+            kept = [
+                at for at in times for _ in range(2) if known_on is None or at.date() <= known_on
+            ]
+            assert len(fast.events) == len(kept)
+        assert store.load_checked("a", date(2024, 3, 1)).head == (4, store.hash_at("a", 4))
+    finally:
+        other.close()
+        store.close()
