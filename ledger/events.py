@@ -867,25 +867,158 @@ def _encoder(cls: type[Event], row: bool = False) -> typing.Callable[[Event], ty
     else:
         if "date" not in names:
             lines.append("    day = None")
-        if "year" in names:  # Event.effective_date: the date, else the year's Dec 31
-            lines.append("    if day is None and e.year is not None:")
-            lines.append("        day = end_of_year(e.year).isoformat()")
-        # Event.effective_tax_year: tax_year, else year, else the effective date's year
-        lines.append("    year = None")
-        for name in ("tax_year", "year"):
-            if name in names:
-                lines.append(f"    if year is None: year = e.{name}")
-        if "date" in names:
-            lines.append("    if year is None and e.date is not None: year = e.date.year")
+        lines += _effective_lines(names, "day", "e.")
         lines.append(f"    return {payload}, day, year")
     exec("\n".join(lines), scope)  # noqa: S102 -- source built from the field table only
     return scope["encode"]  # type: ignore[return-value]
+
+
+def _effective_lines(names: typing.Collection[str], day: str, field: str) -> list[str]:
+    """Source lines completing ``day`` (the ``date`` field's ISO text or None, made
+    before) to :attr:`Event.effective_date`'s text -- else the ``year``'s Dec 31 -- and
+    setting ``year`` to :attr:`Event.effective_tax_year` (tax_year, else year, else the
+    effective date's year), each field ``NAME`` read as ``field + NAME``."""
+    lines = []
+    if "year" in names:
+        lines.append(f"    if {day} is None and {field}year is not None:")
+        lines.append(f"        {day} = end_of_year({field}year).isoformat()")
+    lines.append("    year = None")
+    for name in ("tax_year", "year"):
+        if name in names:
+            lines.append(f"    if year is None: year = {field}{name}")
+    if "date" in names:
+        lines.append(f"    if year is None and {field}date is not None: year = {field}date.year")
+    return lines
 
 
 _ENCODERS: dict[type, typing.Callable[[Event], str]] = _OnFirstUse(_encoder)
 #: per kind, the function :func:`row_fields` calls (a writer's hot loop may call it itself)
 ROW_FIELDS: dict[type, typing.Callable[[Event], tuple[str, str | None, int | None]]] = _OnFirstUse(
     lambda cls: _encoder(cls, row=True)
+)
+
+
+def _hashed_encoder(cls: type[Event]) -> typing.Callable[[Event], typing.Any]:
+    """:func:`row_fields` with the hashed document's share of the event: ``(payload,
+    hashed, effective date as ISO text or None, effective tax year)``, ``hashed`` being
+    ``encode_basestring(kind) + ',"payload":' + encode_basestring(payload)`` -- the text
+    :func:`ledger.store.hashing.chained` hashes from the kind to the payload's end --
+    written directly: the payload's keys, brackets and quotes escaped once, when the
+    function is made, and its values as they are (money, dates, years and booleans have
+    nothing to escape; a text's JSON is escaped again, on its own: the escaping is char by
+    char, so the pieces' escapes are the whole's). The usual event (each field given or
+    not as its class's default is) is two f-strings; any other, a list of parts each.
+    ``tests/test_payload_codec.py`` compares it with :func:`row_fields` and the escaping
+    on every kind."""
+    text = json.encoder.encode_basestring
+    types = {s.name: s.type for s in FIELDS[cls.kind]}
+    names = sorted(_PAYLOAD_NAMES[cls])
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
+    scope: dict[str, object] = {"text": text, "end_of_year": end_of_year}
+
+    def inner(constant: str) -> str:  # the escape of a piece of the payload's text
+        return text(constant)[1:-1]
+
+    fast = (
+        cls.effective_date is Event.effective_date
+        and cls.effective_tax_year is Event.effective_tax_year
+        and all(
+            types.get(n, t) == t
+            for n, t in (("date", "date"), ("year", "year"), ("tax_year", "year"))
+        )
+    )
+    lines = ["def encode(e):"]
+    lines += [f"    v_{name} = e.{name}" for name in names]
+    if "date" in names:
+        lines.append("    day = None if v_date is None else v_date.isoformat()")
+    # the effective date and tax year, as row_fields gives them
+    if not fast:
+        lines += [
+            "    eff = e.effective_date",
+            "    eff = None if eff is None else eff.isoformat()",
+            "    year = e.effective_tax_year",
+        ]
+    else:
+        lines.append("    eff = day" if "date" in names else "    eff = None")
+        lines += _effective_lines(names, "eff", "v_")
+
+    def value(name: str, plain: bool = True) -> str:
+        """The expression of a field's JSON value (its text's JSON already in t_NAME);
+        ``plain``: a str (else what an f-string formats as that str)."""
+        kind = types.get(name, "text")
+        if kind == "money":
+            return f"str(v_{name})"
+        if kind == "date":
+            return "day" if name == "date" else f"v_{name}.isoformat()"
+        if kind == "year":
+            return f"str(int(v_{name}))" if plain else f"int(v_{name})"  # f'{int}' is str
+        if kind == "bool":
+            return f"('true' if v_{name} else 'false')"
+        return f"t_{name}"
+
+    def escaped(name: str, plain: bool = True) -> str:
+        if types.get(name, "text") == "text":
+            return f"text(t_{name})[1:-1]"
+        return value(name, plain)
+
+    def quoted(name: str) -> tuple[str, str]:
+        """The quotes around a field's value in the payload (a money or date value's)."""
+        q = '"' if types.get(name, "text") in ("money", "date") else ""
+        return q, q
+
+    head = text(cls.kind) + ',"payload":"'
+    # the usual event: the fields given that have no default or a default not None
+    given = [n for n in names if defaults[n] is not None]
+    absent = [n for n in names if defaults[n] is None]
+    test = [f"v_{n} is not None" for n in given] + [f"v_{n} is None" for n in absent]
+    lines.append(f"    if {' and '.join(test) or 'True'}:")
+    plain_parts: list[str] = []
+    hashed_parts: list[str] = []
+    for i, name in enumerate(given):
+        open_, close = quoted(name)
+        key = ("{" if i == 0 else ",") + json.dumps(name) + ":" + open_
+        shown = "text(v_" + name + ")" if types.get(name, "text") == "text" else value(name, False)
+        if shown != "day":  # made once for both texts
+            lines.append(f"        t_{name} = {shown}")
+            shown = f"t_{name}"
+        hashed = escaped(name, False) if types.get(name, "text") == "text" else shown
+        plain_parts += [repr(key), f"f'{{{shown}}}'", repr(close)]
+        hashed_parts += [repr(inner(key)), f"f'{{{hashed}}}'", repr(inner(close))]
+    if not given:
+        plain_parts.append(repr("{"))
+        hashed_parts.append(repr("{"))
+    plain_parts.append(repr("}"))
+    hashed_parts.append(repr("}" + '"'))
+    lines.append(f"        return ({' '.join(p for p in plain_parts if p != repr(''))},")
+    lines.append(f"            {repr(head)} {' '.join(p for p in hashed_parts if p != repr(''))},")
+    lines.append("            eff, year)")
+    # any other: each field given, in order
+    lines += ["    out = []", "    esc = []"]
+    for name in names:
+        open_, close = quoted(name)
+        key = json.dumps(name) + ":" + open_
+        lines.append(f"    if v_{name} is not None:")
+        if types.get(name, "text") == "text":
+            lines.append(f"        t_{name} = text(v_{name})")
+        else:
+            lines.append(f"        t_{name} = {value(name)}")
+        lines.append(f"        out.append({key!r} + t_{name} + {close!r})")
+        lines.append(
+            f"        esc.append({inner(key)!r} + {escaped(name) if types.get(name, 'text') == 'text' else 't_' + name} + {inner(close)!r})"
+        )
+    lines.append(
+        "    return '{' + ','.join(out) + '}', "
+        f"{head!r} + '{{' + ','.join(esc) + '}}' + '\"', eff, year"
+    )
+    source = "\n".join(lines)
+    exec(source, scope)  # noqa: S102 -- source built from the field table only
+    return scope["encode"]  # type: ignore[return-value]
+
+
+#: per kind, :func:`_hashed_encoder`'s function (:func:`ledger.store.hashing.chained`'s
+#: one call per event)
+HASHED_FIELDS: dict[type, typing.Callable[[Event], tuple[str, str, str | None, int | None]]] = (
+    _OnFirstUse(_hashed_encoder)
 )
 
 

@@ -6,6 +6,7 @@ field table (SPEC section 4: the fields of each kind)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -97,3 +98,29 @@ def test_event_classes_are_final():
     # may be a subclass of another
     kinds = list(ev.KINDS.values())
     assert not [(a, b) for a in kinds for b in kinds if a is not b and issubclass(a, b)]
+
+
+TEXTS = st.text(min_size=1, max_size=12) | st.sampled_from(
+    ['"', "\\", "\n\r\t", "\x00\x1f", "é\u2028"]
+)
+
+
+@pytest.mark.parametrize("kind", sorted(ev.KINDS))
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_hashed_fields_are_row_fields_with_the_kind_and_payload_escaped(kind, data):
+    """HASHED_FIELDS (the writers' one call per event, ledger.store.hashing.chained):
+    row_fields' payload, date and year, and the kind and payload as the hashed document
+    holds them -- escaped whole by the json module's encoder -- on events of every kind,
+    usual (defaults) or not, with texts that need escaping."""
+    import json
+
+    event = data.draw(events(kind))
+    if data.draw(st.booleans()):  # a text that needs escaping, in the memo or a text field
+        texts = [s.name for s in ev.FIELDS[kind] if s.type == "text"] + ["memo"]
+        event = dataclasses.replace(event, **{data.draw(st.sampled_from(texts)): data.draw(TEXTS)})
+    escape = json.encoder.encode_basestring
+    payload, day, year = ev.row_fields(event)
+    got = ev.HASHED_FIELDS[type(event)](event)
+    assert got == (payload, escape(event.kind) + ',"payload":' + escape(payload), day, year)
+    assert type(got[3]) is type(year)

@@ -24,7 +24,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ..events import DECODERS, ROW_FIELDS, SCHEMA_VERSION, Event, canonical_json, to_payload
+from ..events import (
+    DECODERS,
+    HASHED_FIELDS,
+    SCHEMA_VERSION,
+    Event,
+    canonical_json,
+    to_payload,
+)
 from .api import ChainProblem, CheckedEvents, DuplicateEventId, EventStore, StoredEvent
 
 GENESIS = "0" * 64
@@ -311,8 +318,10 @@ def chained(
 
     The hashed document of :func:`field_hash` is written straight from the event: the
     parts every row of the call shares (household, ``recorded_at``, ``recorded_by``,
-    schema version) escaped once; per row, one call for the payload, effective date and
-    tax year (:func:`ledger.events.row_fields`), one f-string and one SHA-256.
+    schema version) escaped once; per row, one call for the payload, its hashed (escaped)
+    text, effective date and tax year (:data:`ledger.events.HASHED_FIELDS`: what
+    :func:`ledger.events.row_fields` gives, the payload escaped as it is written), one
+    f-string and one SHA-256.
     :func:`build_rows` is the reference (the document of :func:`chain_hash`, a row dict
     at a time, from the event's own properties); a property test compares them."""
     middle = ',"household":' + _str(household) + ',"kind":'
@@ -323,20 +332,20 @@ def chained(
         + _str(recorded_by)
         + f',"schema_version":{int(SCHEMA_VERSION)},"tax_year":'
     )
-    sha256, fields, escape = hashlib.sha256, ROW_FIELDS, _str
+    sha256, fields, escape = hashlib.sha256, HASHED_FIELDS, _str
     version = expected_version
     for event in events:
         version += 1
-        payload, eff_iso, tax_year = fields[type(event)](event)  # events.row_fields
+        # events.row_fields, and the kind and payload as hashed: escape(kind) +
+        # ',"payload":' + escape(payload), written by the kind's encoder
+        payload, hashed, eff_iso, tax_year = fields[type(event)](event)
         if eff_iso is None:
             head = f'{prev_hash}\n{{"effective_date":null,"event_id":'
         else:
             head = f'{prev_hash}\n{{"effective_date":"{eff_iso}","event_id":'
         year = "null" if tax_year is None else int(tax_year)
-        text = (
-            f'{head}{escape(event.id)}{middle}{escape(event.kind)},"payload":{escape(payload)}'
-            f'{tail}{year},"version":{version}}}'
-        )
+        text = f'{head}{escape(event.id)}{middle}{hashed}{tail}{year},"version":{version}}}'
+
         digest = sha256(text.encode()).hexdigest()
         yield version, event, payload, eff_iso, tax_year, prev_hash, digest
         prev_hash = digest
