@@ -1,16 +1,23 @@
 """The per-person year loop as it was before the state-only pass (main at 7ece58d):
 ``compute_person`` with its own event table, kept as the reference the fast loop in
 :mod:`ledger.projections.person` is compared with (tests/test_fold_reference.py). It calls
-the same per-step functions (employer plans, Form 8606, Roth inflows, Form 5329...), so
-it checks the loop -- which years are folded, in which order, what each step is given,
-what is kept -- not the rules."""
+the same per-step functions for employer plans, withdrawals and spreads, and its own
+copies, as they were at d52886a, of the steps the fast loop made cheaper for the years
+no report shows (Form 8606 ``_ira``, ``_early_traditional``, Form 5329 ``_excess``,
+``_roth_inflows`` and ``_add_layer``, the plans' layers too): it checks the loop -- which
+years are folded, in which order, what each step is given, what is kept -- and those
+steps, not the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from unittest import mock
 
+from ledger.dates import age_59_and_a_half
+from ledger.errors import MissingFact
 from ledger.events import (
     DesignatedRothRollover,
     InPlanRothRollover,
@@ -32,7 +39,10 @@ from ledger.events import (
     RothYearEndValue,
     TaxYearIncome,
 )
+from ledger.money import ZERO
+from ledger.projections import person as fast
 from ledger.projections.duplicates import duplicates_by_year
+from ledger.projections.excess import YearContributions, excess_step, over_limits
 from ledger.projections.facts import PersonFacts
 from ledger.projections.inherited import (
     at_death,
@@ -43,15 +53,14 @@ from ledger.projections.inherited import (
 )
 from ledger.projections.limits import lifetime_warning
 from ledger.projections.person import (
+    LayerAdded,
     PersonLedger,
     YearResult,
     _accelerable,
-    _early_traditional,
-    _excess,
-    _ira,
+    _exclusion_warnings,
+    _ira_flows,
     _plans,
     _received_elsewhere,
-    _roth_inflows,
     _spread_income,
 )
 from ledger.projections.recharacterize import (
@@ -59,11 +68,21 @@ from ledger.projections.recharacterize import (
     recharacterized_later,
     whole_notes,
 )
-from ledger.projections.rollover_529 import apply_529_lifetime, over_lifetime
+from ledger.projections.rollover_529 import (
+    EMPTY_OVER,
+    apply_529_lifetime,
+    no_basis_warning,
+    over_lifetime,
+)
 from ledger.projections.rollovers import apply_rollovers
-from ledger.projections.state import PersonState, snapshot
+from ledger.projections.state import PersonState, SpreadState, snapshot
 from ledger.projections.withdrawals import consume_year, plain_withdrawals, roth_year
+from ledger.rules.conversion_spread import SCHEDULES
+from ledger.rules.ira_pro_rata import ConversionIn, IraYearIn, distribution_shares, form8606_ira
+from ledger.rules.ordering import CITE_CONVERSION
 from ledger.rules.policy import DEFAULT_POLICY, Policy
+from ledger.rules.recapture import clock_ends
+from ledger.rules.roth_distributions import TraditionalDistribution
 
 
 def decedent_state(decedent: PersonFacts, policy: Policy) -> PersonState:
@@ -185,8 +204,9 @@ def compute_person(
         res = YearResult(y)
         for inflow in inflows.get(y, ()):
             merge_into(state, inflow)
-        if evs.plan:
-            _plans(person, state, res, y, evs.plan, policy)
+        if evs.plan:  # (its layers by _add_layer as it was)
+            with mock.patch.object(fast, "_add_layer", _add_layer):
+                _plans(person, state, res, y, evs.plan, policy)
         conversions = income_year_conv.get(y, ())
         if evs.ira or conversions:  # else no Form 8606 Parts I-II this year
             _ira(person, state, res, y, evs.ira, conversions, policy, as_of, later.get(y))
@@ -237,6 +257,263 @@ def compute_person(
     if with_snapshot and through_year in years:  # the carried-forward view: at the end
         years[through_year].snapshot = snapshot(state)
     return PersonLedger(person, years, state, inherited)
+
+
+# --- the steps as they were (ledger.projections.person at d52886a) --------------------
+
+
+def _excess(
+    person: PersonFacts,
+    state: PersonState,
+    res: YearResult,
+    y: int,
+    evs,
+    roth_ye,
+    reported: bool = True,
+) -> None:
+    """Form 5329 Parts III-IV for ``y`` (:mod:`.excess`). A year not ``reported`` (a
+    batch's earlier years) with nothing carried in and no excess of its own is not worked
+    through the form: it would owe and carry nothing, and say nothing."""
+    carried = state.excess.traditional > 0 or state.excess.roth > 0
+    contrib = None
+    if evs.ira or evs.roth or evs.limits:
+        contrib = YearContributions()
+        for group in (evs.ira, evs.roth, evs.limits):
+            for ev in group:
+                contrib.add(ev)
+    if not carried:
+        if contrib is None or not contrib.any:
+            return  # excess_step: nothing owed or carried, the parts are not required
+        if not reported and not over_limits(person.born, y, contrib):
+            return  # nothing carried and no excess of its own (None: as excess_step, no figure)
+    ira_ye = None
+    for ev in evs.ira:
+        if type(ev) is IraYearEndValue:
+            ira_ye = ev.value
+    res.excess = excess_step(
+        person.id,
+        person.born,
+        state.excess,
+        y,
+        contrib,
+        res.ira.taxable_distributions if res.ira else ZERO,
+        sum((d.amount for d in evs.distributions), ZERO),
+        ira_ye,
+        roth_ye,
+        res.warnings,
+        res.prior_excess_withdrawn,
+    )
+
+
+def _ira(person, state, res, y, evs, conversions, policy, as_of, later=None) -> None:
+    """``later``: the value recharacterizations made after Dec 31 of ``y`` moved into
+    (plus) or out of (minus) the traditional IRAs, for amounts of ``y``: line 6 takes them
+    into account (Instructions for Form 8606, line 6)."""
+    line1 = line4 = ZERO
+    ye = None
+    ids: dict[str, list[str]] = {
+        k: []
+        for k in (
+            "contributions",
+            "late_contributions",
+            "distributions",
+            "year_end_value",
+            "repayments",
+        )
+    }
+    for ev in evs:
+        if isinstance(ev, IraContribution) and not ev.deductible:
+            line1 += ev.amount
+            ids["contributions"].append(ev.id)
+            if ev.date.year > y:
+                line4 += ev.amount
+                ids["late_contributions"].append(ev.id)
+        elif isinstance(ev, IraDistribution):
+            ids["distributions"].append(ev.id)
+        elif isinstance(ev, IraYearEndValue):
+            ye = ev.value
+            ids["year_end_value"] = [ev.id]
+    if ye is not None and later:
+        ye = max(ZERO, ye + later[0])
+        ids["year_end_value"] += list(later[1])
+    flows = _ira_flows(person, state, res, y, evs)
+    ids["repayments"] = [r.id for r in flows.repayments if r.target in flows.disaster_ids]
+    if line1 == 0 and flows.ordinary == 0 and flows.qcd == 0 and flows.hsa_funding == 0:
+        if not conversions:
+            return
+    inp = IraYearIn(
+        person.id,
+        y,
+        line1,
+        line4,
+        state.ira_basis,
+        ye,
+        flows.ordinary,
+        tuple(ConversionIn(c.id, c.amount, c.taxable) for c in conversions),
+        flows.qcd,
+        flows.hsa_funding,
+        state.qcd_offset,
+        flows.disaster,
+        flows.repaid_same_year,
+    )
+    try:
+        out = form8606_ira(inp, policy.ratio_precision, policy.rounding)
+    except MissingFact:
+        if as_of is not None and as_of.year == y and as_of < date(y, 12, 31):
+            res.warnings.append(
+                f"{y}: the taxable part of this year's conversions is known only at year end "
+                "(Form 8606 line 6); they are left out of the layers until then"
+            )
+            return
+        raise
+    res.ira = out
+    if out.excluded is not None:
+        state.qcd_offset -= out.excluded.offset_used
+        _exclusion_warnings(res, y, out.excluded)
+    res.ira_events = {
+        **{k: tuple(v) for k, v in ids.items()},
+        "prior_basis": tuple(state.ira_basis_events),
+        "conversions": tuple(c.id for c in conversions),
+    }
+    res.warnings.extend(out.warnings)
+    state.ira_basis = out.basis_carried
+    state.ira_basis_events = (
+        list(dict.fromkeys(state.ira_basis_events + ids["contributions"]))
+        if out.basis_carried > 0
+        else []
+    )
+    state.conversion_splits.update(out.conversions)
+    if y in SCHEDULES:
+        for c in conversions:
+            if not c.elect_out_of_spread:
+                spread = state.spreads.setdefault(y, SpreadState())
+                spread.total += out.conversions[c.id][0]
+                spread.layer_years.add(c.date.year)
+                spread.event_ids.append(c.id)
+                res.spread_deferred += out.conversions[c.id][0]
+
+
+def _early_traditional(
+    person: PersonFacts, res: YearResult, evs: list
+) -> tuple[TraditionalDistribution, ...]:
+    """The year's traditional IRA distributions made before 59½ (or claiming an
+    exception), each with its share of Form 8606 line 15c (:func:`distribution_shares`),
+    for Form 5329 Part I. A part excluded (QCD, HSA funding, a withdrawn excess) or rolled
+    over is not income and not in its share."""
+    dists = [e for e in evs if isinstance(e, IraDistribution)]
+    if not dists or res.ira is None:
+        return ()
+    if person.born is None:
+        if any(d.exception for d in dists):
+            return ()  # the Roth side says the birth date is missing when it needs it
+        res.warnings.append(
+            f"{res.year}: not supported: the 10% additional tax on traditional IRA "
+            "distributions (Form 5329 line 1) needs the person's birth date (59½)"
+        )
+        return ()
+    age59 = age_59_and_a_half(person.born)
+    parts = [
+        (
+            d.amount - (d.qcd or ZERO) - (d.hsa_funding or ZERO) - (d.excess_withdrawn or ZERO),
+            bool(d.disaster),
+        )
+        for d in dists
+    ]
+    shares = distribution_shares(res.ira.taxable_distributions, parts)
+    return tuple(
+        TraditionalDistribution(d.id, d.date, d.amount, share, d.exception, bool(d.disaster))
+        for d, share in zip(dists, shares)
+        if d.date < age59 or d.exception
+    )
+
+
+def _add_layer(state, res, y, source, taxable, nontaxable, event_id) -> None:
+    for portion, amt in (("taxable", taxable), ("nontaxable", nontaxable)):
+        b = state.conv_bucket(y, source, portion)
+        b.remaining += amt
+        b.citation = CITE_CONVERSION
+        if event_id not in b.event_ids:
+            b.event_ids.append(event_id)
+    for la in res.layers_added:
+        if la.source == source and la.year == y:
+            res.layers_added.remove(la)
+            res.layers_added.append(
+                LayerAdded(
+                    source,
+                    y,
+                    la.taxable + taxable,
+                    la.nontaxable + nontaxable,
+                    la.clock_ends,
+                    la.event_ids + (event_id,),
+                )
+            )
+            break
+    else:
+        res.layers_added.append(
+            LayerAdded(source, y, taxable, nontaxable, clock_ends(y), (event_id,))
+        )
+    state.start_clock(y, (event_id,))
+
+
+def _roth_inflows(
+    state: PersonState,
+    res: YearResult,
+    y: int,
+    evs: list,
+    over_529: Mapping[str, tuple[int, Decimal]] = EMPTY_OVER,
+) -> Decimal:
+    """Regular contributions for ``y`` and conversions received in ``y``; returns the
+    dollars these events added to Roth IRAs this year (for the year-end-value sanity
+    check, with :func:`_received_elsewhere`). ``over_529``: :func:`over_lifetime` of the
+    events, the 529-to-Roth rollovers split at the lifetime limit."""
+    if not evs:  # nothing flows in: only a bucket of the year already there starts a clock
+        regular = state.regular.get(y)  # the buckets are keyed by their tax year
+        if regular is not None and regular.remaining > 0:
+            state.start_clock(y, regular.event_ids)
+        return ZERO
+    added = ZERO
+    for ev in evs:
+        if isinstance(ev, RothContribution):
+            b = state.regular_bucket(ev.tax_year)
+            b.remaining += ev.amount
+            b.event_ids.append(ev.id)
+            added += ev.amount
+        elif isinstance(ev, Roth529Rollover):
+            # §408A(e)(1): the 529's contributions are contribution basis, its earnings
+            # Roth earnings (no bucket: what no layer holds is earnings)
+            basis = ev.amount if ev.basis is None else min(ev.basis, ev.amount)
+            if ev.basis is None:
+                res.warnings.append(no_basis_warning(ev, over_529.get(ev.id)))
+            b = state.regular_bucket(ev.effective_tax_year)
+            b.remaining += basis
+            b.event_ids.append(ev.id)
+            added += ev.amount
+        elif isinstance(ev, RothSepSimpleContribution):
+            b = state.regular_bucket(ev.date.year)  # clock: the year received
+            b.remaining += ev.amount
+            b.event_ids.append(ev.id)
+            added += ev.amount
+        elif isinstance(ev, RothConversion):
+            split = state.conversion_splits.get(ev.id)
+            if split is None:
+                continue  # pending until its income year's Form 8606 can be computed
+            _add_layer(state, res, y, "conversion", split[0], split[1], ev.id)
+            added += ev.amount
+    for ev in evs:
+        if isinstance(ev, RothContributionReturn):
+            b = state.regular_bucket(ev.tax_year)
+            if ev.amount > b.remaining:
+                res.warnings.append(
+                    f"{ev.id}: returned {ev.amount} but only {b.remaining} was contributed for {ev.tax_year}"
+                )
+            b.remaining = max(b.remaining - ev.amount, ZERO)
+            b.event_ids.append(ev.id)
+            res.returned_earnings += ev.earnings
+            added -= ev.amount
+    regular = state.regular.get(y)
+    if regular is not None and regular.remaining > 0:
+        state.start_clock(y, regular.event_ids)
+    return added
 
 
 @dataclass(slots=True)

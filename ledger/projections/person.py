@@ -312,7 +312,7 @@ def compute_person(
             line15c = _ira(
                 person, state, res, y, evs.ira, conversions, policy, as_of, later.get(y), kept
             )
-        added = _roth_inflows(state, res, y, evs.roth, over_529)  # (its own events' part)
+        added = _roth_inflows(state, res, y, evs.roth, over_529, kept)  # (its own events' part)
         if over_529:
             for event_id, (over_year, over) in over_529.items():
                 if over_year == y:
@@ -903,32 +903,44 @@ def _spread_income(state: PersonState, res: YearResult, y: int) -> None:
         res.spread_included += amount
 
 
-def _add_layer(state, res, y, source, taxable, nontaxable, event_id) -> None:
+def _add_layer(state, res, y, source, taxable, nontaxable, event_id, kept=True) -> None:
+    """A conversion or plan-rollover layer received in ``y``: its two buckets (made as
+    :meth:`PersonState.conv_bucket` would), ``res.layers_added`` and the 5-year clock.
+    Not ``kept`` (a year no report shows): a conversion is not listed in
+    ``res.layers_added``, where only the plan rollovers are read
+    (:func:`_received_elsewhere`)."""
+    conv = state.conv
     for portion, amt in (("taxable", taxable), ("nontaxable", nontaxable)):
-        b = state.conv_bucket(y, source, portion)
+        key = (y, source, portion)
+        b = conv.get(key)
+        if b is None:
+            conv[key] = Bucket(source, y, portion, y, ZERO + amt, [event_id], CITE_CONVERSION)
+            continue
         b.remaining += amt
         b.citation = CITE_CONVERSION
         if event_id not in b.event_ids:
             b.event_ids.append(event_id)
-    for la in res.layers_added:
-        if la.source == source and la.year == y:
-            res.layers_added.remove(la)
-            res.layers_added.append(
-                LayerAdded(
-                    source,
-                    y,
-                    la.taxable + taxable,
-                    la.nontaxable + nontaxable,
-                    la.clock_ends,
-                    la.event_ids + (event_id,),
+    if kept or source != "conversion":
+        for la in res.layers_added:
+            if la.source == source and la.year == y:
+                res.layers_added.remove(la)
+                res.layers_added.append(
+                    LayerAdded(
+                        source,
+                        y,
+                        la.taxable + taxable,
+                        la.nontaxable + nontaxable,
+                        la.clock_ends,
+                        la.event_ids + (event_id,),
+                    )
                 )
+                break
+        else:
+            res.layers_added.append(
+                LayerAdded(source, y, taxable, nontaxable, clock_ends(y), (event_id,))
             )
-            break
-    else:
-        res.layers_added.append(
-            LayerAdded(source, y, taxable, nontaxable, clock_ends(y), (event_id,))
-        )
-    state.start_clock(y, (event_id,))
+    if state.clock_start is None or y <= state.clock_start:  # else start_clock does nothing
+        state.start_clock(y, (event_id,))
 
 
 def _roth_inflows(
@@ -937,24 +949,29 @@ def _roth_inflows(
     y: int,
     evs: list,
     over_529: Mapping[str, tuple[int, Decimal]] = EMPTY_OVER,
+    kept: bool = True,
 ) -> Decimal:
     """Regular contributions for ``y`` and conversions received in ``y``; returns the
     dollars these events added to Roth IRAs this year (for the year-end-value sanity
     check, with :func:`_received_elsewhere`). ``over_529``: :func:`over_lifetime` of the
-    events, the 529-to-Roth rollovers split at the lifetime limit."""
-    if not evs:  # nothing flows in: only a bucket of the year already there starts a clock
-        regular = state.regular.get(y)  # the buckets are keyed by their tax year
-        if regular is not None and regular.remaining > 0:
-            state.start_clock(y, regular.event_ids)
-        return ZERO
+    events, the 529-to-Roth rollovers split at the lifetime limit. ``kept``: as
+    :func:`_add_layer`'s."""
     added = ZERO
+    returns = False
     for ev in evs:
-        if isinstance(ev, RothContribution):
+        kind = type(ev)
+        if kind is RothContribution:
             b = state.regular_bucket(ev.tax_year)
             b.remaining += ev.amount
             b.event_ids.append(ev.id)
             added += ev.amount
-        elif isinstance(ev, Roth529Rollover):
+        elif kind is RothConversion:
+            split = state.conversion_splits.get(ev.id)
+            if split is None:
+                continue  # pending until its income year's Form 8606 can be computed
+            _add_layer(state, res, y, "conversion", split[0], split[1], ev.id, kept)
+            added += ev.amount
+        elif kind is Roth529Rollover:
             # §408A(e)(1): the 529's contributions are contribution basis, its earnings
             # Roth earnings (no bucket: what no layer holds is earnings)
             basis = ev.amount if ev.basis is None else min(ev.basis, ev.amount)
@@ -964,31 +981,31 @@ def _roth_inflows(
             b.remaining += basis
             b.event_ids.append(ev.id)
             added += ev.amount
-        elif isinstance(ev, RothSepSimpleContribution):
+        elif kind is RothSepSimpleContribution:
             b = state.regular_bucket(ev.date.year)  # clock: the year received
             b.remaining += ev.amount
             b.event_ids.append(ev.id)
             added += ev.amount
-        elif isinstance(ev, RothConversion):
-            split = state.conversion_splits.get(ev.id)
-            if split is None:
-                continue  # pending until its income year's Form 8606 can be computed
-            _add_layer(state, res, y, "conversion", split[0], split[1], ev.id)
-            added += ev.amount
-    for ev in evs:
-        if isinstance(ev, RothContributionReturn):
-            b = state.regular_bucket(ev.tax_year)
-            if ev.amount > b.remaining:
-                res.warnings.append(
-                    f"{ev.id}: returned {ev.amount} but only {b.remaining} was contributed for {ev.tax_year}"
-                )
-            b.remaining = max(b.remaining - ev.amount, ZERO)
-            b.event_ids.append(ev.id)
-            res.returned_earnings += ev.earnings
-            added -= ev.amount
-    regular = state.regular.get(y)
-    if regular is not None and regular.remaining > 0:
-        state.start_clock(y, regular.event_ids)
+        elif kind is RothContributionReturn:
+            returns = True  # after every contribution of the year
+    if returns:
+        for ev in evs:
+            if type(ev) is RothContributionReturn:
+                b = state.regular_bucket(ev.tax_year)
+                if ev.amount > b.remaining:
+                    res.warnings.append(
+                        f"{ev.id}: returned {ev.amount} but only {b.remaining} was contributed for {ev.tax_year}"
+                    )
+                b.remaining = max(b.remaining - ev.amount, ZERO)
+                b.event_ids.append(ev.id)
+                res.returned_earnings += ev.earnings
+                added -= ev.amount
+    # only a bucket of the year with dollars in it starts the clock (start_clock does
+    # nothing for a year after the clock's)
+    if state.clock_start is None or y <= state.clock_start:
+        regular = state.regular.get(y)  # the buckets are keyed by their tax year
+        if regular is not None and regular.remaining > 0:
+            state.start_clock(y, regular.event_ids)
     return added
 
 
