@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain, groupby
 from operator import itemgetter
@@ -239,12 +239,19 @@ class SqlStore:
         """See :meth:`ledger.store.api.EventStore.bulk_import`."""
         with translated(self.url, "write to", self._errors):
             try:
-                with self._transaction() as conn, self._inserting(conn):
-                    yield _BulkImport(self, conn)
+                with self._transaction() as conn, self._inserting(conn), self._bulk(conn) as bulk:
+                    yield bulk
             except self._integrity_error as exc:  # a race the head checks did not see
                 raise StoreError(
                     f"conflict: {describe(exc)}; nothing was stored, run the command again"
                 ) from None
+
+    @contextmanager
+    def _bulk(self, conn: Connection) -> Iterator[_BulkImport]:
+        """The writer of :meth:`bulk_import`'s open transaction (PostgreSQL keeps one COPY
+        open: :meth:`PostgresStore._bulk`); the reference, :class:`_BulkImport`, reads
+        the heads in the transaction and writes each call's rows on their own."""
+        yield _BulkImport(self, conn)
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
@@ -699,6 +706,99 @@ class _BulkImport:
         return sum(self.store._count(b) for b in batches)
 
 
+class _CopyImport(_BulkImport):
+    """PostgreSQL's bulk import: ONE ``COPY ... FROM STDIN`` open from the first write to
+    the end of the transaction (:meth:`close`), so the server inserts a chunk's rows
+    while this process waits for the next one -- not a COPY started and finished (a
+    round trip that waits for every row to be inserted) per chunk, with a heads query
+    before each. A statement cannot run on a connection inside a COPY, so the heads are
+    known otherwise, with what the reference (:class:`_BulkImport`: read in the
+    transaction before each write) would read:
+
+    * a household this import already wrote: the head its last rows end on (their
+      version and hash: no other writer can add to it while the writer lock is held);
+    * any other: as committed, read on another pooled connection (autocommit,
+      :meth:`SqlStore.heads`) -- the same heads the transaction sees, since it holds the
+      writer lock (every writer takes it before reading heads: no write can commit
+      meanwhile) and none of its own rows is that household's: each write's new
+      households', once -- or none at all when the ledger was empty at the first write
+      (one instant ``max(position)``: a first import), every head then being GENESIS.
+      (Reading every head at once instead costs more: ~54 ms for a 31,000-event ledger,
+      against ~0.07 ms a chunk's query.)
+
+    ``UNIQUE(household, version)`` still turns a write that slips past the lock into a
+    conflict, as for the reference -- at the COPY's end, so after the head checks of
+    the writes that follow it (a stale one among them is then the error reported;
+    either way nothing is stored)."""
+
+    def __init__(self, store: SqlStore, conn: Connection):
+        super().__init__(store, conn)
+        self._heads: dict[str, tuple[int, str]] = {}  # households written: their new heads
+        self._empty = False  # the ledger held no rows at the first write
+        self._first = True
+        self._cursor: Any = None
+        self._copying: Any = None  # cursor.copy()'s context, entered
+        self._copy: Any = None  # the Copy it gave
+
+    def write(self, batches: Sequence[EncodedBatch]) -> int:
+        if not batches:
+            return 0
+        mine = self._heads
+        if self._first:
+            self._first = False
+            self._empty = not self.store.size()
+        found: dict[str, tuple[int, str]] = {}
+        if not self._empty:
+            unknown = list(dict.fromkeys(b[0] for b in batches if b[0] not in mine))
+            found = self.store.heads(unknown) if unknown else {}
+        for household, version, prev_hash, _ in batches:
+            current, head = mine.get(household) or found.get(household, (0, GENESIS))
+            if (current, head) != (version, prev_hash):
+                raise ConcurrencyConflict(household, version, current)
+        copy = self._copy or self._open()
+        rows = 0
+        for household, version, _, text in batches:
+            if not text:
+                continue
+            copy.write(text)
+            last, digest = _last_row(text)
+            rows += last - version
+            mine[household] = (last, digest)
+        return rows
+
+    def _open(self) -> Any:
+        store = self.store
+        self._cursor = self.conn.connection.driver_connection.cursor()
+        self._copying = self._cursor.copy(_PG_COPY if store.key is None else _PG_KEYED_COPY)
+        self._copy = self._copying.__enter__()
+        return self._copy
+
+    def close(self, exc: BaseException | None) -> None:
+        """End the COPY (if one was opened): its rows are in once this returns; with
+        ``exc``, abandon it (the transaction is then rolled back)."""
+        copy, cursor, self._copying, self._copy = self._copying, self._cursor, None, None
+        if copy is None:
+            return
+        self._cursor = None
+        try:
+            if exc is None:
+                copy.__exit__(None, None, None)
+            else:  # the error that ended the import is the one to report
+                with suppress(*self.store._errors):
+                    copy.__exit__(type(exc), exc, exc.__traceback__)
+        finally:
+            cursor.close()
+
+
+def _last_row(text: str) -> tuple[int, str]:
+    """The ``version`` and ``hash`` (the 3rd and 12th fields: :data:`ROW_COLUMNS`) of the
+    last line of a batch's COPY text (not empty; escaped values hold no raw tab or
+    newline): the head the batch ends on. Its versions follow the expected one, one a
+    line, so the version also says how many lines it has (no count of the text)."""
+    fields = text[text.rfind("\n", 0, len(text) - 1) + 1 : -1].split("\t", 12)
+    return int(fields[2]), fields[11]
+
+
 # --- SQLite ---------------------------------------------------------------------------
 
 #: how a ``DateTime`` column is stored on SQLite (SQLAlchemy's format; UTC, no offset)
@@ -959,6 +1059,17 @@ class PostgresStore(SqlStore):
 
     def _lock(self, conn: Connection) -> None:
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+
+    @contextmanager
+    def _bulk(self, conn: Connection) -> Iterator[_BulkImport]:
+        """:class:`_CopyImport`: one COPY from the first write to the end of the block."""
+        bulk = _CopyImport(self, conn)
+        try:
+            yield bulk
+        except BaseException as exc:
+            bulk.close(exc)
+            raise
+        bulk.close(None)
 
     def _write(self, conn: Connection, batches: Sequence[EncodedBatch]) -> None:
         cursor = conn.connection.driver_connection.cursor()
