@@ -182,14 +182,40 @@ def chain_reader(
     decoded by its kind's decoder, :data:`ledger.events.DECODERS`) -- and None as soon as
     one does not (or raises anything at all: an unreadable stored value): the caller then
     names the problem through ``verify``'s own check (:func:`check_chains`), the
-    reference this agrees with (a property test compares them, on good and changed rows).
+    reference this agrees with (a property test compares them, on good and changed rows,
+    of households recorded in one append or in several, by several recorders).
 
     One loop, no call per row but the C ones: the hashed document written in one
-    f-string from the parts :class:`_ReadParts` keeps, the payload read by the json
-    module's own scanner (what ``json.loads`` runs, without its Python frames)."""
-    parts = _ReadParts(date_iso, time_iso)
-    heads, tails, head_of, tail_of = parts.heads, parts.tails, parts.head, parts.tail
+    f-string, the payload read by the json module's own scanner (what ``json.loads``
+    runs, without its Python frames). The document's parts that repeat are built once:
+    the head by effective date (a cache kept between households, bounded), the part
+    from ``recorded_at`` to ``schema_version`` again only when the row's
+    ``recorded_at``, ``recorded_by`` or schema version is not the previous row's (one
+    import writes a household's rows with one stamp), the tax year's text only when it
+    is not the previous row's."""
+    heads: dict[Any, str] = {}  # effective date -> '{"effective_date":...,"event_id":'
+    times: dict[Any, str] = {}  # recorded_at -> its ISO text, escaped
     sha256, escape, scan, decoders = hashlib.sha256, _str, _SCAN, DECODERS
+
+    def head_of(eff: Any) -> str:
+        if len(heads) > _READ_CACHE:
+            heads.clear()
+        part = heads[eff] = (
+            '{"effective_date":'
+            + ("null" if eff is None else f'"{date_iso(eff)}"')
+            + ',"event_id":'
+        )
+        return part
+
+    def stamp_of(at: Any, by: Any, schema: Any) -> str:
+        if type(schema) is not int:  # 1.0 == 1: verify's check refuses it
+            raise TypeError("schema_version")
+        when = times.get(at)
+        if when is None:
+            if len(times) > _READ_CACHE:
+                times.clear()
+            when = times[at] = escape(time_iso(at))
+        return f',"recorded_at":{when},"recorded_by":{escape(by)},"schema_version":{schema}'
 
     def events_of(household: str, rows: Iterable[Sequence[Any]]) -> list[Event] | None:
         house = ',"household":' + escape(household) + ',"kind":'
@@ -197,34 +223,41 @@ def chain_reader(
         events: list[Event] = []
         append = events.append
         prev, version = GENESIS, 0
+        at_was = by_was = schema_was = year_was = _NONE
+        stamp = year_part = ""
         try:
-            for row in rows:
+            for (
+                owner,
+                event_id,
+                stored_version,
+                kind,
+                schema,
+                payload,
+                eff,
+                year,
+                at,
+                by,
+                back,
+                digest,
+            ) in rows:
                 version += 1
-                (
-                    owner,
-                    event_id,
-                    stored_version,
-                    kind,
-                    schema,
-                    payload,
-                    eff,
-                    year,
-                    at,
-                    by,
-                    back,
-                    digest,
-                ) = row
                 if (
                     type(stored_version) is not int  # 1.0 == 1: verify's check refuses it
                     or stored_version != version
                     or back != prev
                     or owner != household
-                    # whole numbers as verify reads them (int(1.5), int(b"1"), int("1")
-                    # would give the hashed number; the tails' cache has 1.0 == 1)
-                    or type(schema) is not int
+                    # int(2024.5), int(b"2024"), int("2_024") would give a hashed number
                     or (type(year) is not int and year is not None)
                 ):
                     return None
+                # the same objects (sqlite3 and psycopg share small ints): schema 1.0 is
+                # not schema 1's object, and goes through stamp_of's check
+                if at != at_was or by != by_was or schema is not schema_was:
+                    stamp = stamp_of(at, by, schema)
+                    at_was, by_was, schema_was = at, by, schema
+                if year != year_was:
+                    year_part = f',"tax_year":{"null" if year is None else year},"version":'
+                    year_was = year
                 known = kinds.get(kind)
                 if known is None:  # an unknown kind: KeyError
                     known = kinds[kind] = (house + escape(kind) + ',"payload":', decoders[kind])
@@ -232,8 +265,7 @@ def chain_reader(
                 # the stored version equals ``version``, an int: int(stored_version) is it
                 text = (
                     f"{prev}\n{heads.get(eff) or head_of(eff)}{escape(event_id)}{middle}"
-                    f"{escape(payload)}{tails.get((at, by, schema, year)) or tail_of((at, by, schema, year))}"
-                    f"{version}}}"
+                    f"{escape(payload)}{stamp}{year_part}{version}}}"
                 )
                 if sha256(text.encode()).hexdigest() != digest:
                     return None
@@ -247,6 +279,9 @@ def chain_reader(
         return events
 
     return events_of
+
+
+_NONE = object()  # no row read yet (equal to no stored value)
 
 
 #: distinct stored values :func:`read_hasher` keeps the document parts of (a ledger of

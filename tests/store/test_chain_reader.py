@@ -7,7 +7,7 @@ finds no problem, None exactly when it finds one."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -57,9 +57,23 @@ def _reference(household, rows):
     return [_event(row[3], row[1], row[5]) for row in rows]
 
 
-def _rows(household, drawn, by="tester"):
+def _rows(household, drawn, by="tester", cuts=()):
+    """The rows of ``drawn`` recorded in one append, or in one append per part of it: cut
+    before each ``(index, seconds, recorder)`` of ``cuts``, the part after it recorded
+    that many seconds later by that recorder (the same time by another, or by the same
+    one at another time)."""
     at = datetime(2026, 12, 2, 5, 33, 17, 23468, tzinfo=UTC)
-    return list(_SqliteEncoder(by, at)(household, 0, GENESIS, drawn)[3])
+    parts = {0: (0, by)}
+    for index, seconds, who in cuts:
+        parts[index % len(drawn)] = (seconds, who)
+    rows: list = []
+    starts = sorted(parts)
+    for first, stop in zip(starts, [*starts[1:], len(drawn)]):
+        seconds, who = parts[first]
+        encode = _SqliteEncoder(who, at + timedelta(seconds=seconds))
+        prev = rows[-1][11] if rows else GENESIS
+        rows += encode(household, len(rows), prev, drawn[first:stop])[3]
+    return rows
 
 
 @settings(max_examples=150, deadline=None)
@@ -69,15 +83,25 @@ def _rows(household, drawn, by="tester"):
     change=st.none()
     | st.tuples(st.integers(0, 5), st.integers(1, 11), _VALUES)
     | st.tuples(st.just("drop"), st.integers(0, 5))
-    | st.tuples(st.just("swap"), st.integers(0, 5)),
+    | st.tuples(st.just("swap"), st.integers(0, 5))
+    # a column given the previous row's value (the reader keeps parts from row to row)
+    | st.tuples(st.just("copy"), st.integers(1, 5), st.integers(1, 11)),
+    cuts=st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 1), st.sampled_from(["tester", "other"])),
+        max_size=3,
+    ),
     data=st.data(),
 )
-def test_the_chain_reader_is_the_reference(household, kinds, change, data):
+def test_the_chain_reader_is_the_reference(household, kinds, change, cuts, data):
     drawn = [data.draw(events(kind)) for kind in kinds]
-    rows = _rows(household, drawn)
+    rows = _rows(household, drawn, cuts=cuts)
     if change is not None:
         at = change[1] % len(rows) if isinstance(change[0], str) else change[0] % len(rows)
-        if change[0] == "drop":
+        if change[0] == "copy":
+            row = list(rows[at])
+            row[change[2]] = rows[at - 1][change[2]]
+            rows[at] = tuple(row)
+        elif change[0] == "drop":
             del rows[at]
         elif change[0] == "swap":
             rows[at], rows[-1] = rows[-1], rows[at]
