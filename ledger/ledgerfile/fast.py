@@ -366,9 +366,9 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
         # repeat, so no memo for them
         money = []
         if types[name] == "money":
-            money = [
+            money = [  # two decimals already ("1234.56", as files mostly say): no quantize
                 "if type(v) is str and plain(v) is not None:",
-                "    x = D(v).quantize(CENT)",
+                "    x = D(v) if v[-3:-2] == '.' else D(v).quantize(CENT)",
                 *(["    if not x: raise Refer"] if _refuses(read, "0") else []),
             ]
         if required or f.default is dataclasses.MISSING:  # absent, null or empty: refused
