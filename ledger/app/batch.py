@@ -146,7 +146,8 @@ def _year_pass(person: PersonFacts, year: int) -> tuple[bool, Decimal, Decimal]:
     for e in person.events:
         kind = type(e)
         if kind in _CONTRIBUTION_KINDS:
-            if e.effective_tax_year == year:
+            # (the kinds but the 529 rollover have a tax_year, their effective_tax_year)
+            if (e.tax_year if kind is not Roth529Rollover else e.effective_tax_year) == year:
                 active = True
                 if kind is RothContribution or kind is Roth529Rollover:
                     contributions += e.amount

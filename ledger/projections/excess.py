@@ -125,7 +125,8 @@ def over_dollar_limit(
         dollar = yearly.ira_limit(year, None if born is None else year - born.year)
     except MissingFact:
         return None
-    return max(traditional, ZERO) + max(roth, ZERO) > dollar
+    # max(x, ZERO) written out (a builtin max of Decimals costs about four comparisons)
+    return (ZERO if ZERO > traditional else traditional) + (ZERO if ZERO > roth else roth) > dollar
 
 
 def reference_over_limits(born: date | None, year: int, c: YearContributions) -> bool | None:

@@ -48,20 +48,25 @@ def split_distribution(
     to_cash: Decimal,
     precision: str,
 ) -> PlanSplit:
-    after_tax = min(share(amount, after_tax_basis, account_value, precision), amount)
+    # min(a, b) and max(a, ZERO) written out, picking the same objects (``b`` only when
+    # it is less than ``a``; a builtin min or max of Decimals costs about four comparisons)
+    after_tax = share(amount, after_tax_basis, account_value, precision)
+    if amount < after_tax:
+        after_tax = amount
     pretax = amount - after_tax
-    trad_pre = min(pretax, to_traditional_ira)
+    trad_pre = to_traditional_ira if to_traditional_ira < pretax else pretax
     left = pretax - trad_pre
-    roth_pre = min(left, to_roth_ira)
+    roth_pre = to_roth_ira if to_roth_ira < left else left
     left -= roth_pre
-    cash_pre = min(left, to_cash)
+    cash_pre = to_cash if to_cash < left else left
+    cash_rest = to_cash - cash_pre
     return PlanSplit(
-        after_tax=after_tax,
-        pretax=pretax,
-        roth_taxable=roth_pre,
-        roth_nontaxable=to_roth_ira - roth_pre,
-        trad_pretax=trad_pre,
-        trad_after_tax=to_traditional_ira - trad_pre,
-        cash_taxable=cash_pre,
-        cash_nontaxable=max(to_cash - cash_pre, ZERO),
+        after_tax,
+        pretax,
+        roth_pre,
+        to_roth_ira - roth_pre,
+        trad_pre,
+        to_traditional_ira - trad_pre,
+        cash_pre,
+        ZERO if ZERO > cash_rest else cash_rest,
     )

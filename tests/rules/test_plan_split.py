@@ -2,6 +2,9 @@
 
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ledger.rules.in_plan_rollover import split_irr
 from ledger.rules.plan_split import split_distribution
 
@@ -61,3 +64,43 @@ def test_in_plan_rollover_given_or_pro_rated():
     # pro-rata: $20,000 basis in a $21,000 sub-account, all rolled -> $1,000 taxable
     p = split_irr(D(21000), 2020, D(20000), D(21000), None, "exact")
     assert (p.taxable, p.nontaxable) == (D("1000.00"), D("20000.00"))
+
+
+def _split_reference(amount, account_value, after_tax_basis, to_trad, to_roth, to_cash, precision):
+    """split_distribution as it was before its min/max were written out (main at 977821f)."""
+    from ledger.money import ZERO
+    from ledger.rules.plan_split import PlanSplit
+    from ledger.rules.prorata import share
+
+    after_tax = min(share(amount, after_tax_basis, account_value, precision), amount)
+    pretax = amount - after_tax
+    trad_pre = min(pretax, to_trad)
+    left = pretax - trad_pre
+    roth_pre = min(left, to_roth)
+    left -= roth_pre
+    cash_pre = min(left, to_cash)
+    return PlanSplit(
+        after_tax=after_tax,
+        pretax=pretax,
+        roth_taxable=roth_pre,
+        roth_nontaxable=to_roth - roth_pre,
+        trad_pretax=trad_pre,
+        trad_after_tax=to_trad - trad_pre,
+        cash_taxable=cash_pre,
+        cash_nontaxable=max(to_cash - cash_pre, ZERO),
+    )
+
+
+_money = st.one_of(
+    st.integers(0, 30_000_000).map(lambda c: D(c).scaleb(-2)),
+    st.sampled_from([D(0), D("0.00"), D(100), D("100.00"), D("100.000"), D("-0.00")]),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_money, _money, _money, _money, _money, _money, st.sampled_from(["exact", "3"]))
+def test_split_distribution_is_the_reference(amount, value, basis, trad, roth, cash, precision):
+    """The same objects as the builtin min/max form (by repr: equal values of other
+    exponents pick the same one), ties between the amounts included."""
+    args = (amount, value, basis, trad, roth, cash, precision)
+    assert repr(split_distribution(*args)) == repr(_split_reference(*args))
