@@ -6,8 +6,8 @@ DDL the migrations issue, recorded from them; no history replayed); Alembic itse
 imported only when an existing ledger is at an older revision, so the command line never
 loads it (nor SQLModel, which the migrations' environment needs) on its way. Upgrades run
 inside one transaction holding the writer lock (``BEGIN IMMEDIATE`` on SQLite, an advisory
-lock on PostgreSQL), so processes opening a new database at the same moment create or
-migrate it exactly once.
+lock on PostgreSQL, one per ledger: :data:`PG_LOCK_SQL`), so processes opening a new
+database at the same moment create or migrate it exactly once.
 """
 
 from __future__ import annotations
@@ -22,8 +22,25 @@ if TYPE_CHECKING:
     from .dbapi import Database
     from .dburl import URL
 
-#: pg_advisory_xact_lock key taken by migrations and appends ("roth" in ASCII).
-PG_LOCK_KEY = 0x726F7468
+#: the first key of the writer lock migrations and appends take ("roth" in ASCII)
+PG_LOCK_CLASS = 0x726F7468
+
+#: the writer lock on PostgreSQL: ``pg_advisory_xact_lock(class, ledger)`` keyed by the
+#: ledger, the schema of the ``events`` table the search path finds (before a new
+#: ledger's tables exist: the schema they will be created in, ``current_schema()``), as
+#: its OID (no two schemas share one). Advisory locks are per database: one constant key
+#: made writers of ledgers in different schemas of one database wait for each other,
+#: while every writer of one ledger -- whatever else its search path names -- takes this
+#: one lock. Older roth-ledger versions took the one-key lock
+#: ``pg_advisory_xact_lock(0x726F7468)``, which does not exclude this one: stop their
+#: writers before this version's start (README, "Waiting on PostgreSQL").
+PG_LOCK_SQL = (
+    f"SELECT pg_catalog.pg_advisory_xact_lock({PG_LOCK_CLASS}, coalesce("
+    "(SELECT c.relnamespace FROM pg_catalog.pg_class c WHERE c.relname = 'events' "
+    "AND c.relkind IN ('r', 'p') AND pg_catalog.pg_table_is_visible(c.oid)), "
+    "(SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = current_schema()), "
+    "0::oid)::int)"
+)
 
 
 #: whether ``alembic_version`` is a table the search path finds, read from ``pg_class``
@@ -80,7 +97,7 @@ def upgrade_engine(database: Database) -> None:
 def _locked_revision(conn: Any) -> str | None:
     """Take the writer lock (SQLite: ``BEGIN IMMEDIATE`` did) and read the revision."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+        conn.exec_driver_sql(PG_LOCK_SQL)
     return revision_of(conn)
 
 

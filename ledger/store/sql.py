@@ -5,11 +5,12 @@ pool and the transactions; the statements themselves are a handful of plain SQL 
 run on the driver's cursor, one read path and one row builder per store:
 
 * **writing** -- every write is one transaction: take the writer lock (``BEGIN
-  IMMEDIATE`` on SQLite, ``pg_advisory_xact_lock`` on PostgreSQL, so global positions
-  become visible in order), read the households' heads, compare with the expected
-  versions, then write the rows the store's :meth:`~SqlStore.row_encoder` built: one
-  ``executemany`` on SQLite, one ``COPY ... FROM STDIN`` on PostgreSQL (psycopg 3; the
-  rows are already COPY text, so the writing process only forwards them).
+  IMMEDIATE`` on SQLite, ``pg_advisory_xact_lock`` keyed by the ledger's schema on
+  PostgreSQL, so positions become visible in order), read the households' heads,
+  compare with the expected versions, then write the rows the store's
+  :meth:`~SqlStore.row_encoder` built: one ``executemany`` on SQLite, one ``COPY ...
+  FROM STDIN`` on PostgreSQL (psycopg 3; the rows are already COPY text, so the writing
+  process only forwards them).
   ``UNIQUE(household, version)`` still turns any race that slips past into
   :class:`ConcurrencyConflict`; ``UNIQUE(household, event_id)`` becomes
   :class:`DuplicateEventId`. :meth:`~SqlStore.bulk_import` holds that transaction open
@@ -58,7 +59,7 @@ from .hashing import (
     utc,
 )
 from .keyed import LedgerKey, check_macs, new_record, records_from, writing_problem
-from .migrate import PG_LOCK_KEY, ensure_head
+from .migrate import PG_LOCK_SQL, ensure_head
 from .schema import SQLITE as SQLITE_HEAD
 from .urls import sqlite_file
 
@@ -1058,7 +1059,7 @@ class PostgresStore(SqlStore):
         return batch[3].count("\n")  # one line per row (newlines in values are escaped)
 
     def _lock(self, conn: Connection) -> None:
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+        conn.exec_driver_sql(PG_LOCK_SQL)
 
     @contextmanager
     def _bulk(self, conn: Connection) -> Iterator[_BulkImport]:

@@ -6,14 +6,19 @@ changed -- never a command that hangs."""
 from __future__ import annotations
 
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from ledger.store import open_store
-from ledger.store.migrate import PG_LOCK_KEY
+from ledger.store.migrate import PG_LOCK_SQL
+
+from .conftest import PG_SKIP, pg_base_url
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -112,7 +117,7 @@ def test_a_held_table_lock_is_exit_5_after_the_lock_timeout(ledger, command):
 def test_a_writer_holding_the_ledger_is_exit_5_for_the_next_writer(ledger):
     before = count(ledger)
     with holder(ledger) as other:  # another import, mid-transaction
-        other.execute("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+        other.execute(PG_LOCK_SQL)
         done = cli(ledger, *RECORD, ROTH_LEDGER_PG_LOCK_TIMEOUT="300ms")
         assert done.exit_code == 5, done.output
         assert "another session held a lock on the ledger" in done.output
@@ -140,3 +145,70 @@ def test_a_malformed_timeout_is_bad_input(ledger, value):
     assert done.exit_code == 2, done.output
     assert done.output.startswith("error: ROTH_LEDGER_PG_LOCK_TIMEOUT: ")
     assert "is not a duration" in done.output
+
+
+@pytest.fixture
+def two_schemas() -> Iterator[tuple[str, str, str]]:
+    """Three fresh schemas of one database (``small_``...), dropped after: the URLs of a
+    ledger in the first and one in the second, and the third schema's name (empty)."""
+    base = pg_base_url()
+    if base is None:
+        pytest.skip(PG_SKIP)
+    tag = uuid.uuid4().hex[:10]
+    names = [f"small_{tag}_{part}" for part in ("a", "b", "empty")]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for name in names:
+                conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+        urls = [
+            make_url(base)
+            .update_query_dict({"options": f"-csearch_path={name}"})
+            .render_as_string(hide_password=False)
+            for name in names[:2]
+        ]
+        for url in urls:
+            assert cli(url, "import", EXAMPLE).exit_code == 0
+        yield urls[0], urls[1], names[2]
+    finally:
+        with admin.connect() as conn:
+            for name in names:
+                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        admin.dispose()
+
+
+def test_writers_of_ledgers_in_two_schemas_do_not_wait_for_each_other(two_schemas):
+    first, second, _ = two_schemas
+    before = count(second)
+    store = open_store(first)
+    try:
+        with store.bulk_import():  # a writer of the first ledger, mid-transaction
+            done = cli(second, *RECORD, ROTH_LEDGER_PG_LOCK_TIMEOUT="300ms")
+            assert done.exit_code == 0, done.output
+            held = cli(first, *RECORD, ROTH_LEDGER_PG_LOCK_TIMEOUT="300ms")
+            assert held.exit_code == 5, held.output  # its own ledger's writers do wait
+    finally:
+        store.close()
+    assert count(second) == before + 1
+
+
+def test_the_lock_is_the_ledgers_whatever_else_the_search_path_names(two_schemas):
+    """A session whose search path names an empty schema first still writes the
+    ledger's tables, so it takes that ledger's lock (not one for the empty schema)."""
+    _, second, empty = two_schemas
+    schema = str(make_url(second).query["options"]).split("=", 1)[1]
+    wider = (
+        make_url(second)
+        .update_query_dict({"options": f"-csearch_path={empty},{schema}"})
+        .render_as_string(hide_password=False)
+    )
+    before = count(second)
+    store = open_store(wider)
+    try:
+        with store.bulk_import():
+            done = cli(second, *RECORD, ROTH_LEDGER_PG_LOCK_TIMEOUT="300ms")
+            assert done.exit_code == 5, done.output
+            assert "another session held a lock on the ledger" in done.output
+    finally:
+        store.close()
+    assert count(second) == before
