@@ -736,6 +736,8 @@ class _CopyImport(_BulkImport):
         super().__init__(store, conn)
         self._heads: dict[str, tuple[int, str]] = {}  # households written: their new heads
         self._empty = False  # the ledger held no rows at the first write
+        self._before = 0  # the ledger's last position at the first write
+        self._rows = 0  # rows written
         self._first = True
         self._cursor: Any = None
         self._copying: Any = None  # cursor.copy()'s context, entered
@@ -747,7 +749,8 @@ class _CopyImport(_BulkImport):
         mine = self._heads
         if self._first:
             self._first = False
-            self._empty = not self.store.size()
+            self._before = self.store.size()
+            self._empty = not self._before
         found: dict[str, tuple[int, str]] = {}
         if not self._empty:
             unknown = list(dict.fromkeys(b[0] for b in batches if b[0] not in mine))
@@ -765,6 +768,7 @@ class _CopyImport(_BulkImport):
             last, digest = _last_row(text)
             rows += last - version
             mine[household] = (last, digest)
+        self._rows += rows
         return rows
 
     def _open(self) -> Any:
@@ -775,8 +779,10 @@ class _CopyImport(_BulkImport):
         return self._copy
 
     def close(self, exc: BaseException | None) -> None:
-        """End the COPY (if one was opened): its rows are in once this returns; with
-        ``exc``, abandon it (the transaction is then rolled back)."""
+        """End the COPY (if one was opened): its rows are in once this returns, and the
+        planner's statistics refreshed if the import made the ledger much larger
+        (:func:`analyze_after`); with ``exc``, abandon it (the transaction is then
+        rolled back)."""
         copy, cursor, self._copying, self._copy = self._copying, self._cursor, None, None
         if copy is None:
             return
@@ -784,11 +790,43 @@ class _CopyImport(_BulkImport):
         try:
             if exc is None:
                 copy.__exit__(None, None, None)
+                if analyze_after(self._rows, self._before):
+                    cursor.execute(_PG_ANALYZE)
             else:  # the error that ended the import is the one to report
                 with suppress(*self.store._errors):
                     copy.__exit__(type(exc), exc, exc.__traceback__)
         finally:
             cursor.close()
+
+
+#: the statistics a bulk import refreshes in its transaction (committed with its rows):
+#: those of the ``(household, version)`` columns every read filters and orders by, and
+#: the table's row and page counts. Without them, a fresh import's reads are planned
+#: blind -- one household's report as a bitmap scan and a sort (0.25-0.31 ms here)
+#: instead of a scan of the ``(household, version)`` index (0.13-0.18 ms) -- until
+#: autovacuum's next ANALYZE. Cheap enough not to weigh on the import: two columns, on
+#: a sample of 9,000 rows (``default_statistics_target`` 30 for this transaction; the
+#: server's default 100 samples 30,000), which still counts 1,000 households of a
+#: 100,000-event ledger exactly. Backend CPU, 31,000 / 104,000 events: 11 / 25 ms,
+#: where a full ``ANALYZE events`` (the payloads' statistics too) takes 220 / 274 ms
+#: and the two columns at the default target 32 / 66 ms. ``SKIP_LOCKED``: never a wait
+#: on a lock (an autovacuum at work) -- skipped then, with the server's warning; a
+#: role that does not own the table gets the server's warning and no ANALYZE: nothing
+#: fails either way. One round trip (a simple query of two statements).
+_PG_ANALYZE = (
+    "SET LOCAL default_statistics_target = 30; ANALYZE (SKIP_LOCKED) events (household, version)"
+)
+#: ANALYZE after a bulk import that added at least this many rows...
+ANALYZE_MIN_ROWS = 1000
+#: ... and at least this share of the rows the ledger held before (autovacuum's own
+#: default ``autovacuum_analyze_scale_factor``: it would ANALYZE soon, not at once)
+ANALYZE_SHARE = 0.1
+
+
+def analyze_after(added: int, before: int) -> bool:
+    """Whether a bulk import that added ``added`` rows to a ledger of ``before`` (its last
+    position: at least its rows) refreshes the planner's statistics."""
+    return added >= ANALYZE_MIN_ROWS and added >= ANALYZE_SHARE * before
 
 
 def _last_row(text: str) -> tuple[int, str]:

@@ -173,3 +173,87 @@ def test_a_ledger_with_rows_reads_each_writes_new_heads_and_still_one_copy(
         store.close()
         for out in traces:
             out.close()
+
+
+# --- ANALYZE after a bulk import that made the ledger much larger ----------------------
+
+
+def test_analyze_after_names_the_threshold():
+    # at least ANALYZE_MIN_ROWS rows and at least a tenth of the rows there before
+    # (autovacuum_analyze_scale_factor's default, PostgreSQL's documentation, 20.10)
+    assert sql.ANALYZE_MIN_ROWS == 1000 and sql.ANALYZE_SHARE == 0.1
+    assert sql.analyze_after(1000, 0) and sql.analyze_after(1000, 10_000)
+    assert not sql.analyze_after(999, 0)  # a small import: the planner's guess will do
+    assert not sql.analyze_after(1000, 10_001)  # a tenth of a large ledger: autovacuum's
+    assert sql.analyze_after(100_000, 1_000_000) and not sql.analyze_after(99_999, 1_000_000)
+
+
+def _statistics(store) -> tuple[float, list[str]]:
+    """The planner's row count of ``events`` and the columns it has statistics of."""
+    with store._reading(
+        "SELECT c.reltuples, array(SELECT s.attname::text FROM pg_stats s "
+        "WHERE s.schemaname = n.nspname AND s.tablename = 'events' ORDER BY 1) "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.oid = 'events'::regclass"
+    ) as cursor:
+        reltuples, columns = cursor.fetchone()
+    return reltuples, columns
+
+
+def _bulk(store, household: str, n: int, head=(0, GENESIS), ids: str = "") -> None:
+    encode = store.row_encoder("importer", AT)
+    with store.bulk_import() as bulk:
+        bulk.write([encode(household, *head, contributions(ids or household, n))])
+
+
+def test_a_bulk_import_that_makes_the_ledger_much_larger_analyzes_it(pg_schema_url, monkeypatch):
+    monkeypatch.setattr(sql, "ANALYZE_MIN_ROWS", 5)
+    store = open_store(pg_schema_url)
+    try:
+        _bulk(store, "small", 4)  # under the minimum: not analyzed
+        assert _statistics(store) == (-1, [])  # never analyzed (PostgreSQL 14+)
+        with pytest.raises(RuntimeError):  # rolled back: nor is a failed one
+            with store.bulk_import() as bulk:
+                bulk.write([store.row_encoder("i", AT)("x", 0, GENESIS, contributions("x", 30))])
+                raise RuntimeError("a bad file further on")
+        assert _statistics(store) == (-1, [])
+        _bulk(store, "a", 40)  # 40 rows onto 4 (last position 34): analyzed, in its transaction
+        assert _statistics(store) == (44, ["household", "version"])
+        [*_, last] = store.load("a")
+        _bulk(store, "a", 200, (last.version, last.hash), "more")  # onto 74: analyzed
+        assert _statistics(store)[0] == 244
+        _bulk(store, "c", 27)  # onto a last position of 274: under a tenth, not analyzed
+        assert _statistics(store)[0] == 244
+        _bulk(store, "d", 31)  # onto 301: a tenth, analyzed
+        assert _statistics(store)[0] == 302
+        assert store.size() == 332 and store.verify() == []
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def roles():
+    from .test_pg_roles import granted, roles_for
+
+    made = roles_for()
+    yield granted(next(made))
+    next(made, None)
+
+
+def test_the_application_role_imports_without_analyzing(roles, monkeypatch):
+    """A role that does not own ``events`` may not ANALYZE it: the server skips it with
+    a warning, and the import is stored all the same."""
+    monkeypatch.setattr(sql, "ANALYZE_MIN_ROWS", 1)
+    store = open_store(roles.app_url)
+    try:
+        _bulk(store, "a", 3)
+        assert store.version("a") == 3 and store.verify() == []
+        assert _statistics(store) == (-1, [])
+    finally:
+        store.close()
+    owner = open_store(roles.owner_url)
+    try:
+        _bulk(owner, "b", 3)  # the owner's is analyzed
+        assert _statistics(owner) == (6, ["household", "version"])
+    finally:
+        owner.close()
