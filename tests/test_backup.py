@@ -37,3 +37,34 @@ def test_backup_of_a_missing_ledger(run, tmp_path):
     result = run("--db", tmp_path / "nope.db", "db", "backup", "-o", tmp_path / "b.db")
     assert result.exit_code == 3 and "no ledger at" in result.output
     assert not (tmp_path / "b.db").exists() and not (tmp_path / "nope.db").exists()
+
+
+def test_restore_of_a_backup_at_an_older_revision_says_to_upgrade_a_copy(run, tmp_path):
+    # A backup taken before an upgrade of roth-ledger is at the previous schema revision
+    # (0004 before migration 0005, which changes nothing on SQLite). Every command refuses
+    # it (exit 5), restore too; restore names the backup -- not the ledger it restores
+    # into, which `roth-ledger db upgrade` alone would upgrade -- and says to upgrade a
+    # copy, which then restores (before, the message said only "run `roth-ledger db
+    # upgrade`").
+    import shutil
+    import sqlite3
+
+    db, backup, new = tmp_path / "ledger.db", tmp_path / "backup.db", tmp_path / "new.db"
+    assert run("--db", db, "import", EXAMPLE).exit_code == 0
+    assert run("--db", db, "db", "backup", "-o", backup).exit_code == 0
+    with sqlite3.connect(backup) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0004'")
+    result = run("--db", new, "db", "restore", str(backup))
+    assert result.exit_code == 5, result.output
+    assert (
+        f"{backup} is at schema revision '0004', not '0005': upgrade a copy of it (cp "
+        f"{backup} COPY.db && roth-ledger --db COPY.db db upgrade), not the ledger restored "
+        "into, and restore the copy; nothing was restored"
+    ) in result.output
+    assert run("--db", new, "households").output.strip() == ""  # nothing was restored
+    copy = tmp_path / "COPY.db"
+    shutil.copy(backup, copy)
+    assert run("--db", copy, "db", "upgrade").exit_code == 0
+    done = run("--db", new, "db", "restore", str(copy))
+    assert done.exit_code == 0 and "restored 12 events of 1 households" in done.output
+    assert run("--db", new, "verify").exit_code == 0

@@ -29,7 +29,7 @@ from ..ledgerfile.history import HistoryEntry, HistoryFile, read_history
 from ..ledgerfile.read import RawLedger
 from ..projections.duplicates import duplicate_warnings
 from ..projections.limits import contribution_warnings
-from ..store.api import EventStore, Tampered
+from ..store.api import EventStore, OtherRevision, Tampered
 from ..store.hashing import GENESIS, chained, iso_utc
 from ..voids import in_force
 
@@ -155,8 +155,24 @@ def restore_ledger(store: EventStore, source: str, dry_run: bool = False) -> lis
     another history is refused, and a source whose chains do not verify is refused
     (exit 6) before anything is written."""
     from ..store import open_store
+    from ..store.urls import resolve, sqlite_file
 
-    src = open_store(source, read_only=True)
+    try:
+        src = open_store(source, read_only=True)
+    except OtherRevision as exc:  # e.g. a backup made before this release's migrations
+        how = (
+            f" (cp {source} COPY.db && roth-ledger --db COPY.db db upgrade)"
+            if sqlite_file(resolve(source)) is not None
+            else ""
+        )
+        raise OtherRevision(
+            f"{exc.where} is at schema revision {exc.revision!r}, not {exc.head!r}: upgrade "
+            f"a copy of it{how}, not the ledger restored into, and restore the copy; nothing "
+            "was restored",
+            exc.where,
+            exc.revision,
+            exc.head,
+        ) from None
     try:
         problems = src.verify()
         if problems:

@@ -24,6 +24,15 @@ class StoreError(Exception):
     """Infrastructure problem the user can act on (bad URL, unreadable file...)."""
 
 
+class OtherRevision(StoreError):
+    """The ledger's schema is at another revision than this release's (an older ledger:
+    ``roth-ledger db upgrade``); reading commands do not upgrade it (exit 5)."""
+
+    def __init__(self, message: str, where: str, revision: str, head: str) -> None:
+        super().__init__(message)
+        self.where, self.revision, self.head = where, revision, head
+
+
 class BadDatabaseUrl(StoreError, LedgerError):
     """A database URL that cannot be read: bad input (exit 2), not a database problem."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import NotFound, NotSupported
-from .api import StoreError
+from .api import OtherRevision, StoreError
 from .dbapi import make_database, translated, where
 from .dburl import URL
 from .keyed import load_key
@@ -72,9 +72,12 @@ def open_read_only(url: URL) -> SqlStore:
                 f"no ledger at {where_} (the database is empty: `roth-ledger db upgrade` "
                 "or the first import creates it)"
             )
-        raise StoreError(
+        raise OtherRevision(
             f"the ledger at {where_} is at schema revision {revision!r}, not "
-            f"{HEAD_REVISION!r}: run `roth-ledger db upgrade`"
+            f"{HEAD_REVISION!r}: run `roth-ledger db upgrade`",
+            where_,
+            revision,
+            HEAD_REVISION,
         )
     store = store_on(engine, url)
     store.notes = private_notes(url)
