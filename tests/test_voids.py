@@ -118,6 +118,16 @@ def test_in_force_matches_the_definition_in_any_order(events, data):
         assert undone.id in after
 
 
+@settings(max_examples=100, deadline=None)
+@given(events=void_forests())
+def test_without_a_void_every_event_is_in_force(events):
+    """The import skips in_force when no event is a void (importing._plan): then every
+    event is in force, in the order given."""
+    plain = [e for e in events if not isinstance(e, ev.Void)]
+    assert in_force(plain) == plain and ev.Void not in map(type, plain)
+    assert (ev.Void in map(type, events)) == any(isinstance(e, ev.Void) for e in events)
+
+
 # --- the readers --------------------------------------------------------------------------
 
 

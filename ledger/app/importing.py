@@ -129,7 +129,8 @@ def _plan(
     candidates = ledger.all_events()
     new = [e for e in candidates if e.id not in known.events]
     everything = stored + pending + new
-    live = in_force(everything)
+    # without a void every event is in force (voids.in_force); the classes are final
+    live = in_force(everything) if ev.Void in map(type, everything) else everything
     warnings = contribution_warnings(_people(live), everything) + duplicate_warnings(live)
     return _Plan(
         ledger.household,
@@ -652,7 +653,8 @@ def _record_warnings(everything: list, event: ev.Event) -> list[str]:
     person, year = getattr(event, "person", None), event.effective_tax_year
     if person is None or year is None or isinstance(event, ev.PersonAdded):
         return []
-    live = in_force(everything)
+    # without a void every event is in force (voids.in_force); the classes are final
+    live = in_force(everything) if ev.Void in map(type, everything) else everything
     return contribution_warnings(
         _people(live), everything, only=(person, year)
     ) + duplicate_warnings(live, only={event.id})
