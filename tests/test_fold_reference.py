@@ -276,3 +276,53 @@ def test_within_dollar_limit_is_year_contributions(person):
         assert _within_dollar_limit(person, y, evs) == (
             not c.any or over_limits(person.born, y, c) is False
         )
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=["default", "3-none"])
+def test_deductible_contributions_after_70_and_a_half_reduce_a_later_qcd(policy):
+    """Deductible IRA contributions for years from age 70½ (here 2021 and 2022, years with
+    no distribution) reduce a later year's QCD exclusion (IRC §408(d)(8)(A) last sentence,
+    SECURE Act 2019 §107(b)): the years no report shows must carry them on as the
+    reference's do. Born 1948-03-01: 70½ on 2018-09-01."""
+    d = Decimal
+    events = [
+        ev.PersonAdded(id="born", person="p", name="P", born=date(1948, 3, 1)),
+        ev.IraContribution(
+            id="c0",
+            person="p",
+            tax_year=2020,
+            date=date(2020, 4, 1),
+            amount=d("3000.00"),
+            deductible=False,
+        ),  # fmt: skip
+        ev.IraYearEndValue(id="v0", person="p", year=2020, value=d("90000.00")),
+        ev.IraContribution(
+            id="c1",
+            person="p",
+            tax_year=2021,
+            date=date(2021, 4, 1),
+            amount=d("7000.00"),
+            deductible=True,
+        ),  # fmt: skip
+        ev.IraContribution(
+            id="c2",
+            person="p",
+            tax_year=2022,
+            date=date(2022, 4, 1),
+            amount=d("2500.00"),
+            deductible=True,
+        ),  # fmt: skip
+        ev.IraDistribution(
+            id="q", person="p", date=date(2023, 6, 1), amount=d("20000.00"), qcd=d("20000.00")
+        ),  # fmt: skip
+        ev.IraYearEndValue(id="v3", person="p", year=2023, value=d("80000.00")),
+        ev.RothContribution(
+            id="r", person="p", tax_year=2023, date=date(2023, 5, 1), amount=d("1000.00")
+        ),  # fmt: skip
+    ]
+    person = fold("h", events).people["p"]
+    assert_same_person(person, 2023, policy)
+    full = reference_fold.compute_person(person, 2023, policy)
+    excluded = full.year(2023).ira.excluded
+    assert excluded is not None and excluded.offset_used == d("9500.00")  # 7,000 + 2,500
+    assert_same_rows(HouseholdFacts("h", None, {"p": person}, frozenset()), 2023, policy)

@@ -312,7 +312,13 @@ def compute_person(
             line15c = _ira(
                 person, state, res, y, evs.ira, conversions, policy, as_of, later.get(y), kept
             )
-        added = _roth_inflows(state, res, y, evs.roth, over_529, kept)  # (its own events' part)
+        # (its own events' part; without events it only starts the clock of a year not
+        # after the clock's, from a bucket of the year already there)
+        added = (
+            _roth_inflows(state, res, y, evs.roth, over_529, kept)
+            if evs.roth or state.clock_start is None or y <= state.clock_start
+            else ZERO
+        )
         if over_529:
             for event_id, (over_year, over) in over_529.items():
                 if over_year == y:
@@ -454,7 +460,7 @@ def _excess(
     batch's earlier years) with nothing carried in and no excess of its own is not worked
     through the form: it would owe and carry nothing, and say nothing. ``line15c``: the
     year's taxable traditional IRA distributions (None: ``res.ira``'s)."""
-    carried = state.excess.traditional > 0 or state.excess.roth > 0
+    carried = state.excess.traditional > ZERO or state.excess.roth > ZERO
     if not (carried or reported or evs.limits) and _within_dollar_limit(person, y, evs):
         return  # as below, without gathering the year's YearContributions
     contrib = None
@@ -505,7 +511,7 @@ def _within_dollar_limit(person: PersonFacts, y: int, evs) -> bool:
             roth -= ev.amount
         elif kind is Roth529Rollover:
             return False
-    if not (traditional > 0 or roth > 0):
+    if not (traditional > ZERO or roth > ZERO):
         return True  # YearContributions.any is False
     return over_dollar_limit(person.born, y, traditional, roth) is False
 
@@ -635,6 +641,11 @@ class _IraFlows:
     excess_withdrawn: Decimal = ZERO  # §408(d)(5), within the carried excess
 
 
+#: the flows of a year without distributions, repayments or deductible contributions
+#: (what _ira_flows gives then; read only, never changed)
+_NO_FLOWS = _IraFlows()
+
+
 def _ira_flows(person, state, res, y, evs) -> _IraFlows:
     """The year's distributions split as Form 8606 line 7 needs them, the QCD limit
     applied, and the warnings for what the ledger does not compute
@@ -733,6 +744,7 @@ def _ira(
     late: list[str] = []
     distributions: list[str] = []
     ye_ids: list[str] = []
+    flowing = False  # an event _ira_flows reads (else its flows are all none)
     for ev in evs:
         kind = type(ev)
         if kind is IraContribution:
@@ -742,15 +754,20 @@ def _ira(
                 if ev.date.year > y:
                     line4 += ev.amount
                     late.append(ev.id)
+            else:
+                flowing = True
         elif kind is IraDistribution:
             distributions.append(ev.id)
+            flowing = True
         elif kind is IraYearEndValue:
             ye = ev.value
             ye_ids = [ev.id]
+        elif kind is IraDisasterRepayment:
+            flowing = True
     if ye is not None and later:
         ye = max(ZERO, ye + later[0])
         ye_ids += list(later[1])
-    flows = _ira_flows(person, state, res, y, evs)
+    flows = _ira_flows(person, state, res, y, evs) if flowing else _NO_FLOWS
     if line1 == 0 and flows.ordinary == 0 and flows.qcd == 0 and flows.hsa_funding == 0:
         if not conversions:
             return None

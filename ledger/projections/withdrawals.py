@@ -55,13 +55,16 @@ def consume_year(state: PersonState, year: int, dists: list[RothDistribution], p
     """What :func:`roth_year` does to the state for :func:`plain_withdrawals`, without the
     per-distribution report: the year's total walks the ordered buckets (Reg. 1.408A-6
     A-9: aggregated for the year). For years before the one a batch reports on."""
+    total = ZERO  # sum((d.amount for d in dists), ZERO), without the generator's frames
+    for d in dists:
+        total += d.amount
     consume(
         list(state.regular.values()),
         state.drr,
         state.conv.values(),
         date(year, 12, 31),
         policy,
-        sum((d.amount for d in dists), ZERO),
+        total,
     )
 
 
