@@ -707,12 +707,14 @@ def _decoder(cls: type[Event], convert: bool = True) -> typing.Callable[[str, di
     :func:`_from_payload_fields` (a test compares them on every kind): one line per
     field, each setting its slot directly, as the generated ``__init__`` of a frozen
     dataclass would (dataclasses, too, generates its methods from source). Raises
-    KeyError for a missing required field. ``convert=False``: the values are already
-    typed (:func:`construct`)."""
+    KeyError for a missing required field, TypeError for a null one (the reference
+    drops a null, then the class refuses the missing field). ``convert=False``: the
+    values are already typed (:func:`construct`; None passes, as the class takes it)."""
     types = {s.name: s.type for s in FIELDS[cls.kind]}
     twin = _twin(cls)
     scope: dict[str, object] = {
         "new": object.__new__,
+        "given": _given,
         "cls": cls,
         "twin": twin,
         "D": Decimal,
@@ -730,22 +732,36 @@ def _decoder(cls: type[Event], convert: bool = True) -> typing.Callable[[str, di
         value = "v"
         if convert:
             value = {"money": "D(v)", "date": "iso(v)"}.get(types.get(f.name, "text"), "v")
-        if f.default is dataclasses.MISSING:
-            given = value
-            get = f"p[{f.name!r}]"
+        if f.default is dataclasses.MISSING and convert and value == "v":
+            # KeyError if it is not there; null is no value either (the reference drops
+            # it, and the class then refuses the missing field; D(None), iso(None) do)
+            given = f"p[{f.name!r}] or given(p, {f.name!r})"
+        elif f.default is dataclasses.MISSING:  # KeyError if it is not there
+            given = value.replace("v", f"p[{f.name!r}]")
+        elif f.default is None and value == "v":  # absent or null: None either way
+            given = f"p.get({f.name!r})"
         else:
             scope[f"default_{f.name}"] = f.default
             given = f"default_{f.name} if v is None else {value}"
-            get = f"p.get({f.name!r})"
+            lines.append(f"    v = p.get({f.name!r})")
         if twin is None:
-            lines.append(f"    v = {get}; set_{f.name}(o, {given})")
+            lines.append(f"    set_{f.name}(o, {given})")
         else:
-            lines.append(f"    v = {get}; o.{f.name} = {given}")
+            lines.append(f"    o.{f.name} = {given}")
     if twin is not None:
         lines.append("    o.__class__ = cls")
     lines.append("    return o")
     exec("\n".join(lines), scope)  # noqa: S102 -- source built from the field table only
     return scope["decode"]  # type: ignore[return-value]
+
+
+def _given(payload: dict, name: str) -> object:
+    """``payload[name]`` (a false value: ``""``, ``0``, ``false``), unless it is null: a
+    required field with no value, TypeError as the class's own refusal."""
+    value = payload[name]
+    if value is None:
+        raise TypeError(f"a stored payload gives null for the required field {name!r}")
+    return value
 
 
 def _twin(cls: type[Event]) -> type | None:
