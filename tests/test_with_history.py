@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from ledger.app.exporting import export_history, write_export
 from ledger.app.importing import import_files
 from ledger.store import MemoryStore
+from ledger.store.schema import HEAD_REVISION
 
 BORN = "1955-03-10"
 
@@ -329,6 +330,57 @@ def test_db_restore_sqlite_to_postgresql_and_back(run, ledger, tmp_path, pg_url)
     assert run("--db", back, "db", "restore", pg_url).exit_code == 0
     assert _state(run, back) == before
     assert run("--db", back, "verify", "--against", heads).exit_code == 0
+
+
+# --- an older ledger: the advice names the database to upgrade ---------------------------
+
+
+def _set_back(ledger: Path) -> str:
+    """Set a ledger file back to the revision before head (its tables as they are): the
+    revision a ledger of the previous release records. Returns that revision."""
+    import sqlite3
+
+    from alembic.script import ScriptDirectory
+
+    from ledger.store.migrate import alembic_config
+
+    previous = ScriptDirectory.from_config(alembic_config()).get_revision(HEAD_REVISION)
+    older = str(previous.down_revision)
+    conn = sqlite3.connect(ledger)
+    conn.execute("UPDATE alembic_version SET version_num = ?", (older,))
+    conn.commit()
+    conn.close()
+    return older
+
+
+def test_reading_an_older_ledger_names_the_database_to_upgrade(run, ledger, tmp_path):
+    import shlex
+
+    old = tmp_path / "old ledger.db"  # a name the shell must have quoted
+    old.write_bytes(Path(ledger).read_bytes())
+    older = _set_back(old)
+    result = run("--db", old, "households")
+    assert result.exit_code == 5, result.output
+    assert result.stderr.strip().endswith(
+        f"the ledger at {old} is at schema revision {older!r}, not "
+        f"{HEAD_REVISION!r}: run `roth-ledger --db {shlex.quote(str(old))} db upgrade`"
+    )
+    assert run("--db", old, "db", "upgrade").exit_code == 0  # the advice, followed
+    assert run("--db", old, "households").stdout.strip() == "h"
+
+
+def test_a_source_at_an_unknown_revision_says_to_upgrade_roth_ledger(run, ledger, tmp_path):
+    import sqlite3
+
+    conn = sqlite3.connect(ledger)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    result = run("--db", tmp_path / "new.db", "db", "restore", ledger)
+    assert result.exit_code == 5, result.output
+    assert "'9999', which this version of roth-ledger does not know" in result.stderr
+    assert result.stderr.strip().endswith("upgrade roth-ledger")
+    assert "copy" not in result.stderr  # an upgrade of a copy would not help
 
 
 # --- property: any history round-trips -------------------------------------------------

@@ -116,7 +116,7 @@ def upgrade_with_alembic(url: URL) -> None:
                 if revision is None:
                     create_head(conn)
                     return
-                known = _known_revisions()
+                known = known_revisions()
                 if revision not in known:
                     raise StoreError(
                         f"the database is at schema revision {revision!r}, which this "
@@ -150,7 +150,8 @@ def alembic_config(conn: Any = None):
     return config
 
 
-def _known_revisions() -> set[str]:
+def known_revisions() -> set[str]:
+    """Every revision of the migration scripts (loads Alembic)."""
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config())

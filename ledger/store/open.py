@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from ..errors import NotFound, NotSupported
@@ -9,7 +10,7 @@ from .api import OtherRevision, StoreError
 from .dbapi import make_database, translated, where
 from .dburl import URL
 from .keyed import load_key
-from .migrate import revision_of, upgrade_engine
+from .migrate import known_revisions, revision_of, upgrade_engine
 from .schema import HEAD_REVISION
 from .sql import SqlStore, open_sql_store, store_on
 from .urls import resolve, sqlite_file
@@ -22,7 +23,10 @@ def open_store(url: str | None = None, read_only: bool = False) -> SqlStore:
     ``read_only`` (every command that only reads): nothing is created or migrated and
     the connection cannot write, so a read-only ledger file works; a missing file, an
     empty database or one without the ledger's tables is :class:`NotFound` ("no ledger
-    at ..."), another application's database or an older schema a :class:`StoreError`.
+    at ..."), another application's database a :class:`StoreError`, an older schema an
+    :class:`~ledger.store.api.OtherRevision` naming the ``roth-ledger --db ... db upgrade``
+    to run (a revision this version does not know: a StoreError saying to upgrade
+    roth-ledger).
 
     Raises :class:`~ledger.store.api.StoreError` (one line) for a bad URL, an unreachable
     server or an unreadable file. The store's ``key`` is the HMAC key named by
@@ -72,9 +76,15 @@ def open_read_only(url: URL) -> SqlStore:
                 f"no ledger at {where_} (the database is empty: `roth-ledger db upgrade` "
                 "or the first import creates it)"
             )
-        raise OtherRevision(
+        if revision not in known_revisions():  # a newer roth-ledger's (Alembic: only here)
+            raise StoreError(
+                f"the ledger at {where_} is at schema revision {revision!r}, which this "
+                f"version of roth-ledger does not know (it expects {HEAD_REVISION!r}): "
+                "upgrade roth-ledger"
+            )
+        raise OtherRevision(  # the database to upgrade named, as --db (a shell word)
             f"the ledger at {where_} is at schema revision {revision!r}, not "
-            f"{HEAD_REVISION!r}: run `roth-ledger db upgrade`",
+            f"{HEAD_REVISION!r}: run `roth-ledger --db {shlex.quote(where_)} db upgrade`",
             where_,
             revision,
             HEAD_REVISION,
