@@ -369,6 +369,22 @@ def test_reading_an_older_ledger_names_the_database_to_upgrade(run, ledger, tmp_
     assert run("--db", old, "households").stdout.strip() == "h"
 
 
+def test_an_empty_database_names_the_database_to_upgrade(run, tmp_path):
+    import shlex
+
+    empty = tmp_path / "empty ledger.db"  # a name the shell must have quoted
+    empty.write_bytes(b"")
+    result = run("--db", empty, "households")
+    assert result.exit_code != 0, result.output
+    assert (
+        f"no ledger at {empty} (the database is empty: "
+        f"`roth-ledger --db {shlex.quote(str(empty))} db upgrade` or the first import "
+        "creates it)"
+    ) in result.stderr
+    assert run("--db", empty, "db", "upgrade").exit_code == 0  # the advice, followed
+    assert run("--db", empty, "households").exit_code == 0
+
+
 def test_a_source_at_an_unknown_revision_says_to_upgrade_roth_ledger(run, ledger, tmp_path):
     import sqlite3
 

@@ -73,8 +73,9 @@ def open_read_only(url: URL) -> SqlStore:
             )
         if revision is None:
             raise NotFound(
-                f"no ledger at {where_} (the database is empty: `roth-ledger db upgrade` "
-                "or the first import creates it)"
+                f"no ledger at {where_} (the database is empty: "
+                f"`roth-ledger --db {shlex.quote(where_)} db upgrade` or the first import "
+                "creates it)"
             )
         if revision not in known_revisions():  # a newer roth-ledger's (Alembic: only here)
             raise StoreError(
