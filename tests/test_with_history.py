@@ -315,8 +315,13 @@ def test_db_restore_refuses_another_history_and_a_broken_source(run, ledger, tmp
     broken = run("--db", new, "db", "restore", ledger)
     assert broken.exit_code == 6 and "version 5" in broken.stderr
     assert "nothing was restored" in broken.stderr
+    assert not new.exists()  # the source refused before the ledger was created
     missing = run("--db", new, "db", "restore", tmp_path / "nope.db")
     assert missing.exit_code == 3 and "no ledger at" in missing.stderr
+    assert not new.exists()
+    new.write_bytes(b"")  # a file that was there before is left as it was
+    assert run("--db", new, "db", "restore", ledger).exit_code == 6
+    assert new.exists() and new.read_bytes() == b""
 
 
 def test_db_restore_sqlite_to_postgresql_and_back(run, ledger, tmp_path, pg_url):

@@ -154,6 +154,14 @@ def restore_ledger(store: EventStore, source: str, dry_run: bool = False) -> lis
     transaction; a household already stored gets only what follows the same history,
     another history is refused, and a source whose chains do not verify is refused
     (exit 6) before anything is written."""
+    return restore_histories(store, read_source(source), dry_run)
+
+
+def read_source(source: str) -> list[HistoryFile]:
+    """Every household's history in the ledger ``source`` (opened read-only), after its
+    chains were verified: refused -- a missing source, another revision, a broken chain --
+    before the ledger restored into is opened (``db restore`` creates no empty ledger
+    for a source it refuses)."""
     from ..store import open_store
     from ..store.urls import resolve, sqlite_file
 
@@ -180,30 +188,34 @@ def restore_ledger(store: EventStore, source: str, dry_run: bool = False) -> lis
                 f"{source}: {problems[0]}; nothing was restored "
                 f"(roth-ledger --db {source} verify lists every problem)"
             )
-        plans = [
-            plan_history(
-                store,
-                HistoryFile(
-                    source,
-                    household,
-                    tuple(
-                        HistoryEntry(
-                            s.event,
-                            s.version,
-                            s.recorded_at,
-                            iso_utc(s.recorded_at),
-                            s.recorded_by,
-                            s.hash,
-                            None,
-                        )
-                        for s in stored
-                    ),
+        return [
+            HistoryFile(
+                source,
+                household,
+                tuple(
+                    HistoryEntry(
+                        s.event,
+                        s.version,
+                        s.recorded_at,
+                        iso_utc(s.recorded_at),
+                        s.recorded_by,
+                        s.hash,
+                        None,
+                    )
+                    for s in stored
                 ),
             )
             for household, stored in src.iter_households()
         ]
     finally:
         src.close()
+
+
+def restore_histories(
+    store: EventStore, histories: Sequence[HistoryFile], dry_run: bool = False
+) -> list[RestorePlan]:
+    """Restore :func:`read_source`'s histories into ``store`` (:func:`restore_ledger`)."""
+    plans = [plan_history(store, history) for history in histories]
     if not dry_run and any(p.new for p in plans):
         write_restores(store, plans)
     return plans
