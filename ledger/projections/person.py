@@ -381,27 +381,38 @@ class _YearEvents:
 
 _YEAR = attrgetter("date.year")
 
-#: each kind of flow: the list of its year it joins, and what gives that year (the tax
-#: year for contributions, the year of a year-end value, else the year of its date)
-_PLACE: dict[type, tuple[str, attrgetter]] = {
-    PlanAfterTaxContribution: ("plan", _YEAR),
-    PlanRothContribution: ("plan", attrgetter("tax_year")),
-    PlanDistribution: ("plan", _YEAR),
-    InPlanRothRollover: ("plan", _YEAR),
-    DesignatedRothRollover: ("plan", _YEAR),
-    IraContribution: ("ira", attrgetter("tax_year")),
-    IraDistribution: ("ira", _YEAR),
-    IraDisasterRepayment: ("ira", _YEAR),
-    IraYearEndValue: ("ira", attrgetter("year")),
-    RothContribution: ("roth", attrgetter("tax_year")),
-    Roth529Rollover: ("roth", attrgetter("effective_tax_year")),
-    RothSepSimpleContribution: ("roth", _YEAR),
-    RothContributionReturn: ("roth", attrgetter("tax_year")),
-    RothConversion: ("roth", _YEAR),
-    RothYearEndValue: ("roth_year_end", attrgetter("year")),
-    RothDistribution: ("distributions", _YEAR),
-    RothContributionLimit: ("limits", attrgetter("tax_year")),
-    TaxYearIncome: ("limits", attrgetter("tax_year")),
+#: what :func:`_by_year` does for a kind beyond filing it: nothing (0); take off its
+#: rolled-over part (_ROLLS: an IRA distribution; _ROTH_DIST: a Roth distribution, which
+#: may also claim an exception or a disaster); note its income year (_CONVERSION); note
+#: it among the returns when it has earnings (_RETURN)
+_ROLLS, _ROTH_DIST, _CONVERSION, _RETURN = 1, 2, 3, 4
+
+#: the lists of a :class:`_YearEvents`, in the order of the index :data:`_PLACE` gives
+_LISTS = attrgetter("plan", "ira", "roth", "roth_year_end", "distributions", "limits")
+_PLAN, _IRA, _ROTH, _ROTH_YEAR_END, _DISTRIBUTIONS, _LIMITS = range(6)
+
+#: each kind of flow: the list of its year it joins (an index into :data:`_LISTS`), what
+#: gives that year (the tax year for contributions, the year of a year-end value, else
+#: the year of its date), and what else is done with it (0 or one of _ROLLS...)
+_PLACE: dict[type, tuple[int, attrgetter, int]] = {
+    PlanAfterTaxContribution: (_PLAN, _YEAR, 0),
+    PlanRothContribution: (_PLAN, attrgetter("tax_year"), 0),
+    PlanDistribution: (_PLAN, _YEAR, 0),
+    InPlanRothRollover: (_PLAN, _YEAR, 0),
+    DesignatedRothRollover: (_PLAN, _YEAR, 0),
+    IraContribution: (_IRA, attrgetter("tax_year"), 0),
+    IraDistribution: (_IRA, _YEAR, _ROLLS),
+    IraDisasterRepayment: (_IRA, _YEAR, 0),
+    IraYearEndValue: (_IRA, attrgetter("year"), 0),
+    RothContribution: (_ROTH, attrgetter("tax_year"), 0),
+    Roth529Rollover: (_ROTH, attrgetter("effective_tax_year"), 0),
+    RothSepSimpleContribution: (_ROTH, _YEAR, 0),
+    RothContributionReturn: (_ROTH, attrgetter("tax_year"), _RETURN),
+    RothConversion: (_ROTH, _YEAR, _CONVERSION),
+    RothYearEndValue: (_ROTH_YEAR_END, attrgetter("year"), 0),
+    RothDistribution: (_DISTRIBUTIONS, _YEAR, _ROTH_DIST),
+    RothContributionLimit: (_LIMITS, attrgetter("tax_year"), 0),
+    TaxYearIncome: (_LIMITS, attrgetter("tax_year"), 0),
 }
 
 
@@ -413,10 +424,13 @@ def _by_year(
     distribution rolled over whole is none); the conversions by their income year (the
     year their money left the traditional IRA); and whether no Roth distribution claims
     an exception or a disaster (then every year's are :func:`plain_withdrawals` as far as
-    the distributions go)."""
+    the distributions go). A person's events mostly come a year at a time, so the last
+    year's lists are kept at hand (``tests/reference_fold.py`` keeps the plain form)."""
     by_year: dict[int, _YearEvents] = {}
     income_year_conv: dict[int, list[RothConversion]] = {}
     all_plain = True
+    last_y = None
+    year = lists = None
     for ev in events:
         kind = type(ev)
         place = _PLACE.get(kind)
@@ -425,24 +439,28 @@ def _by_year(
             if d is not None and d.year not in by_year:
                 by_year[d.year] = _YearEvents()
             continue
-        which, year_of = place
-        if (kind is RothDistribution or kind is IraDistribution) and ev.rolled_over:
+        which, year_of, special = place
+        if special and special <= _ROTH_DIST and ev.rolled_over:
             rest = distributed(ev.amount, ev.rolled_over)
             if rest <= 0:
                 continue
             ev = replace(ev, amount=rest, rolled_over=None)
         y = year_of(ev)
-        year = by_year.get(y)
-        if year is None:
-            year = by_year[y] = _YearEvents()
-        getattr(year, which).append(ev)
-        if kind is RothConversion:
-            income_year_conv.setdefault((ev.distributed_on or ev.date).year, []).append(ev)
-        elif kind is RothDistribution:
-            if all_plain and (ev.exception is not None or ev.disaster):
-                all_plain = False
-        elif kind is RothContributionReturn and ev.earnings > 0:
-            year.returns.append(ev)
+        if y != last_y:
+            year = by_year.get(y)
+            if year is None:
+                year = by_year[y] = _YearEvents()
+            lists = _LISTS(year)
+            last_y = y
+        lists[which].append(ev)  # type: ignore[index]
+        if special:
+            if special == _CONVERSION:
+                income_year_conv.setdefault((ev.distributed_on or ev.date).year, []).append(ev)
+            elif special == _ROTH_DIST:
+                if all_plain and (ev.exception is not None or ev.disaster):
+                    all_plain = False
+            elif special == _RETURN and ev.earnings > 0:
+                year.returns.append(ev)  # type: ignore[union-attr]
     return by_year, income_year_conv, all_plain
 
 
