@@ -89,11 +89,11 @@ def restore(ctx, source, dry_run) -> None:
       roth-ledger --db ~/new-ledger.db db restore ~/ledger-2025-04-15.db
       roth-ledger --db postgresql+psycopg://USER@HOST/roth_ledger db restore ledger.db
     """
-    from ledger.app.restoring import read_source, restore_histories
+    from ledger.app.restoring import restore_ledger
 
-    histories = read_source(source)  # refused before the ledger is opened (or created)
-    plans = restore_histories(
-        get_store(ctx, write=not dry_run, missing_ok=dry_run), histories, dry_run
+    # the source is checked before the ledger is opened (or created)
+    plans = restore_ledger(
+        lambda: get_store(ctx, write=not dry_run, missing_ok=dry_run), source, dry_run
     )
     added = sum(len(p.new) for p in plans)
     skipped = sum(p.skipped for p in plans)

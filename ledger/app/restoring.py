@@ -19,7 +19,7 @@ the same recorded_at and recorded_by is one encoded batch), after every file was
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -147,14 +147,18 @@ def write_restores(store: EventStore, plans: Sequence[RestorePlan]) -> int:
     return written
 
 
-def restore_ledger(store: EventStore, source: str, dry_run: bool = False) -> list[RestorePlan]:
+def restore_ledger(
+    open_target: Callable[[], EventStore], source: str, dry_run: bool = False
+) -> list[RestorePlan]:
     """``db restore``: every household of the ledger ``source`` (a backup from ``db
     backup``, any ledger file or database URL; opened read-only) with its whole history
-    into ``store``, as a with-history import of each would: the same rows, in ONE
-    transaction; a household already stored gets only what follows the same history,
-    another history is refused, and a source whose chains do not verify is refused
-    (exit 6) before anything is written."""
-    return restore_histories(store, read_source(source), dry_run)
+    into the store ``open_target()`` opens, as a with-history import of each would: the
+    same rows, in ONE transaction; a household already stored gets only what follows the
+    same history, another history is refused, and a source whose chains do not verify is
+    refused (exit 6) before anything is written. The source is read and checked before
+    ``open_target`` is called: a refused source creates no empty ledger."""
+    histories = read_source(source)
+    return restore_histories(open_target(), histories, dry_run)
 
 
 def read_source(source: str) -> list[HistoryFile]:
