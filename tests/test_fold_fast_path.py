@@ -183,3 +183,24 @@ def test_lifetime_client(tmp_path):
     (person,) = _facts(lifetime(400), tmp_path).people.values()
     for year in (2003, 2024):
         assert_same_fold(person, year, Policy())
+
+
+_WARNINGS = st.lists(st.sampled_from(["a: over", "b: capped", "c: note"]), max_size=4)
+
+
+@given(_WARNINGS, _WARNINGS)
+def test_with_warnings_is_the_reference(own, rules):
+    """withdrawals.with_warnings (the result itself when neither the ledger nor the rule
+    warns) is reference_with_warnings (always replaced), repeats included, by repr."""
+    from ledger.projections.withdrawals import reference_with_warnings, with_warnings
+    from ledger.rules import exceptions as exc
+    from ledger.rules import roth_distributions as rd
+
+    zero = Decimal("0.00")
+    result = rd.RothYear(
+        2024, (), (), None, None, (), zero, Decimal("0"), None, None, exc.CapUsage(),
+        tuple(rules), (),
+    )  # fmt: skip
+    fast = with_warnings(result, list(own))
+    assert repr(fast) == repr(reference_with_warnings(result, list(own)))
+    assert fast.warnings == tuple(dict.fromkeys(own + rules))

@@ -151,4 +151,19 @@ def roth_year(
         traditional,
     )
     state.caps = result.caps
+    return with_warnings(result, warnings)
+
+
+def with_warnings(result: rd.RothYear, warnings: list[str]) -> rd.RothYear:
+    """``result`` with ``warnings`` (the ledger's own, first) joined to its rule's, each
+    said once. A year with neither is ``result`` itself: the replace would give its
+    figures again (a frozen dataclass of 13 fields remade field by field);
+    :func:`reference_with_warnings` always replaces (a test compares)."""
+    if not warnings and not result.warnings:
+        return result
+    return reference_with_warnings(result, warnings)
+
+
+def reference_with_warnings(result: rd.RothYear, warnings: list[str]) -> rd.RothYear:
+    """:func:`with_warnings` as it was: the result replaced, its warnings joined."""
     return replace(result, warnings=tuple(dict.fromkeys(warnings + list(result.warnings))))
