@@ -105,7 +105,10 @@ def test_two_files_of_one_household_are_imported_together(run, tmp_path):
     y2021 = write(tmp_path / "y", "2021.json", later)
     result = run("import", y2021, y2019)  # named out of order; the void needs e1 first
     assert result.exit_code == 0, result.output
-    assert "imported 5 events (2 already stored) into household ames" in result.output
+    # the household and the person, listed in both files, are not stored before
+    assert (
+        "imported 5 events (0 already stored, 2 repeated within this import) into household ames"
+    ) in result.output
     assert rows(tmp_path) == 5
     assert run("import", y2019, y2021).output.count("imported 0 events (7 already stored)") == 1
     events = run("events", "-H", "ames", "--format", "json").output
@@ -200,3 +203,36 @@ def test_a_directory_lists_its_files_in_path_order(tmp_path):
         p for p in Path(tmp_path).iterdir() if p.is_file() and p.suffix != ".txt"
     )
     assert len(found) == len(names) - 1
+
+
+def test_a_file_named_twice_is_not_already_stored(run, tmp_path):
+    """The events of a second copy in the same import are the first copy's, not stored
+    ones (before: "imported 3 events (3 already stored)" into an empty ledger)."""
+    a = write(tmp_path / "x", "a.json", ledger("cole"))
+    result = run("import", a, a)
+    assert result.exit_code == 0, result.output
+    assert (
+        "imported 3 events (0 already stored, 3 repeated within this import) into household cole"
+    ) in result.stdout
+    assert rows(tmp_path) == 3
+    again = run("import", a)
+    assert "imported 0 events (3 already stored) into household cole" in again.stdout
+
+
+def test_an_id_given_twice_in_one_import_names_both_places(run, tmp_path):
+    """Two files of one import giving an id with different content: neither is stored,
+    so the problem names the other file's line, not "already stored" (as before)."""
+    a = write(tmp_path / "x", "a.json", ledger("cole"))
+    b = write(tmp_path / "y", "b.json", ledger("cole", amount="5000"))
+    line = next(n for n, text in enumerate(open(a).read().splitlines(), start=1) if '"e1"' in text)
+    result = run("import", a, b)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{b}:{line}: id: id e1 is also given in {a}:{line} of this import, with different "
+        "content (neither is stored); an id names one event: give one of them another id"
+    ) in result.stderr
+    assert "already stored" not in result.stderr and "nothing was stored" in result.stderr
+    assert rows(tmp_path) == 0
+    assert run("import", a).exit_code == 0  # once stored, it is "already stored"
+    later = run("import", b)
+    assert later.exit_code == 2 and "id e1 already stored with different content" in later.stderr

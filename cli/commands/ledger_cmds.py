@@ -55,7 +55,8 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int, quiet: boo
     Several files (or a directory, standing for the ledger files in it) are one import:
     every file is checked first, and the whole import is stored in one transaction or
     not at all. The import is atomic (all or nothing) and idempotent: an event whose id
-    is already stored is skipped, so importing the same file twice adds nothing. A bad file is
+    is already stored is skipped, so importing the same file twice adds nothing (an event
+    a file gives again in the same import is counted as repeated). A bad file is
     refused whole, with every problem listed as FILE:LINE: field: reason. Contributions
     over the yearly limits and possible duplicates (the same distribution or
     contribution twice) are stored and reported as warnings. On a terminal a progress
@@ -95,15 +96,17 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int, quiet: boo
         n = result.added
         click.echo(
             f"{'dry run: ' if dry_run else ''}{verb} {n} event{'s' if n != 1 else ''} "
-            f"({result.skipped} already stored) into household {result.household}"
-            + ("; nothing was stored" if dry_run else "")
+            f"({_not_added(result.skipped, result.repeated)}) into household "
+            f"{result.household}" + ("; nothing was stored" if dry_run else "")
         )
     if len(results) > 20:
         added = sum(r.added for r in results)
         skipped = sum(r.skipped for r in results)
+        repeated = sum(r.repeated for r in results)
         click.echo(
-            f"{'dry run: ' if dry_run else ''}{verb} {added} events ({skipped} already "
-            f"stored) into {len(results)} households" + ("; nothing was stored" if dry_run else "")
+            f"{'dry run: ' if dry_run else ''}{verb} {added} events "
+            f"({_not_added(skipped, repeated)}) into {len(results)} households"
+            + ("; nothing was stored" if dry_run else "")
         )
     for result in results:
         for warning in result.warnings:
@@ -113,6 +116,12 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int, quiet: boo
                 else f"warning: {warning}",
                 err=True,
             )
+
+
+def _not_added(skipped: int, repeated: int) -> str:
+    """The events an import skipped: stored before it, and given twice in it."""
+    again = f", {repeated} repeated within this import" if repeated else ""
+    return f"{skipped} already stored{again}"
 
 
 @cli.command("export")

@@ -49,6 +49,7 @@ class ImportResult:
     skipped: int
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    repeated: int = 0  # events the same as ones an earlier file of this import gives
 
 
 def _load(store: EventStore, household: str | None) -> tuple[list[ev.Event], tuple[int, str]]:
@@ -78,8 +79,10 @@ class _Plan:
     version: int  # the stored head the new events follow...
     prev_hash: str  # ...and its hash (GENESIS for a new household)
     new: list
-    skipped: int
+    skipped: int  # events already stored
     warnings: list[str]
+    repeated: int = 0  # events an earlier file of this import gives (not stored)
+    sources: tuple[tuple[str, int], ...] = ()  # (file, how many of ``new``), in order
 
 
 def _plan(
@@ -116,6 +119,8 @@ def _plan(
     before = earlier.get(household) if earlier and household else None
     pending = before.new if before is not None else []
     known = Known.from_events([*stored, *pending])
+    if pending:
+        known = dataclasses.replace(known, earlier=lambda event_id: _given_in(before, event_id))
     ledger = parse_plain(plain, known) if plain is not None else None
     if ledger is None:  # not the plain valid case: the reference path decides and reports
         raw = raw or read_ledger_file(path, lines=False)
@@ -128,6 +133,10 @@ def _plan(
             raise
     candidates = ledger.all_events()
     new = [e for e in candidates if e.id not in known.events]
+    repeated = 0
+    if pending:  # the ids known from an earlier file of this import are not stored
+        ids = {e.id for e in pending}
+        repeated = sum(1 for e in candidates if e.id in ids)
     everything = stored + pending + new
     # without a void every event is in force (voids.in_force); the classes are final
     live = in_force(everything) if ev.Void in map(type, everything) else everything
@@ -137,9 +146,41 @@ def _plan(
         version,
         head,
         new,
-        len(candidates) - len(new),
+        len(candidates) - len(new) - repeated,
         warnings,
+        repeated,
+        ((str(path), len(new)),),
     )
+
+
+def _given_in(plan: _Plan | None, event_id: str) -> str | None:
+    """Where (FILE:LINE, or FILE) the file of ``plan`` that gives the new event
+    ``event_id`` gives it; None if none does (for a message: the file is read again)."""
+    if plan is None:
+        return None
+    index = next((i for i, e in enumerate(plan.new) if e.id == event_id), None)
+    if index is None:
+        return None
+    for file, count in plan.sources:
+        if index < count:
+            return f"{file}:{line}" if (line := _line_of(file, event_id)) else file
+        index -= count
+    return None
+
+
+def _line_of(file: str, event_id: str) -> int | None:
+    """The line of the event ``event_id`` in the ledger file ``file`` (None: not found)."""
+    try:
+        raw = read_ledger_file(file)
+    except (InvalidInput, OSError):
+        return None
+    root = raw.root.value if isinstance(raw.root.value, dict) else {}
+    events = root.get("events")
+    for node in events.value if events is not None and isinstance(events.value, list) else []:
+        given = node.value.get("id") if isinstance(node.value, dict) else None
+        if given is not None and str(given.value) == event_id:
+            return given.line or node.line  # the id's line, as the problem names it
+    return None
 
 
 class _WithHistory(Exception):
@@ -509,6 +550,8 @@ def _planned(
                 plan,
                 new=[*before.new, *plan.new],
                 skipped=before.skipped + plan.skipped,
+                repeated=before.repeated + plan.repeated,
+                sources=before.sources + plan.sources,
             )
         plans[plan.household] = plan
     return plans, problems, history
@@ -544,7 +587,7 @@ def _stored(
             [(p.household, p.version, p.new) for p in plans.values() if p.new], recorded_by, at
         )
     return [
-        ImportResult(p.household, len(p.new), p.skipped, p.warnings, dry_run)
+        ImportResult(p.household, len(p.new), p.skipped, p.warnings, dry_run, p.repeated)
         for p in plans.values()
     ]
 

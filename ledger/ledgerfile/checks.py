@@ -187,6 +187,16 @@ def _check_stored(event: ev.Event, node: Node, ctx: Ctx) -> None:
     if stored is None:
         return
     if stored.kind != event.kind or ev.to_payload(stored) != ev.to_payload(event):
+        first = ctx.known.earlier(event.id) if ctx.known.earlier is not None else None
+        if first is not None:  # not stored: an earlier file of this import gives it
+            ctx.add(
+                node,
+                "id",
+                f"id {event.id} is also given in {first} of this import, with different "
+                "content (neither is stored); an id names one event: give one of them "
+                "another id",
+            )
+            return
         ctx.add(
             node,
             "id",

@@ -40,6 +40,9 @@ class Known:
     events: Mapping[str, ev.Event] = field(default_factory=dict)  # every stored event by id
     plan_owners: Mapping[str, str] = field(default_factory=dict)  # plan -> person
     today: date | None = None
+    # where an id of ``events`` that is not stored but given earlier in the same import
+    # is ("FILE:LINE"), else None: for messages only (called when a check fails)
+    earlier: Callable[[str], str | None] | None = None
 
     @classmethod
     def from_events(cls, events: Iterable[ev.Event], today: date | None = None) -> Known:
