@@ -18,7 +18,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ledger import events as ev
@@ -326,3 +326,50 @@ def test_deductible_contributions_after_70_and_a_half_reduce_a_later_qcd(policy)
     excluded = full.year(2023).ira.excluded
     assert excluded is not None and excluded.offset_used == d("9500.00")  # 7,000 + 2,500
     assert_same_rows(HouseholdFacts("h", None, {"p": person}, frozenset()), 2023, policy)
+
+
+#: amounts about the limits (2024: 7,000, 8,000 at 50; 2000: 2,000) and a cent either side
+_CENTS = st.sampled_from(["0.00", "0.01", "1000.00", "1999.99", "2000.00", "3500.00",
+                          "6999.99", "7000.00", "7000.01", "8000.00", "9000.00"]).map(Decimal)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@example(49, 2024, [Decimal("8000.00")], [])  # 49 on Dec 31: no catch-up (IRC 219(b)(5)(B))
+@example(50, 2024, [Decimal("8000.00")], [])
+@example(50, 2024, [Decimal("8000.00")], [(True, Decimal("0.01"))])
+@example(None, 2024, [Decimal("7000.00")], [(False, Decimal("1000.00"))])
+@given(
+    st.one_of(st.none(), st.integers(48, 51), st.integers(18, 90)),
+    st.integers(1995, 2035),
+    st.lists(_CENTS, max_size=3),
+    st.lists(st.tuples(st.booleans(), _CENTS), max_size=3),
+)
+def test_within_dollar_limit_is_over_dollar_limit(age, year, traditional, roth):
+    """_within_dollar_limit (over_dollar_limit written out) is over_dollar_limit's False
+    for the year's sums, ages about 50 and years off file (None: not within) included."""
+    from types import SimpleNamespace
+
+    from ledger import events as ev
+    from ledger.projections.excess import over_dollar_limit
+    from ledger.projections.facts import PersonFacts
+    from ledger.projections.person import _within_dollar_limit
+
+    when = date(year, 6, 1)
+    born = None if age is None else date(year - age, 12, 31)
+    ira = [
+        ev.IraContribution(
+            id=f"t{i}", person="p", tax_year=year, date=when, amount=a, deductible=False
+        )
+        for i, a in enumerate(traditional)
+    ]
+    kinds = {True: ev.RothContribution, False: ev.RothContributionReturn}
+    fields = {False: {"earnings": Decimal("0.00")}, True: {}}
+    rth = [
+        kinds[c](id=f"r{i}", person="p", tax_year=year, date=when, amount=a, **fields[c])
+        for i, (c, a) in enumerate(roth)
+    ]
+    person = PersonFacts("p", None, born, None, None, tuple(ira + rth))
+    t = sum(traditional, Decimal("0"))
+    r = sum((a if c else -a for c, a in roth), Decimal("0"))
+    want = (not (t > 0 or r > 0)) or over_dollar_limit(born, year, t, r) is False
+    assert _within_dollar_limit(person, year, SimpleNamespace(ira=ira, roth=rth)) == want

@@ -66,7 +66,7 @@ from ..rules.recapture import clock_ends
 from ..rules.rollovers import distributed
 from ..rules.roth_distributions import TraditionalDistribution
 from .duplicates import duplicates_by_year
-from .excess import ExcessYear, YearContributions, excess_step, over_dollar_limit, over_limits
+from .excess import ExcessYear, YearContributions, excess_step, over_limits
 from .facts import PersonFacts
 from .inherited import at_death, inherited_account, is_inherited, merge_into, share_of
 from .limits import lifetime_warning
@@ -531,7 +531,16 @@ def _within_dollar_limit(person: PersonFacts, y: int, evs) -> bool:
             return False
     if not (traditional > ZERO or roth > ZERO):
         return True  # YearContributions.any is False
-    return over_dollar_limit(person.born, y, traditional, roth) is False
+    # over_dollar_limit(person.born, y, traditional, roth) is False, written out (it runs
+    # for nearly every year a batch folds and does not report)
+    born = person.born
+    try:  # the age on Dec 31 is the year less the year of birth
+        dollar = yearly.ira_limit(y, None if born is None else y - born.year)
+    except MissingFact:
+        return False  # over_dollar_limit's None: not known this way
+    return not (
+        (ZERO if ZERO > traditional else traditional) + (ZERO if ZERO > roth else roth) > dollar
+    )
 
 
 def _plans(
