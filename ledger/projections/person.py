@@ -341,7 +341,15 @@ def compute_person(
                 )
             else:
                 consume_year(state, y, dists, policy)
-        _excess(person, state, res, y, evs, roth_ye.get(y), reported, line15c)
+        if (
+            reported
+            or evs.ira
+            or evs.roth
+            or evs.limits
+            or state.excess.traditional > ZERO
+            or state.excess.roth > ZERO
+        ):  # else _excess returns at once: nothing carried in, no contribution, unreported
+            _excess(person, state, res, y, evs, roth_ye.get(y), reported, line15c)
         if state.spreads:
             _spread_income(state, res, y)
         if kept:
