@@ -620,7 +620,7 @@ class SqlStore:
         for column, index in (("version", 2), ("schema_version", 4), ("tax_year", 7)):
             value = row[index]
             if type(value) is not int and not (value is None and column == "tax_year"):
-                out["unreadable"] = f"{column} {shown(value)} is not a whole number"
+                out["unreadable"] = not_whole(column, value)
                 return out
         problem = _unreadable(out["kind"], out["event_id"], out["payload"])
         if problem is not None:
@@ -1321,6 +1321,25 @@ class _NotPassed(Exception):
 
 #: what decoding a changed row can raise
 _UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, RecursionError)
+
+
+#: what a value stored where a whole number belongs is, for the message
+_TYPE_NAMES = {float: "a float", str: "text", bytes: "a blob"}
+
+
+def not_whole(column: str, value: object) -> str:
+    """The problem of a row whose integer ``column`` holds ``value``, not an int:
+    ``tax_year is 2018.25 (a float), not a whole number``."""
+    kind = _TYPE_NAMES.get(type(value), f"a {type(value).__name__}")
+    if isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, bytes):
+        text = shown(value.decode("latin-1"))  # its bytes, quoted and cut short as text is
+    else:
+        text = shown(value)
+    if text.startswith("a value of type"):
+        return f"{column} is {kind}, not a whole number"
+    return f"{column} is {text} ({kind}), not a whole number"
 
 
 def _unreadable(kind: Any, event_id: Any, payload: Any) -> str | None:

@@ -109,6 +109,15 @@ NOT_WHOLE = {
     "an underscored tax year": "UPDATE events SET tax_year = "
     "substr(tax_year, 1, 1) || '_' || substr(tax_year, 2) WHERE household = 'a' AND version = 3",
 }
+#: what verify (and so every read) says of each: the value as stored, and what it is
+NOT_WHOLE_SAYS = {
+    "a fractional schema_version": "schema_version is 1.5 (a float)",
+    "a blob schema_version": "schema_version is '1' (a blob)",
+    "an Arabic-Indic schema_version": "schema_version is '\u0661' (text)",
+    "a fractional tax year": "tax_year is 2020.25 (a float)",
+    "a blob tax year": "tax_year is '2020' (a blob)",
+    "an underscored tax year": "tax_year is '2_020' (text)",
+}
 SQLITE_ONLY.update(NOT_WHOLE)
 #: (sorted after the whole numbers: a version missing)
 SQLITE_ONLY["a blob version"] = (
@@ -137,7 +146,9 @@ def test_a_whole_number_stored_as_another_type_is_unreadable(sqlite_backend, how
     try:
         untriggered(sqlite_backend, NOT_WHOLE[how])
         [problem] = store.verify("a")
-        assert "is not a whole number" in problem.reason
+        assert problem.reason == (
+            f"{NOT_WHOLE_SAYS[how]}, not a whole number: the row was changed after it was recorded"
+        )
     finally:
         store.close()
 
