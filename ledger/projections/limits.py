@@ -148,12 +148,16 @@ def contribution_warnings(
     roth_deferrals: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     additions: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
     routes = _ROUTES
+    events = events if type(events) is list or type(events) is tuple else list(events)
+    # without a void every event is in force (voids.in_force); the classes are final
     e: Any  # the fields each route reads: its class has them
-    for e in in_force(events):
+    for e in in_force(events) if ev.Void in map(type, events) else events:
         t = type(e)
         route = routes.get(t)
         if route is None:
             route = routes[t] = _route(t)
+        if not route:  # _SKIP: most events
+            continue
         if route == _PLAN_ROTH:
             if is_elective_deferral(e.employer):
                 roth_deferrals[(e.person, e.tax_year)] += e.amount
@@ -176,12 +180,22 @@ def contribution_warnings(
         for year, c in sorted(contributions_by_year(mine).items()):
             if want(person, year):
                 out.extend(_ira_year(person, year, c, born.get(person), age(person, year)))
+    # a year's plan limits, looked up once in this call (None: not on file)
+    plan_limits: dict[int, yearly.PlanLimits | None] = {}
+
+    def limits_of(year: int) -> yearly.PlanLimits | None:
+        if year not in plan_limits:
+            try:
+                plan_limits[year] = yearly.plan_limits(year)
+            except MissingFact:
+                plan_limits[year] = None
+        return plan_limits[year]
+
     for (person, year), total in sorted(roth_deferrals.items()):
         if not want(person, year):
             continue
-        try:
-            limits = yearly.plan_limits(year)
-        except MissingFact:
+        limits = limits_of(year)
+        if limits is None:
             out.append(
                 f"{person}: no {year} plan limits on file; {year} designated Roth "
                 "deferrals not checked"
@@ -200,9 +214,8 @@ def contribution_warnings(
     for (person, plan, year), total in sorted(additions.items()):
         if not want(person, year):
             continue
-        try:
-            limits = yearly.plan_limits(year)
-        except MissingFact:
+        limits = limits_of(year)
+        if limits is None:
             out.append(
                 f"{person}: no {year} plan limits on file; {plan} {year} "
                 "contributions not checked against §415(c)"
