@@ -236,3 +236,27 @@ def test_an_id_given_twice_in_one_import_names_both_places(run, tmp_path):
     assert run("import", a).exit_code == 0  # once stored, it is "already stored"
     later = run("import", b)
     assert later.exit_code == 2 and "id e1 already stored with different content" in later.stderr
+
+
+def test_a_refused_import_leaves_no_ledger_it_created(run, tmp_path):
+    """Bad input stores nothing: an import refused into a ledger that did not exist
+    leaves no empty ledger file behind (one process or several), a file that was there
+    before is left, and a dry run still creates nothing."""
+    db = tmp_path / "ledger.db"
+    clients = tmp_path / "clients"
+    write(clients, "ames.json", ledger("ames"))
+    write(clients, "baker.json", ledger("baker", amount="60.001"))
+    for jobs in ("1", "2"):
+        result = run("import", "--jobs", jobs, str(clients))
+        assert result.exit_code == 2 and "nothing was stored" in result.output
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["clients"]  # no -wal, -shm
+    other = tmp_path / "other"
+    write(other, "a.json", ledger("cole"))  # the same id e1 with other content: refused
+    write(other, "b.json", ledger("cole", amount="5000"))
+    assert run("import", str(other)).exit_code == 2 and not db.exists()
+    assert run("import", "--dry-run", str(clients / "ames.json")).exit_code == 0
+    assert not db.exists()
+    db.write_bytes(b"")  # a file that was there before stays
+    assert run("import", str(clients)).exit_code == 2 and db.exists()
+    db.unlink()
+    assert run("import", str(clients / "ames.json")).exit_code == 0 and rows(tmp_path) == 3

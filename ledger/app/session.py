@@ -20,6 +20,7 @@ __all__ = [
     "EventStore",
     "Policy",
     "Tampered",
+    "discard_created",
     "error_exit_code",
     "open_ledger",
     "policy",
@@ -55,6 +56,15 @@ def open_ledger(db: str | None, write: bool = True, missing_ok: bool = False) ->
         from ..store.memory import MemoryStore
 
         return MemoryStore()
+
+
+def discard_created(store: EventStore) -> bool:
+    """After a refused command: remove the ledger file opening ``store`` created, if
+    nothing is stored in it (:func:`ledger.store.open.discard_created`; ``store`` is
+    closed). A file that existed before, or any PostgreSQL database, is left as it is."""
+    from ..store.open import discard_created as discard
+
+    return discard(store)
 
 
 def require_shared(store: EventStore) -> None:

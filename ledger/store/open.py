@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 
@@ -35,8 +36,12 @@ def open_store(url: str | None = None, read_only: bool = False) -> SqlStore:
     resolved = resolve(url)
     key, key_notes = load_key()  # $ROTH_LEDGER_HMAC_KEY_FILE (ledger.store.keyed)
     if not read_only:
+        path = sqlite_file(resolved)
+        new = path is not None and not os.path.lexists(path)
         store = open_sql_store(resolved)
         store.notes = private_notes(resolved)
+        if new and path is not None:
+            store.created = _identity(path)
     else:
         store = open_read_only(resolved)
     store.key = key
@@ -93,6 +98,61 @@ def open_read_only(url: URL) -> SqlStore:
     store = store_on(engine, url)
     store.notes = private_notes(url)
     return store
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def discard_created(store: object) -> bool:
+    """Remove the SQLite ledger file ``open_store`` created for ``store`` (it did not
+    exist before this command) when nothing is stored in it: a refused command leaves no
+    empty ledger behind. ``store`` is closed first. Nothing is removed -- False -- for a
+    file that existed before, a PostgreSQL database, a file another connection holds a
+    write lock on or has written anything into (any row in any table), or a file no
+    longer the one created (another inode at the path). The check and the removal are
+    made under an exclusive lock, so no other writer commits into the file in between."""
+    created = getattr(store, "created", None)
+    url = getattr(store, "url", None)
+    path = sqlite_file(url) if created is not None and url is not None else None
+    if path is None:
+        return False
+    store.close()  # type: ignore[attr-defined]
+    import sqlite3
+    from urllib.parse import quote
+
+    try:
+        conn = sqlite3.connect(
+            f"file:{quote(str(path))}?mode=rw", uri=True, timeout=0, isolation_level=None
+        )
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        tables = [
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if name != "alembic_version" and not name.startswith("sqlite_")
+        ]
+        quoted = ('"' + t.replace('"', '""') + '"' for t in tables)
+        if any(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in quoted):
+            return False
+        if _identity(path) != created:
+            return False
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(f"{path}{suffix}")
+            except FileNotFoundError:
+                pass
+        return True
+    except (sqlite3.Error, OSError):
+        return False
+    finally:
+        conn.close()
 
 
 def has_tables(conn) -> bool:

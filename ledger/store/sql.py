@@ -116,6 +116,9 @@ class SqlStore:
         #: the HMAC key new rows are MACed with (``ROTH_LEDGER_HMAC_KEY_FILE``; set by
         #: ``open_store``); None: rows carry no MAC, refused on a keyed ledger
         self.key: LedgerKey | None = None
+        #: the SQLite file's (device, inode) when ``open_store`` created it for this
+        #: store (it did not exist before): :func:`ledger.store.open.discard_created`
+        self.created: tuple[int, int] | None = None
         self._key_matched = False  # the ledger's key record is this key's (cached)
         self._sa_engine: Any = None  # see sqlalchemy_engine
 

@@ -283,3 +283,25 @@ def test_opening_a_migrated_database_does_not_import_alembic_or_sqlmodel(tmp_pat
         "if m in sys.modules]; sys.exit(f'loaded: {loaded}' if loaded else 0)"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_discard_created_removes_only_an_empty_file_this_open_created(tmp_path):
+    """A refused command's cleanup (ledger.store.open.discard_created): the file the
+    open created goes while nothing is stored in it; a file written into meanwhile, or
+    one that existed before, stays."""
+    from ledger.store.open import discard_created
+
+    path = tmp_path / "new.db"
+    assert discard_created(open_store(str(path))) is True
+    assert list(tmp_path.iterdir()) == []
+    store = open_store(str(path))
+    other = open_store(str(path))  # another writer, on the file this open created
+    other.append("a", 0, contributions("a", 1), "me")
+    other.close()
+    assert discard_created(store) is False and path.exists()
+    reader = open_store(str(path), read_only=True)
+    assert reader.load_events("a") != []
+    reader.close()
+    existed = tmp_path / "existed.db"
+    existed.write_bytes(b"")
+    assert discard_created(open_store(str(existed))) is False and existed.exists()
