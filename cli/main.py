@@ -69,6 +69,14 @@ class LedgerGroup(WholeHelpGroup):
             raise _clipped(exc) from None
 
     def invoke(self, ctx: click.Context):  # noqa: D401
+        try:
+            return self._invoke(ctx)
+        except BaseException as exc:
+            if not isinstance(exc, KeyboardInterrupt) and getattr(exc, "exit_code", 1) != 0:
+                _discard_created(ctx)
+            raise
+
+    def _invoke(self, ctx: click.Context):
         from ledger.app.session import error_exit_code
 
         try:
@@ -88,6 +96,17 @@ class LedgerGroup(WholeHelpGroup):
                 raise
             click.echo(f"error: {clip(str(exc))}", err=True)
             ctx.exit(code)
+
+
+def _discard_created(ctx: click.Context) -> None:
+    """A refused command stores nothing: the ledger file it created (opening it for
+    writing, when no file was there) is removed if nothing is stored in it; a file that
+    existed before is never touched (:func:`ledger.app.session.discard_created`)."""
+    store = (ctx.obj or {}).get("store")
+    if store is not None and getattr(store, "created", None) is not None:
+        from ledger.app.session import discard_created
+
+        discard_created(store)
 
 
 #: the longest run of characters without a space an error message prints whole (a long

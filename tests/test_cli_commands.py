@@ -43,3 +43,22 @@ def test_each_command_alone_is_complete():
 def test_help_lists_every_command():
     register()
     assert set(cli.list_commands(click.Context(cli))) == set(COMMAND_MODULES)
+
+
+def test_a_refused_command_leaves_no_ledger_it_created(run, tmp_path):
+    """Bad input stores nothing: record, void, user disable (as import) refused on a
+    ledger that did not exist leave no empty ledger file; a file there before stays."""
+    db = tmp_path / "ledger.db"
+    refused = [
+        ("record", "household", "--household", "h", "--name", ""),
+        ("void", "nope", "--reason", "typo"),
+        ("user", "disable", "bob"),
+    ]
+    for args in refused:
+        assert run(*args).exit_code in (2, 3), args
+        assert not db.exists() and list(tmp_path.iterdir()) == [], args
+    db.write_bytes(b"")
+    assert run("void", "nope", "--reason", "typo").exit_code == 3 and db.exists()
+    db.unlink()
+    assert run("record", "household", "--household", "h", "--name", "H").exit_code == 0
+    assert run("households").output.split() == ["h"]

@@ -84,17 +84,12 @@ def import_cmd(ctx, files: tuple[str, ...], dry_run: bool, jobs: int, quiet: boo
       roth-ledger import rivera.yaml
       roth-ledger import clients/          # every ledger file in it, one transaction
     """
-    from ledger.app.importing import import_into
+    from ledger.app.importing import import_files
 
+    store = get_store(ctx, write=not dry_run, missing_ok=dry_run)
     with progress_for("import", "files", quiet) as progress:
-        # a refused import leaves no ledger file it created (nothing was stored)
-        results = import_into(
-            lambda: get_store(ctx, write=not dry_run, missing_ok=dry_run),
-            list(files),
-            recorded_by(ctx),
-            dry_run=dry_run,
-            jobs=jobs,
-            progress=progress,
+        results = import_files(
+            store, list(files), recorded_by(ctx), dry_run=dry_run, jobs=jobs, progress=progress
         )
     verb = "would import" if dry_run else "imported"
     for result in results if len(results) <= 20 else []:

@@ -38,7 +38,6 @@ from ..voids import cancelled_by, in_force
 from .forking import usable_cpus
 from .parallel_import import import_parallel, remove_leftovers
 from .restoring import RestorePlan, plan_restore, write_restores
-from .session import discard_created
 
 RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
 
@@ -349,28 +348,6 @@ def import_files(
             return outcome.results
         remove_leftovers()  # a killed parallel import's spool (the parallel one does it too)
         return _import_files(store, files, recorded_by, dry_run, at, progress)
-
-
-def import_into(
-    open_target: Callable[[], EventStore],
-    paths: Sequence[str | Path],
-    recorded_by: str,
-    dry_run: bool = False,
-    jobs: int = 1,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[ImportResult]:
-    """``import``: :func:`import_files` into the store ``open_target()`` opens. A refused
-    import (a bad file, a conflict, a changed ledger, ...) stores nothing, and leaves no
-    ledger file behind that opening the store created (:func:`discard_created`): a file
-    that was there before is never removed."""
-    store = open_target()
-    try:
-        return import_files(
-            store, paths, recorded_by, dry_run=dry_run, jobs=jobs, progress=progress
-        )
-    except BaseException:
-        discard_created(store)
-        raise
 
 
 #: below this many bytes of ledger files, worker processes cost more than they save
