@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -147,6 +147,7 @@ def contribution_warnings(
     by_person: dict[str, list[ev.Event]] = defaultdict(list)
     roth_deferrals: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     additions: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
+    moving: set[str] = set()  # the people with a recharacterization or a 529 rollover
     routes = _ROUTES
     events = events if type(events) is list or type(events) is tuple else list(events)
     # without a void every event is in force (voids.in_force); the classes are final
@@ -164,7 +165,10 @@ def contribution_warnings(
             additions[(e.person, e.plan, e.tax_year)] += e.amount
         elif route == _AFTER_TAX:
             additions[(e.person, e.plan, e.date.year)] += e.amount
-        elif route == _PERSON or (route == _PERSON_IF_YEAR and e.tax_year is not None):
+        elif route == _PERSON:  # a recharacterization or a 529-to-Roth rollover
+            by_person[e.person].append(e)
+            moving.add(e.person)
+        elif route == _PERSON_IF_YEAR and e.tax_year is not None:
             by_person[e.person].append(e)
 
     def age(person: str, year: int) -> int | None:
@@ -172,11 +176,14 @@ def contribution_warnings(
 
     out: list[str] = []
     for person in sorted(by_person):
-        mine = apply_recharacterizations(by_person[person])
-        for event_id, (year, over) in over_lifetime(mine).items():
-            if want(person, year):
-                out.append(lifetime_warning(person, event_id, over))
-        mine = apply_529_lifetime(mine)
+        mine: Sequence[ev.Event] = by_person[person]
+        # without either, the three steps give the events as they are and nothing over
+        if person in moving:
+            mine = apply_recharacterizations(mine)
+            for event_id, (year, over) in over_lifetime(mine).items():
+                if want(person, year):
+                    out.append(lifetime_warning(person, event_id, over))
+            mine = apply_529_lifetime(mine)
         for year, c in sorted(contributions_by_year(mine).items()):
             if want(person, year):
                 out.extend(_ira_year(person, year, c, born.get(person), age(person, year)))
