@@ -180,6 +180,16 @@ def _obj(pairs: list[tuple[str, str]]) -> str:
     return "{" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in pairs) + "}"
 
 
+#: the near-valid tests' settings (300 examples, the same ones each run)
+NEAR_VALID = settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
 @st.composite
 def near_valid(draw):
     """A JSON ledger of HEAD and a few events of any kind, with zero to three changes:
@@ -234,13 +244,7 @@ def near_valid(draw):
 
 
 @given(near_valid())
-@settings(
-    max_examples=300,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+@NEAR_VALID
 def test_near_valid_and_hostile_files_agree(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("near") / "l.json"
     path.write_text(text)
@@ -448,3 +452,133 @@ def test_every_money_field_reads_as_the_reference_reads_it():
                 assert got == want and ev.payload_json(got) == ev.payload_json(want)
                 checked += 1
     assert checked > 100
+
+
+# --- the dict reading (fast._counted) against the pairs reading (fast._read_pairs) ------
+
+
+def _by_pairs(path: Path, known: Known | None = None):
+    """What the fast path makes of ``path`` read as pairs alone (the reference reading
+    of :func:`fast._counted`): (read or not, household, ledger, first date)."""
+    from unittest import mock
+
+    with mock.patch.object(fast, "_counted", lambda data, text: None):
+        return _readings(path, known)
+
+
+def _readings(path: Path, known: Known | None = None):
+    plain = fast.read_plain(path)
+    if plain is None:
+        return None
+    ledger = fast.parse_plain(plain, known)
+    made = None if ledger is None else (ledger, rows(ledger), ledger.household_name)
+    return plain.household, made, fast.first_plain_date(plain)
+
+
+def _readings_agree(path: Path) -> None:
+    got, want = _readings(path), _by_pairs(path)
+    assert got == want, path.read_text()[:300]
+    if want is not None and want[1] is not None:
+        known = Known.from_events(want[1][0].all_events())
+        assert _readings(path, known) == _by_pairs(path, known)
+
+
+#: files a colon count is not sure of (a colon in a string, a key given twice at any
+#: level, an object in a field) and ones it is
+COUNTED_CASES = [
+    '{"version": 1, "household": "h", "events": [{"kind": "roth_distribution", "person": "p", "date": "2021-03-01", "amount": "5", "memo": "a: b"}], "people": [{"id": "p", "born": "1960-01-01"}]}',
+    '{"version": 1, "household": "h", "people": [{"id": "p", "born": "1960-01-01", "born": "1961-01-01"}], "events": []}',
+    '{"version": 1, "version": 1, "household": "h"}',
+    '{"version": 1, "household": {"id": "h", "id": "g"}}',
+    '{"version": 1, "household": {"id": "h", "name": "a:b"}}',
+    '{"version": 1, "household": "h", "people": [{"id": "p", "born": "1960-01-01"}], "events": [{"kind": "roth_distribution", "person": "p", "date": "2021-03-01", "amount": {"a": "5"}}]}',
+    '{"version": 1, "household": "h", "people": [{"id": "p", "born": "1960-01-01"}], "events": [{"kind": "roth_distribution", "person": "p", "date": "2021-03-01", "amount": {}}]}',
+    '{"version": 1, "household": "h", "people": [{"id": "p", "born": "1960-01-01"}], "events": [{"kind": "roth_distribution", "person": "p", "date": "2021-03-01", "date": "2021-03-02", "amount": "5"}]}',
+    '{"version": 1, "household": "h", "people": [{"id": "p", "born": "1960-01-01"}], "events": [{"kind": "roth_distribution", "person": "p", "date": "2021-03-01", "amount": "5"}, "x", []]}',
+    '{"version": 1, "household": "h", "people": [{"id": "p", "born": "1960-01-01"}], "events": [{"kind": "roth_distribution", "person": "p", "date": "2021-03-01", "amount": "5"}]}',
+    '{"version": 1, "household": "h", "people": {}, "events": {}}',
+    '{"version": 1, "household": {}, "people": [{}], "events": [{}]}',
+    '{"version": 1, "household": "h", "other": {"a": 1}}',
+    '{"version": 1, "household": "h", "people": [{"id": "p", "born": "1960-01-01"}], "events": [{"kind": "roth_distribution", "person": "p", "date": "2021-03-01", "amount": "5", "a:b": 1}]}',
+    '[{"version": 1}]',
+    '{"version": 1, "household": "h"',
+    "null",
+]
+
+
+@pytest.mark.parametrize("text", COUNTED_CASES)
+def test_the_dict_reading_agrees_with_the_pairs_reading(tmp_path, text):
+    path = tmp_path / "l.json"
+    path.write_text(text)
+    _readings_agree(path)
+
+
+@given(near_valid(), st.sampled_from(["", "a: b", "::", "e1"]))
+@NEAR_VALID
+def test_the_dict_reading_agrees_on_near_valid_files(tmp_path_factory, text, memo):
+    """Generated near-valid and hostile files (keys given twice, objects in fields, a
+    colon in a text): read as dicts where the count is sure, as pairs where not, the
+    fast path makes the same of them as of the pairs alone."""
+    if memo:
+        text = text.replace('"kind": ', f'"memo": {json.dumps(memo)}, "kind": ', 1)
+    path = tmp_path_factory.mktemp("counted") / "l.json"
+    path.write_text(text)
+    _readings_agree(path)
+
+
+def test_firm_files_are_read_as_dicts(tmp_path):
+    """A firm's generated files are read as dicts (else the import would silently lose
+    the speed of not building one per event), and give what the pairs reading gives."""
+    for i, data in enumerate([*(household(i, 100) for i in range(10)), lifetime(500)]):
+        path = tmp_path / f"h{i}.json"
+        path.write_text(json.dumps(data))
+        plain = fast.read_plain(path)
+        assert plain is not None and type(plain.sections["events"][0]) is dict
+        _readings_agree(path)
+
+
+# --- the builders' twin stores against the slot descriptors ------------------------------
+
+
+@given(near_valid())
+@NEAR_VALID
+def test_twin_builders_agree_with_descriptor_builders(text):
+    """Each builder storing into the class's twin gives the event (or the refusal) the
+    builder setting each slot through its descriptor gives."""
+    try:
+        data = json.loads(text, parse_float=str, parse_int=str)
+    except ValueError:
+        return
+    for item in data.get("events", []) if isinstance(data, dict) else []:
+        kind = item.get("kind") if isinstance(item, dict) else None
+        if kind not in ev.FILE_KINDS:
+            continue
+        results = []
+        for build in (fast._BUILDERS[kind], _DESCRIPTOR_BUILDERS[kind]):
+            try:
+                made = build(item)
+                results.append((type(made), made, ev.payload_json(made)))
+            except Exception as exc:
+                results.append(type(exc))
+        assert results[0] == results[1], item
+
+
+_DESCRIPTOR_BUILDERS = ev._OnFirstUse(lambda kind: fast._builder(kind, twin=False))
+
+
+def test_builders_store_into_the_twin():
+    """The builders this Python runs store into the twin (a refused ``__class__``
+    assignment would silently take the slower descriptors)."""
+    assert ev._twin(ev.RothContribution) is not None
+    build = fast._builder("roth_contribution")
+    assert "twin" in build.__globals__ and build.__globals__["twin"] is not ev.RothContribution
+    event = build(
+        {
+            "kind": "roth_contribution",
+            "person": "a",
+            "tax_year": "2020",
+            "date": "2020-05-01",
+            "amount": "100.00",
+        }
+    )
+    assert type(event) is ev.RothContribution and event.amount == Decimal("100.00")

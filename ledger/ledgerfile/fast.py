@@ -3,11 +3,13 @@
 The reference path (:func:`.read.read_ledger_file`, then :func:`.validate.validate_ledger`)
 wraps every value in a :class:`~.read.Node` (its line) and reads each field through a
 general loop; for a firm's JSON files that is most of an import's CPU before the rows are
-built. Here a file is parsed once into plain values (each JSON object as the tuple of
-its ``(key, value)`` pairs: ``object_pairs_hook=tuple`` costs nothing, and a key given
-twice is seen), then each event is read by a function generated once per kind from the
-field table (:func:`_builder`): its fields through the reference's own readers
-(:data:`.validate._READERS`, memoised per reader) straight into the event's slots.
+built. Here a file is parsed once into plain values -- each JSON object a dict, when
+counting the text's ``:`` shows no key is given twice in any (:func:`_counted`), else
+each the tuple of its ``(key, value)`` pairs (``object_pairs_hook=tuple``: a key given
+twice is seen; :func:`_read_pairs`) -- then each event is read by a function generated
+once per kind from the field table (:func:`_builder`): its fields through the
+reference's own readers (:data:`.validate._READERS`, memoised per reader) straight into
+the event's slots.
 
 Only the plain, valid case is handled here. Anything else -- not a ``.json`` file, a
 syntax error, a key given twice, a section or field unknown, a value of another type than
@@ -72,8 +74,9 @@ class _Refer(Exception):
 
 @dataclass(frozen=True, slots=True)
 class PlainLedger:
-    """A JSON ledger file parsed into plain values: its sections (each JSON object still
-    the tuple of its pairs below the top) and the household id it names."""
+    """A JSON ledger file parsed into plain values: its sections (each JSON object below
+    the top a dict in which no key was given twice, or still the tuple of its pairs) and
+    the household id it names."""
 
     file: str
     sections: dict[str, Any]
@@ -91,6 +94,56 @@ def read_plain(path: str | Path) -> PlainLedger | None:
         text = _read_text(Path(name), MAX_FILE_BYTES)
         if "\\u" in text and _LONE_SURROGATE.search(text) is not None:
             return None
+    except Exception:  # _Fatal: the reference says
+        return None
+    try:
+        data = json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant)
+    except Exception:  # a syntax error, NaN, too deep: read as pairs, as the reference
+        data = None
+    sections = _counted(data, text) if data is not None else None
+    if sections is None:  # a key may be given twice (or a syntax error): read as pairs
+        return _read_pairs(name, text)
+    household = sections.get("household")
+    if type(household) is dict:
+        if not _HOUSEHOLD_KEYS.issuperset(household):
+            return None
+        household = household.get("id")
+    if type(household) is not str or TOKEN.fullmatch(household) is None:
+        return None
+    return PlainLedger(name, sections, household)
+
+
+def _counted(data: object, text: str) -> dict[str, Any] | None:
+    """``data`` (the file read with every JSON object a dict), if its objects are only
+    the top one, the household, the people and the events, the top one's keys all known
+    and no key given twice in any of them -- as the pairs reading would find (None: not
+    sure; the file is read as pairs, :func:`_read_pairs`).
+
+    Every key of a JSON text is followed by a ``:`` (and a ``:`` is nowhere else but in a
+    string), so the text holds at least as many as the objects have keys: when the dicts
+    named hold that many keys together, no key was given twice (a dict keeps one of a
+    key given twice) and no other object has any key. An object with no key (``{}``)
+    elsewhere, in a field, is refused as its empty pairs are."""
+    if type(data) is not dict or not _TOP.issuperset(data):
+        return None
+    keys = len(data)
+    household = data.get("household")
+    if type(household) is dict:
+        keys += len(household)
+    for name in ("people", "events"):
+        items = data.get(name)
+        if type(items) is list and items:
+            if len(set(map(type, items))) != 1 or type(items[0]) is not dict:
+                return None
+            keys += sum(map(len, items))
+    return data if text.count(":") == keys else None
+
+
+def _read_pairs(name: str, text: str) -> PlainLedger | None:
+    """:func:`read_plain` of ``text`` with each JSON object read as the tuple of its
+    ``(key, value)`` pairs (a key given twice is seen): the reading of any file
+    :func:`_counted` is not sure of, and the reference of that one (a test compares)."""
+    try:
         data = json.loads(
             text,
             parse_float=str,
@@ -98,7 +151,7 @@ def read_plain(path: str | Path) -> PlainLedger | None:
             parse_constant=_no_constant,
             object_pairs_hook=tuple,
         )
-    except Exception:  # _Fatal, a syntax error, NaN, too deep: the reference says
+    except Exception:  # a syntax error, NaN, too deep: the reference says
         return None
     try:
         sections = _mapping(data, _TOP)
@@ -114,8 +167,12 @@ def read_plain(path: str | Path) -> PlainLedger | None:
 
 
 def _mapping(value: object, keys: frozenset[str]) -> dict[str, Any]:
-    """A JSON object (the tuple of its pairs) as a dict, if no key is given twice and
-    every key is one of ``keys``."""
+    """A JSON object (the tuple of its pairs; or a dict :func:`_counted` found no key
+    given twice in) as a dict, if no key is given twice and every key is one of ``keys``."""
+    if type(value) is dict:
+        if not keys.issuperset(value):
+            raise _Refer
+        return value
     if type(value) is not tuple:
         raise _Refer
     fields = dict(value)
@@ -135,11 +192,14 @@ def first_plain_date(plain: PlainLedger) -> tuple[date | None] | None:
         return (None,)
     found: list[date] = []
     for item in events:
-        if type(item) is not tuple:
+        if type(item) is dict:  # read by _counted: no key given twice
+            fields = item
+        elif type(item) is not tuple:
             continue
-        fields = dict(item)
-        if len(fields) != len(item):
-            return None
+        else:
+            fields = dict(item)
+            if len(fields) != len(item):
+                return None
         value = fields.get("date")
         if type(value) is str:
             try:
@@ -252,11 +312,14 @@ def _events(section: object) -> list[ev.Event]:
     builders = _BUILDERS
     out = []
     for item in section:
-        if type(item) is not tuple:
+        if type(item) is dict:  # read by _counted: no key given twice
+            fields = item
+        elif type(item) is not tuple:
             raise _Refer
-        fields = dict(item)
-        if len(fields) != len(item):
-            raise _Refer
+        else:
+            fields = dict(item)
+            if len(fields) != len(item):
+                raise _Refer
         kind = fields.get("kind")
         build = builders.get(kind) if type(kind) is str else None
         if build is None:  # an unknown or internal kind, or one not yet built
@@ -307,7 +370,7 @@ def _refuses(read: Callable[[object], object], text: str) -> bool:
     return False
 
 
-def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
+def _builder(kind: str, twin: bool = True) -> Callable[[dict[str, Any]], ev.Event]:
     """``build(fields)`` for one file kind: the event :func:`.validate.build_event` makes
     of the same fields, or an exception (:class:`_Refer`, a reader's ValueError) where
     it would record a problem -- or where the value is not one a plain valid file has.
@@ -317,13 +380,25 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
     field; an absent (or null, or empty) value is refused when the field is required,
     else the field takes its default, as the class would give it. When the fields read
     (kind, the id, the required fields) are all the event has -- most events -- the
-    optional fields take their defaults at once."""
+    optional fields take their defaults at once.
+
+    The fields are stored as plain attribute stores into an object of the class's twin
+    (:func:`ledger.events._twin`: its layout, not frozen), which then becomes the class,
+    as the decoders do; where this Python refuses that, through each slot's descriptor
+    (``twin=False``: the reference, a test compares)."""
     cls = ev.KINDS[kind]
+    made = ev._twin(cls) if twin else None
+
+    def put(name: str, value: str) -> str:  # the statement storing one field
+        return f"o.{name} = {value}" if made is not None else f"set_{name}(o, {value})"
+
+    done = "o.__class__ = cls; return o" if made is not None else "return o"
     readers = {name: (required, read) for name, required, read in _READERS[kind]}
     types = {s.name: s.type for s in ev.FIELDS[kind]}
     scope: dict[str, object] = {
         "new": object.__new__,
         "cls": cls,
+        "twin": made if made is not None else cls,
         "allowed": _ALLOWED[kind],
         "token": TOKEN.fullmatch,
         "text": _text,
@@ -336,11 +411,11 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
     }
     lines = [
         "def build(d):",
-        "    o = new(cls)",
+        "    o = new(twin)",
         "    v = d.get('id')",
-        "    if v is None: set_id(o, ''); n = 1",  # n: the keys read (kind, id)
-        "    elif v in ids: set_id(o, v); n = 2",
-        "    elif type(v) is str and token(v) is not None: set_id(o, ids.setdefault(v, v)); n = 2",
+        f"    if v is None: {put('id', repr(''))}; n = 1",  # n: the keys read (kind, id)
+        f"    elif v in ids: {put('id', 'v')}; n = 2",
+        f"    elif type(v) is str and token(v) is not None: {put('id', 'ids.setdefault(v, v)')}; n = 2",
         "    else: raise Refer",
     ]
     required_names, optional = [], []
@@ -353,7 +428,7 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
         if name in ("memo", "source"):
             optional += [
                 f"    v = d.get({name!r})",
-                f"    set_{name}(o, default_{name} if v is None else text(v))",
+                f"    {put(name, f'default_{name} if v is None else text(v)')}",
             ]
             continue
         required, read = readers[name]
@@ -387,7 +462,7 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
                         "        else: raise Refer",
                     ]
                 ),
-                f"    set_{name}(o, x)",
+                f"    {put(name, 'x')}",
             ]
             continue
         optional += [
@@ -400,20 +475,20 @@ def _builder(kind: str) -> Callable[[dict[str, Any]], ev.Event]:
             f"            if type(v) is str: x = memo_{name}[v] = read_{name}(v)",
             *(["        " + boolean] if boolean else []),
             "            else: raise Refer",
-            f"    set_{name}(o, default_{name} if x is None else x)",
+            f"    {put(name, f'default_{name} if x is None else x')}",
         ]
     defaults = [
-        f"        set_{f.name}(o, default_{f.name})"
+        f"        {put(f.name, f'default_{f.name}')}"
         for f in dataclasses.fields(cls)
         if f.name != "id" and f.name not in required_names
     ]
     lines += [
         f"    if len(d) == n + {len(required_names)}:  # no other field: the defaults",
         *defaults,
-        "        return o",
+        f"        {done}",
         "    if not allowed.issuperset(d): raise Refer",
         *optional,
-        "    return o",
+        f"    {done}",
     ]
     exec("\n".join(lines), scope)  # noqa: S102 -- source built from the field table only
     return scope["build"]  # type: ignore[return-value]
