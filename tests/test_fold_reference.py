@@ -373,3 +373,118 @@ def test_within_dollar_limit_is_over_dollar_limit(age, year, traditional, roth):
     r = sum((a if c else -a for c, a in roth), Decimal("0"))
     want = (not (t > 0 or r > 0)) or over_dollar_limit(born, year, t, r) is False
     assert _within_dollar_limit(person, year, SimpleNamespace(ira=ira, roth=rth)) == want
+
+
+@st.composite
+def spread_people(draw):
+    """A 1998 or 2010 conversion whose income is spread (or elected out, or with its
+    taxable part given), with the layers and contributions around it and distributions in
+    the spread's years: the years before the spread's last whose withdrawals no report
+    keeps are folded by ``withdrawals.drawn_year`` (the walk's takes, for the spread's
+    acceleration) instead of ``roth_year``."""
+    income_year = draw(st.sampled_from([1998, 2010]))
+    born = draw(st.dates(date(1940, 1, 1), date(1985, 12, 31)))
+    out: list[ev.Event] = [ev.PersonAdded(id="born", person="p", name="P", born=born)]
+
+    def add(kind, **fields) -> None:
+        out.append(kind(id=f"e{len(out)}", person="p", **fields))
+
+    def money(lo: int, hi: int) -> Decimal:
+        return Decimal(draw(st.integers(lo, hi))) / draw(st.sampled_from([1, 100]))
+
+    for year in range(income_year - draw(st.integers(0, 2)), income_year + 6):
+        if draw(st.booleans()):
+            add(ev.RothContribution, tax_year=year, date=date(year, 4, 1), amount=money(100, 5_000))
+        if year in (income_year - 1, income_year) or draw(st.integers(0, 3)) == 0:
+            add(
+                ev.IraContribution,
+                tax_year=year,
+                date=date(year, 1, 15),
+                amount=money(100, 5_000),
+                deductible=draw(st.booleans()),
+            )
+            for n in range(draw(st.integers(1, 2))):
+                amount = money(1_000, 60_000)
+                add(
+                    ev.RothConversion,
+                    date=date(year, 3 + n, 1),
+                    amount=amount,
+                    taxable=draw(st.sampled_from([None, None, amount, min(amount, Decimal(500))])),
+                    elect_out_of_spread=draw(st.sampled_from([None, None, False, True]))
+                    if year in (1998, 2010)
+                    else None,
+                )
+            add(ev.IraYearEndValue, year=year, value=money(0, 80_000))
+        if draw(st.integers(0, 3)) == 0:
+            amt = money(1_000, 20_000)
+            add(ev.PlanAfterTaxContribution, plan="k", date=date(year, 2, 1), amount=amt)
+            add(
+                ev.PlanDistribution,
+                plan="k",
+                date=date(year, 9, 1),
+                amount=amt,
+                account_value=amt + money(0, 2_000),
+                separate_accounting=True,
+                to_roth_ira=amt,
+                to_traditional_ira=Decimal(0),
+                to_cash=Decimal(0),
+            )
+        if draw(st.integers(0, 5)) == 0:
+            add(
+                ev.RothContributionReturn,
+                tax_year=year,
+                date=date(year, 5, 1),
+                amount=money(100, 1_000),
+                earnings=money(0, 100),
+            )
+        for _ in range(draw(st.integers(0, 3))):
+            add(
+                ev.RothDistribution,
+                date=date(year, draw(st.integers(1, 12)), draw(st.integers(1, 28))),
+                amount=money(50, 70_000),
+            )
+    return income_year, fold("h", out).people["p"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spread_people(), st.integers(0, 6), st.sampled_from(POLICIES))
+def test_spread_years_folded_by_their_takes(case, later, policy):
+    income_year, person = case
+    assert_same_person(person, income_year + later, policy)
+    facts = HouseholdFacts("h", None, {"p": person}, frozenset())
+    assert_same_rows(facts, income_year + later, policy)
+
+
+def test_spread_years_are_folded_by_their_takes():
+    """The case above happens: a 2010 conversion spread over 2011-2012, withdrawals in
+    2010 and 2011 that accelerate it; folded through 2013, the two years are not kept,
+    so drawn_year folds them, and the result is the reference's."""
+    from ledger.projections import person as fast
+
+    evs = [
+        ev.PersonAdded(id="born", person="p", name="P", born=date(1960, 1, 1)),
+        ev.RothContribution(
+            id="c", person="p", tax_year=2009, date=date(2009, 4, 1), amount=Decimal("5000.00")
+        ),
+        ev.IraContribution(
+            id="i",
+            person="p",
+            tax_year=2010,
+            date=date(2010, 1, 15),
+            amount=Decimal("5000.00"),
+            deductible=False,
+        ),
+        ev.RothConversion(id="v", person="p", date=date(2010, 3, 1), amount=Decimal("40000.00")),
+        ev.IraYearEndValue(id="y", person="p", year=2010, value=Decimal("0")),
+        ev.RothDistribution(id="d1", person="p", date=date(2010, 6, 1), amount=Decimal("9000.00")),
+        ev.RothDistribution(id="d2", person="p", date=date(2011, 6, 1), amount=Decimal("12000.00")),
+        ev.RothDistribution(id="d3", person="p", date=date(2011, 8, 1), amount=Decimal("3000.00")),
+    ]
+    person = fold("h", evs).people["p"]
+    with mock.patch.object(fast, "drawn_year", wraps=fast.drawn_year) as drawn:
+        assert_same_person(person, 2013, Policy())
+    assert {c.args[2] for c in drawn.call_args_list} == {2010, 2011}
+    full = compute_person(person, 2013, Policy())  # accelerated: 4,000 in 2010, the rest in 2011
+    assert [full.years[y].spread_included for y in (2010, 2011, 2012)] == [4000, 31000, 0]
+    fast = compute_person(person, 2013, Policy(), report_years=frozenset({2013}))
+    assert repr(fast.final_state.spreads) == repr(full.final_state.spreads)

@@ -59,7 +59,7 @@ from ..rules.ira_pro_rata import (
     form8606_ira,
     year_in,
 )
-from ..rules.ordering import CITE_CONVERSION, Bucket
+from ..rules.ordering import CITE_CONVERSION, Bucket, Take
 from ..rules.plan_split import PlanSplit, split_distribution
 from ..rules.policy import DEFAULT_POLICY, Policy
 from ..rules.recapture import clock_ends
@@ -73,7 +73,7 @@ from .limits import lifetime_warning
 from .recharacterize import apply_recharacterizations, recharacterized_later, whole_notes
 from .rollover_529 import EMPTY_OVER, apply_529_lifetime, no_basis_warning, over_lifetime
 from .state import BasisSnapshot, PersonState, SpreadState, snapshot
-from .withdrawals import WithdrawalYear, consume_year, plain_withdrawals, roth_year
+from .withdrawals import WithdrawalYear, consume_year, drawn_year, plain_withdrawals, roth_year
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,18 +328,20 @@ def compute_person(
         dists = evs.distributions
         returns = evs.returns  # their income may owe the 10% (Form 5329 line 1 of the year)
         trad = _early_traditional(person, res, evs.ira, line15c) if line15c is not None else ()
+        takes = None  # the walk's takes of a year whose only reader is the spread
         if dists or returns or trad:
-            if (
-                reported
-                or trad
-                or (state.spreads and _accelerable(state, y))
-                or not (all_plain or plain_withdrawals(person, dists))
-            ):
+            full = reported or trad or not (all_plain or plain_withdrawals(person, dists))
+            if not full and state.spreads and _accelerable(state, y):
+                if kept or returns:  # kept, or the returns' income to judge: made in full
+                    full = True
+                else:  # only _spread_income reads them: the draws, by bucket
+                    takes = drawn_year(person, state, y, dists, policy)
+            if full:
                 added += _received_elsewhere(state, res, y)
                 res.withdrawals = roth_year(
                     person, state, y, dists, policy, roth_ye.get(y - 1), added, returns, trad
                 )
-            else:
+            elif takes is None:
                 consume_year(state, y, dists, policy)
         if (
             reported
@@ -351,7 +353,7 @@ def compute_person(
         ):  # else _excess returns at once: nothing carried in, no contribution, unreported
             _excess(person, state, res, y, evs, roth_ye.get(y), reported, line15c)
         if state.spreads:
-            _spread_income(state, res, y)
+            _spread_income(state, res, y, takes)
         if kept:
             years[y] = res
     for y, found in duplicates_by_year(
@@ -932,9 +934,15 @@ def _exclusion_warnings(res: YearResult, y: int, x: excl.Excluded) -> None:
         )
 
 
-def _spread_income(state: PersonState, res: YearResult, y: int) -> None:
+def _spread_income(
+    state: PersonState, res: YearResult, y: int, takes: list[Take] | None = None
+) -> None:
     """The year's share of deferred 1998/2010 conversion income, accelerated by this
-    year's distributions of the taxable part of those layers (§408A(d)(3)(E))."""
+    year's distributions of the taxable part of those layers (§408A(d)(3)(E)): their
+    draws in ``res.withdrawals``, or, for a year whose withdrawals are not made
+    (:func:`.withdrawals.drawn_year`), the ordering walk's ``takes`` -- the draws of
+    :func:`roth_year` share each bucket's take among the distributions, so the draws
+    from a bucket add up to its take."""
     for income_year, spread in state.spreads.items():
         if not income_year <= y <= last_year(income_year) or spread.total <= 0:
             continue
@@ -947,6 +955,18 @@ def _spread_income(state: PersonState, res: YearResult, y: int) -> None:
                     if d.source == "conversion"
                     and d.portion == "taxable"
                     and d.year in spread.layer_years
+                ),
+                ZERO,
+            )
+        elif takes and y < last_year(income_year):
+            accelerated = sum(
+                (
+                    t.amount
+                    for t in takes
+                    if t.bucket is not None
+                    and t.bucket.source == "conversion"
+                    and t.bucket.portion == "taxable"
+                    and t.bucket.year in spread.layer_years
                 ),
                 ZERO,
             )

@@ -24,6 +24,7 @@ from ..rules.ordering import (
     CITE_EARNINGS,
     TIERS,
     Bucket,
+    Take,
     consume,
     ordered_buckets,
     walk,
@@ -64,6 +65,29 @@ def consume_year(state: PersonState, year: int, dists: list[RothDistribution], p
         state.conv.values(),
         date(year, 12, 31),
         policy,
+        total,
+    )
+
+
+def drawn_year(
+    person: PersonFacts, state: PersonState, year: int, dists: list[RothDistribution], policy
+) -> list[Take]:
+    """What :func:`roth_year` does to the state for :func:`plain_withdrawals` without
+    contribution returns (the ordering walk over the year's total; no capped exception is
+    used), and the walk's takes, for a year whose withdrawals are not kept but whose draws
+    a 1998/2010 spread reads (``person._spread_income``): the draws of :func:`roth_year`
+    share each take among the distributions, so per bucket they add up to it. Raises
+    where :func:`roth_year` would before its rule (no birth date; the year's exception
+    law). tests/test_fold_reference.py compares the fold with the reference's."""
+    age_59_and_a_half(person.require_born())
+    yearly.exception_law(year)
+    total = ZERO
+    for d in dists:
+        total += d.amount
+    return walk(
+        ordered_buckets(
+            list(state.regular.values()), state.drr, state.conv.values(), date(year, 12, 31), policy
+        ),
         total,
     )
 
