@@ -28,6 +28,8 @@ def shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     exact = [total * w / whole for w in weights]
     down = [x.quantize(CENT, ROUND_FLOOR) for x in exact]
     left = int((total - sum(down, ZERO)) / CENT)
+    if left == 0:  # no cent left over: the order below would give none (order[:0])
+        return down
     order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - down[i]), i))
     for i in order[:left]:
         down[i] += CENT
