@@ -702,14 +702,25 @@ def _from_payload_fields(kind: str, event_id: str, payload: dict[str, object]) -
     return cls(**values)
 
 
-def _decoder(cls: type[Event], convert: bool = True) -> typing.Callable[[str, dict], Event]:
+def _decoder(
+    cls: type[Event], convert: bool = True, shortcut: bool = True
+) -> typing.Callable[[str, dict], Event]:
     """``decode(event_id, payload)`` for one kind, the same event as
     :func:`_from_payload_fields` (a test compares them on every kind): one line per
     field, each setting its slot directly, as the generated ``__init__`` of a frozen
     dataclass would (dataclasses, too, generates its methods from source). Raises
     KeyError for a missing required field, TypeError for a null one (the reference
     drops a null, then the class refuses the missing field). ``convert=False``: the
-    values are already typed (:func:`construct`; None passes, as the class takes it)."""
+    values are already typed (:func:`construct`; None passes, as the class takes it).
+
+    The fields whose default is None (``memo``, ``source``, most optional ones) are left
+    out of a stored payload that gives them no value, so they are not looked up when the
+    payload has no key but the required ones and the other optional fields it gives a
+    value (``bare``: its size is their count -- a dict's keys are distinct; a payload
+    missing a required key is refused at that key all the same). Those other fields are
+    read first (a lookup, which cannot raise); every field is then set in order, so a
+    payload is refused at the field it was before. ``shortcut=False``: every field looked
+    up (the reference of tests/test_payload_codec.py)."""
     types = {s.name: s.type for s in FIELDS[cls.kind]}
     twin = _twin(cls)
     scope: dict[str, object] = {
@@ -725,29 +736,46 @@ def _decoder(cls: type[Event], convert: bool = True) -> typing.Callable[[str, di
     else:
         lines = ["def decode(event_id, p):", "    o = new(twin)", "    o.id = event_id"]
     scope["set_id"] = vars(Event)["id"].__set__  # the slot (a member descriptor)
-    for f in dataclasses.fields(cls):
-        if f.name == "id":
-            continue
-        scope[f"set_{f.name}"] = getattr(cls, f.name).__set__
+    fields = [f for f in dataclasses.fields(cls) if f.name != "id"]
+    shortcut = shortcut and convert and any(f.default is None for f in fields)
+    #: optional fields whose default is not None: counted in ``bare`` when given a value
+    counted = [
+        f.name for f in fields if f.default is not dataclasses.MISSING and f.default is not None
+    ]
+    required = sum(1 for f in fields if f.default is dataclasses.MISSING)
+    body: list[str] = []
+    for f in fields:
+        name = f.name
+        scope[f"set_{name}"] = getattr(cls, name).__set__
         value = "v"
         if convert:
-            value = {"money": "D(v)", "date": "iso(v)"}.get(types.get(f.name, "text"), "v")
+            value = {"money": "D(v)", "date": "iso(v)"}.get(types.get(name, "text"), "v")
+        read = [f"v = p.get({name!r})"]
         if f.default is dataclasses.MISSING and convert and value == "v":
             # KeyError if it is not there; null is no value either (the reference drops
             # it, and the class then refuses the missing field; D(None), iso(None) do)
-            given = f"p[{f.name!r}] or given(p, {f.name!r})"
+            given, read = f"p[{name!r}] or given(p, {name!r})", []
         elif f.default is dataclasses.MISSING:  # KeyError if it is not there
-            given = value.replace("v", f"p[{f.name!r}]")
+            given, read = value.replace("v", f"p[{name!r}]"), []
         elif f.default is None and value == "v":  # absent or null: None either way
-            given = f"p.get({f.name!r})"
+            given, read = f"p.get({name!r})", []
         else:
-            scope[f"default_{f.name}"] = f.default
-            given = f"default_{f.name} if v is None else {value}"
-            lines.append(f"    v = p.get({f.name!r})")
-        if twin is None:
-            lines.append(f"    set_{f.name}(o, {given})")
+            scope[f"default_{name}"] = f.default
+            given = f"default_{name} if v is None else {value}"
+            if shortcut and name in counted:  # read up front
+                given, read = re.sub(r"\bv\b", f"v_{name}", given), []
+        set_line = f"set_{name}(o, {given})" if twin is None else f"o.{name} = {given}"
+        if shortcut and f.default is None:  # absent from a bare payload
+            none_line = f"set_{name}(o, None)" if twin is None else f"o.{name} = None"
+            body += ["    if bare:", f"        {none_line}", "    else:"]
+            body += [f"        {line}" for line in [*read, set_line]]
         else:
-            lines.append(f"    o.{f.name} = {given}")
+            body += [f"    {line}" for line in [*read, set_line]]
+    if shortcut:
+        lines += [f"    v_{name} = p.get({name!r})" for name in counted]
+        size = " + ".join([str(required)] + [f"(v_{name} is not None)" for name in counted])
+        lines.append(f"    bare = len(p) == {size}")
+    lines += body
     if twin is not None:
         lines.append("    o.__class__ = cls")
     lines.append("    return o")
