@@ -96,3 +96,18 @@ def test_a_bad_heads_file_is_one_line(run, saved, tmp_path):
     bad.write_text('{"heads": [{"household": 1}]}')
     result = run("verify", "--against", bad)
     assert result.exit_code == 2 and result.output.startswith("error: --against:")
+
+
+@pytest.mark.parametrize("stored", ["'five'", "12.5", "x'00'"])
+def test_a_head_version_changed_to_another_type_is_a_finding(run, saved, stored):
+    """SQLite keeps whatever is written into the INTEGER column: a newest version edited
+    to text, a real or a blob is a problem ``verify --against`` reports (exit 6), as the
+    plain chain check does, never a crash comparing it with the saved whole number."""
+    db, heads = saved
+    _untriggered(
+        db, f"UPDATE events SET version = {stored} WHERE household = 'astra' AND version = 12"
+    )
+    result = run("verify", "--against", heads)
+    assert result.exit_code == 6, result.output
+    assert "Traceback" not in result.output
+    assert "household 'astra': its newest event's version is" in result.output

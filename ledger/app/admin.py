@@ -159,7 +159,13 @@ def against_heads(store: EventStore, saved: dict[str, tuple[int, str]]) -> list[
             )
             continue
         now = current[household][0]
-        if now < version:
+        if type(now) is not int:  # SQLite keeps any type written into its INTEGER column
+            problems.append(
+                f"household {household!r}: its newest event's version is {now!r} "
+                f"({type(now).__name__}), not a whole number: the row was changed after it "
+                "was recorded"
+            )
+        elif now < version:
             problems.append(
                 f"household {household!r}: saved at version {version}, now at version "
                 f"{now}: its newest events were removed"
