@@ -917,15 +917,22 @@ def _encoder(cls: type[Event], row: bool = False) -> typing.Callable[[Event], ty
     return scope["encode"]  # type: ignore[return-value]
 
 
-def _effective_lines(names: typing.Collection[str], day: str, field: str) -> list[str]:
+def _effective_lines(
+    names: typing.Collection[str], day: str, field: str, memo: bool = False
+) -> list[str]:
     """Source lines completing ``day`` (the ``date`` field's ISO text or None, made
     before) to :attr:`Event.effective_date`'s text -- else the ``year``'s Dec 31 -- and
     setting ``year`` to :attr:`Event.effective_tax_year` (tax_year, else year, else the
-    effective date's year), each field ``NAME`` read as ``field + NAME``."""
+    effective date's year), each field ``NAME`` read as ``field + NAME``. ``memo``: the
+    Dec 31 text kept per year (:func:`_year_end_text`; the scope has ``year_ends`` and
+    ``year_end``)."""
     lines = []
     if "year" in names:
         lines.append(f"    if {day} is None and {field}year is not None:")
-        lines.append(f"        {day} = end_of_year({field}year).isoformat()")
+        if memo:
+            lines.append(f"        {day} = year_ends.get({field}year) or year_end({field}year)")
+        else:
+            lines.append(f"        {day} = end_of_year({field}year).isoformat()")
     lines.append("    year = None")
     for name in ("tax_year", "year"):
         if name in names:
@@ -942,7 +949,37 @@ ROW_FIELDS: dict[type, typing.Callable[[Event], tuple[str, str | None, int | Non
 )
 
 
-def _hashed_encoder(cls: type[Event]) -> typing.Callable[[Event], typing.Any]:
+#: the ISO texts of the dates (and of the years' Dec 31) the hashed encoders wrote, by
+#: date (by year): ``date.isoformat`` formats through printf, about a tenth of an
+#: encoder's work, and a ledger's events share few dates; emptied beyond ISO_TEXTS
+_ISO_TEXTS: dict[date, str] = {}
+_YEAR_END_TEXTS: dict[int, str] = {}
+ISO_TEXTS = 65536
+
+
+def _iso_text(day: date) -> str:
+    """``day.isoformat()``, kept in :data:`_ISO_TEXTS` when ``day`` is a date (not a
+    datetime or other subclass; a datetime never equals a date, so it is never found in
+    place of one)."""
+    text = day.isoformat()
+    if type(day) is date:
+        if len(_ISO_TEXTS) >= ISO_TEXTS:
+            _ISO_TEXTS.clear()
+        _ISO_TEXTS[day] = text
+    return text
+
+
+def _year_end_text(year: int) -> str:
+    """``end_of_year(year).isoformat()``, kept in :data:`_YEAR_END_TEXTS` for an int."""
+    text = end_of_year(year).isoformat()
+    if type(year) is int:
+        if len(_YEAR_END_TEXTS) >= ISO_TEXTS:
+            _YEAR_END_TEXTS.clear()
+        _YEAR_END_TEXTS[year] = text
+    return text
+
+
+def _hashed_encoder(cls: type[Event], memo: bool = True) -> typing.Callable[[Event], typing.Any]:
     """:func:`row_fields` with the hashed document's share of the event: ``(payload,
     hashed, effective date as ISO text or None, effective tax year)``, ``hashed`` being
     ``encode_basestring(kind) + ',"payload":' + encode_basestring(payload)`` -- the text
@@ -953,12 +990,28 @@ def _hashed_encoder(cls: type[Event]) -> typing.Callable[[Event], typing.Any]:
     char, so the pieces' escapes are the whole's). The usual event (each field given or
     not as its class's default is) is two f-strings; any other, a list of parts each.
     ``tests/test_payload_codec.py`` compares it with :func:`row_fields` and the escaping
-    on every kind."""
+    on every kind.
+
+    ``memo``: each date's ISO text looked up in :data:`_ISO_TEXTS` first (and a year's
+    Dec 31 in :data:`_YEAR_END_TEXTS`), made and kept when missing; ``memo=False``, each
+    made by ``isoformat`` (the reference: a hypothesis test holds them equal)."""
     text = json.encoder.encode_basestring
     types = {s.name: s.type for s in FIELDS[cls.kind]}
     names = sorted(_PAYLOAD_NAMES[cls])
     defaults = {f.name: f.default for f in dataclasses.fields(cls)}
-    scope: dict[str, object] = {"text": text, "end_of_year": end_of_year}
+    scope: dict[str, object] = {
+        "text": text,
+        "end_of_year": end_of_year,
+        "isos": _ISO_TEXTS,
+        "iso": _iso_text,
+        "year_ends": _YEAR_END_TEXTS,
+        "year_end": _year_end_text,
+    }
+
+    def iso(name: str) -> str:  # the expression of a date field's ISO text
+        if memo:
+            return f"(isos.get(v_{name}) or iso(v_{name}))"
+        return f"v_{name}.isoformat()"
 
     def inner(constant: str) -> str:  # the escape of a piece of the payload's text
         return text(constant)[1:-1]
@@ -974,7 +1027,7 @@ def _hashed_encoder(cls: type[Event]) -> typing.Callable[[Event], typing.Any]:
     lines = ["def encode(e):"]
     lines += [f"    v_{name} = e.{name}" for name in names]
     if "date" in names:
-        lines.append("    day = None if v_date is None else v_date.isoformat()")
+        lines.append(f"    day = None if v_date is None else {iso('date')}")
     # the effective date and tax year, as row_fields gives them
     if not fast:
         lines += [
@@ -984,7 +1037,7 @@ def _hashed_encoder(cls: type[Event]) -> typing.Callable[[Event], typing.Any]:
         ]
     else:
         lines.append("    eff = day" if "date" in names else "    eff = None")
-        lines += _effective_lines(names, "eff", "v_")
+        lines += _effective_lines(names, "eff", "v_", memo)
 
     def value(name: str, plain: bool = True) -> str:
         """The expression of a field's JSON value (its text's JSON already in t_NAME);
@@ -993,7 +1046,7 @@ def _hashed_encoder(cls: type[Event]) -> typing.Callable[[Event], typing.Any]:
         if kind == "money":
             return f"str(v_{name})"
         if kind == "date":
-            return "day" if name == "date" else f"v_{name}.isoformat()"
+            return "day" if name == "date" else iso(name)
         if kind == "year":
             return f"str(int(v_{name}))" if plain else f"int(v_{name})"  # f'{int}' is str
         if kind == "bool":

@@ -7,6 +7,7 @@ field table (SPEC section 4: the fields of each kind)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -188,3 +189,42 @@ def test_decoders_skip_absent_fields_as_the_reference_reads_them(kind, data):
             got = type(exc)
         outcomes.append(got)
     assert outcomes[0] == outcomes[1]
+
+
+class _Day(date):
+    """A date subclass (its texts are never kept by the hashed encoders)."""
+
+
+@pytest.mark.parametrize("kind", sorted(ev.KINDS))
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_hashed_fields_with_kept_date_texts_are_the_reference(kind, data):
+    """HASHED_FIELDS keeps each date's ISO text (and each year's Dec 31) to look it up
+    the next time (``_hashed_encoder(memo=True)``); ``memo=False`` formats every date
+    (the reference): the same four values on the same events, seen again (the texts
+    kept) or after the kept texts were emptied, dates given as a datetime or a date
+    subclass (never kept) included."""
+    events_ = [data.draw(events(kind)) for _ in range(data.draw(st.integers(1, 3)))]
+    dates = [s.name for s in ev.FIELDS[kind] if s.type == "date"]
+    if dates and data.draw(st.booleans()):
+        name = data.draw(st.sampled_from(dates))
+        day = getattr(events_[0], name)
+        if day is not None:
+            odd = data.draw(
+                st.sampled_from(
+                    [
+                        datetime.datetime(day.year, day.month, day.day, 0, 0),
+                        _Day(day.year, day.month, day.day),
+                    ]
+                )
+            )
+            events_.append(dataclasses.replace(events_[0], **{name: odd}))
+    if data.draw(st.booleans()):
+        ev._ISO_TEXTS.clear()
+        ev._YEAR_END_TEXTS.clear()
+    memo = ev.HASHED_FIELDS[ev.KINDS[kind]]
+    reference = ev._hashed_encoder(ev.KINDS[kind], memo=False)
+    for event in events_ + events_:  # twice: the second time from the kept texts
+        got, expected = memo(event), reference(event)
+        assert got == expected
+        assert [type(v) for v in got] == [type(v) for v in expected]

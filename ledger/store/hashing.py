@@ -359,14 +359,7 @@ def chained(
     f-string and one SHA-256.
     :func:`build_rows` is the reference (the document of :func:`chain_hash`, a row dict
     at a time, from the event's own properties); a property test compares them."""
-    middle = ',"household":' + _str(household) + ',"kind":'
-    tail = (
-        ',"recorded_at":'
-        + _str(at_iso)
-        + ',"recorded_by":'
-        + _str(recorded_by)
-        + f',"schema_version":{int(SCHEMA_VERSION)},"tax_year":'
-    )
+    middle, tail = _shared_parts(household, recorded_by, at_iso)
     sha256, fields, escape = hashlib.sha256, HASHED_FIELDS, _str
     version = expected_version
     for event in events:
@@ -384,6 +377,71 @@ def chained(
         digest = sha256(text.encode()).hexdigest()
         yield version, event, payload, eff_iso, tax_year, prev_hash, digest
         prev_hash = digest
+
+
+def _shared_parts(household: str, recorded_by: str, at_iso: str) -> tuple[str, str]:
+    """The hashed document's text every row of a batch shares: from the event id's end to
+    the kind's start, and from the payload's end to the tax year's value."""
+    middle = ',"household":' + _str(household) + ',"kind":'
+    tail = (
+        ',"recorded_at":'
+        + _str(at_iso)
+        + ',"recorded_by":'
+        + _str(recorded_by)
+        + f',"schema_version":{int(SCHEMA_VERSION)},"tax_year":'
+    )
+    return middle, tail
+
+
+def sqlite_rows(
+    household: str,
+    expected_version: int,
+    prev_hash: str,
+    events: Sequence[Event],
+    recorded_by: str,
+    at_iso: str,
+    at_stored: str,
+) -> list[tuple]:
+    """:func:`chained`'s rows as SQLite stores them, built in the same loop: (household,
+    event id, version, kind, schema version, payload, effective date as ISO text or None,
+    tax year, ``at_stored``, ``recorded_by``, prev_hash, hash) -- one tuple per event, no
+    intermediate tuple or generator step per row (about a fifth of the row builder's own
+    work). The hashed text is :func:`chained`'s, part for part; a hypothesis test holds
+    the rows to those built from :func:`chained` (``SqliteEncoder(shortcut=False)``)."""
+    middle, tail = _shared_parts(household, recorded_by, at_iso)
+    sha256, fields, escape, schema = hashlib.sha256, HASHED_FIELDS, _str, SCHEMA_VERSION
+    rows: list[tuple] = []
+    append = rows.append
+    version = expected_version
+    for event in events:
+        version += 1
+        payload, hashed, day, tax_year = fields[type(event)](event)
+        event_id = event.id
+        if day is None:
+            head = f'{prev_hash}\n{{"effective_date":null,"event_id":'
+        else:
+            head = f'{prev_hash}\n{{"effective_date":"{day}","event_id":'
+        year = "null" if tax_year is None else int(tax_year)
+        text = f'{head}{escape(event_id)}{middle}{hashed}{tail}{year},"version":{version}}}'
+        digest = sha256(text.encode()).hexdigest()
+        append(
+            (
+                household,
+                event_id,
+                version,
+                event.kind,
+                schema,
+                payload,
+                day,
+                tax_year,
+                at_stored,
+                recorded_by,
+                prev_hash,
+                digest,
+            )
+        )
+        prev_hash = digest
+    return rows
 
 
 def build_rows(

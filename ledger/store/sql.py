@@ -56,6 +56,7 @@ from .hashing import (
     check_chains,
     checked_batches,
     iso_utc,
+    sqlite_rows,
     utc,
 )
 from .keyed import LedgerKey, check_macs, new_record, records_from, writing_problem
@@ -965,20 +966,45 @@ class SqliteStore(SqlStore):
 
 
 class _SqliteEncoder:
-    """SQLite's row builder (see :class:`SqliteStore`); plain data, so it can be forked."""
+    """SQLite's row builder (see :class:`SqliteStore`); plain data, so it can be forked.
 
-    def __init__(self, recorded_by: str, recorded_at: datetime, key: LedgerKey | None = None):
+    The rows are built by :func:`ledger.store.hashing.sqlite_rows` (each row's tuple in
+    the loop that hashes it); ``shortcut=False`` builds them from :func:`chained`'s
+    tuples, the reference a hypothesis test compares with."""
+
+    def __init__(
+        self,
+        recorded_by: str,
+        recorded_at: datetime,
+        key: LedgerKey | None = None,
+        shortcut: bool = True,
+    ):
         self.by = recorded_by
         self.key = key
         self.at = utc(recorded_at)
         self.at_sqlite = self.at.strftime(SQLITE_DATETIME)
         self.at_iso = self.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        self.shortcut = shortcut
 
     def __call__(
         self, household: str, expected_version: int, prev_hash: str, events: Sequence[Event]
     ) -> EncodedBatch:
         at, by = self.at_sqlite, self.by
-        rows = [
+        if self.shortcut:
+            rows = sqlite_rows(household, expected_version, prev_hash, events, by, self.at_iso, at)
+        else:
+            rows = self._reference_rows(household, expected_version, prev_hash, events)
+        if self.key is not None:  # the MAC of each row's hash, as one more column
+            mac = self.key.mac
+            keyed: list[tuple] = [(*row, mac(row[11])) for row in rows]
+            return household, expected_version, prev_hash, keyed
+        return household, expected_version, prev_hash, rows
+
+    def _reference_rows(
+        self, household: str, expected_version: int, prev_hash: str, events: Sequence[Event]
+    ) -> list[tuple]:
+        at, by = self.at_sqlite, self.by
+        return [
             (
                 household,
                 event.id,
@@ -997,11 +1023,6 @@ class _SqliteEncoder:
                 household, expected_version, prev_hash, events, by, self.at_iso
             )
         ]
-        if self.key is not None:  # the MAC of each row's hash, as one more column
-            mac = self.key.mac
-            keyed: list[tuple] = [(*row, mac(row[11])) for row in rows]
-            return household, expected_version, prev_hash, keyed
-        return household, expected_version, prev_hash, rows
 
 
 # --- PostgreSQL -----------------------------------------------------------------------
