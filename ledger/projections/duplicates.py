@@ -74,9 +74,19 @@ def duplicate_groups(
     """Every group of two or more events with the same key, their ids in ledger order.
     ``events``: the events in force (the caller applies :mod:`ledger.voids`); ``years``:
     only the groups of these years. Part of every report's fold, so kept lean: one
-    tuple per flow of the years asked, a list only for a group."""
-    seen: dict[tuple, Any] = {}
+    tuple per flow of the years asked, a list only for a group.
+
+    The flows are first told apart by their key without the amount (kind, person, date,
+    tax year): hashing a Decimal with cents is a modular power, about 5,000 instructions,
+    most of this function's work, and few flows share the rest of their key. Only the
+    flows that do are grouped by their whole key, as the reference groups every flow
+    (each part with its own ``seen``: the same groups, made in the same order, each keyed
+    by the flow that made it); an amount that is not a finite Decimal is hashed at once,
+    so one that cannot be (a signaling NaN) raises where the reference's key raises. ``tests/reference_duplicates.py`` keeps the reference and
+    ``tests/test_duplicate_groups_reference.py`` holds the two to the same groups."""
+    near: dict[tuple, Any] = {}  # key less the amount -> its one flow, or its own seen
     groups: list[tuple] = []
+    sub: dict[tuple, Any]
     e: Any
     for e in events:
         t = type(e)
@@ -84,22 +94,34 @@ def duplicate_groups(
             tax_year = e.tax_year
             if years is not None and (tax_year or e.date.year) not in years:
                 continue
-            key = (t, e.person, e.date, tax_year, e.amount)
+            part = (t, e.person, e.date, tax_year)
         elif t in _BY_DATE:
             if years is not None and e.date.year not in years:
                 continue
-            key = (t, e.person, e.date, None, e.amount)
+            part = (t, e.person, e.date, None)
         else:
             continue
-        held = seen.get(key)
+        held = near.get(part)
+        amount = e.amount
+        if type(amount) is not Decimal or not amount.is_finite():
+            hash(amount)  # raises as the reference's whole key would, after the part
         if held is None:
-            seen[key] = e.id
-        elif type(held) is str:
-            seen[key] = [held, e.id]
+            near[part] = e
+            continue
+        if type(held) is not dict:  # a second flow of this part: from now on by amount
+            first = held
+            held = near[part] = {(*part, first.amount): first.id}
+        sub = held
+        key = (*part, amount)
+        found = sub.get(key)
+        if found is None:
+            sub[key] = e.id
+        elif type(found) is str:
+            sub[key] = [found, e.id]
             groups.append(key)
         else:
-            held.append(e.id)
-    return {(k[0].kind, *k[1:]): seen[k] for k in groups}
+            found.append(e.id)
+    return {(k[0].kind, *k[1:]): near[k[:4]][k] for k in groups}
 
 
 def duplicate_warnings(
