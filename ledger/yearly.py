@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
@@ -81,10 +81,26 @@ _DATA_DIR: Any = None  # None: the packaged ``ledger/data``; tests may point els
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: the packaged data files' directory, next to this module (a package installed from a
+#: zip has none: then ``importlib.resources``, the reference, which importing costs ~44 M
+#: instructions of every command's start-up, tempfile and zipfile readers included)
+_PACKAGED = Path(__file__).with_name("data")
+
+
+def _data_root() -> Any:
+    """Where the data files are read from: the tests' directory, else the packaged one."""
+    if _DATA_DIR is not None:
+        return _DATA_DIR
+    if _PACKAGED.is_dir():
+        return _PACKAGED
+    from importlib import resources
+
+    return resources.files("ledger.data")
+
+
 @cache
 def _load(name: str) -> dict[str, Any]:
-    root = _DATA_DIR if _DATA_DIR is not None else resources.files("ledger.data")
-    text = root.joinpath(name).read_text(encoding="utf-8")
+    text = _data_root().joinpath(name).read_text(encoding="utf-8")
     return yaml.load(text, Loader=SAFE_LOADER)  # a safe loader (above)
 
 

@@ -228,3 +228,25 @@ def test_yearly_has_no_db_or_cli_imports():
     text = open(mod.__file__, encoding="utf-8").read()
     for banned in ("sqlalchemy", "sqlmodel", "click"):
         assert f"import {banned}" not in text
+
+
+def test_data_files_are_read_where_importlib_resources_finds_them(monkeypatch):
+    """The packaged data files are read from the directory next to ledger/yearly.py
+    (``_PACKAGED``), the same files, names and texts ``importlib.resources`` gives (the
+    reference, still used where that directory is missing: a zipped install)."""
+    from importlib import resources
+
+    packaged = resources.files("ledger.data")
+    names = sorted(p.name for p in packaged.iterdir() if p.name.endswith(".yaml"))
+    assert names == sorted(p.name for p in yearly._PACKAGED.glob("*.yaml"))
+    for name in names:
+        assert yearly._data_root().joinpath(name).read_text(encoding="utf-8") == packaged.joinpath(
+            name
+        ).read_text(encoding="utf-8")
+    monkeypatch.setattr(yearly, "_PACKAGED", yearly._PACKAGED / "missing")
+    root = yearly._data_root()
+    assert str(root) != str(yearly._PACKAGED)  # importlib.resources' root
+    for name in names:
+        assert root.joinpath(name).read_text(encoding="utf-8") == packaged.joinpath(name).read_text(
+            encoding="utf-8"
+        )

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import signal
 import sys
@@ -32,7 +31,13 @@ from collections.abc import Iterator
 
 
 def fork_context():
-    """The ``fork`` start method's context (after the parent's output is flushed)."""
+    """The ``fork`` start method's context (after the parent's output is flushed).
+    :mod:`multiprocessing` is imported here, by the first command that forks: loading
+    it (pickle, socket, its context machinery) was ~35 M instructions of the start-up of
+    every command that imports this module and never forks (an import of a few files,
+    one process)."""
+    import multiprocessing
+
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
