@@ -582,3 +582,54 @@ def test_builders_store_into_the_twin():
         }
     )
     assert type(event) is ev.RothContribution and event.amount == Decimal("100.00")
+
+
+# --- the date reader on the memos' day (fast._read_day) ----------------------------------
+
+DAY_TEXTS = st.one_of(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)).map(date.isoformat),
+    st.sampled_from(
+        ["1974-12-31", "1975-01-01", "2028-12-31", "2029-01-01", "2029-12-31", "2030-01-01"]
+    ),
+    st.text(alphabet="0123456789-/ T\t\u0663", min_size=8, max_size=12),
+).flatmap(lambda t: st.sampled_from([t, f" {t}", f"{t}\n", t.replace("-", "/")]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=DAY_TEXTS,
+    today=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    kind=st.sampled_from(["roth_distribution", "roth_contribution", "roth_conversion"]),
+)
+def test_dates_read_on_the_memos_day_as_the_reference_reads_them(text, today, kind):
+    """``fast._read_day`` (a date field's text on the day ``_fresh_memo`` read) gives
+    the field reader's value (ledger.events.checked_date: the clock read again), or
+    refuses where it refuses, on the same day -- around 1975-01-01 and the last day
+    (Dec 31, three years ahead) included; and a builder reading its date with it
+    (``_builder``) makes the event the one reading with the field's own reader makes
+    (``day_reader=False``) or is refused alike."""
+    from unittest import mock
+
+    from ledger.ledgerfile.validate import _READERS
+
+    read = dict((name, r) for name, _, r in _READERS[kind])["date"]
+    with mock.patch("ledger.dates.today", lambda: today):
+        fast._fresh_memo()
+        try:
+            want: object = read(text)
+        except ValueError:
+            want = ValueError
+        try:
+            got: object = fast._read_day(text)
+        except (fast._Refer, ValueError):  # either sends the file to the reference
+            got = ValueError
+        assert got == want
+        fields = {**dict(BASE_EVENTS)[kind], "kind": kind, "date": text}
+        outcomes = []
+        for day_reader in (True, False):
+            try:
+                outcomes.append(fast._builder(kind, day_reader=day_reader)(dict(fields)))
+            except Exception as exc:  # noqa: BLE001 -- refused alike
+                outcomes.append(type(exc) if not isinstance(exc, ValueError) else fast._Refer)
+        assert outcomes[0] == outcomes[1] or outcomes == [fast._Refer, fast._Refer]
+    fast._fresh_memo()  # the memos of the real day again

@@ -362,6 +362,21 @@ def _fresh_memo() -> None:
                 memo.clear()
 
 
+def _read_day(raw: object) -> object:
+    """A date field's value, as its reader (:func:`.validate.field_reader`:
+    :func:`ledger.events.checked_date`) reads a text, on the day the memos are kept for
+    (:data:`_MEMO_DAY`, read by :func:`_fresh_memo` as each file's parsing starts) rather
+    than on the clock read again for each date: ``date.today()`` goes through
+    ``localtime``, more than half of reading a date (a firm's files hold thousands of
+    distinct ones). The value of a text is then a function of the text and of that day,
+    as each memoised value already is. Refused (:class:`_Refer`) where the reader refuses
+    it on that day."""
+    day = dates.parse_date(raw)  # a builder reads only a text with it
+    if dates.date_problem(day, _MEMO_DAY[0] if _MEMO_DAY else None) is not None:
+        raise _Refer
+    return day
+
+
 def _refuses(read: Callable[[object], object], text: str) -> bool:
     try:
         read(text)
@@ -370,7 +385,9 @@ def _refuses(read: Callable[[object], object], text: str) -> bool:
     return False
 
 
-def _builder(kind: str, twin: bool = True) -> Callable[[dict[str, Any]], ev.Event]:
+def _builder(
+    kind: str, twin: bool = True, day_reader: bool = True
+) -> Callable[[dict[str, Any]], ev.Event]:
     """``build(fields)`` for one file kind: the event :func:`.validate.build_event` makes
     of the same fields, or an exception (:class:`_Refer`, a reader's ValueError) where
     it would record a problem -- or where the value is not one a plain valid file has.
@@ -385,7 +402,11 @@ def _builder(kind: str, twin: bool = True) -> Callable[[dict[str, Any]], ev.Even
     The fields are stored as plain attribute stores into an object of the class's twin
     (:func:`ledger.events._twin`: its layout, not frozen), which then becomes the class,
     as the decoders do; where this Python refuses that, through each slot's descriptor
-    (``twin=False``: the reference, a test compares)."""
+    (``twin=False``: the reference, a test compares).
+
+    A date field's text is read by :func:`_read_day` (on the day of the memos);
+    ``day_reader=False``: by the field's own reader, which reads the clock (the
+    reference, a test compares)."""
     cls = ev.KINDS[kind]
     made = ev._twin(cls) if twin else None
 
@@ -432,6 +453,8 @@ def _builder(kind: str, twin: bool = True) -> Callable[[dict[str, Any]], ev.Even
             ]
             continue
         required, read = readers[name]
+        if types[name] == "date" and day_reader:  # the reader on the memos' day
+            read = _read_day
         memo: dict[str, object] = {}
         _MEMOS.append(memo)
         scope[f"read_{name}"], scope[f"memo_{name}"] = read, memo
