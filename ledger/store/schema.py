@@ -60,12 +60,26 @@ def head_statements(dialect: str) -> tuple[str, ...]:
     return SQLITE if dialect == "sqlite" else POSTGRESQL
 
 
-def create_head(conn: Any) -> None:
+def create_head(conn: Any, one_query: bool = True) -> None:
     """Create the head schema in the empty database of ``conn`` (the store's
     :class:`~ledger.store.dbapi.Connection`, or SQLAlchemy's), in its open transaction,
-    and stamp it with :data:`HEAD_REVISION`. Each statement goes to the driver as it is,
-    without a parameter collection (``no_parameters``: psycopg leaves a ``%`` alone)."""
+    and stamp it with :data:`HEAD_REVISION`. The statements go to the driver as they
+    are, without a parameter collection (``no_parameters``: psycopg leaves a ``%``
+    alone). On PostgreSQL they are ONE simple query (:func:`head_script`: the statements
+    in order, each ended by ``;``): one round trip instead of one per statement; the
+    server runs them in order, in the open transaction, and the first that fails fails
+    the query (nothing after it runs; the transaction rolls back). ``one_query=False``:
+    one round trip per statement (the reference; SQLite's ``execute`` takes one
+    statement, so SQLite always goes this way)."""
     plain = {"no_parameters": True}
+    if one_query and conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(head_script(), execution_options=plain)
+        return
     for statement in head_statements(conn.dialect.name):
         conn.exec_driver_sql(statement, execution_options=plain)
     conn.exec_driver_sql(STAMP, execution_options=plain)
+
+
+def head_script() -> str:
+    """PostgreSQL's head statements and the stamp as one multi-statement query text."""
+    return ";\n".join((*POSTGRESQL, STAMP))

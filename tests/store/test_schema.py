@@ -166,3 +166,79 @@ def test_processes_creating_one_new_ledger_at_once_create_it_once(two_empty):
         assert process.returncode == 0, err.decode()
     migrated_by_alembic(reference)
     assert catalog(url) == catalog(reference)
+
+
+def created_per_statement(url: str) -> None:
+    """The reference for the one-query creation: ``create_head(one_query=False)``, one
+    round trip per statement, on the store's own connection layer."""
+    from ledger.store.dbapi import make_database
+    from ledger.store.schema import create_head
+
+    database = make_database(resolve(url))
+    try:
+        with database.connect() as conn, conn.begin():
+            create_head(conn, one_query=False)
+    finally:
+        database.dispose()
+
+
+@pg_mark
+def test_postgresql_creates_the_head_schema_in_one_query_as_statement_by_statement(
+    monkeypatch, tmp_path
+):
+    """On PostgreSQL ``create_head`` sends the statements and the stamp as ONE simple
+    query (one round trip), and the database it makes is the one the same statements
+    sent one by one make -- and the migrations' (the test above)."""
+    from .test_pg_reads import _sent_queries, _traced_connections
+
+    base = pg_base_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need ROTH_LEDGER_TEST_PG")
+    for ours in _fresh_schema(base):
+        for theirs in _fresh_schema(base):
+            traces = _traced_connections(monkeypatch, tmp_path)
+            try:
+                open_store(ours).close()
+                sent = _sent_queries(traces)
+            finally:
+                for out in traces:
+                    out.close()
+            monkeypatch.undo()
+            text = "".join(open(out.name).read() for out in traces)
+            # the revision (autocommit), BEGIN, the writer lock, the revision again, the
+            # statements and the stamp in one query, COMMIT (a statement per message
+            # before: 19 of them)
+            assert len(sent) == 6 and sent[1] == ' "BEGIN"' and sent[-1] == ' "COMMIT"', sent
+            done = [
+                line.split("\t")[3] for line in text.splitlines() if "\tCommandComplete\t" in line
+            ]
+            assert done.count(' "CREATE TABLE"') == 5 and done.count(' "INSERT 0 1"') == 1, done
+            created_per_statement(theirs)
+            assert catalog(ours) == catalog(theirs)
+            assert catalog(ours)[-1] == [(HEAD_REVISION,)]
+
+
+@pg_mark
+def test_a_failing_statement_of_the_one_query_creates_nothing(monkeypatch):
+    """A statement of the one query that fails (here: the stamp, made invalid) fails the
+    open, and the transaction leaves the database empty: no table of the statements
+    before it stays."""
+    from ledger.store import schema
+
+    base = pg_base_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need ROTH_LEDGER_TEST_PG")
+    for url in _fresh_schema(base):
+        monkeypatch.setattr(schema, "STAMP", "INSERT INTO alembic_version VALUES (NULL)")
+        with pytest.raises(Exception, match="null value"):
+            open_store(url)
+        monkeypatch.undo()
+        engine = create_engine(resolve(url).sqlalchemy())
+        try:
+            with engine.connect() as conn:
+                tables = conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace"
+                ).scalar()
+        finally:
+            engine.dispose()
+        assert tables == 0
