@@ -1123,6 +1123,22 @@ class PostgresStore(SqlStore):
     def _lock(self, conn: Connection) -> None:
         conn.exec_driver_sql(PG_LOCK_SQL)
 
+    def _append_checked(self, conn: Connection, batches, *, by: str, at: datetime) -> int:
+        """:meth:`SqlStore._append_checked`, then the planner's statistics refreshed in the
+        same transaction when the write made the ledger much larger (:func:`analyze_after`,
+        as a bulk import does: :meth:`_CopyImport.close`) -- the one-process import
+        (``append_many``, ``--jobs 1``) of a large ledger too. The ledger's last position
+        is read (under the writer lock) only for a write of at least
+        :data:`ANALYZE_MIN_ROWS` rows, so an ordinary append sends nothing more."""
+        planned = sum(len(events) for _, _, events in batches)
+        before = None
+        if planned >= ANALYZE_MIN_ROWS:
+            before = conn.exec_driver_sql("SELECT max(position) FROM events").scalar() or 0
+        rows = super()._append_checked(conn, batches, by=by, at=at)
+        if before is not None and analyze_after(rows, before):
+            conn.exec_driver_sql(_PG_ANALYZE)
+        return rows
+
     @contextmanager
     def _bulk(self, conn: Connection) -> Iterator[_BulkImport]:
         """:class:`_CopyImport`: one COPY from the first write to the end of the block."""

@@ -231,6 +231,40 @@ def test_a_bulk_import_that_makes_the_ledger_much_larger_analyzes_it(pg_schema_u
         store.close()
 
 
+def test_a_one_process_import_that_makes_the_ledger_much_larger_analyzes_it(
+    pg_schema_url, monkeypatch, tmp_path
+):
+    """``append_many`` (the one-process import, ``--jobs 1``) refreshes the statistics as
+    the bulk import does (:func:`sql.analyze_after`, in its transaction); an ordinary
+    small append reads no last position for it."""
+    monkeypatch.setattr(sql, "ANALYZE_MIN_ROWS", 5)
+    store = open_store(pg_schema_url)
+    try:
+        store.append_many([("small", 0, contributions("small", 4))], "me", AT)  # under it
+        assert _statistics(store) == (-1, [])
+        with pytest.raises(sql.ConcurrencyConflict):  # refused: rolled back, not analyzed
+            store.append_many(
+                [("x", 0, contributions("x", 30)), ("small", 0, contributions("y", 3))], "me", AT
+            )
+        assert _statistics(store) == (-1, [])
+        store.append_many(
+            [("a", 0, contributions("a", 20)), ("b", 0, contributions("b", 20))], "me"
+        )
+        assert _statistics(store) == (44, ["household", "version"])
+        store.append_many([("c", 0, contributions("c", 4))], "me")  # under the minimum
+        assert _statistics(store)[0] == 44
+        traces = _traced_connections(monkeypatch, tmp_path)
+        store.close()
+        store = open_store(pg_schema_url)
+        store.append("d", 0, contributions("d", 2), "me")
+        assert not [s for s in _sent_queries(traces) if "max(position)" in s or "ANALYZE" in s]
+        for out in traces:
+            out.close()
+        assert store.size() == 50 and store.verify() == []
+    finally:
+        store.close()
+
+
 @pytest.fixture
 def roles():
     from .test_pg_roles import granted, roles_for
