@@ -11,8 +11,11 @@ import copy
 import json
 import sys
 import tempfile
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -138,3 +141,95 @@ def test_a_void_takes_an_over_limit_contribution_out():
         w for w in reference_contribution_warnings(people, plain) if "90,000.00" in w
     ]
     assert not [w for w in contribution_warnings(people, voided) if "90,000.00" in w]
+
+
+PLAIN_AMOUNTS = st.sampled_from(
+    ["0", "0.00", "-0.00", "1.00", "2999.99", "3000.00", "3500.00", "4000.00", "4500.50"]
+    + ["5000.00", "5500.00", "6000.00", "6500.00", "7000.00", "7500.00", "8000.00"]
+    + ["3050.00", "5050.00", "5550.00", "6050.00", "6550.00", "7050.00", "8050.00"]
+    + ["-100.00", "12000.00", "90000.00"]
+).map(Decimal)
+
+
+@st.composite
+def plain_contributions(draw) -> tuple[dict, list[ev.Event]]:
+    """Traditional and Roth contributions alone (the years _plain_sums adds up), of two
+    people (one maybe without a birth date: no catch-up; one maybe 50+), in tax years on
+    file and not (1990, 2035), now and then with a return or a stated limit (the
+    general path for that person)."""
+    people = {"a": draw(st.sampled_from([date(1950, 5, 1), date(1980, 1, 2)]))}
+    if draw(st.booleans()):
+        people["b"] = date(1975, 7, 4)
+    events: list[ev.Event] = []
+    for i in range(draw(st.integers(0, 12))):
+        cls = draw(st.sampled_from([ev.IraContribution, ev.RothContribution]))
+        extra = {"deductible": draw(st.booleans())} if cls is ev.IraContribution else {}
+        events.append(
+            cls(
+                id=f"c{i}",
+                person=draw(st.sampled_from(["a", "b"])),
+                tax_year=draw(st.sampled_from([1990, 2005, 2019, 2020, 2024, 2026, 2035])),
+                date=date(2020, 3, 1),
+                amount=draw(PLAIN_AMOUNTS),
+                **extra,
+            )
+        )
+    if events and draw(st.integers(0, 4)) == 0:
+        events.append(
+            ev.RothContributionLimit(id="lim", person="a", tax_year=2020, limit=Decimal("1000.00"))
+            if draw(st.booleans())
+            else ev.RothContributionReturn(
+                id="ret",
+                person="a",
+                tax_year=2020,
+                date=date(2021, 3, 1),
+                amount=Decimal("500.00"),
+            )
+        )
+    return people, events
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=plain_contributions(), pick=st.randoms(use_true_random=False))
+def test_plain_contribution_years_warn_as_the_reference(case, pick):
+    """The years of a person with only traditional and Roth contributions are summed
+    (limits._plain_sums) and folded only when over the dollar limit, a year not on file,
+    or a negative sum: the same warnings, in the same order, as the reference (which
+    folds every year), for the whole ledger and for one (person, year)."""
+    people, events = case
+    assert contribution_warnings(people, events) == reference_contribution_warnings(people, events)
+    if events:
+        e = pick.choice(events)
+        only = (e.person, e.tax_year)
+        assert contribution_warnings(people, events, only=only) == (
+            reference_contribution_warnings(people, events, only=only)
+        )
+
+
+@pytest.mark.parametrize(
+    ("amounts", "year", "born"),
+    [
+        (("-100.00", "6050.00"), 2020, date(1980, 1, 2)),  # a negative sum: folded
+        (("3000.00", "3000.00"), 2020, date(1980, 1, 2)),  # at the limit
+        (("3000.00", "3000.01"), 2020, date(1980, 1, 2)),  # a cent over
+        (("0.00", "0.00"), 2020, date(1980, 1, 2)),  # nothing contributed
+        (("4000.00", "3000.00"), 2020, date(1950, 1, 2)),  # within the catch-up
+        (("4000.00", "3000.00"), 2020, None),  # no birth date: no catch-up
+        (("100.00", "100.00"), 2035, date(1980, 1, 2)),  # a year not on file
+    ],
+)
+def test_plain_contribution_years_at_the_edges(amounts, year, born):
+    traditional, roth = (Decimal(a) for a in amounts)
+    events: list[ev.Event] = [
+        ev.IraContribution(
+            id="t",
+            person="a",
+            tax_year=year,
+            date=date(2020, 3, 1),
+            amount=traditional,
+            deductible=False,
+        ),
+        ev.RothContribution(id="r", person="a", tax_year=year, date=date(2020, 3, 1), amount=roth),
+    ]
+    people = {} if born is None else {"a": born}
+    assert contribution_warnings(people, events) == reference_contribution_warnings(people, events)

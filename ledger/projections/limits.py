@@ -132,6 +132,39 @@ def _within_assumed_limit(year: int, c, total: Decimal, age: int | None) -> bool
         return False
 
 
+#: the kinds :func:`_plain_sums` adds up (their tax year is their effective one)
+_PLAIN_SUMMED: dict[type, int] = {
+    cls: i
+    for i, cls in enumerate((ev.IraContribution, ev.RothContribution))
+    if vars(ev.Event)["effective_tax_year"] is getattr(cls, "effective_tax_year")  # noqa: B009
+}
+
+
+def _plain_sums(events: Sequence[ev.Event]) -> dict[int, list[Decimal]] | None:
+    """A person's traditional and Roth contributions by tax year, added up from ``ZERO``
+    in order as :func:`ledger.projections.excess.contributions_by_year` adds them, when
+    every event is one of those (each with its tax year: what
+    :func:`contribution_warnings` gives the person); None when any is something else (a
+    return, a stated limit, income facts, a 529 rollover: the general path).
+
+    Such a year has no income facts, stated limit or 529 rollover, so
+    :func:`_ira_year` says nothing when nothing was contributed or when the two (none
+    negative) are at most the dollar limit (:func:`_within_assumed_limit`); only the
+    other years are folded by :func:`contributions_by_year` and :func:`_ira_year`.
+    ``tests/test_limit_warnings_reference.py`` holds the warnings to the reference."""
+    sums: dict[int, list[Decimal]] = {}
+    e: Any
+    for e in events:
+        column = _PLAIN_SUMMED.get(type(e))
+        if column is None:
+            return None
+        pair = sums.get(e.tax_year)
+        if pair is None:
+            pair = sums[e.tax_year] = [ZERO, ZERO]
+        pair[column] += e.amount
+    return sums
+
+
 def contribution_warnings(
     people: Iterable[ev.PersonAdded] | Mapping[str, date],
     events: Iterable[ev.Event],
@@ -184,9 +217,28 @@ def contribution_warnings(
                 if want(person, year):
                     out.append(lifetime_warning(person, event_id, over))
             mine = apply_529_lifetime(mine)
-        for year, c in sorted(contributions_by_year(mine).items()):
-            if want(person, year):
-                out.extend(_ira_year(person, year, c, born.get(person), age(person, year)))
+        sums = None if person in moving else _plain_sums(mine)
+        if sums is None:
+            for year, c in sorted(contributions_by_year(mine).items()):
+                if want(person, year):
+                    out.extend(_ira_year(person, year, c, born.get(person), age(person, year)))
+            continue
+        full: dict[int, Any] | None = None  # the years' contributions, made if one is needed
+        for year, (traditional, roth) in sorted(sums.items()):
+            if not want(person, year):
+                continue
+            a = age(person, year)
+            if not (traditional > 0 or roth > 0):  # nothing contributed: _ira_year's []
+                continue
+            if traditional >= 0 and roth >= 0:  # _within_assumed_limit, written out
+                try:
+                    if traditional + roth + ZERO <= yearly.ira_limit(year, a):
+                        continue
+                except MissingFact:
+                    pass
+            if full is None:
+                full = contributions_by_year(mine)
+            out.extend(_ira_year(person, year, full[year], born.get(person), a))
     # a year's plan limits, looked up once in this call (None: not on file)
     plan_limits: dict[int, yearly.PlanLimits | None] = {}
 
