@@ -8,6 +8,7 @@ for the whole ledger and for one (person, year) as ``record`` asks."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import sys
 import tempfile
@@ -233,3 +234,42 @@ def test_plain_contribution_years_at_the_edges(amounts, year, born):
     ]
     people = {} if born is None else {"a": born}
     assert contribution_warnings(people, events) == reference_contribution_warnings(people, events)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _LatePerson(ev.PersonAdded):
+    """A subclass: isinstance picks it, as the reference did."""
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    items=st.lists(
+        st.tuples(
+            st.sampled_from(["person", "late", "contribution", "text", "none"]),
+            st.sampled_from(["a", "b"]),
+            st.sampled_from([date(1950, 1, 1), date(1960, 6, 1), date(1980, 2, 3)]),
+        ),
+        max_size=10,
+    )
+)
+def test_people_are_read_as_the_reference_reads_them(items):
+    """importing._people (the person records picked by the class's instance check in C)
+    against the comprehension it was: the same births, the later record winning, a
+    subclass of PersonAdded picked, anything else passed over."""
+    events: list[object] = []
+    for i, (what, person, born) in enumerate(items):
+        if what == "person":
+            events.append(ev.PersonAdded(id=f"p{i}", person=person, born=born))
+        elif what == "late":
+            events.append(_LatePerson(id=f"l{i}", person=person, born=born))
+        elif what == "contribution":
+            events.append(
+                ev.RothContribution(
+                    id=f"c{i}", person=person, tax_year=2020, date=born, amount=Decimal("1")
+                )
+            )
+        else:
+            events.append("text" if what == "text" else None)
+    reference = {e.person: e.born for e in events if isinstance(e, ev.PersonAdded)}
+    got = _people(events)
+    assert got == reference and list(got) == list(reference)

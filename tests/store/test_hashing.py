@@ -213,3 +213,40 @@ def test_sqlite_rows_are_the_reference_rows(household, by, at, version, kinds, o
             tuple(map(type, row)) for row in reference[3]
         ]
         assert all(type(row) is tuple for row in fast[3])
+
+
+def _batch_check(check, household, events):
+    try:
+        check(household, events)
+    except Exception as exc:  # noqa: BLE001 -- compared
+        return type(exc), str(exc), getattr(exc, "args", None)
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ids=st.lists(st.sampled_from(["e1", "e2", "e3", "", "é", 5, ["unhashable"], None]), max_size=8),
+    missing=st.sets(st.integers(0, 7), max_size=2),
+    as_tuple=st.booleans(),
+)
+def test_batch_ids_are_checked_as_the_reference_checks_them(ids, missing, as_tuple):
+    """check_batch_ids (the ids counted into a set at once) against the reference (one
+    id at a time): None for a batch without a repeated id, else the same exception (a
+    DuplicateEventId naming the first id given again; an event without an id or with an
+    unhashable one fails as the reference fails, after any repeat before it)."""
+    from types import SimpleNamespace
+
+    from ledger.store.hashing import check_batch_ids, reference_check_batch_ids
+
+    events = [
+        SimpleNamespace() if i in missing else SimpleNamespace(id=given)
+        for i, given in enumerate(ids)
+    ]
+    batch = tuple(events) if as_tuple else events
+    assert _batch_check(check_batch_ids, "h", batch) == _batch_check(
+        reference_check_batch_ids, "h", batch
+    )
+    # an iterator (no len()) is checked by the reference, none of it consumed before
+    assert _batch_check(check_batch_ids, "h", iter(events)) == _batch_check(
+        reference_check_batch_ids, "h", iter(events)
+    )
