@@ -250,3 +250,32 @@ def test_batch_ids_are_checked_as_the_reference_checks_them(ids, missing, as_tup
     assert _batch_check(check_batch_ids, "h", iter(events)) == _batch_check(
         reference_check_batch_ids, "h", iter(events)
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    year=st.sampled_from([2020, True, False, 2020.0, 7.5, "2020"]).map(
+        lambda y: y if not isinstance(y, str) else __import__("decimal").Decimal(y)
+    ),
+    cleared=st.booleans(),
+    version=st.integers(0, 70_000),
+)
+def test_sqlite_rows_keep_number_texts_as_the_reference_writes_them(year, cleared, version):
+    """The tax years' and versions' texts sqlite_rows keeps (hashing._number) are those
+    chained writes (int(value) formatted) -- a tax year given as a bool, a float or a
+    Decimal equal to an int kept before included -- the texts kept or emptied first."""
+    import dataclasses
+
+    from ledger.store import hashing
+
+    base = contribution("c1")
+    if cleared:
+        hashing._NUMBER_TEXTS.clear()
+    else:
+        _sqlite_rows_both("h", 0, GENESIS, [base], "me", datetime(2026, 1, 1, tzinfo=UTC))
+    odd = dataclasses.replace(base, id="c2", tax_year=year)
+    prev = GENESIS if version == 0 else hashlib.sha256(str(version).encode()).hexdigest()
+    fast, reference = _sqlite_rows_both(
+        "h", version, prev, [base, odd], "me", datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    assert fast == reference
