@@ -633,3 +633,41 @@ def test_dates_read_on_the_memos_day_as_the_reference_reads_them(text, today, ki
                 outcomes.append(type(exc) if not isinstance(exc, ValueError) else fast._Refer)
         assert outcomes[0] == outcomes[1] or outcomes == [fast._Refer, fast._Refer]
     fast._fresh_memo()  # the memos of the real day again
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    memo=st.lists(
+        st.sampled_from(
+            ["\\ud800", "\\udc00", "\\ud83d\\ude00", "\\\\", "\\u0041", "a", '\\"', "\\n"]
+        ),
+        max_size=5,
+    ).map("".join),
+)
+def test_a_lone_surrogate_escape_is_refused_whatever_the_backslashes(tmp_path, memo):
+    """read_plain looks for a lone \\uD800-\\uDFFF escape only in a text holding a
+    backslash (a one-character search first): a memo of JSON escapes (lone and paired
+    surrogates, an escaped backslash or quote, \\u0041, \\n) is refused by the plain
+    reading wherever the text holds a lone surrogate escape (read._LONE_SURROGATE), and
+    read where it holds none and parses -- as before."""
+    from ledger.ledgerfile.read import _LONE_SURROGATE
+
+    text = (
+        '{"version": 1, "household": "h", "events": [{"kind": "roth_distribution", '
+        '"person": "p", "date": "2020-01-02", "amount": "5.00", "memo": "' + memo + '"}]}'
+    )
+    path = tmp_path / "m.json"
+    path.write_text(text, encoding="utf-8")
+    lone = _LONE_SURROGATE.search(text) is not None
+    try:
+        json.loads(text)
+        parses = True
+    except ValueError:
+        parses = False
+    plain = fast.read_plain(path)
+    if lone:
+        assert plain is None
+    elif parses:
+        assert plain is not None
