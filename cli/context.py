@@ -3,7 +3,6 @@ recording."""
 
 from __future__ import annotations
 
-import getpass
 from typing import TYPE_CHECKING
 
 import click
@@ -43,6 +42,8 @@ def recorded_by(ctx: click.Context) -> str:
     user = ctx.find_root().obj.get("user")
     if user:
         return user
+    import getpass  # only a recording command without --user needs it (start-up)
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in some containers

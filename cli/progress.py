@@ -9,7 +9,6 @@ what follows (the result lines, warnings) starts on a clean line.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -49,6 +48,8 @@ class Bar:
         if done < total and now - self.last < EVERY:
             return
         self.last = now
+        import shutil  # only when a bar is drawn (start-up: shutil loads bz2, lzma, zlib)
+
         columns = shutil.get_terminal_size((80, 24)).columns
         count = f" {done:,}/{total:,} {self.unit}"
         width = max(10, min(40, columns - len(self.label) - len(count) - 4))

@@ -13,7 +13,6 @@ characters gets exactly one more quote on the way out and loses exactly one on t
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -46,6 +45,8 @@ def unescape(text: str) -> str:
 
 class _Writer:
     def __init__(self, stream: TextIO):
+        import csv  # only a CSV output needs it (start-up of every report)
+
         self._writer = csv.writer(stream, lineterminator="\n")
 
     def writerow(self, row: Iterable[Any]) -> None:

@@ -37,7 +37,6 @@ from ..store.hashing import GENESIS, utc
 from ..voids import cancelled_by, in_force
 from .forking import usable_cpus
 from .parallel_import import import_parallel, remove_leftovers
-from .restoring import RestorePlan, plan_restore, write_restores
 
 RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
 
@@ -242,6 +241,8 @@ def _import_history(
 ) -> list[ImportResult]:
     """With-history files (:mod:`.restoring`): each checked (a problem found without line
     numbers is found again with them), then all written in one transaction."""
+    from .restoring import RestorePlan, plan_restore, write_restores  # such files only
+
     plans: dict[str, RestorePlan] = {}
     problems: list[Problem] = []
     for item in found:

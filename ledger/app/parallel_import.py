@@ -42,7 +42,6 @@ import fcntl
 import gc
 import marshal
 import os
-import pickle
 import shutil
 import stat
 import tempfile
@@ -187,6 +186,8 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
 
 def _unspool(path: str) -> list[tuple]:
     """A chunk's results, from the file its worker wrote (see :func:`_plan_chunk`)."""
+    import pickle  # loaded already with multiprocessing (fork_context) before the fork
+
     with open(path, "rb") as spooled:
         chunk = pickle.load(spooled)
     os.unlink(path)
@@ -294,6 +295,8 @@ def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:
             )
         )
     name = os.path.join(_WORKER["spool"], f"chunk-{chunk[0][0]}.pickle")
+    import pickle  # loaded already with multiprocessing (fork_context) before the fork
+
     try:
         with os.fdopen(os.open(name, _CREATE, 0o600), "wb") as spooled:
             pickle.dump(out, spooled, protocol=pickle.HIGHEST_PROTOCOL)

@@ -23,19 +23,21 @@ not a mapping) raises :class:`~ledger.errors.InvalidInput` with one problem.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 from yaml.constructor import SafeConstructor
 
 from ..csvcells import unescape
 from ..errors import InvalidInput, Problem, shown
+
+if TYPE_CHECKING:
+    import csv
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
 #: the largest ledger file read (YAML, about ten times slower to read than JSON, less):
@@ -515,6 +517,8 @@ PERSON_ROW = "person"
 def _from_csv(text: str, name: str, problems: list[Problem]) -> Node:
     # strict: a quote left open (or text after a closing quote) is an error, not a cell
     # that swallows the rest of the file
+    import csv  # only a CSV file needs it (start-up of every import)
+
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
