@@ -9,6 +9,7 @@ what follows (the result lines, warnings) starts on a clean line.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -35,6 +36,25 @@ def quiet_option(f):
     )(f)
 
 
+def terminal_columns() -> int:
+    """The terminal's columns: COLUMNS if it is a positive number, else the size of the
+    terminal on the interpreter's standard output, else 80 -- exactly
+    ``shutil.get_terminal_size((80, 24)).columns`` (the reference: tests/
+    test_terminal_columns.py checks they agree), without importing shutil, which loads
+    zlib, bz2 and lzma (~7 M instructions of every report's start-up)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+    return size.columns or 80
+
+
 class Bar:
     """``label [#####.....] done/total unit`` redrawn in place with a carriage return."""
 
@@ -48,9 +68,7 @@ class Bar:
         if done < total and now - self.last < EVERY:
             return
         self.last = now
-        import shutil  # only when a bar is drawn (start-up: shutil loads bz2, lzma, zlib)
-
-        columns = shutil.get_terminal_size((80, 24)).columns
+        columns = terminal_columns()
         count = f" {done:,}/{total:,} {self.unit}"
         width = max(10, min(40, columns - len(self.label) - len(count) - 4))
         filled = width if total <= 0 else min(width, width * done // total)

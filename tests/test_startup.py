@@ -42,10 +42,12 @@ main({argv})
 """
 
 
-def program(tmp_path: Path, *args: str, in_process: bool = False) -> dict:
+def program(
+    tmp_path: Path, *args: str, in_process: bool = False, heavy: tuple[str, ...] = HEAVY
+) -> dict:
     out = tmp_path / "said.json"
     code = PROGRAM.format(
-        heavy=HEAVY, out=str(out), args=list(args), argv=repr(list(args)) if in_process else ""
+        heavy=heavy, out=str(out), args=list(args), argv=repr(list(args)) if in_process else ""
     )
     env = {**os.environ, "ROTH_LEDGER_USER": "tester"}
     done = subprocess.run(
@@ -87,6 +89,22 @@ def test_reading_commands_load_no_heavy_library(tmp_path, ledger, args):
     program(tmp_path, "--db", ledger, "import", str(EXAMPLE))
     args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
     assert program(tmp_path, "--db", ledger, *args)["loaded"] == []
+
+
+#: standard modules (and the restore) that only some paths of a command use, loaded there
+SOME_PATHS = ("csv", "pickle", "getpass", "bz2", "lzma", "ledger.app.restoring")
+
+
+def test_an_import_and_a_report_load_only_what_their_path_uses(tmp_path, ledger):
+    """An import of a YAML file (its recorder named: ROTH_LEDGER_USER) asks no login
+    name (getpass), reads no CSV, spools nothing (pickle: the parallel import) and
+    restores no history; a JSON report writes no CSV and draws no bar (shutil, which
+    loads bz2 and lzma; the import still loads it, through tempfile)."""
+    said = program(tmp_path, "--db", ledger, "import", str(EXAMPLE), heavy=SOME_PATHS)
+    assert said["loaded"] == ["bz2", "lzma"]  # tempfile (the spool's directory)
+    report = ["report", "withdrawals", "-H", "astra", "-p", "p", "-y", "2022", "--format", "json"]
+    said = program(tmp_path, "--db", ledger, *report, heavy=SOME_PATHS)
+    assert said["loaded"] == []
 
 
 def test_restoring_a_backup_loads_no_heavy_library(tmp_path, ledger):

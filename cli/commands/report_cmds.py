@@ -89,9 +89,9 @@ def _emit(
 
 def terminal_width() -> int:
     """The terminal's columns (COLUMNS if set, else the terminal's own; 80 when neither)."""
-    import shutil
+    from ..progress import terminal_columns
 
-    return shutil.get_terminal_size((80, 24)).columns
+    return terminal_columns()
 
 
 def _year_report(kind: str, doc: str):
