@@ -7,7 +7,6 @@ A distribution on that date is at 59½. Source: IRS practice for §72(t)(2)(A)(i
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from .errors import shown
@@ -74,12 +73,26 @@ def year_text(year: int) -> str:
     return text if len(text) <= 12 else text[:12] + "..."
 
 
+#: the days of each month of a common year (index 0 unused)
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def month_days(year: int, month: int) -> int:
+    """The days of ``month`` (1-12) of ``year``: ``calendar.monthrange(year, month)[1]``
+    (the reference, tests/test_dates.py), without importing calendar (~6 M instructions
+    of every command's start-up): February has 29 in a Gregorian leap year, as
+    ``calendar.isleap`` says, for any year."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month]
+
+
 def add_months(day: date, months: int) -> date:
     """``day`` plus whole calendar months, clamped to the end of the target month."""
     month_index = day.month - 1 + months
     year = day.year + month_index // 12
     month = month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
+    last = month_days(year, month)
     return date(year, month, min(day.day, last))
 
 
