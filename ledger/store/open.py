@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 
 from ..errors import NotFound, NotSupported
@@ -70,6 +69,8 @@ def open_read_only(url: URL) -> SqlStore:
             engine.dispose()
             raise
     if revision != HEAD_REVISION:
+        import shlex  # only these messages quote the path (start-up of every command)
+
         engine.dispose()
         if foreign:
             raise StoreError(
