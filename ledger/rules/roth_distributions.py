@@ -335,7 +335,6 @@ def roth_year(
     returns: Iterable[CorrectiveReturn] = (),
     rounding: Rounding = CENTS,
     traditional: Iterable[TraditionalDistribution] = (),
-    shortcut: bool = True,
 ) -> RothYear:
     """The year's Roth IRA distributions taxed (see the module docstring). ``slots`` is
     what the year's ordering walk drew from (:func:`ledger.rules.ordering.walk` over the
@@ -348,13 +347,7 @@ def roth_year(
     amounts keep cents (they are the ledger's attribution, not form lines).
 
     ``traditional``: the year's traditional IRA distributions with their taxable parts;
-    the early ones join Form 5329 Part I (:func:`_traditional`).
-
-    A plain year -- no distribution claiming an exception or a disaster, no death or
-    disability on record, no corrective return, no traditional distribution -- is worked
-    out by :func:`_plain_year`, this rule with the branches such a year never takes left
-    out; ``shortcut=False`` always runs the full rule (the reference: a test holds the
-    two to the same result and the same exceptions)."""
+    the early ones join Form 5329 Part I (:func:`_traditional`)."""
     ws = sorted(withdrawals, key=lambda w: (w.date, w.id))  # canonical: input order is irrelevant
     slot_list = [s for s in slots if s.amount > 0]
     total = sum((w.amount for w in ws), ZERO)
@@ -363,15 +356,6 @@ def roth_year(
             f"{year}: the ordering walk drew {sum((s.amount for s in slot_list), ZERO)} but the "
             f"distributions total {total}"
         )
-    if shortcut and owner.died_on is None and owner.disabled_on is None:
-        returns = returns if type(returns) in (list, tuple) else list(returns)
-        traditional = traditional if type(traditional) in (list, tuple) else list(traditional)
-        if not returns and not traditional:
-            for w in ws:
-                if w.exception is not None or w.disaster:
-                    break
-            else:
-                return _plain_year(year, owner, ws, slot_list, basis, caps, rounding)
     warnings: list[str] = []
     age59 = owner.age_59_half_on
 
@@ -427,7 +411,8 @@ def roth_year(
     others_col = _first(columns, t_q + t_n)
     fh_col = [c - o for c, o in zip(columns, others_col)]
     q_col, n_col = apportion.table(others_col, [t_q, t_n])
-    q_reg, q_conv = _tiers(q_col, slot_list)
+    q_reg = sum((c for c, s in zip(q_col, slot_list) if s.regular_tier), ZERO)
+    q_conv = sum((c for c, s in zip(q_col, slot_list) if s.conversion_tier), ZERO)
     on19 = sorted({p.index for p in pieces if p.line20 or not p.qualified})
     line19 = sum((ws[i].amount for i in on19), ZERO)
     line20 = sum((p.amount for p in pieces if p.line20), ZERO)
@@ -439,16 +424,41 @@ def roth_year(
     q_conv_ids = [ws[p.index].id for p in qual if q_conv > 0]
     taxable = None
     regular_left, conversions_left = basis.regular - q_reg, basis.conversions - q_conv
-    cents3, form3 = _part3_as_filed(
-        line19, line20, regular_left, conversions_left, disaster_total, rounding
-    )
+    cents3 = _part3(line19, line20, regular_left, conversions_left, disaster_total, CENTS)
     earnings = cents3.rest.earnings if cents3.rest else ZERO
     disaster_earnings = cents3.rest.disaster_earnings if cents3.rest else ZERO
     taxable_earnings = cents3.taxable_earnings
+    form3 = (
+        cents3
+        if rounding is CENTS
+        else _part3(line19, line20, regular_left, conversions_left, disaster_total, rounding)
+    )
     if line19 > 0:
-        dis_ids = [ws[i].id for i in on19 if _disaster(pieces, i)]
-        taxable = _taxable(form3, ids19, ids20, basis, q_reg_ids, q_conv_ids, dis_ids)
-    _walked_earnings(year, n_col, earn_j, earnings)
+        f19 = _fig("nonqualified_distributions", form3.line19, ids19)
+        f20 = _fig("first_home_expenses", form3.line20, ids20)
+        f21 = _fig("after_first_home", form3.line21, ids19)
+        taxable = TaxableAmount(f19, f20, f21)
+        if form3.beyond is not None:
+            line22, line23 = form3.beyond
+            f22 = _fig("regular_contribution_basis", line22, basis.regular_events, q_reg_ids)
+            f23 = _fig("beyond_regular_basis", line23, ids19, f22.events)
+            taxable = TaxableAmount(f19, f20, f21, f22, f23)
+            if form3.rest is not None:
+                rest = form3.rest
+                f24 = _fig(
+                    "conversion_basis", rest.conversion_basis, basis.conversion_events, q_conv_ids
+                )
+                f25a = _fig("earnings", rest.earnings, f23.events, f24.events)
+                dis_ids = [ws[i].id for i in on19 if _disaster(pieces, i)]
+                f25b = _fig("disaster_earnings", rest.disaster_earnings, dis_ids, f25a.events)
+                f25c = _fig("taxable_earnings", rest.taxable_earnings, f25a.events)
+                taxable = TaxableAmount(f19, f20, f21, f22, f23, f24, f25a, f25b, f25c)
+    walked = sum((n_col[j] for j in earn_j), ZERO)
+    if walked != earnings:  # the two stages agree by construction (tests/rules)
+        raise RuleFailed(
+            f"{year}: the earnings of nonqualified distributions ({walked}) differ from the "
+            f"taxable figures' earnings ({earnings})"
+        )
     _fill(qual, q_col)
     _fill(first_home, fh_col)
     disaster_pieces = [p for p in nonq if p.disaster]
@@ -490,7 +500,19 @@ def roth_year(
                     )
                 sub = amt if hot else ZERO
                 subject += sub
-                draws.append(_draw(w.id, s, amt, sub))
+                draws.append(
+                    Draw(
+                        w.id,
+                        s.source,
+                        s.year,
+                        s.portion,
+                        s.clock_year,
+                        amt,
+                        sub,
+                        s.event_ids,
+                        s.citation,
+                    )
+                )
             if p.line20:
                 line20_part += p.amount
         excepted = ZERO
@@ -583,18 +605,26 @@ def roth_year(
     additional = None
     additional_tax = ZERO
     if line19 > 0 or subject > 0 or corrective:
+        line1, line2, line3, additional_tax = _part1_5329(
+            subject + line20, excepted + line20, rounding
+        )
+        early_ids = [
+            r.withdrawal.id for r in results if r.subject > 0 or r.first_home_qualified > 0
+        ]
+        hot_ids = [
+            e
+            for r in results
+            for d in r.draws
+            if d.subject_to_additional_tax > 0
+            for e in d.event_ids
+        ]
         ret_ids = [c.ret.id for c in corrective if c.subject > 0]
         trad_ids = [t.distribution.id for t in trad if t.share.value > 0]
-        additional = _additional(
-            subject + line20,
-            excepted + line20,
-            rounding,
-            results,
-            trad_ids,
-            ret_ids,
-            [evs for _a, evs in used.values()],
-        )
-        additional_tax = additional.tax.value
+        f1 = _fig("early_includible", line1, trad_ids, early_ids, hot_ids, ret_ids)
+        f2 = _fig("excepted", line2, *(evs for _a, evs in used.values()))
+        f3 = _fig("subject_to_additional_tax", line3, f1.events, f2.events)
+        f4 = _fig("additional_tax", additional_tax, f3.events)
+        additional = AdditionalTax(f1, f2, f3, f4)
 
     if any(r.withdrawal.disaster for r in results):
         warnings.append(
@@ -604,7 +634,11 @@ def roth_year(
             "less repayments within 3 years (IRC §72(t)(11)(C)); line 25b is not in the "
             "taxable amount shown"
         )
-    _qualified_used_basis(year, results, warnings)
+    if any(r.test.qualified and any(d.source != "earnings" for d in r.draws) for r in results):
+        warnings.append(
+            f"{year}: qualified distributions used up basis in the usual order (Reg. 1.408A-6 A-4); "
+            "the Form 8606 line-22 worksheet would not subtract them"
+        )
     exceptions_used = tuple(
         ExceptionUsed(
             k,
@@ -619,7 +653,21 @@ def roth_year(
         if law.info(e.kind).line2:
             _code(law, e.kind, warnings)
     qualified = all(r.test.qualified for r in results) if results else None
-    qfig = _qualified_figure(ws, owner) if results else None
+    qfig = None
+    if results:
+        qfig = Figure(
+            ZERO,
+            tuple(
+                dict.fromkeys(
+                    [w.id for w in ws]
+                    + list(owner.clock_events)
+                    + list(owner.died_events)
+                    + list(owner.disabled_events)
+                )
+            ),
+            "qualified",
+            CITE["qualified"],
+        )
     return RothYear(
         year,
         tuple(results),
@@ -634,251 +682,6 @@ def roth_year(
         caps,
         tuple(dict.fromkeys(warnings)),
         tuple(trad),
-    )
-
-
-def _draw(distribution: str, s: Slot, amount: Decimal, subject: Decimal) -> Draw:
-    """A distribution's draw of ``amount`` from slot ``s``, ``subject`` of it to the 10%."""
-    return Draw(
-        distribution,
-        s.source,
-        s.year,
-        s.portion,
-        s.clock_year,
-        amount,
-        subject,
-        s.event_ids,
-        s.citation,
-    )
-
-
-def _tiers(q_col: list[Decimal], slot_list: list[Slot]) -> tuple[Decimal, Decimal]:
-    """What the qualified distributions drew from the regular and the conversion tiers."""
-    q_reg = sum((c for c, s in zip(q_col, slot_list) if s.regular_tier), ZERO)
-    q_conv = sum((c for c, s in zip(q_col, slot_list) if s.conversion_tier), ZERO)
-    return q_reg, q_conv
-
-
-def _part3_as_filed(
-    line19: Decimal,
-    line20: Decimal,
-    regular_left: Decimal,
-    conversions_left: Decimal,
-    disaster_total: Decimal,
-    rounding: Rounding,
-) -> tuple[_Part3Figures, _Part3Figures]:
-    """Part III in cents (what the draws follow) and as filed (``rounding``)."""
-    cents3 = _part3(line19, line20, regular_left, conversions_left, disaster_total, CENTS)
-    if rounding is CENTS:
-        return cents3, cents3
-    return cents3, _part3(line19, line20, regular_left, conversions_left, disaster_total, rounding)
-
-
-def _walked_earnings(year: int, n_col: list[Decimal], earn_j: list[int], earnings: Decimal) -> None:
-    walked = sum((n_col[j] for j in earn_j), ZERO)
-    if walked != earnings:  # the two stages agree by construction (tests/rules)
-        raise RuleFailed(
-            f"{year}: the earnings of nonqualified distributions ({walked}) differ from the "
-            f"taxable figures' earnings ({earnings})"
-        )
-
-
-def _taxable(
-    form3: _Part3Figures,
-    ids19: list[str],
-    ids20: Iterable[str],
-    basis: BasisBefore,
-    q_reg_ids: list[str],
-    q_conv_ids: list[str],
-    dis_ids: Iterable[str],
-) -> TaxableAmount:
-    """Form 8606 Part III's figures as far as the form is filled (``line19`` > 0)."""
-    f19 = _fig("nonqualified_distributions", form3.line19, ids19)
-    f20 = _fig("first_home_expenses", form3.line20, ids20)
-    f21 = _fig("after_first_home", form3.line21, ids19)
-    if form3.beyond is None:
-        return TaxableAmount(f19, f20, f21)
-    line22, line23 = form3.beyond
-    f22 = _fig("regular_contribution_basis", line22, basis.regular_events, q_reg_ids)
-    f23 = _fig("beyond_regular_basis", line23, ids19, f22.events)
-    if form3.rest is None:
-        return TaxableAmount(f19, f20, f21, f22, f23)
-    rest = form3.rest
-    f24 = _fig("conversion_basis", rest.conversion_basis, basis.conversion_events, q_conv_ids)
-    f25a = _fig("earnings", rest.earnings, f23.events, f24.events)
-    f25b = _fig("disaster_earnings", rest.disaster_earnings, dis_ids, f25a.events)
-    f25c = _fig("taxable_earnings", rest.taxable_earnings, f25a.events)
-    return TaxableAmount(f19, f20, f21, f22, f23, f24, f25a, f25b, f25c)
-
-
-def _additional(
-    includible: Decimal,
-    excepted: Decimal,
-    rounding: Rounding,
-    results: list[DistributionResult],
-    trad_ids: Iterable[str],
-    ret_ids: Iterable[str],
-    used_events: Iterable[Iterable[str]],
-) -> AdditionalTax:
-    """Form 5329 Part I's figures (lines 1-4) and the events behind them."""
-    line1, line2, line3, tax = _part1_5329(includible, excepted, rounding)
-    early_ids = [r.withdrawal.id for r in results if r.subject > 0 or r.first_home_qualified > 0]
-    hot_ids = [
-        e for r in results for d in r.draws if d.subject_to_additional_tax > 0 for e in d.event_ids
-    ]
-    f1 = _fig("early_includible", line1, trad_ids, early_ids, hot_ids, ret_ids)
-    f2 = _fig("excepted", line2, *used_events)
-    f3 = _fig("subject_to_additional_tax", line3, f1.events, f2.events)
-    return AdditionalTax(f1, f2, f3, _fig("additional_tax", tax, f3.events))
-
-
-def _qualified_used_basis(
-    year: int, results: list[DistributionResult], warnings: list[str]
-) -> None:
-    if any(r.test.qualified and any(d.source != "earnings" for d in r.draws) for r in results):
-        warnings.append(
-            f"{year}: qualified distributions used up basis in the usual order (Reg. 1.408A-6 A-4); "
-            "the Form 8606 line-22 worksheet would not subtract them"
-        )
-
-
-def _qualified_figure(ws: list[Withdrawal], owner: Owner) -> Figure:
-    return Figure(
-        ZERO,
-        tuple(
-            dict.fromkeys(
-                [w.id for w in ws]
-                + list(owner.clock_events)
-                + list(owner.died_events)
-                + list(owner.disabled_events)
-            )
-        ),
-        "qualified",
-        CITE["qualified"],
-    )
-
-
-def _plain_year(
-    year: int,
-    owner: Owner,
-    ws: list[Withdrawal],
-    slot_list: list[Slot],
-    basis: BasisBefore,
-    caps: exc.CapUsage,
-    rounding: Rounding,
-) -> RothYear:
-    """:func:`roth_year` of a plain year (its docstring says which), ``ws`` sorted and
-    ``slot_list`` the slots drawn from: no exception applies to any distribution (none is
-    claimed; no death or disability), so none is a first-home or disaster one and each is
-    one piece, qualified or not; no corrective return or traditional distribution joins
-    Form 5329 Part I, no exception is used and the caps are as they were."""
-    age59 = owner.age_59_half_on
-    clock = owner.clock_start
-    warnings: list[str] = []
-
-    # 1. each distribution's qualified test; each is one piece (kind None, no disaster)
-    tests: list[QualifiedTest] = []
-    pieces: list[_Piece] = []
-    for i, w in enumerate(ws):
-        test = qualify(w.date, clock, age59, None, None, False)
-        tests.append(test)
-        pieces.append(_Piece(i, w.amount, test.qualified, False, w.date < age59, False, None))
-
-    # 2. every piece takes its share of each slot (no first-home part: others_col is the
-    # whole of the slots; no disaster part: line 25b is zero)
-    columns = [s.amount for s in slot_list]
-    earn_j = [j for j, s in enumerate(slot_list) if s.source == "earnings"]
-    qual = [p for p in pieces if p.qualified]
-    nonq = [p for p in pieces if not p.qualified]
-    t_q = sum((p.amount for p in qual), ZERO)
-    t_n = sum((p.amount for p in nonq), ZERO)
-    others_col = _first(columns, t_q + t_n)
-    q_col, n_col = apportion.table(others_col, [t_q, t_n])
-    q_reg, q_conv = _tiers(q_col, slot_list)
-    on19 = [ws[p.index] for p in nonq]  # (pieces are in index order, one per distribution)
-    line19 = sum((w.amount for w in on19), ZERO)
-    ids19 = [w.id for w in on19]
-    q_reg_ids = [ws[p.index].id for p in qual if q_reg > 0]
-    q_conv_ids = [ws[p.index].id for p in qual if q_conv > 0]
-    taxable = None
-    regular_left, conversions_left = basis.regular - q_reg, basis.conversions - q_conv
-    cents3, form3 = _part3_as_filed(line19, ZERO, regular_left, conversions_left, ZERO, rounding)
-    earnings = cents3.rest.earnings if cents3.rest else ZERO
-    disaster_earnings = cents3.rest.disaster_earnings if cents3.rest else ZERO
-    taxable_earnings = cents3.taxable_earnings
-    if line19 > 0:
-        taxable = _taxable(form3, ids19, (), basis, q_reg_ids, q_conv_ids, ())
-    _walked_earnings(year, n_col, earn_j, earnings)
-    _fill(qual, q_col)
-    if disaster_earnings > ZERO or taxable_earnings > t_n:
-        raise NotSupported(
-            f"{year}: a qualified first-home distribution with disaster and other nonqualified "
-            "distributions in one year (Form 8606 line 25b's share exceeds the distributions)"
-        )
-    _fill_nonqualified([], nonq, n_col, earn_j, disaster_earnings, taxable_earnings)
-
-    # 3. per distribution: draws and the amount subject to the 10% (nothing excepted)
-    results: list[DistributionResult] = []
-    for p in pieces:
-        w = ws[p.index]
-        draws: list[Draw] = []
-        subject = taxable_i = ZERO
-        qualified = p.qualified
-        hot_piece = p.early and not qualified
-        for s, amt in zip(slot_list, p.cells):
-            if amt <= 0:
-                continue
-            if s.source == "earnings":
-                hot = hot_piece
-                if not qualified:
-                    taxable_i += amt
-            else:
-                hot = hot_piece and s.portion == "taxable" and in_window(s.clock_year, w.date)
-            sub = amt if hot else ZERO
-            subject += sub
-            draws.append(_draw(w.id, s, amt, sub))
-        results.append(
-            DistributionResult(
-                w,
-                tests[p.index],
-                w.date < age59,
-                None,
-                None,
-                subject,
-                ZERO,
-                cents((subject - ZERO) * TEN_PERCENT),
-                taxable_i,
-                ZERO,
-                tuple(draws),
-            )
-        )
-
-    # 5. the additional tax (no corrective return, traditional distribution or exception)
-    subject = sum((r.subject for r in results), ZERO) + ZERO + ZERO
-    excepted = sum((r.excepted for r in results), ZERO) + ZERO + ZERO
-    additional = None
-    additional_tax = ZERO
-    if line19 > 0 or subject > 0:
-        additional = _additional(subject + ZERO, excepted + ZERO, rounding, results, (), (), ())
-        additional_tax = additional.tax.value
-
-    _qualified_used_basis(year, results, warnings)
-    qualified_all = all(r.test.qualified for r in results) if results else None
-    qfig = _qualified_figure(ws, owner) if results else None
-    return RothYear(
-        year,
-        tuple(results),
-        (),
-        taxable,
-        additional,
-        (),
-        form3.taxable_earnings,
-        additional_tax,
-        qualified_all,
-        qfig,
-        caps,
-        tuple(dict.fromkeys(warnings)),
-        (),
     )
 
 
