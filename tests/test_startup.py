@@ -156,3 +156,42 @@ def test_only_the_program_freezes_its_objects(tmp_path, ledger):
     collector alone."""
     said = program(tmp_path, "--db", ledger, "import", str(EXAMPLE), in_process=True)
     assert said["frozen"] is False
+
+
+#: modules every import or report loads whose dataclasses each carry a docstring of their
+#: own: a dataclass without one has ``inspect.signature`` worked out and printed into its
+#: ``__doc__`` when the class is made (~0.26 M instructions a class, every start-up)
+DOCUMENTED = (
+    "ledger.app.entry",
+    "ledger.app.importing",
+    "ledger.ledgerfile.checks",
+    "ledger.ledgerfile.history",
+    "ledger.projections.excess",
+    "ledger.projections.facts",
+    "ledger.rules.excess",
+    "ledger.rules.in_plan_rollover",
+    "ledger.rules.ira_pro_rata",
+    "ledger.rules.ordering",
+    "ledger.rules.plan_split",
+    "ledger.rules.policy",
+    "ledger.rules.qualified",
+    "ledger.store.api",
+)
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_the_start_up_s_dataclasses_carry_their_own_docstrings(name):
+    import dataclasses
+    import importlib
+
+    module = importlib.import_module(name)
+    classes = [
+        c
+        for c in vars(module).values()
+        if isinstance(c, type) and c.__module__ == name and dataclasses.is_dataclass(c)
+    ]
+    assert classes
+    undocumented = [
+        c.__name__ for c in classes if (c.__doc__ or c.__name__ + "(").startswith(c.__name__ + "(")
+    ]
+    assert undocumented == []

@@ -15,6 +15,8 @@ RECORD_NAMES = {"household": "household_named", "person": "person_added"}
 
 @dataclass(frozen=True, slots=True)
 class EntryField:
+    """One field of a form-entry record: its name, type, whether it is required, its help."""
+
     name: str
     type: str  # money | date | year | bool | text
     required: bool

@@ -43,6 +43,8 @@ RECORD_ALIASES = {"person": "person_added", "household": "household_named"}
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
+    """What importing one file did: events added and skipped (already stored), warnings."""
+
     household: str
     added: int
     skipped: int
@@ -80,6 +82,8 @@ _IS_PERSON = ev.PersonAdded.__instancecheck__  # isinstance(event, ev.PersonAdde
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
+    """One file's checked household: the new events to append after the stored head."""
+
     household: str
     version: int  # the stored head the new events follow...
     prev_hash: str  # ...and its hash (GENESIS for a new household)

@@ -35,6 +35,8 @@ DISASTER_REPAYMENT_YEARS = 3
 
 @dataclass(slots=True)
 class Ctx:
+    """What the checks of one file's events share: problems found, what is stored, people."""
+
     out: _Collector
     known: Known
     people: Mapping[str, date | None] | None = None  # birth dates by person

@@ -40,6 +40,8 @@ _HASH = re.compile(r"^[0-9a-f]{64}$")
 
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
+    """One stored event of a with-history export, with its version, recording and hash."""
+
     event: ev.Event
     version: int
     recorded_at: datetime  # UTC
@@ -51,6 +53,8 @@ class HistoryEntry:
 
 @dataclass(frozen=True, slots=True)
 class HistoryFile:
+    """A with-history export read: its file, its household and their entries."""
+
     file: str
     household: str
     entries: tuple[HistoryEntry, ...]

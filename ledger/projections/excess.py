@@ -160,12 +160,16 @@ def limits_for(born: date | None, year: int, c: YearContributions) -> YearLimits
 
 @dataclass(slots=True)
 class ExcessCarry:
+    """The traditional and Roth excess carried into the next year."""
+
     traditional: Decimal = ZERO
     roth: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
 class ExcessYear:
+    """One year of the excess fold: the rule's answer, the limits and contributions."""
+
     out: ExcessOut
     limits: YearLimits
     contributions: YearContributions

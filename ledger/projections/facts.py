@@ -46,6 +46,8 @@ class Inheritance:
 
 @dataclass(frozen=True, slots=True)
 class PersonFacts:
+    """One person's facts (name, birth, death, disability) and active events."""
+
     id: str
     name: str | None
     born: date | None
@@ -62,6 +64,8 @@ class PersonFacts:
 
 @dataclass(frozen=True, slots=True)
 class HouseholdFacts:
+    """A household's name, people and voided event ids, read from its events."""
+
     id: str
     name: str | None
     people: dict[str, PersonFacts]

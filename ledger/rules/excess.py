@@ -103,6 +103,8 @@ def current_excess(
 
 @dataclass(frozen=True, slots=True)
 class ExcessIn:
+    """One year's contributions, limits and carried excess: the excess rule's input."""
+
     year: int
     limits: YearLimits
     traditional: Decimal  # this year's traditional contributions (Decimal)
@@ -147,6 +149,8 @@ class ExcessPart:
 
 @dataclass(frozen=True, slots=True)
 class ExcessOut:
+    """One year's traditional and Roth excess (Form 5329 Parts III and IV)."""
+
     traditional: ExcessPart
     roth: ExcessPart
     roth_absorbed: Decimal  # carried Roth excess treated as contributed this year

@@ -20,6 +20,8 @@ from .prorata import share
 
 @dataclass(frozen=True, slots=True)
 class IrrSplit:
+    """An in-plan Roth rollover's taxable and nontaxable parts and its clock's year."""
+
     taxable: Decimal
     nontaxable: Decimal
     clock_year: int

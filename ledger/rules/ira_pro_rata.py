@@ -39,6 +39,8 @@ from .ira_exclusions import Excluded, disaster_share, excluded, year_end_after_r
 
 @dataclass(frozen=True, slots=True)
 class ConversionIn:
+    """One conversion of the year: its amount and the taxable amount given, if any."""
+
     event_id: str
     amount: Decimal
     taxable_given: Decimal | None
@@ -46,6 +48,8 @@ class ConversionIn:
 
 @dataclass(frozen=True, slots=True)
 class IraYearIn:
+    """One person's traditional IRA year: the Form 8606 Part I inputs."""
+
     person: str
     year: int
     nondeductible_for_year: Decimal  # line 1
@@ -63,6 +67,8 @@ class IraYearIn:
 
 @dataclass(frozen=True, slots=True)
 class IraYearOut:
+    """Form 8606 Parts I and II of one year, each conversion's split, basis carried."""
+
     part1: dict[str, Decimal | str] | None
     part2: dict[str, Decimal] | None
     conversions: dict[str, tuple[Decimal, Decimal]]  # id -> (taxable, nontaxable)

@@ -66,6 +66,8 @@ class Bucket:
 
 @dataclass(frozen=True, slots=True)
 class Take:
+    """An amount drawn from one slot of the order (bucket None: earnings)."""
+
     bucket: Bucket | None  # None = earnings
     amount: Decimal
 

@@ -24,6 +24,8 @@ from .prorata import share
 
 @dataclass(frozen=True, slots=True)
 class PlanSplit:
+    """A plan distribution split into its after-tax, pretax and Roth parts."""
+
     after_tax: Decimal
     pretax: Decimal
     roth_taxable: Decimal

@@ -29,6 +29,8 @@ IRR_RECAPTURES = ("carry", "none")
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """How a report works its figures out: ratio precision, recapture, whole dollars."""
+
     ratio_precision: str = "exact"
     irr_recapture: str = "carry"
     whole_dollars: bool = False  # fill the forms in whole dollars (report --whole-dollars)

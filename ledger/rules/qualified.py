@@ -46,6 +46,8 @@ def first_qualified_day(
 
 @dataclass(frozen=True, slots=True)
 class QualifiedTest:
+    """Whether a Roth distribution is qualified, the five-year test, and why."""
+
     qualified: bool
     five_year_met: bool
     trigger: str | None  # "age_59_and_a_half" | "death" | "disability" | "first_home" | None

@@ -91,6 +91,8 @@ class StoredEvent:
 
 @dataclass(frozen=True, slots=True)
 class ChainProblem:
+    """A stored event whose hash chain does not check: where, and why."""
+
     household: str
     version: int
     event_id: str
