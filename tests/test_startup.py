@@ -164,10 +164,13 @@ def test_only_the_program_freezes_its_objects(tmp_path, ledger):
 DOCUMENTED = (
     "ledger.app.entry",
     "ledger.app.importing",
+    "ledger.events",
     "ledger.ledgerfile.checks",
     "ledger.ledgerfile.history",
     "ledger.projections.excess",
     "ledger.projections.facts",
+    "ledger.projections.person",
+    "ledger.projections.state",
     "ledger.rules.excess",
     "ledger.rules.in_plan_rollover",
     "ledger.rules.ira_pro_rata",
@@ -175,6 +178,7 @@ DOCUMENTED = (
     "ledger.rules.plan_split",
     "ledger.rules.policy",
     "ledger.rules.qualified",
+    "ledger.rules.roth_distributions",
     "ledger.store.api",
 )
 

@@ -78,12 +78,17 @@ from .withdrawals import WithdrawalYear, consume_year, drawn_year, plain_withdra
 
 @dataclass(frozen=True, slots=True)
 class PlanDistributionOut:
+    """A plan distribution with its split (ledger.rules.plan_split)."""
+
     event: PlanDistribution
     split: PlanSplit
 
 
 @dataclass(frozen=True, slots=True)
 class IrrOut:
+    """An in-plan Roth rollover: its taxable and nontaxable parts and the day its five-
+    year clock ends."""
+
     event: InPlanRothRollover
     taxable: Decimal
     nontaxable: Decimal
@@ -92,6 +97,8 @@ class IrrOut:
 
 @dataclass(frozen=True, slots=True)
 class LayerAdded:
+    """A layer an event added to a person's Roth IRA basis."""
+
     source: str
     year: int
     taxable: Decimal

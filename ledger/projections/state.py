@@ -19,6 +19,8 @@ from .excess import ExcessCarry
 
 @dataclass(slots=True)
 class IrrLayer:
+    """An in-plan Roth rollover's layer in a plan: its parts not yet distributed."""
+
     event_id: str
     year: int
     taxable_remaining: Decimal
@@ -27,6 +29,9 @@ class IrrLayer:
 
 @dataclass(slots=True)
 class PlanState:
+    """A person's basis in one employer plan: after-tax and designated Roth basis, in-
+    plan rollover layers, the Roth clock's first year."""
+
     after_tax_basis: Decimal = ZERO
     designated_roth_basis: Decimal = ZERO
     irr_layers: list[IrrLayer] = field(default_factory=list)
@@ -45,6 +50,8 @@ class SpreadState:
 
 @dataclass(slots=True)
 class PersonState:
+    """One person's folded state: IRA basis, Roth IRA basis layers, plans."""
+
     ira_basis: Decimal = ZERO
     ira_basis_events: list[str] = field(default_factory=list)  # what the IRA basis came from
     regular: dict[int, Bucket] = field(default_factory=dict)
@@ -88,6 +95,8 @@ class PersonState:
 
 @dataclass(frozen=True, slots=True)
 class LayerView:
+    """One Roth IRA basis layer as the reports show it."""
+
     source: str
     year: int
     taxable: Decimal
@@ -98,6 +107,8 @@ class LayerView:
 
 @dataclass(frozen=True, slots=True)
 class BasisSnapshot:
+    """A person's basis on a day (the basis report)."""
+
     regular_contribution_basis: Decimal
     regular_by_year: tuple[tuple[int, Decimal], ...]
     designated_roth_rollover_basis: Decimal

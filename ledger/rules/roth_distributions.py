@@ -120,6 +120,9 @@ class CorrectiveReturn:
 
 @dataclass(frozen=True, slots=True)
 class Owner:
+    """The owner's facts the year's rule needs: the day of age 59½, the five-year
+    clock's first year, a death or a disability (each with the events behind it)."""
+
     age_59_half_on: date
     clock_start: int | None  # first year of the 5-taxable-year period
     clock_events: tuple[str, ...] = ()
@@ -176,6 +179,9 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class Draw:
+    """What one distribution took from one ordering slot, and how much of it is subject
+    to the 10% additional tax."""
+
     distribution: str
     source: str
     year: int | None
@@ -189,6 +195,9 @@ class Draw:
 
 @dataclass(frozen=True, slots=True)
 class DistributionResult:
+    """One Roth IRA distribution worked out: its qualified test, early or not, the
+    exception applied, its draws."""
+
     withdrawal: Withdrawal
     test: QualifiedTest
     early: bool
@@ -204,6 +213,9 @@ class DistributionResult:
 
 @dataclass(frozen=True, slots=True)
 class CorrectiveResult:
+    """A corrective return of a contribution as the year's Form 5329 Part I counts
+    it."""
+
     ret: CorrectiveReturn
     early: bool
     exception: str | None
@@ -213,6 +225,9 @@ class CorrectiveResult:
 
 @dataclass(frozen=True, slots=True)
 class TraditionalResult:
+    """A traditional IRA distribution's part in Form 5329 Part I (zero when not
+    early)."""
+
     distribution: TraditionalDistribution
     early: bool
     exception: str | None
@@ -224,6 +239,9 @@ class TraditionalResult:
 
 @dataclass(frozen=True, slots=True)
 class ExceptionUsed:
+    """An exception to the 10% additional tax the year applied: its kind, Form 5329 code
+    and amount."""
+
     kind: str
     code: str | None
     code_certain: bool
@@ -259,6 +277,9 @@ class AdditionalTax:
 
 @dataclass(frozen=True, slots=True)
 class RothYear:
+    """A tax year's Roth IRA distributions taxed: Form 8606 Part III, Form 5329 Part I,
+    the draws."""
+
     year: int
     distributions: tuple[DistributionResult, ...]
     returns: tuple[CorrectiveResult, ...]
@@ -743,6 +764,8 @@ def _traditional(
 
 @dataclass(frozen=True, slots=True)
 class _Earnings:
+    """Form 8606 lines 24 to 25c."""
+
     conversion_basis: Decimal
     earnings: Decimal
     disaster_earnings: Decimal
@@ -751,6 +774,9 @@ class _Earnings:
 
 @dataclass(frozen=True, slots=True)
 class _Part3Figures:
+    """Form 8606 Part III: lines 19-21, and 22-23 and 24-25c where the form goes on to
+    them."""
+
     line19: Decimal
     line20: Decimal
     line21: Decimal
