@@ -82,7 +82,8 @@ def duplicate_groups(
     flows that do are grouped by their whole key, as the reference groups every flow
     (each part with its own ``seen``: the same groups, made in the same order, each keyed
     by the flow that made it); an amount that is not a finite Decimal is hashed at once,
-    so one that cannot be (a signaling NaN) raises where the reference's key raises. ``tests/reference_duplicates.py`` keeps the reference and
+    so one that cannot be (a signaling NaN) raises where the reference's key raises.
+    ``tests/reference_duplicates.py`` keeps the reference and
     ``tests/test_duplicate_groups_reference.py`` holds the two to the same groups."""
     near: dict[tuple, Any] = {}  # key less the amount -> its one flow, or its own seen
     groups: list[tuple] = []
