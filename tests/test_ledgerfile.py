@@ -660,3 +660,42 @@ def test_the_readers_memo_gives_what_the_readers_give(tmp_path, monkeypatch):
     assert parse_ledger_file(ahead).events[0].date == date(2029, 6, 1)
     monkeypatch.setattr("ledger.dates.today", lambda: date(2025, 12, 1))  # latest: 2028-12-31
     assert any("2029-06-01 is after 2028-12-31" in p for p in problems(ahead))
+
+
+def _read_either(path: Path, limit: int, buffered: bool) -> tuple[str, Any]:
+    from ledger.ledgerfile.read import _Fatal, _read_text
+
+    try:
+        return "text", _read_text(path, limit, buffered=buffered)
+    except _Fatal as exc:
+        return "problem", (exc.line, exc.message)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"version": "1"}',
+        b"\xef\xbb\xbfversion: 1\n",  # a BOM
+        "h\u00e9llo \U0001f600\n".encode(),
+        b"",
+        b"  \n\t",
+        b"a\x00b",
+        b"\xff\xfe",
+        b"x" * 5000,  # over the limit below
+        b"y" * 4096,  # at it
+        b"z" * 4097,  # one over
+    ],
+)
+def test_unbuffered_reading_reads_as_the_reference(tmp_path, content):
+    """``_read_text`` (unbuffered, builtin ``open``) gives the text or the problem its
+    reference (``buffered=True``, ``Path.open``) gives, byte for byte."""
+    path = tmp_path / "f.json"
+    path.write_bytes(content)
+    for limit in (4096, 1 << 20):
+        assert _read_either(path, limit, False) == _read_either(path, limit, True)
+
+
+def test_unbuffered_reading_of_what_is_not_a_file(tmp_path):
+    for path in (tmp_path / "missing.yaml", tmp_path):
+        assert _read_either(path, 4096, False) == _read_either(path, 4096, True)
+        assert _read_either(path, 4096, False)[0] == "problem"
