@@ -412,6 +412,9 @@ def _shared_parts(household: str, recorded_by: str, at_iso: str) -> tuple[str, s
     return middle, tail
 
 
+#: an empty SHA-256 object: :func:`sqlite_rows` hashes each row with a copy of it
+_SHA256 = hashlib.sha256()
+
 #: the texts of the tax years and versions :func:`sqlite_rows` wrote (formatting an int
 #: is ~a tenth of a row's own work); emptied beyond NUMBER_TEXTS
 _NUMBER_TEXTS: dict[int, str] = {}
@@ -443,9 +446,13 @@ def sqlite_rows(
     intermediate tuple or generator step per row (about a fifth of the row builder's own
     work). The hashed text is :func:`chained`'s, part for part; a hypothesis test holds
     the rows to those built from :func:`chained` (``SqliteEncoder(shortcut=False)``);
-    the tax years' and versions' texts are kept (:func:`_number`)."""
+    the tax years' and versions' texts are kept (:func:`_number`). Per row the hashed
+    text is one f-string (no head string made first), hashed by a copy of an empty
+    SHA-256 object (:data:`_SHA256`: cheaper than making one, ``hashlib.sha256(text)``,
+    through OpenSSL's lookup and set-up each time)."""
     middle, tail = _shared_parts(household, recorded_by, at_iso)
-    sha256, fields, escape, schema = hashlib.sha256, HASHED_FIELDS, _str, SCHEMA_VERSION
+    fields, escape, schema = HASHED_FIELDS, _str, SCHEMA_VERSION
+    fresh = _SHA256.copy
     years = _NUMBER_TEXTS
     if len(years) > NUMBER_TEXTS:
         years.clear()
@@ -456,14 +463,20 @@ def sqlite_rows(
         version += 1
         payload, hashed, day, tax_year = fields[type(event)](event)
         event_id = event.id
-        if day is None:
-            head = f'{prev_hash}\n{{"effective_date":null,"event_id":'
-        else:
-            head = f'{prev_hash}\n{{"effective_date":"{day}","event_id":'
         year = "null" if tax_year is None else (years.get(tax_year) or _number(tax_year))
         number = years.get(version) or _number(version)
-        text = f'{head}{escape(event_id)}{middle}{hashed}{tail}{year},"version":{number}}}'
-        digest = sha256(text.encode()).hexdigest()
+        sha = fresh()
+        if day is None:
+            sha.update(
+                f'{prev_hash}\n{{"effective_date":null,"event_id":{escape(event_id)}{middle}'
+                f'{hashed}{tail}{year},"version":{number}}}'.encode()
+            )
+        else:
+            sha.update(
+                f'{prev_hash}\n{{"effective_date":"{day}","event_id":{escape(event_id)}{middle}'
+                f'{hashed}{tail}{year},"version":{number}}}'.encode()
+            )
+        digest = sha.hexdigest()
         append(
             (
                 household,
