@@ -671,3 +671,16 @@ def test_a_lone_surrogate_escape_is_refused_whatever_the_backslashes(tmp_path, m
         assert plain is None
     elif parses:
         assert plain is not None
+
+
+@pytest.mark.parametrize(
+    "name", ["hh.json", "HH.JSON", ".json", "x.json.yaml", "a..json", "hh.yaml"]
+)
+def test_read_plain_of_a_path_is_that_of_its_text(tmp_path, name):
+    """read_plain of a Path (used as it is) is read_plain of its text (made a Path
+    again: the reference), for names with and without a JSON suffix."""
+    path = tmp_path / "sub" / name
+    path.parent.mkdir()
+    path.write_text('{"version": "1", "household": "hh", "events": []}')
+    assert fast.read_plain(path) == fast.read_plain(str(path))
+    assert (fast.read_plain(path) is None) == (name in (".json", "x.json.yaml", "hh.yaml"))

@@ -699,3 +699,39 @@ def test_unbuffered_reading_of_what_is_not_a_file(tmp_path):
     for path in (tmp_path / "missing.yaml", tmp_path):
         assert _read_either(path, 4096, False) == _read_either(path, 4096, True)
         assert _read_either(path, 4096, False)[0] == "problem"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    person=st.text(min_size=1, max_size=12),
+    name=st.none() | st.text(max_size=30),
+    born=st.dates(),
+)
+def test_person_event_is_the_reference_event(person, name, born):
+    """person_event (the event made with its id) is reference_person_event's
+    (``dataclasses.replace`` of the draft): the same class, fields and payload."""
+    from ledger.ledgerfile.validate import person_event, reference_person_event
+
+    fast, reference = person_event(person, name, born), reference_person_event(person, name, born)
+    assert type(fast) is type(reference) is ev.PersonAdded
+    assert fast == reference
+    assert ev.payload_json(fast) == ev.payload_json(reference)
+
+
+@pytest.mark.parametrize("name", [None, "The Riveras"])
+def test_all_events_is_the_household_event_the_people_and_the_events(name):
+    from ledger.ledgerfile.validate import LedgerFile, person_event
+
+    people = (person_event("a", None, date(1970, 1, 1)),)
+    events = (
+        ev.RothContribution(
+            id="e1", person="a", tax_year=2020, date=date(2020, 3, 1), amount=Decimal("10.00")
+        ),
+    )
+    ledger = LedgerFile("f.json", "hh", name, people, events)
+    head = () if name is None else (ledger.household_event,)
+    assert ledger.all_events() == head + people + events

@@ -88,10 +88,12 @@ def read_plain(path: str | Path) -> PlainLedger | None:
     worked example) that parses cleanly, with no key given twice at the top and a valid
     household id; else None (the reference reader says what is wrong, if anything)."""
     name = str(path)
-    if Path(name).suffix.lower() != ".json":
+    # a Path as given (the import's files are): Path(str(p)) is p again, made anew
+    file = path if type(path) is _PATH else Path(name)
+    if file.suffix.lower() != ".json":
         return None
     try:
-        text = _read_text(Path(name), MAX_FILE_BYTES)
+        text = _read_text(file, MAX_FILE_BYTES)
         # "\\" first: a one-character search is a memchr, the two-character one about
         # four instructions a character (most files hold no backslash at all)
         if "\\" in text and "\\u" in text and _LONE_SURROGATE.search(text) is not None:
@@ -113,6 +115,9 @@ def read_plain(path: str | Path) -> PlainLedger | None:
     if type(household) is not str or TOKEN.fullmatch(household) is None:
         return None
     return PlainLedger(name, sections, household)
+
+
+_PATH = type(Path())  # this system's concrete Path class
 
 
 def _counted(data: object, text: str) -> dict[str, Any] | None:
