@@ -18,11 +18,11 @@ import hashlib
 import json
 import re
 import typing
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
+from .dataclass import dataclass  # dataclasses.dataclass, built cheaper (ledger/dataclass.py)
 from .dates import date_problem, end_of_year, parse_date, year_problem
 from .errors import shown
 from .money import parse_money

@@ -183,8 +183,8 @@ DOCUMENTED = (
 )
 
 
-@pytest.mark.parametrize("name", DOCUMENTED)
-def test_the_start_up_s_dataclasses_carry_their_own_docstrings(name):
+def dataclasses_of(name: str) -> list[type]:
+    """The dataclasses module ``name`` defines (at least one)."""
     import dataclasses
     import importlib
 
@@ -195,7 +195,38 @@ def test_the_start_up_s_dataclasses_carry_their_own_docstrings(name):
         if isinstance(c, type) and c.__module__ == name and dataclasses.is_dataclass(c)
     ]
     assert classes
+    return classes
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_the_start_up_s_dataclasses_carry_their_own_docstrings(name):
     undocumented = [
-        c.__name__ for c in classes if (c.__doc__ or c.__name__ + "(").startswith(c.__name__ + "(")
+        c.__name__
+        for c in dataclasses_of(name)
+        if (c.__doc__ or c.__name__ + "(").startswith(c.__name__ + "(")
     ]
     assert undocumented == []
+
+
+#: modules every import or report loads whose dataclasses are made by
+#: ``ledger.dataclass.dataclass``: their ``__repr__``, ``__eq__`` and ``__hash__`` are not
+#: generated source compiled as the class is made (~1.6 M instructions a class, every
+#: start-up; tests/test_dataclass.py holds the classes to what ``dataclasses`` makes)
+CHEAP = ("ledger.events",)
+
+
+def compiled_source(fn: object) -> bool:
+    """``fn`` was compiled from generated source (``dataclasses``' repr wraps that one)."""
+    code = getattr(getattr(fn, "__wrapped__", fn), "__code__", None)
+    return code is not None and code.co_filename == "<string>"
+
+
+@pytest.mark.parametrize("name", CHEAP)
+def test_the_start_up_s_dataclasses_compile_no_repr_eq_or_hash(name):
+    compiled = [
+        f"{c.__name__}.{method}"
+        for c in dataclasses_of(name)
+        for method in ("__repr__", "__eq__", "__hash__")
+        if compiled_source(vars(c).get(method))
+    ]
+    assert compiled == []
