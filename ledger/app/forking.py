@@ -38,12 +38,18 @@ def fork_context():
     one process)."""
     import multiprocessing
 
+    flush_output()
+    return multiprocessing.get_context("fork")
+
+
+def flush_output() -> None:
+    """Flush this process's standard output and error (before a fork: nothing buffered
+    is then written twice)."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
             pass
-    return multiprocessing.get_context("fork")
 
 
 @contextlib.contextmanager
