@@ -722,14 +722,16 @@ class _CopyImport(_BulkImport):
 
     * a household this import already wrote: the head its last rows end on (their
       version and hash: no other writer can add to it while the writer lock is held);
-    * any other: as committed, read on another pooled connection (autocommit,
-      :meth:`SqlStore.heads`) -- the same heads the transaction sees, since it holds the
-      writer lock (every writer takes it before reading heads: no write can commit
-      meanwhile) and none of its own rows is that household's: each write's new
-      households', once -- or none at all when the ledger was empty at the first write
-      (one instant ``max(position)``: a first import), every head then being GENESIS.
-      (Reading every head at once instead costs more: ~54 ms for a 31,000-event ledger,
-      against ~0.07 ms a chunk's query.)
+    * any other: as committed -- read in the transaction itself until the COPY opens
+      (the first write's, as the reference reads them), then on another pooled
+      connection (autocommit, :meth:`SqlStore.heads`): the same heads the transaction
+      sees, since it holds the writer lock (every writer takes it before reading heads:
+      no write can commit meanwhile) and none of its own rows is that household's: each
+      write's new households', once -- or none at all when the ledger was empty at the
+      first write (one instant ``max(position)``, read in the transaction: a first
+      import opens no second connection, ~10-20 ms before its first row), every head
+      then being GENESIS. (Reading every head at once instead costs more: ~54 ms for a
+      31,000-event ledger, against ~0.07 ms a chunk's query.)
 
     ``UNIQUE(household, version)`` still turns a write that slips past the lock into a
     conflict, as for the reference -- at the COPY's end, so after the head checks of
@@ -751,14 +753,20 @@ class _CopyImport(_BulkImport):
         if not batches:
             return 0
         mine = self._heads
+        here = self._copy is None  # no COPY open yet: this transaction can still read
         if self._first:
             self._first = False
-            self._before = self.store.size()
+            self._before = self._size_here() if here else self.store.size()
             self._empty = not self._before
         found: dict[str, tuple[int, str]] = {}
         if not self._empty:
             unknown = list(dict.fromkeys(b[0] for b in batches if b[0] not in mine))
-            found = self.store.heads(unknown) if unknown else {}
+            if unknown:
+                found = (
+                    _heads(self.conn, unknown, self.store.PARAM)
+                    if here
+                    else self.store.heads(unknown)
+                )
         for household, version, prev_hash, _ in batches:
             current, head = mine.get(household) or found.get(household, (0, GENESIS))
             if (current, head) != (version, prev_hash):
@@ -774,6 +782,11 @@ class _CopyImport(_BulkImport):
             mine[household] = (last, digest)
         self._rows += rows
         return rows
+
+    def _size_here(self) -> int:
+        """The ledger's last position, read in this transaction (before the COPY opens:
+        what :meth:`SqlStore.size` reads on another connection, the writer lock held)."""
+        return self.conn.exec_driver_sql("SELECT max(position) FROM events").scalar() or 0
 
     def _open(self) -> Any:
         store = self.store

@@ -151,6 +151,45 @@ def test_an_import_into_an_empty_ledger_sends_one_copy_and_no_heads_query(
             out.close()
 
 
+@pytest.mark.parametrize("stored", [False, True])
+def test_an_import_reads_before_its_copy_on_its_own_connection(stored, monkeypatch, tmp_path):
+    """The first write's ``max(position)`` (and heads, into a ledger with rows) are read
+    in the import's transaction before the COPY opens, as the reference reads them: into
+    an empty ledger the import opens no connection but the one that opened the ledger."""
+    a3 = None
+    base = pg_base_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need ROTH_LEDGER_TEST_PG")
+    schemas = _fresh_schema(base)
+    url = next(schemas)
+    try:
+        if stored:
+            seed = open_store(url)
+            seed.append("a", 0, contributions("a", 3), "me", AT)
+            a3 = seed.load("a")[-1]
+            seed.close()
+        traces = _traced_connections(monkeypatch, tmp_path)
+        store = open_store(url)
+        encode = store.row_encoder("importer", AT)
+        try:
+            with store.bulk_import() as bulk:
+                bulk.write([encode("b", 0, GENESIS, contributions("b", 2))])
+                if a3 is not None:  # a stored household's head, once the COPY is open
+                    bulk.write([encode("a", a3.version, a3.hash, contributions("a", 5)[3:])])
+            opened = len(traces)
+            sent = _sent_queries(traces[:1])
+            assert opened == (2 if stored else 1), opened
+            assert sum("max(position)" in q for q in sent) == 1, sent
+            assert sum("max(version)" in q for q in sent) == (1 if stored else 0), sent
+            assert store.version("b") == 2 and store.verify() == []
+        finally:
+            store.close()
+            for out in traces:
+                out.close()
+    finally:
+        next(schemas, None)
+
+
 def test_a_ledger_with_rows_reads_each_writes_new_heads_and_still_one_copy(
     pg_schema_url, monkeypatch, tmp_path
 ):
