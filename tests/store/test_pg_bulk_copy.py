@@ -270,6 +270,33 @@ def test_a_bulk_import_that_makes_the_ledger_much_larger_analyzes_it(pg_schema_u
         store.close()
 
 
+def test_the_sample_counts_the_households_and_the_read_scans_the_index(pg_schema_url):
+    """The bulk import's ANALYZE samples few rows (:data:`sql._PG_ANALYZE`), yet counts
+    1,000 households of 10 events each within a tenth and plans a household's read as
+    the scan of the ``(household, version)`` index."""
+    store = open_store(pg_schema_url)
+    try:
+        encode = store.row_encoder("importer", AT)
+        with store.bulk_import() as bulk:
+            bulk.write(
+                [encode(f"h{i:04d}", 0, GENESIS, contributions(f"h{i}", 10)) for i in range(1000)]
+            )
+        with store._reading(
+            "SELECT s.n_distinct, c.reltuples FROM pg_stats s, pg_class c "
+            "WHERE s.tablename = 'events' AND s.schemaname = current_schema() "
+            "AND s.attname = 'household' AND c.oid = 'events'::regclass"
+        ) as cursor:
+            distinct, rows = cursor.fetchone()
+        distinct = distinct if distinct >= 0 else -distinct * rows  # a share of the rows
+        assert 900 <= distinct <= 1100, distinct
+        sql_text, params = store._select(sql._STORED, household="h0500")
+        with store._reading("EXPLAIN " + sql_text, params) as cursor:
+            plan = [line for (line,) in cursor]
+        assert "Index Scan using uq_events_household_version" in plan[0], plan
+    finally:
+        store.close()
+
+
 def test_a_one_process_import_that_makes_the_ledger_much_larger_analyzes_it(
     pg_schema_url, monkeypatch, tmp_path
 ):
