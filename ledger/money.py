@@ -8,9 +8,9 @@ happens once, where a form line is produced (RULES section 0, ``ratio_precision`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .dataclass import dataclass
 from .errors import printable_number, shown
 
 ZERO = Decimal("0")

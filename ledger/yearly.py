@@ -15,7 +15,6 @@ file raises :class:`ledger.errors.MissingFact` ("no 2027 IRA contribution limit 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -24,6 +23,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from .dataclass import dataclass
 from .dates import year_text
 from .errors import MissingFact
 from .rules import exceptions

@@ -212,7 +212,19 @@ def test_the_start_up_s_dataclasses_carry_their_own_docstrings(name):
 #: ``ledger.dataclass.dataclass``: their ``__repr__``, ``__eq__`` and ``__hash__`` are not
 #: generated source compiled as the class is made (~1.6 M instructions a class, every
 #: start-up; tests/test_dataclass.py holds the classes to what ``dataclasses`` makes)
-CHEAP = ("ledger.events",)
+CHEAP = (
+    *DOCUMENTED,
+    "ledger.errors",
+    "ledger.ledgerfile.fast",
+    "ledger.ledgerfile.read",
+    "ledger.ledgerfile.validate",
+    "ledger.money",
+    "ledger.rules.exceptions",
+    "ledger.rules.ira_exclusions",
+    "ledger.rules.rollovers",
+    "ledger.store.keyed",
+    "ledger.yearly",
+)
 
 
 def compiled_source(fn: object) -> bool:

@@ -20,9 +20,9 @@ import hashlib
 import re
 import secrets
 import time
-from dataclasses import dataclass
 
 from .. import events as ev
+from ..dataclass import dataclass
 from ..errors import LedgerError, NotFound, shown
 from ..store import users as rows
 from ..store.api import EventStore

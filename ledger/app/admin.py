@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from .. import events as ev
+from ..dataclass import dataclass
 from ..errors import LedgerError
 from ..store.api import ChainProblem, EventStore
 

@@ -10,9 +10,10 @@ none applies). Nothing here computes a figure of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .. import events as ev
+from ..dataclass import dataclass
 from ..errors import LedgerError
 from ..projections.facts import HouseholdFacts, fold
 from ..rules.policy import Policy

@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .. import events as ev
+from ..dataclass import dataclass
 
 #: what the command line and the web call the two internal kinds
 RECORD_NAMES = {"household": "household_named", "person": "person_added"}

@@ -13,12 +13,13 @@ import dataclasses
 import gc
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 
 from .. import events as ev
+from ..dataclass import dataclass
 from ..errors import InvalidInput, LedgerError, NotFound, Problem, shown
 from ..ledgerfile import (
     Known,

@@ -12,11 +12,12 @@ validated against: a form is recorded whole or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
 from .. import events as ev
+from ..dataclass import dataclass
 from ..errors import InvalidInput, LedgerError, Problem
 from ..intake.forms import FormRefused, Recharacterizable
 from ..ledgerfile import Known, validate_ledger

@@ -20,10 +20,10 @@ the same recorded_at and recorded_by is one encoded batch), after every file was
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import groupby
 
 from .. import events as ev
+from ..dataclass import dataclass
 from ..errors import InvalidInput, Problem
 from ..ledgerfile.history import HistoryEntry, HistoryFile, read_history
 from ..ledgerfile.read import RawLedger

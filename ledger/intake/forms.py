@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..errors import InvalidInput, Problem
 
 # Box 7 codes the intake understands (Guide to Distribution Codes).

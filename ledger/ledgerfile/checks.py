@@ -8,13 +8,13 @@ Over-limit contributions are not problems here: see :mod:`ledger.projections.lim
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .. import events as ev
 from .. import yearly
+from ..dataclass import dataclass
 from ..dates import age_59_and_a_half, age_70_and_a_half, end_of_year
 from ..errors import LedgerError, MissingFact, NotSupported
 from ..rules import employer_roth, exceptions, rollover_529

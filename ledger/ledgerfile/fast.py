@@ -33,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -42,6 +41,7 @@ from typing import Any
 
 from .. import dates
 from .. import events as ev
+from ..dataclass import dataclass
 from ..money import CENT, PLAIN_AMOUNT
 from .checks import cross_checks, plainly_without_problems
 from .read import (

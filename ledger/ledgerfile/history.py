@@ -22,11 +22,11 @@ the voids are entries like any other), plus ``version``, ``recorded_at`` (UTC,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from .. import events as ev
+from ..dataclass import dataclass
 from ..errors import InvalidInput
 from .read import Node, RawLedger
 from .validate import _check_version, _Collector, _household, _text, build_event

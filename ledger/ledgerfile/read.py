@@ -26,7 +26,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -34,6 +34,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from ..csvcells import unescape
+from ..dataclass import dataclass
 from ..errors import InvalidInput, Problem, shown
 
 if TYPE_CHECKING:

@@ -13,11 +13,12 @@ import dataclasses
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 
 from .. import dates
 from .. import events as ev
+from ..dataclass import dataclass
 from ..errors import InvalidInput, Problem, shown
 from ..money import parse_money
 from ..voids import voided_ids

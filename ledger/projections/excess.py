@@ -12,11 +12,12 @@ to the next year. The same :func:`limits_for` gives the import and ``record`` wa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
 from .. import yearly
+from ..dataclass import dataclass
 from ..dates import age_on, end_of_year
 from ..errors import MissingFact
 from ..events import (

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import cast
 
+from ..dataclass import dataclass
 from ..errors import MissingFact, NotFound
 from ..events import (
     Event,

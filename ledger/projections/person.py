@@ -17,12 +17,13 @@ Each year, in this order (each step a pure rule from :mod:`ledger.rules`):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
 
 from .. import yearly
+from ..dataclass import dataclass
 from ..dates import age_59_and_a_half, age_70_and_a_half
 from ..errors import MissingFact
 from ..events import (

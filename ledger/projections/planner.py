@@ -14,10 +14,11 @@ the basis remaining; a distribution that would be qualified costs nothing at any
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..dates import age_59_and_a_half
 from ..events import RothDistribution
 from ..money import CENT, ZERO

@@ -6,10 +6,11 @@ Owned and mutated only by :mod:`ledger.projections.person`'s fold; reports see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..money import ZERO
 from ..rules.exceptions import CapUsage
 from ..rules.ordering import Bucket

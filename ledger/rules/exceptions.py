@@ -23,10 +23,11 @@ line-2 exception: such a distribution is not early.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..errors import LedgerError, MissingFact
 
 ZERO = Decimal("0")

@@ -46,9 +46,9 @@ compensation), and SEP employer contributions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..money import ZERO
 from .halfup import cents
 from .rollover_529 import annual_excess

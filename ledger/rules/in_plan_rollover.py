@@ -11,9 +11,9 @@ aggregation across plans (seed 002, Kitces 2015).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..dates import five_year_window_end
 from .prorata import share
 

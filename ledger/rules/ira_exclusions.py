@@ -53,10 +53,10 @@ year's taxable income.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..money import CENTS, Rounding
 
 ZERO = Decimal("0")

@@ -27,9 +27,10 @@ off line 6 in the year of the distribution, and line 15b is the disaster share o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..errors import MissingFact
 from ..money import CENTS, ONE, ZERO, Rounding, clamp_ratio, fmt_table
 from . import apportion

@@ -23,10 +23,11 @@ $4,000 regular, $15,000 + $5,000 (2012), $7,000 + $2,000 (2013).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..money import ZERO
 from .recapture import in_window
 

@@ -15,9 +15,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..money import ZERO
 from .prorata import share
 

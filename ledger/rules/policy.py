@@ -19,8 +19,7 @@ once; the ledger itself keeps cents.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..dataclass import dataclass
 from ..money import CENTS, WHOLE_DOLLARS, Rounding
 
 RATIO_PRECISIONS = ("exact", "3")

@@ -15,8 +15,9 @@ distribution at 60 is not qualified.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+
+from ..dataclass import dataclass
 
 
 def qualified_from(clock_start_year: int | None) -> date | None:

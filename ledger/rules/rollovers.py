@@ -33,9 +33,10 @@ checked (never refused).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from ..dataclass import dataclass
 
 ZERO = Decimal("0")
 #: the first day on which the aggregate (all-IRAs) limit applies (Announcement 2014-32)

@@ -60,10 +60,11 @@ Sources (RULES.md (a), (f), (g)):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
+from ..dataclass import dataclass
 from ..errors import LedgerError, NotSupported
 from ..money import CENTS, Rounding
 from . import apportion

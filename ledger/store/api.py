@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from ..dataclass import dataclass
 from ..errors import LedgerError
 from ..events import Event
 

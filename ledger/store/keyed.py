@@ -35,9 +35,9 @@ import json
 import os
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from ..dataclass import dataclass
 from ..errors import LedgerError
 
 KEY_ENV = "ROTH_LEDGER_HMAC_KEY_FILE"

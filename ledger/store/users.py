@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from ..dataclass import dataclass
 from .api import BadDatabaseUrl, StoreError
 from .engine import translated
 from .models import USERS, WEB_SESSIONS

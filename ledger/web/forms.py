@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import inspect
 import typing
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
 
 from ..app.boxes import HELP_1099R, HELP_5498
+from ..dataclass import dataclass
 from ..dates import DateError, parse_date
 from ..money import MoneyError, parse_money
 

@@ -27,7 +27,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..app import accounts, session
+from ..dataclass import dataclass
 
 SESSION_COOKIE = "roth_ledger_session"
 LOGIN_CSRF_COOKIE = "roth_ledger_login_csrf"
