@@ -289,3 +289,93 @@ def test_history_sniff_finds_an_export_and_not_a_firm_file(tmp_path):
     [plain] = write_households(tmp_path / "plain", 0, 1)
     assert _sniff_history(yaml_export) and _sniff_history(json_export)
     assert not _sniff_history(plain) and not _sniff_history(tmp_path / "missing.json")
+
+
+def _parallel(tmp_path: Path, name: str, paths, prepare=None) -> tuple[list, list]:
+    db = tmp_path / f"{name}.db"
+    store = open_store(str(db))
+    try:
+        if prepare is not None:
+            prepare(store)
+        try:
+            results: list = import_files(store, paths, "tester", jobs=2, recorded_at=AT)
+        except InvalidInput as exc:
+            results = exc.problems
+        return results, table(db)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("first", ["new", "stored", "bad"])
+def test_the_first_file_planned_before_the_fork_changes_nothing(tmp_path, monkeypatch, first):
+    """parallel_import._warm plans the first file in this process before forking (its
+    result dropped): the rows, results and problems are those of the workers alone
+    (WARM_BEFORE_FORK = False, the reference) -- a first file of a new household, of a
+    stored one, a bad one."""
+    from ledger.app import parallel_import
+
+    paths = write_households(tmp_path / "files", 0, 20)
+    prepare = None
+    if first == "stored":
+        shorter = write_households(tmp_path / "earlier", 0, 1, keep=10)
+
+        def prepare(store):
+            import_files(store, shorter, "tester", recorded_at=AT)
+
+    if first == "bad":  # and another: every file's problems are still listed
+        for path in (paths[0], paths[3]):
+            bad = json.loads(path.read_text())
+            bad["events"][0]["amount"] = "60.001"
+            path.write_text(json.dumps(bad, indent=1))
+    out = {}
+    for warm in (True, False):
+        monkeypatch.setattr(parallel_import, "WARM_BEFORE_FORK", warm)
+        out[warm] = _parallel(tmp_path, f"warm{warm}", paths, prepare)
+    assert out[True] == out[False]
+    assert (out[True][1] == []) == (first == "bad")
+
+
+def test_the_first_file_is_planned_once_before_the_fork(tmp_path, monkeypatch):
+    """The warm-up happens: the parent plans the first (small, regular) file itself, and
+    only that one; the workers then plan every file."""
+    from ledger.app import importing, parallel_import
+
+    paths = write_households(tmp_path / "files", 0, 4)
+    here: list[str] = []
+    plan = importing._plan_ordinary
+    parent = os.getpid()
+
+    def counted(store, path, existing=None):
+        if os.getpid() == parent:
+            here.append(str(path))
+        return plan(store, path, existing)
+
+    monkeypatch.setattr(importing, "_plan_ordinary", counted)
+    _parallel(tmp_path, "counted", paths)
+    assert here == [str(paths[0])]
+    monkeypatch.setattr(parallel_import, "WARM_BYTES", 10)
+    here.clear()
+    _parallel(tmp_path, "large", paths)
+    assert here == []
+
+
+def test_a_first_file_that_is_not_a_regular_file_is_not_planned_before_the_fork(tmp_path):
+    """A FIFO (no writer: reading it would block) is left to its worker."""
+    import threading
+
+    from ledger.app import importing, parallel_import
+
+    fifo = tmp_path / "a.json"
+    os.mkfifo(fifo)
+    store = open_store(str(tmp_path / "l.db"))
+    try:
+        done = threading.Thread(
+            target=parallel_import._warm,
+            args=(store, importing._plan_ordinary, None, fifo, set()),
+            daemon=True,
+        )
+        done.start()
+        done.join(timeout=20)
+        assert not done.is_alive()
+    finally:
+        store.close()

@@ -88,6 +88,8 @@ def import_parallel(
     numbered = list(enumerate(files))
     chunks = [numbered[i : i + CHUNK_FILES] for i in range(0, len(numbered), CHUNK_FILES)]
     encode = None if dry_run else store.row_encoder(recorded_by, at)  # a dry run writes no rows
+    if WARM_BEFORE_FORK:
+        _warm(store, plan, encode, files[0], existing)
     with spool() as spool_dir:
         setup = (store, plan, encode, existing, spool_dir, os.getpid())
         with _Workers(min(jobs, len(chunks)), chunks, setup) as workers:
@@ -103,6 +105,42 @@ def import_parallel(
                     if not outcome.problems:  # after a problem, only keep listing problems
                         bulk.write([_unpacked(batch) for batch in batches])
                 outcome.check()  # raises: the transaction rolls back
+
+
+#: plan the first file here before forking (:func:`_warm`); False: the workers each do
+#: their first-use work themselves (the reference the tests compare with)
+WARM_BEFORE_FORK = True
+#: the largest first file :func:`_warm` plans (a firm's files are about 8 KB)
+WARM_BYTES = 64 * 1024
+
+
+def _warm(
+    store: EventStore,
+    plan: Callable[..., Any],
+    encode: RowEncoder | None,
+    path: Path,
+    existing: set[str],
+) -> None:
+    """Plan (and encode) ``path`` once in this process before the fork, the result
+    dropped, so that what any process does on first use -- each kind's reader and
+    encoder generated (:mod:`ledger.ledgerfile.fast`, :mod:`ledger.events`), the
+    yearly tables loaded, ``ctypes`` imported for :func:`.forking.die_with_parent` --
+    is done once, here, and inherited by every worker, instead of once in each (about
+    10 ms a worker). Nothing is recorded and whatever it raises is dropped: the file's
+    worker plans it again, as it would anyway, and reports what is wrong. Only a
+    regular file of at most :data:`WARM_BYTES` is planned twice so (a FIFO read here
+    would be read empty there; a large file would cost more than the workers save)."""
+    import ctypes  # noqa: F401 -- loaded for the workers' die_with_parent
+
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > WARM_BYTES:
+            return
+        planned = plan(store, path, existing)
+        if encode is not None:
+            encode(planned.household, planned.version, planned.prev_hash, planned.new)
+    except Exception:  # noqa: BLE001, S110 -- the worker planning the file reports it
+        pass
 
 
 #: spool directories are named ``SPOOL_PREFIX + PID + "-" + random``, in ``$TMPDIR``
