@@ -684,3 +684,31 @@ def test_read_plain_of_a_path_is_that_of_its_text(tmp_path, name):
     path.write_text('{"version": "1", "household": "hh", "events": []}')
     assert fast.read_plain(path) == fast.read_plain(str(path))
     assert (fast.read_plain(path) is None) == (name in (".json", "x.json.yaml", "hh.yaml"))
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _either(decode, text):
+    try:
+        return "value", decode(text)
+    except Exception as exc:  # noqa: BLE001 -- compared: the same exception and message
+        return type(exc), str(exc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=_JSON,
+    prefix=st.sampled_from(["", "\ufeff", " ", "x", "[", "\ufeff\ufeff"]),
+    suffix=st.sampled_from(["", " ", "x", "]", "\n", "NaN", " Infinity"]),
+)
+def test_plain_json_is_json_loads_with_the_options(value, prefix, suffix):
+    text = prefix + json.dumps(value, allow_nan=True) + suffix
+    assert _either(fast.plain_json, text) == _either(fast.reference_plain_json, text)
+    assert _either(fast.plain_json, text) == _either(fast.plain_json, text)  # reusable

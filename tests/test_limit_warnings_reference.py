@@ -273,3 +273,25 @@ def test_people_are_read_as_the_reference_reads_them(items):
     reference = {e.person: e.born for e in events if isinstance(e, ev.PersonAdded)}
     got = _people(events)
     assert got == reference and list(got) == list(reference)
+
+
+def _age_either(reckon, born, year):
+    try:
+        return "age", reckon(born, year)
+    except Exception as exc:  # noqa: BLE001 -- compared: the same exception
+        return type(exc), str(exc)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    born=st.dates() | st.datetimes(),
+    year=st.integers(min_value=-5, max_value=10005) | st.sampled_from([True, 2024.0, "2024"]),
+)
+def test_age_at_year_end_is_the_reference(born, year):
+    """age_at_year_end (year - born.year) is age_on(born, end_of_year(year)), exceptions
+    included, for any date or datetime of birth and any year, in range or not."""
+    from ledger.projections.limits import age_at_year_end, reference_age_at_year_end
+
+    assert _age_either(age_at_year_end, born, year) == _age_either(
+        reference_age_at_year_end, born, year
+    )

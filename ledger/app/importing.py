@@ -142,7 +142,8 @@ def _plan(
             validate_ledger(read_ledger_file(path), known)  # again, to report lines
             raise
     candidates = ledger.all_events()
-    new = [e for e in candidates if e.id not in known.events]
+    # a new household (nothing known): every candidate is new, copied in C
+    new = [e for e in candidates if e.id not in known.events] if known.events else [*candidates]
     repeated = 0
     if pending:  # the ids known from an earlier file of this import are not stored
         ids = {e.id for e in pending}

@@ -128,6 +128,7 @@ def plainly_without_problems(
     stored = known.events
     owners: dict[str, str] | None = None
     windows: dict[int, tuple[date, date] | None] = {}
+    ends: dict[int, date] = {}
     seen: set[str] = set()
     e: Any
     for e in events:
@@ -137,7 +138,9 @@ def plainly_without_problems(
                 return False
             day = e.date
         elif t is ev.RothYearEndValue or t is ev.IraYearEndValue:
-            day = end_of_year(e.year)
+            day = ends.get(e.year)  # each year's Dec 31 made once
+            if day is None:
+                day = ends[e.year] = end_of_year(e.year)
         elif t is ev.RothContribution or t is ev.IraContribution:
             day, year = e.date, e.tax_year
             window = windows.get(year, _NOT_LISTED)

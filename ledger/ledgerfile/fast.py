@@ -101,7 +101,7 @@ def read_plain(path: str | Path) -> PlainLedger | None:
     except Exception:  # _Fatal: the reference says
         return None
     try:
-        data = json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant)
+        data = plain_json(text)
     except Exception:  # a syntax error, NaN, too deep: read as pairs, as the reference
         data = None
     sections = _counted(data, text) if data is not None else None
@@ -118,6 +118,25 @@ def read_plain(path: str | Path) -> PlainLedger | None:
 
 
 _PATH = type(Path())  # this system's concrete Path class
+
+
+def plain_json(text: str) -> Any:
+    """``json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant)``
+    (:func:`reference_plain_json`) by one decoder made once: ``json.loads`` with any
+    option makes a new :class:`json.JSONDecoder` and scanner each call (Python code,
+    for each file). The same values, the same exceptions -- the BOM ``json.loads``
+    refuses included (a hypothesis test in ``tests/test_fast_validate.py`` compares)."""
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _PLAIN_DECODER.decode(text)
+
+
+def reference_plain_json(text: str) -> Any:
+    """:func:`plain_json` as ``json.loads`` (the reference)."""
+    return json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant)
+
+
+_PLAIN_DECODER = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=_no_constant)
 
 
 def _counted(data: object, text: str) -> dict[str, Any] | None:

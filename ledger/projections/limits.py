@@ -205,7 +205,7 @@ def contribution_warnings(
             by_person[e.person].append(e)
 
     def age(person: str, year: int) -> int | None:
-        return age_on(born[person], end_of_year(year)) if person in born else None
+        return age_at_year_end(born[person], year) if person in born else None
 
     out: list[str] = []
     for person in sorted(by_person):
@@ -287,6 +287,21 @@ def contribution_warnings(
                 "§415(c) annual-additions limit"
             )
     return out
+
+
+def age_at_year_end(born: date, year: int) -> int:
+    """``age_on(born, end_of_year(year))`` (:func:`reference_age_at_year_end`): on Dec 31
+    every birthday of the year is past, so the age is ``year - born.year`` -- for a year
+    ``date`` can hold and a ``date`` of birth; else the reference's own reckoning (a
+    hypothesis test in ``tests/test_limit_warnings_reference.py`` compares)."""
+    if type(year) is int and 1 <= year <= 9999 and type(born) is date:
+        return year - born.year
+    return age_on(born, end_of_year(year))
+
+
+def reference_age_at_year_end(born: date, year: int) -> int:
+    """:func:`age_at_year_end` as :func:`contribution_warnings` reckoned it (the reference)."""
+    return age_on(born, end_of_year(year))
 
 
 def lifetime_warning(person: str, event_id: str, over: Decimal) -> str:
