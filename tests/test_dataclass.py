@@ -259,6 +259,8 @@ def assert_same_behaviour(fast: type, ref: type, one: dict, two: dict) -> None:
         assert _outcome(lambda: hash(a) == hash(b)) == _outcome(lambda: hash(ra) == hash(rb))
     for name in [*_names(ref)[:2], "not_a_field"]:
         for change in (lambda o, n=name: setattr(o, n, 1), lambda o, n=name: delattr(o, n)):
+            # (a slotted frozen class refuses another name too: its refusal's super() is
+            # given the class before slots remade it)
             assert _outcome(lambda: change(copy.copy(a))) == _outcome(  # noqa: B023
                 lambda: change(copy.copy(ra))  # noqa: B023
             )
@@ -324,6 +326,22 @@ def test_the_shapes_the_decorator_covers_compile_no_repr_eq_or_hash():
         assert [generated(FAST[name], m) for m in ("__repr__", "__eq__", "__hash__")] == [
             generated(REF[name], m) for m in ("__repr__", "__eq__", "__hash__")
         ]
+
+
+def test_the_frozen_refusals_are_made_without_compiling_and_dataclasses_is_left_as_it_was():
+    stdlib = dataclasses._frozen_get_del_attr  # type: ignore[attr-defined]
+    assert cheap._STDLIB_FROZEN is stdlib  # this Python's is the one stood in for
+    for name in ("Kind", "Plain", "Dicted", "FrozenEmpty", "NoEq", "Ordered", "Weak"):
+        for method in ("__setattr__", "__delattr__"):
+            fn = vars(FAST[name])[method]
+            assert fn.__code__.co_filename != "<string>"
+            assert vars(REF[name])[method].__code__.co_filename == "<string>"
+            assert fn.__qualname__ == vars(REF[name])[method].__qualname__
+            assert fn.__module__ == "shapes_fast"
+    source = "@dataclass(frozen=True)\nclass Bad:\n    a: int = 0\n    b: int\n"
+    refused = [_outcome(lambda r=r: _run(source, "bad", reference=r)) for r in (False, True)]
+    assert refused[0] == refused[1] and refused[0][0] == "raises"
+    assert dataclasses._frozen_get_del_attr is stdlib  # type: ignore[attr-defined]
 
 
 def test_made_objects_compare_hash_show_and_pickle_as_before():
