@@ -126,6 +126,10 @@ def plainly_without_problems(
     exception, a rollover or an inheritance, a conversion by rollover, any other kind
     -- is False. ``tests/test_plain_checks.py`` holds it to the reference."""
     stored = known.events
+    # the classes compared, as locals (each ``ev.X`` is two lookups, per event)
+    distribution, roth_end, ira_end = ev.RothDistribution, ev.RothYearEndValue, ev.IraYearEndValue
+    roth, ira, conversion = ev.RothContribution, ev.IraContribution, ev.RothConversion
+    after_tax, plan_out = ev.PlanAfterTaxContribution, ev.PlanDistribution
     owners: dict[str, str] | None = None
     windows: dict[int, tuple[date, date] | None] = {}
     ends: dict[int, date] = {}
@@ -133,29 +137,29 @@ def plainly_without_problems(
     e: Any
     for e in events:
         t = type(e)
-        if t is ev.RothDistribution:
+        if t is distribution:
             if e.exception is not None or e.rolled_over or e.inherited_from is not None:
                 return False
             day = e.date
-        elif t is ev.RothYearEndValue or t is ev.IraYearEndValue:
+        elif t is roth_end or t is ira_end:
             day = ends.get(e.year)  # each year's Dec 31 made once
             if day is None:
                 day = ends[e.year] = end_of_year(e.year)
-        elif t is ev.RothContribution or t is ev.IraContribution:
+        elif t is roth or t is ira:
             day, year = e.date, e.tax_year
             window = windows.get(year, _NOT_LISTED)
             if window is _NOT_LISTED:
                 window = windows[year] = _contribution_window(year)
             if window is None or not window[0] <= day <= window[1]:
                 return False
-        elif t is ev.RothConversion:
+        elif t is conversion:
             if e.distributed_on is not None or e.elect_out_of_spread is not None:
                 return False
             if e.taxable is not None and e.taxable > e.amount:
                 return False
             day = e.date
-        elif t is ev.PlanAfterTaxContribution or t is ev.PlanDistribution:
-            if t is ev.PlanDistribution and not (
+        elif t is after_tax or t is plan_out:
+            if t is plan_out and not (
                 e.to_roth_ira + e.to_traditional_ira + e.to_cash == e.amount
                 and 0 < e.account_value
                 and e.amount <= e.account_value
