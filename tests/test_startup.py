@@ -92,13 +92,23 @@ def test_reading_commands_load_no_heavy_library(tmp_path, ledger, args):
 
 
 #: standard modules (and the restore) that only some paths of a command use, loaded there
-SOME_PATHS = ("csv", "pickle", "getpass", "bz2", "lzma", "shlex", "ledger.app.restoring")
+SOME_PATHS = (
+    "csv",
+    "pickle",
+    "getpass",
+    "bz2",
+    "lzma",
+    "shlex",
+    "ledger.app.restoring",
+    "ledger.app.entry",  # record's event commands (made only when record is run)
+)
 
 
 def test_an_import_and_a_report_load_only_what_their_path_uses(tmp_path, ledger):
     """An import of a YAML file (its recorder named: ROTH_LEDGER_USER) asks no login
     name (getpass), reads no CSV, spools nothing (pickle: the parallel import), quotes no
-    path for a message (shlex: a ledger to upgrade) and restores no history; a JSON
+    path for a message (shlex: a ledger to upgrade), restores no history and makes no
+    ``record`` command (ledger.app.entry: their fields); a JSON
     report none of those, and draws no bar (shutil, which loads bz2 and lzma; the import
     still loads it, through tempfile)."""
     said = program(tmp_path, "--db", ledger, "import", str(EXAMPLE), heavy=SOME_PATHS)

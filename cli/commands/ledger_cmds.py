@@ -172,10 +172,27 @@ def export_cmd(ctx, household, fmt, output, force, as_known_on, with_history) ->
 
 class RecordGroup(WholeHelpGroup):
     """Accepts kind names with dashes too (roth-contribution); a name filed as typed (the
-    form commands, form-5498 and form-1099r) is found first."""
+    form commands, form-5498 and form-1099r) is found first.
+
+    The subcommand of an event kind is made when it is named or the group's commands are
+    listed (:data:`RECORD_KINDS`): every command of this module (``import``, ``export``,
+    ``events``...) loads it, and making the twenty-odd kinds' commands and their options
+    was ~13 M instructions of each one's start-up."""
 
     def get_command(self, ctx, cmd_name):
-        return self.commands.get(cmd_name) or super().get_command(ctx, cmd_name.replace("-", "_"))
+        found = self.commands.get(cmd_name)
+        if found is not None:
+            return found
+        name = cmd_name.replace("-", "_")
+        if name in RECORD_KINDS and name not in self.commands:
+            self.add_command(_record_command(name, RECORD_KINDS[name]))
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        for name, kind in RECORD_KINDS.items():
+            if name not in self.commands:
+                self.add_command(_record_command(name, kind))
+        return super().list_commands(ctx)
 
 
 @cli.group("record", cls=RecordGroup)
@@ -275,11 +292,12 @@ def _example(kind: str) -> str:
     return " ".join(parts)
 
 
-record.add_command(_record_command("household", "household_named"))
-record.add_command(_record_command("person", "person_added"))
-for _kind in ev.FILE_KINDS:
-    if _kind != "void":
-        record.add_command(_record_command(_kind, _kind))
+#: ``record``'s event subcommands (made on first use: :class:`RecordGroup`) and their kinds
+RECORD_KINDS = {
+    "household": "household_named",
+    "person": "person_added",
+    **{kind: kind for kind in ev.FILE_KINDS if kind != "void"},
+}
 
 
 # --- void, households --------------------------------------------------------------
