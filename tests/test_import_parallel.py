@@ -291,6 +291,53 @@ def test_history_sniff_finds_an_export_and_not_a_firm_file(tmp_path):
     assert not _sniff_history(plain) and not _sniff_history(tmp_path / "missing.json")
 
 
+_START_BYTES = st.lists(
+    st.sampled_from(
+        [b"history", b"histor", b"y", b"History", b"\n", b" ", b'"', b":", b"h", b"{", b"x" * 97]
+        + [b"\xe2", b"\x82", b"\xac", b"\xff", b"\xc3\xa9", b"\xf0\x9f\x98", b"\x00"]
+    ),
+    max_size=120,
+)
+
+
+@given(
+    parts=_START_BYTES,
+    at=st.one_of(st.integers(0, 4200), st.integers(4080, 4100)),
+    word=st.sampled_from([b"\nhistory:", b'\n  "history" :', b"history", b"\nHistory:", b""]),
+    tail=_START_BYTES,
+)
+@settings(max_examples=300, deadline=None)
+def test_history_sniff_agrees_with_the_reference(tmp_path_factory, parts, at, word, tail):
+    """The sniff (system calls, the bytes searched first) gives the reference's answer
+    (a buffered read, decoded, searched) on starts of every kind: the word anywhere,
+    before, across and after the 4,096th byte, beside bytes UTF-8 refuses or splits."""
+    from ledger.app.importing import _sniff_history, reference_sniff_history
+
+    path = tmp_path_factory.mktemp("sniff") / "f.yaml"
+    start = (b"".join(parts) * (1 + at // max(1, len(b"".join(parts))))).ljust(at, b".")[:at]
+    path.write_bytes(start + word + b"".join(tail))
+    assert _sniff_history(path) == reference_sniff_history(path)
+
+
+def test_history_sniff_of_what_is_not_a_readable_file_is_the_reference_s(tmp_path):
+    from ledger.app.importing import _sniff_history, reference_sniff_history
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(  # a short first read: the rest is read on
+        [
+            sys.executable,
+            "-c",
+            f"import time; f = open({str(fifo)!r}, 'wb', 0); "
+            "f.write(b'v' * 3000); time.sleep(0.2); f.write(b'\\nhistory: []\\n')",
+        ]
+    )
+    assert _sniff_history(fifo)
+    writer.wait()
+    for odd in (tmp_path, tmp_path / "missing.yaml", fifo.with_name("nothing")):
+        assert _sniff_history(odd) == reference_sniff_history(odd) is False
+
+
 def _parallel(tmp_path: Path, name: str, paths, prepare=None) -> tuple[list, list]:
     db = tmp_path / f"{name}.db"
     store = open_store(str(db))
