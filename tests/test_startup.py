@@ -9,6 +9,7 @@ written and closed all it writes.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -34,7 +35,8 @@ heavy = {heavy!r}
 def say():
     loaded = sorted(m for m in heavy if m in sys.modules)
     with open({out!r}, "w") as f:
-        json.dump({{"loaded": loaded, "frozen": gc.get_freeze_count() > 0}}, f)
+        said = {{"loaded": loaded, "frozen": gc.get_freeze_count() > 0}}
+        json.dump({{**said, "threshold": gc.get_threshold()}}, f)
 atexit.register(say)
 sys.argv = ["roth-ledger", *{args!r}]
 from cli.main import main
@@ -64,7 +66,7 @@ def ledger(tmp_path) -> str:
 
 def test_import_into_a_new_ledger_loads_no_heavy_library(tmp_path, ledger):
     said = program(tmp_path, "--db", ledger, "import", str(EXAMPLE))
-    assert said == {"loaded": [], "frozen": True}
+    assert said["loaded"] == [] and said["frozen"]
     with sqlite3.connect(ledger) as conn:  # written, committed and readable
         assert conn.execute("SELECT count(*) FROM events").fetchone() == (12,)
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0005",)
@@ -166,6 +168,29 @@ def test_only_the_program_freezes_its_objects(tmp_path, ledger):
     collector alone."""
     said = program(tmp_path, "--db", ledger, "import", str(EXAMPLE), in_process=True)
     assert said["frozen"] is False
+    assert said["threshold"] == list(gc.get_threshold())  # the collector as it was
+
+
+def test_the_program_s_start_up_is_not_collected_and_then_the_usual_collections_run(tmp_path):
+    """Run as the program, a short command ends before the collector's first collection
+    (:data:`cli.main.START_UP_OBJECTS` new objects); once that collection starts the usual
+    thresholds are back."""
+    from cli.main import START_UP_OBJECTS, collect_after_start_up
+
+    said = program(tmp_path, "--help")
+    assert said["threshold"] == [START_UP_OBJECTS, *gc.get_threshold()[1:]]
+    usual, callbacks = gc.get_threshold(), list(gc.callbacks)
+    try:
+        collect_after_start_up()
+        assert gc.get_threshold() == (START_UP_OBJECTS, *usual[1:])
+        kept = [[] for _ in range(START_UP_OBJECTS // 2)]
+        assert gc.get_threshold() == (START_UP_OBJECTS, *usual[1:])  # not yet collected
+        kept += [[] for _ in range(START_UP_OBJECTS)]
+        assert gc.get_threshold() == usual and gc.callbacks == callbacks
+        del kept
+    finally:
+        gc.set_threshold(*usual)
+        gc.callbacks[:] = callbacks
 
 
 #: modules every import or report loads whose dataclasses each carry a docstring of their
