@@ -179,3 +179,86 @@ def test_more_tasks_than_the_pipe_holds_are_all_given_out(ledger):
                 with parallel._Workers(2, chunks, setup) as workers:
                     out.append(spooled_bytes(workers.spooled()))
     assert out[1] == out[0] and len(out[1]) == 17_000
+
+
+class _Text(str):
+    """A str subclass: marshal refuses it, pickle keeps it."""
+
+
+def _shape(value):
+    """``value`` with each object's exact type beside it (== alone takes a list for a
+    tuple and a str subclass for a str)."""
+    if isinstance(value, (tuple, list)):
+        return (type(value), [_shape(v) for v in value])
+    return (type(value), value)
+
+
+_CELL = st.one_of(
+    st.none(), st.integers(-(2**70), 2**70), st.text(), st.builds(_Text, st.text(max_size=3))
+)
+_ROWS = st.lists(st.tuples(_CELL, _CELL, st.text(), st.integers(0, 10**6)), max_size=4)
+_BATCH = st.one_of(
+    st.none(), st.tuples(st.text(max_size=8), st.integers(0, 99), st.text(max_size=8), _ROWS)
+)
+_PLANNED = st.tuples(
+    st.text(max_size=8), st.integers(0, 99), st.integers(0, 99), st.lists(st.text()), _BATCH
+)
+_PROBLEMS = st.lists(
+    st.builds(
+        Problem,
+        st.text(max_size=8),
+        st.none() | st.integers(1, 99),
+        st.none() | st.text(max_size=5),
+        st.text(),
+    ),
+    min_size=1,
+    max_size=2,
+)
+_RESULT = st.one_of(
+    st.tuples(st.integers(0, 10**4), _PLANNED, st.none()),
+    st.tuples(st.integers(0, 10**4), st.none(), _PROBLEMS),
+)
+
+
+def _read_back(out, tmp_path, marshalled):
+    name = tmp_path / f"chunk-{marshalled}"
+    old = parallel.SPOOL_MARSHALLED
+    parallel.SPOOL_MARSHALLED = marshalled
+    try:
+        name.write_bytes(parallel._spooled_bytes(out))
+    finally:
+        parallel.SPOOL_MARSHALLED = old
+    first = name.read_bytes()[:1]
+    chunk = parallel._unspool(str(name))
+    assert not name.exists()
+    unpacked = [  # only a packed batch is made again; every other object as it was read
+        (index, (*planned[:4], parallel._unpacked(planned[4])), problems)
+        if planned is not None and type(planned[4]) is bytes
+        else entry
+        for entry in chunk
+        for index, planned, problems in [entry]
+    ]
+    return first, unpacked
+
+
+@given(out=st.lists(_RESULT, max_size=5))
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_a_marshalled_spool_reads_back_what_the_pickled_reference_does(out, tmp_path):
+    """A chunk's results spooled as one marshal (``SPOOL_MARSHALLED``) are read back as
+    the reference's pickle with each batch marshalled on its own is: the same objects of
+    the same types; a chunk marshal does not take (a problem, a str subclass) is the
+    reference's pickle itself."""
+    first, fast = _read_back(out, tmp_path, True)
+    reference_first, reference = _read_back(out, tmp_path, False)
+    assert (
+        _shape(fast)
+        == _shape(reference)
+        == _shape([(i, None if p is None else tuple(p), q) for i, p, q in out])
+    )
+    assert reference_first == b"\x80"
+    plain = all(q is None for _, _, q in out) and _Text not in {
+        type(c) for _, p, _ in out if p is not None and p[4] is not None for r in p[4][3] for c in r
+    }
+    assert first == (parallel._MARSHALLED if plain else b"\x80")

@@ -228,13 +228,16 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
 
 
 def _unspool(path: str) -> list[tuple]:
-    """A chunk's results, from the file its worker wrote (see :func:`_plan_chunk`)."""
+    """A chunk's results, from the file its worker wrote (see :func:`_plan_chunk`):
+    ``marshal`` bytes after a :data:`_MARSHALLED` mark, else a pickle."""
+    with open(path, "rb", buffering=0) as spooled:
+        data = spooled.readall()
+    os.unlink(path)
+    if data[:1] == _MARSHALLED:
+        return marshal.loads(memoryview(data)[1:])
     import pickle
 
-    with open(path, "rb") as spooled:
-        chunk = pickle.load(spooled)
-    os.unlink(path)
-    return chunk
+    return pickle.loads(data)
 
 
 def _collect(chunk, files: list[Path], outcome, dry_run: bool) -> list:
@@ -271,6 +274,37 @@ def _packed(batch: Any) -> Any:
 def _unpacked(packed: Any) -> Any:
     """The batch :func:`_packed` packed (an encoded batch is a tuple, never bytes)."""
     return marshal.loads(packed) if type(packed) is bytes else packed
+
+
+#: a spool file whose first byte is this holds its chunk's results as ``marshal`` bytes
+#: (a pickle's first byte is its PROTO opcode, 0x80)
+_MARSHALLED = b"M"
+#: spool a chunk as one ``marshal`` of its results, batches and all, when marshal takes
+#: every object in them (plain tuples, lists, strings, numbers: a chunk without a
+#: problem); False: always the reference's pickle, each batch marshalled on its own
+#: (:func:`_packed`) -- the reference a test compares with
+SPOOL_MARSHALLED = True
+
+
+def _spooled_bytes(out: list[tuple]) -> bytes:
+    """A chunk's results (the batches not packed) as its spool file holds them: one
+    ``marshal`` after :data:`_MARSHALLED` (no pickle over marshal's bytes, written and
+    read once, not copied into a pickle and out again; the parent reads each batch
+    straight into the rows it writes), or, for a chunk marshal does not take all of (a
+    problem is a :class:`Problem`) or with :data:`SPOOL_MARSHALLED` off, the pickle of
+    the results with each batch :func:`_packed` (the reference)."""
+    if SPOOL_MARSHALLED:
+        try:
+            return _MARSHALLED + marshal.dumps(out, MARSHAL_VERSION)
+        except ValueError:  # an object marshal does not take
+            pass
+    import pickle  # loaded in this process before the fork (_Workers)
+
+    packed = [
+        (index, None if planned is None else (*planned[:4], _packed(planned[4])), problems)
+        for index, planned, problems in out
+    ]
+    return pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # --- worker side (a forked child) --------------------------------------------------
@@ -311,8 +345,8 @@ class _Reader:
 def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:
     """Plan each file of ``chunk``; write the results to a file in the spool directory
     and return its name. Per file: (index, (household, added, skipped, warnings,
-    encoded batch), None), or (index, None, problems). The batch is packed
-    (:func:`_packed`); on a dry run (no ``encode``) there is none.
+    encoded batch), None), or (index, None, problems), written as
+    :func:`_spooled_bytes` says; on a dry run (no ``encode``) there is no batch.
 
     A file, not the pool's pipe: a chunk's rows are megabytes, and a worker sending them
     through a 64 KiB pipe would wait on the inserting process's result thread, which
@@ -327,9 +361,7 @@ def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:
             continue
         batch = None
         if encode is not None:
-            batch = _packed(
-                encode(planned.household, planned.version, planned.prev_hash, planned.new)
-            )
+            batch = encode(planned.household, planned.version, planned.prev_hash, planned.new)
         out.append(
             (
                 index,
@@ -338,11 +370,10 @@ def _plan_chunk(chunk: list[tuple[int, Path]]) -> str:
             )
         )
     name = _spool_name(_WORKER["spool"], chunk)
-    import pickle  # loaded in this process before the fork (_Workers)
-
+    data = _spooled_bytes(out)
     try:
         with os.fdopen(os.open(name, _CREATE, 0o600), "wb") as spooled:
-            pickle.dump(out, spooled, protocol=pickle.HIGHEST_PROTOCOL)
+            spooled.write(data)
     except OSError as exc:  # a full or read-only temporary directory: say so, in one line
         raise StoreError(
             f"cannot write the import's spool file {name}: {exc.strerror or exc}; "
