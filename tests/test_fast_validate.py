@@ -635,6 +635,42 @@ def test_dates_read_on_the_memos_day_as_the_reference_reads_them(text, today, ki
     fast._fresh_memo()  # the memos of the real day again
 
 
+def _outcome(read, text):
+    try:
+        return read(text)
+    except Exception as exc:  # noqa: BLE001 -- compared: the same exception and words
+        return (type(exc), str(exc))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    reads=st.lists(
+        st.tuples(
+            st.one_of(
+                st.none(),
+                st.dates(min_value=date(2020, 1, 1), max_value=date(2031, 12, 31)),
+                st.dates(min_value=date(9990, 1, 1)),
+                st.dates(max_value=date(1980, 1, 1)),
+            ),
+            DAY_TEXTS | st.dates().map(date.isoformat),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_date_reader_takes_the_last_date_as_the_reference_does(reads):
+    """``fast._read_day`` (the last date taken made once a memo day) reads each text as
+    ``fast.reference_read_day`` (``date_problem`` asked each time) on the same memo day,
+    the day changing between reads or not, none at all (the clock), or one whose last date
+    cannot be made (the year 9997 on): the same date, or the same exception and words."""
+    try:
+        for day, text in reads:
+            fast._MEMO_DAY[:] = [] if day is None else [day]
+            assert _outcome(fast._read_day, text) == _outcome(fast.reference_read_day, text)
+    finally:
+        fast._fresh_memo()  # the memos of the real day again
+
+
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

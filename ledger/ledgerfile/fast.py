@@ -396,8 +396,36 @@ def _read_day(raw: object) -> object:
     ``localtime``, more than half of reading a date (a firm's files hold thousands of
     distinct ones). The value of a text is then a function of the text and of that day,
     as each memoised value already is. Refused (:class:`_Refer`) where the reader refuses
-    it on that day."""
+    it on that day.
+
+    The last date taken (:func:`ledger.dates.latest_date`, Dec 31 three years ahead)
+    is made once for the memos' day (:data:`_LATEST`), not once a date as
+    :func:`ledger.dates.date_problem` makes it -- a ``date()`` call; the tests in
+    ``tests/test_fast_validate.py`` hold it to :func:`reference_read_day`, which asks
+    ``date_problem`` as before (the same values, the same refusals and exceptions)."""
     day = dates.parse_date(raw)  # a builder reads only a text with it
+    if day < _EARLIEST:
+        raise _Refer
+    on = _MEMO_DAY[0] if _MEMO_DAY else None
+    if on is not None and _LATEST[0] == on:
+        latest = _LATEST[1]
+    else:
+        latest = dates.latest_date(on)  # raises where date_problem raises (year 9997 on)
+        if on is not None:
+            _LATEST[:] = [on, latest]
+    if day > latest:
+        raise _Refer
+    return day
+
+
+#: (the memos' day, :func:`ledger.dates.latest_date` of it), for :func:`_read_day`
+_LATEST: list = [None, None]
+_EARLIEST = dates.EARLIEST_DATE
+
+
+def reference_read_day(raw: object) -> object:
+    """:func:`_read_day` as it was: ``date_problem`` asked for each date (the reference)."""
+    day = dates.parse_date(raw)
     if dates.date_problem(day, _MEMO_DAY[0] if _MEMO_DAY else None) is not None:
         raise _Refer
     return day
