@@ -183,3 +183,59 @@ def test_the_plain_valid_files_are_plainly_without_problems(tmp_path):
         assert problems([*ledger.events, late], people, Known()) != []
         checked += len(ledger.events)
     assert checked > 3000
+
+
+def _made(make, year):
+    try:
+        return make(year)
+    except Exception as exc:  # noqa: BLE001 -- compared: the same exception and words
+        return (type(exc), str(exc))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    years=st.lists(
+        st.one_of(
+            st.integers(1970, 2040),
+            st.integers(-3, 3),
+            st.integers(9990, 10_001),
+            st.integers(),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_kept_year_ends_and_starts_are_the_dates_made_again(years):
+    """checks._year_end and checks._year_start (each year's Dec 31 and Jan 1 kept in the
+    process) give end_of_year(year) and date(year, 1, 1) -- the same date, or the same
+    exception and words -- at the first call and every one after (the dates kept)."""
+    from ledger.dates import end_of_year
+    from ledger.ledgerfile import checks
+
+    for year in years + years:
+        assert _made(checks._year_end, year) == _made(end_of_year, year)
+        assert _made(checks._year_start, year) == _made(lambda y: date(y, 1, 1), year)
+        held = checks._YEAR_ENDS.get(year)
+        assert held is None or held == end_of_year(year)
+
+
+@settings(max_examples=500, deadline=None)
+@given(case())
+def test_plainly_without_problems_answers_as_with_the_dates_made_again(c):
+    """The kept Jan 1 and Dec 31 change no answer: plainly_without_problems says what it
+    says with checks.REFERENCE_DAYS (every one made again, as before)."""
+    from ledger.ledgerfile import checks
+
+    events, people, known = c
+    fast = plainly_without_problems(events, people, known)
+    checks.REFERENCE_DAYS = True
+    saved = dict(checks._YEAR_ENDS), dict(checks._YEAR_STARTS)
+    checks._YEAR_ENDS.clear()
+    checks._YEAR_STARTS.clear()
+    try:
+        assert plainly_without_problems(events, people, known) == fast
+    finally:
+        checks.REFERENCE_DAYS = False
+        checks._YEAR_ENDS.update(saved[0])
+        checks._YEAR_STARTS.update(saved[1])

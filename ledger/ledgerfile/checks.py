@@ -132,7 +132,7 @@ def plainly_without_problems(
     after_tax, plan_out = ev.PlanAfterTaxContribution, ev.PlanDistribution
     owners: dict[str, str] | None = None
     windows: dict[int, tuple[date, date] | None] = {}
-    ends: dict[int, date] = {}
+    ends = _YEAR_ENDS
     seen: set[str] = set()
     e: Any
     for e in events:
@@ -142,9 +142,9 @@ def plainly_without_problems(
                 return False
             day = e.date
         elif t is roth_end or t is ira_end:
-            day = ends.get(e.year)  # each year's Dec 31 made once
+            day = ends.get(e.year)  # each year's Dec 31 made once (_year_end)
             if day is None:
-                day = ends[e.year] = end_of_year(e.year)
+                day = _year_end(e.year)
         elif t is roth or t is ira:
             day, year = e.date, e.tax_year
             window = windows.get(year, _NOT_LISTED)
@@ -182,11 +182,46 @@ def plainly_without_problems(
     return True
 
 
+#: each year's Dec 31 and Jan 1 (``date`` values: the same whatever the data files say),
+#: made once in this process rather than once a file (a ``date()`` call each); emptied
+#: when :data:`_DAYS_KEPT` years are held
+_YEAR_ENDS: dict[int, date] = {}
+_YEAR_STARTS: dict[int, date] = {}
+_DAYS_KEPT = 4096
+
+
+def _year_end(year: int) -> date:
+    """``end_of_year(year)``, kept (:data:`_YEAR_ENDS`) for an int year; raises as it
+    raises. ``REFERENCE_DAYS``: made each time, as before (the reference a test compares)."""
+    day = end_of_year(year)
+    if type(year) is int and not REFERENCE_DAYS:
+        if len(_YEAR_ENDS) >= _DAYS_KEPT:
+            _YEAR_ENDS.clear()
+        _YEAR_ENDS[year] = day
+    return day
+
+
+def _year_start(year: int) -> date:
+    """``date(year, 1, 1)``, kept (:data:`_YEAR_STARTS`) as :func:`_year_end` keeps Dec 31."""
+    day = _YEAR_STARTS.get(year)
+    if day is None:
+        day = date(year, 1, 1)
+        if type(year) is int and not REFERENCE_DAYS:
+            if len(_YEAR_STARTS) >= _DAYS_KEPT:
+                _YEAR_STARTS.clear()
+            _YEAR_STARTS[year] = day
+    return day
+
+
+#: True: every Jan 1 and Dec 31 made again each time (the reference)
+REFERENCE_DAYS = False
+
+
 def _contribution_window(tax_year: int) -> tuple[date, date] | None:
     """(Jan 1 of ``tax_year``, its contribution deadline), as :func:`_deadline` takes
     them; None where it has no deadline on file (:func:`_deadline` says so)."""
     try:
-        return date(tax_year, 1, 1), yearly.filing_deadline(tax_year)
+        return _year_start(tax_year), yearly.filing_deadline(tax_year)
     except (MissingFact, ValueError, OverflowError, TypeError):
         return None
 
