@@ -68,3 +68,22 @@ def test_a_refused_command_leaves_no_ledger_it_created(run, tmp_path):
     db.unlink()
     assert run("record", "household", "--household", "h", "--name", "H").exit_code == 0
     assert run("households").output.split() == ["h"]
+
+
+def test_a_misspelt_kind_is_told_the_kinds_it_is_near():
+    """record's kinds are made when named (RecordGroup): an unknown one still gets click's
+    "Did you mean" over every kind, as when they were all made at start-up -- in a fresh
+    process, where no kind has been made yet."""
+    cases = {
+        "roth-contributon": "(Did you mean one of: 'plan_roth_contribution', "
+        "'roth_contribution', 'roth_contribution_limit'?)",
+        "Household": "Did you mean 'household'?",
+    }
+    for name, hint in cases.items():
+        done = subprocess.run(
+            [sys.executable, "-c", "from cli.main import main; main()", "record", name],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 2, done.stderr
+        assert f"Error: No such command '{name}'. {hint}" in done.stderr, done.stderr

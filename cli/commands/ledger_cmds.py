@@ -186,7 +186,10 @@ class RecordGroup(WholeHelpGroup):
         name = cmd_name.replace("-", "_")
         if name in RECORD_KINDS and name not in self.commands:
             self.add_command(_record_command(name, RECORD_KINDS[name]))
-        return super().get_command(ctx, name)
+        found = super().get_command(ctx, name)
+        if found is None:  # unknown: click's "Did you mean" looks through every kind
+            self.list_commands(ctx)
+        return found
 
     def list_commands(self, ctx):
         for name, kind in RECORD_KINDS.items():
