@@ -426,3 +426,28 @@ def test_a_first_file_that_is_not_a_regular_file_is_not_planned_before_the_fork(
         assert not done.is_alive()
     finally:
         store.close()
+
+
+def test_a_fifo_among_the_files_is_read_once_by_one_process(tmp_path):
+    """A FIFO (a shell's ``<(...)``) can be read only once: with ``--jobs 2`` the
+    with-history sniff took its start and the worker then waited for the rest for
+    ever (found by QA). Now a file that is not a regular file sends the import to the
+    one process: both households are stored, the FIFO read once."""
+    plain = write_households(tmp_path / "files", 0, 3)
+    fifo = tmp_path / "piped.json"
+    os.mkfifo(fifo)
+    other = write_households(tmp_path / "other", 3, 1)[0].read_bytes()
+    writer = subprocess.Popen([sys.executable, "-c", f"open({str(fifo)!r}, 'wb').write({other!r})"])
+    db = tmp_path / "fifo.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "--db", str(db), "import", "--jobs", "2", *map(str, plain)]
+        + [str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    writer.wait(timeout=10)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("imported ") == 4 and "hh000003" in done.stdout
+    households = sqlite3.connect(db).execute("SELECT count(DISTINCT household) FROM events")
+    assert households.fetchone()[0] == 4

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import field
@@ -214,6 +215,20 @@ def _plan_ordinary(store: EventStore, path: str | Path, existing: set[str] | Non
         ) from None
 
 
+def _read_once_is_enough(path: Path) -> bool:
+    """Whether a parallel import may take ``path``: a regular file (or one that cannot
+    be read: its worker says why) that is not a with-history export. A FIFO, a
+    character device (``/dev/stdin``, a shell's ``<(...)``) can be read only once: the
+    sniff would take its start and the worker then wait for the rest for ever -- such a
+    file sends the whole import to the one process, which reads each file once."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+    except OSError:
+        pass  # reading it will say what is wrong
+    return not _sniff_history(path)
+
+
 def _sniff_history(path: Path) -> bool:
     """Whether a file looks like a with-history export (its ``history`` section is near
     the top, as the export writes it): read only its start (:data:`SNIFF_BYTES`). The
@@ -385,7 +400,7 @@ def import_files(
             jobs > 1
             and parallel_capable(store)
             and len(files) > 1
-            and not any(_sniff_history(f) for f in files)
+            and all(_read_once_is_enough(f) for f in files)
         ):
             outcome = Outcome(progress, len(files))
             import_parallel(store, files, _plan_ordinary, outcome, recorded_by, dry_run, jobs, at)
